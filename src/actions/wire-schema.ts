@@ -1,0 +1,138 @@
+import { z } from 'zod'
+import { parseIsoTimestampMicros } from '../schema/temporal.js'
+import { ACTION_KINDS, BOOLEAN_CONST_SPELLING, COMPARISON_OPS, CONST_TYPES, JUNCTION_OPS } from './wire-vocabulary.js'
+
+/** A typed constant: `v` is always a JSON string, whatever the type. */
+export interface WireConst {
+  type: (typeof CONST_TYPES)[number]
+  v: string
+}
+/** `{ op, target-col, source-col | const }` */
+export interface WireComparison {
+  op: (typeof COMPARISON_OPS)[number]
+  'target-col': string
+  'source-col'?: string
+  const?: WireConst
+}
+/** `{ op: and | or, args: [...] }` */
+export interface WireJunction {
+  op: (typeof JUNCTION_OPS)[number]
+  args: WireCondition[]
+}
+export type WireCondition = WireComparison | WireJunction
+
+/** One action of a Hyper Update request body. */
+export interface WireAction {
+  action: (typeof ACTION_KINDS)[number]
+  'source-schema'?: string
+  'source-table'?: string
+  'target-schema'?: string
+  'target-table': string
+  condition?: WireCondition
+}
+/** The body of `PATCH .../data`. */
+export interface WireBatch {
+  actions: WireAction[]
+}
+
+const name = z.string().min(1, 'must be a non-empty string')
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+const DOUBLE = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
+const wireConst = z
+  .strictObject({
+    type: z.enum(CONST_TYPES),
+    v: z.string({ error: 'must be a JSON string (const.v is always a string)' }),
+  })
+  .superRefine((c, ctx) => {
+    const bad = (why: string) => ctx.addIssue({ code: 'custom', path: ['v'], message: why })
+    switch (c.type) {
+      case 'integer':
+        if (!/^-?\d+$/.test(c.v)) bad(`"${c.v}" is not an integer`)
+        else if (BigInt(c.v) < INT64_MIN || BigInt(c.v) > INT64_MAX) bad(`"${c.v}" is outside int64`)
+        break
+      case 'double':
+        if (!DOUBLE.test(c.v) || !Number.isFinite(Number(c.v))) bad(`"${c.v}" is not a finite number`)
+        break
+      case 'boolean':
+        if (c.v !== BOOLEAN_CONST_SPELLING.true && c.v !== BOOLEAN_CONST_SPELLING.false) {
+          bad(`"${c.v}" is not ${BOOLEAN_CONST_SPELLING.true} or ${BOOLEAN_CONST_SPELLING.false}`)
+        }
+        break
+      case 'datetime':
+        if (parseIsoTimestampMicros(c.v) === undefined) bad(`"${c.v}" is not ISO-8601 with Z or an offset`)
+        break
+      case 'string':
+        break
+    }
+  })
+
+const wireComparison = z
+  .strictObject({
+    op: z.enum(COMPARISON_OPS),
+    'target-col': name,
+    'source-col': name.optional(),
+    const: wireConst.optional(),
+  })
+  .superRefine((c, ctx) => {
+    if ((c['source-col'] === undefined) === (c.const === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a comparison needs exactly one of "source-col" or "const"' })
+    }
+  })
+
+const wireJunction: z.ZodType<WireJunction> = z.strictObject({
+  op: z.enum(JUNCTION_OPS),
+  get args() {
+    return z.array(wireCondition).min(1, `"args" needs at least one condition`)
+  },
+})
+
+const wireCondition: z.ZodType<WireCondition> = z.lazy(() =>
+  z.unknown().pipe(
+    z.custom<WireCondition>().superRefine((value, ctx) => {
+      // Dispatch on `op` so an error points into the right shape instead of a union summary.
+      const op = (value as { op?: unknown } | null)?.op
+      const schema = (JUNCTION_OPS as readonly unknown[]).includes(op) ? wireJunction : wireComparison
+      const result = schema.safeParse(value)
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom' })
+    }),
+  ),
+)
+
+const wireAction = z
+  .strictObject({
+    action: z.enum(ACTION_KINDS),
+    'source-schema': name.optional(),
+    'source-table': name.optional(),
+    'target-schema': name.optional(),
+    'target-table': name,
+    condition: wireCondition.optional(),
+  })
+  .superRefine((a, ctx) => {
+    const needsCondition = a.action === 'update' || a.action === 'upsert' || a.action === 'delete'
+    if (needsCondition && a.condition === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['condition'], message: `"${a.action}" requires a condition` })
+    }
+    if (!needsCondition && a.condition !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['condition'], message: `"${a.action}" takes no condition` })
+    }
+    if (a.action !== 'delete' && a['source-table'] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['source-table'], message: `"${a.action}" requires a source-table` })
+    }
+    if (a['source-table'] === undefined && a.condition !== undefined) {
+      for (const path of sourceColumnPaths(a.condition, ['condition'])) {
+        ctx.addIssue({ code: 'custom', path, message: '"source-col" needs a "source-table" in the action' })
+      }
+    }
+  })
+
+function sourceColumnPaths(c: WireCondition, path: (string | number)[]): (string | number)[][] {
+  if ('args' in c) return c.args.flatMap((arg, i) => sourceColumnPaths(arg, [...path, 'args', i]))
+  return c['source-col'] === undefined ? [] : [[...path, 'source-col']]
+}
+
+/** zod schema of a whole request body; the single validator used by parseActions, compile and the emulator. */
+export const wireBatchSchema: z.ZodType<WireBatch> = z.strictObject({
+  actions: z.array(wireAction).min(1, 'a batch needs at least one action'),
+})

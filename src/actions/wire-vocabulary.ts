@@ -1,0 +1,28 @@
+/**
+ * The Hyper Update wire vocabulary, in one place. Sources and confidence are in
+ * ../shared/reference/hyper-update-spec.md §7.3; when a real server disagrees, edit here.
+ */
+
+/** The five action strings. CONFIRMED (REST reference, Update Data in Hyper Data Source). */
+export const ACTION_KINDS = ['insert', 'update', 'upsert', 'replace', 'delete'] as const
+export type ActionKind = (typeof ACTION_KINDS)[number]
+
+/**
+ * Comparison operators sent on the wire. eq, gt, gte, lt: CONFIRMED; lte: CONFIRMED (secondary).
+ * `ne`/`neq` and `not` are UNCONFIRMED, so hyperdelta never sends them: `ne()` and `not()` are
+ * compiled into these operators plus and/or (see compile-condition.ts), which is exact under SQL
+ * three-valued logic.
+ */
+export const COMPARISON_OPS = ['eq', 'gt', 'gte', 'lt', 'lte'] as const
+export type ComparisonOp = (typeof COMPARISON_OPS)[number]
+
+/** Junctions with an `args` list. `and`: CONFIRMED. `or`: INFERRED (strong: XSD `args`, symmetric with and). */
+export const JUNCTION_OPS = ['and', 'or'] as const
+export type JunctionOp = (typeof JUNCTION_OPS)[number]
+
+/** Constant types (XSD `dataUpdateConstConditionType`). CONFIRMED. There is no `date` and no `null` type. */
+export const CONST_TYPES = ['string', 'integer', 'double', 'boolean', 'datetime'] as const
+export type ConstType = (typeof CONST_TYPES)[number]
+
+/** Spelling of boolean constants. INFERRED: no real example exists; `true`/`false` is the XSD-natural form. */
+export const BOOLEAN_CONST_SPELLING = { true: 'true', false: 'false' } as const

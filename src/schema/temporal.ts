@@ -1,0 +1,78 @@
+/**
+ * Exact conversions for dates and timestamps. Timestamps are microseconds since the Unix epoch (UTC)
+ * as bigint, so nothing below a millisecond is lost; dates are whole days since the epoch.
+ * Each function returns `undefined` for invalid input so callers can raise an error naming the field.
+ */
+
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+const MS_PER_DAY = 86_400_000
+
+/** Days since 1970-01-01 for a valid proleptic-Gregorian calendar day, else undefined. */
+function epochDay(year: number, month: number, day: number): number | undefined {
+  const ms = Date.UTC(year, month - 1, day)
+  const d = new Date(ms)
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear restores the literal year.
+  d.setUTCFullYear(year)
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined
+  return Math.round(d.getTime() / MS_PER_DAY)
+}
+
+/** Parses an ISO-8601 timestamp that carries `Z` or a numeric offset; naive timestamps are rejected. */
+export function parseIsoTimestampMicros(text: string): bigint | undefined {
+  const m = ISO_TIMESTAMP.exec(text)
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, s = '0', frac = '', zone] = m
+  const day = epochDay(Number(y), Number(mo), Number(d))
+  const hour = Number(h)
+  const minute = Number(mi)
+  const second = Number(s)
+  if (day === undefined || hour > 23 || minute > 59 || second > 59) return undefined
+  // Digits past microseconds are accepted only when they are zeros: no silent truncation.
+  if (frac.length > 6 && /[1-9]/.test(frac.slice(6))) return undefined
+  const micros = BigInt(frac.slice(0, 6).padEnd(6, '0'))
+  let offsetMinutes = 0
+  if (zone !== 'Z' && zone !== 'z' && zone !== undefined) {
+    const sign = zone.startsWith('-') ? -1 : 1
+    const digits = zone.slice(1).replace(':', '')
+    const oh = Number(digits.slice(0, 2))
+    const om = Number(digits.slice(2) || '0')
+    if (oh > 23 || om > 59) return undefined
+    offsetMinutes = sign * (oh * 60 + om)
+  }
+  const seconds = BigInt(day) * 86_400n + BigInt(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
+  return seconds * 1_000_000n + micros
+}
+
+/** Microseconds since the epoch for a Date (ms precision), a bigint (already µs) or an ISO string. */
+export function toEpochMicros(value: Date | bigint | string): bigint | undefined {
+  if (typeof value === 'bigint') return value
+  if (typeof value === 'string') return parseIsoTimestampMicros(value)
+  const ms = value.getTime()
+  return Number.isFinite(ms) ? BigInt(ms) * 1000n : undefined
+}
+
+/** Days since 1970-01-01 for a `YYYY-MM-DD` string or a Date at exactly midnight UTC. */
+export function toEpochDays(value: Date | string): number | undefined {
+  if (typeof value === 'string') {
+    const m = ISO_DATE.exec(value)
+    return m ? epochDay(Number(m[1]), Number(m[2]), Number(m[3])) : undefined
+  }
+  const ms = value.getTime()
+  if (!Number.isFinite(ms) || ms % MS_PER_DAY !== 0) return undefined
+  return ms / MS_PER_DAY
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` for microseconds since the epoch. */
+export function formatMicrosIso(micros: bigint): string {
+  const ms = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
+  const subMs = Number(micros - ms * 1000n)
+  const iso = new Date(Number(ms)).toISOString() // ...SS.mmmZ
+  return `${iso.slice(0, -1)}${String(subMs).padStart(3, '0')}Z`
+}
+
+/** `YYYY-MM-DD` for days since the epoch. */
+export function formatEpochDay(days: number): string {
+  return new Date(days * MS_PER_DAY).toISOString().slice(0, 10)
+}
