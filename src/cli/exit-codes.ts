@@ -1,0 +1,38 @@
+import { HyperdeltaError } from '../errors.js'
+
+/** Process exit codes of the `hyperdelta` command (documented in the README). */
+export const EXIT = {
+  ok: 0,
+  /** A bug or an unexpected error. */
+  internal: 1,
+  /** Wrong flags or arguments. */
+  usage: 2,
+  /** Bad input: batch, rows, schema, journal that does not match. Nothing was sent. */
+  input: 3,
+  /** Sign-in, permissions, version, data source or connection lookup failed. */
+  server: 4,
+  /** A job failed or was cancelled; the report says which requests were applied. */
+  failed: 5,
+  /** The run was interrupted (network, timeout, abort); rerun with the same journal to resume. */
+  interrupted: 6,
+  /** Stopped by SIGINT/SIGTERM. */
+  signal: 130,
+} as const
+
+const INPUT_CODES =
+  /^(TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_)/
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeFor(error: unknown): number {
+  if (!(error instanceof HyperdeltaError)) return EXIT.internal
+  if (error.code === 'USAGE') return EXIT.usage
+  if (error.code === 'PUSH_FAILED') {
+    const cause = error.cause instanceof HyperdeltaError ? error.cause : undefined
+    if (cause && (cause.code === 'JOB_FAILED' || cause.code === 'JOB_CANCELLED')) return EXIT.failed
+    return cause ? exitCodeFor(cause) : EXIT.failed
+  }
+  if (error.code === 'JOB_FAILED' || error.code === 'JOB_CANCELLED') return EXIT.failed
+  if (INPUT_CODES.test(error.code)) return EXIT.input
+  if (error.retryable || /TIMEOUT|ABORT|NETWORK|INTERRUPT/.test(error.code)) return EXIT.interrupted
+  return EXIT.server
+}

@@ -1,0 +1,58 @@
+import type { WireAction } from '../actions/wire-schema.js'
+
+/** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
+export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
+
+export interface RequestReport {
+  index: number
+  requestId: string
+  actions: readonly WireAction[]
+  payload?: { table: string; rows: number; bytes: number; sha256: string } | undefined
+  jobId?: string | undefined
+  outcome: RequestOutcome
+  /** The job's notes when it failed. */
+  notes?: readonly string[] | undefined
+  uploadMs: number
+  jobMs: number
+}
+
+export interface PushReport {
+  runId: string
+  datasource: { id: string; name?: string | undefined }
+  outcome: 'succeeded' | 'failed'
+  requests: RequestReport[]
+  files: number
+  rows: number
+  bytes: number
+  warnings: readonly string[]
+  packagingMs: number
+  durationMs: number
+  error?: { code: string; message: string } | undefined
+}
+
+/** Progress of a push, in order: packaging, planned, then per request upload / submit / job / request-done, then done. */
+export type PushProgress =
+  | { type: 'packaging'; table: string; rows: number; bytes: number; files: number }
+  | { type: 'planned'; requests: number; files: number; rows: number; bytes: number; resumed: boolean }
+  | { type: 'upload'; request: number; uploadedBytes: number; totalBytes: number; part: number; parts: number }
+  | { type: 'submitted'; request: number; requestId: string; jobId: string }
+  | { type: 'job'; request: number; jobId: string; progress: number }
+  | { type: 'request-done'; request: number; outcome: RequestOutcome; jobId?: string | undefined }
+  | { type: 'done'; report: PushReport }
+
+/** One line per request: which were applied and which were not. */
+export function summarizeReport(report: PushReport): string {
+  const lines = [
+    `run ${report.runId} on data source ${report.datasource.name ?? report.datasource.id}: ${report.outcome} ` +
+      `(${report.requests.length} request(s), ${report.rows} row(s), ${report.bytes} byte(s), ${report.durationMs} ms)`,
+  ]
+  for (const r of report.requests) {
+    const payload = r.payload ? `${r.payload.rows} row(s) of ${r.payload.table}` : 'no payload'
+    const actions = r.actions.map((a) => a.action).join('+')
+    lines.push(`  #${r.index} ${actions} (${payload}) → ${r.outcome}${r.jobId ? ` [job ${r.jobId}]` : ''}`)
+    for (const note of r.notes ?? []) lines.push(`      ${note}`)
+  }
+  for (const w of report.warnings) lines.push(`  warning: ${w}`)
+  if (report.error) lines.push(`  error: ${report.error.code}: ${report.error.message}`)
+  return lines.join('\n')
+}
