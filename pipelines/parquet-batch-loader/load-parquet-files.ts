@@ -1,0 +1,91 @@
+import { readdir, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import {
+  batch,
+  type Columns,
+  fromParquet,
+  HyperdeltaError,
+  type Logger,
+  type PushClient,
+  type PushProgress,
+  type PushReport,
+  pushChanges,
+  type Table,
+  tableFromParquet,
+} from '../../src/index.js'
+
+export interface ParquetBatchLoaderOptions {
+  client: PushClient
+  datasource: { id: string } | { name: string; project?: string }
+  connection?: string
+  /** A directory (every *.parquet in it) or a glob with `*`/`?` in the file name, e.g. `exports/orders-*.parquet`. */
+  files: string
+  /** insert appends, upsert matches `keys`, replace swaps the table's content. */
+  mode: 'insert' | 'upsert' | 'replace'
+  keys?: readonly [string, ...string[]]
+  /** The target table; default: read from the first file's Parquet schema, named Extract.Extract. */
+  target?: Table<Columns>
+  runId?: string
+  journal?: string
+  maxSizeInMb?: number
+  dir?: string
+  onProgress?: (event: PushProgress) => void
+  logger?: Logger
+}
+
+/** The Parquet files a directory or a file-name glob names, sorted so runs are reproducible. */
+export async function listParquetFiles(pattern: string): Promise<string[]> {
+  const isDir = await stat(pattern).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
+  const dir = isDir ? pattern : dirname(pattern)
+  const glob = isDir ? '*.parquet' : basename(pattern)
+  const regex = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  )
+  const names = (await readdir(dir)).filter((n) => regex.test(n)).sort()
+  if (names.length === 0) throw new HyperdeltaError('INPUT_INVALID', `loader: no Parquet files match ${pattern}`)
+  return names.map((n) => join(dir, n))
+}
+
+/**
+ * Loads a set of Parquet files of any size into a published data source: streamed row group by row
+ * group, re-chunked into change files under the size limit, applied as insert, upsert or replace.
+ * A load that needs several files is several requests (not atomic together); replace becomes replace
+ * on the first file and insert on the rest, and the report carries that warning.
+ *
+ * @example
+ * ```ts
+ * import { loadParquetFiles } from 'hyperdelta/pipelines'
+ * const report = await loadParquetFiles({ client, datasource: { name: 'Orders' }, files: 'exports/orders-*.parquet', mode: 'upsert', keys: ['id'] })
+ * ```
+ */
+export async function loadParquetFiles(options: ParquetBatchLoaderOptions): Promise<PushReport> {
+  const paths = await listParquetFiles(options.files)
+  const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  const source = target.as('loaded')
+  let b = batch()
+  if (options.mode === 'insert') b = b.insert({ source, target })
+  else if (options.mode === 'replace') b = b.replace({ source, target })
+  else {
+    if (!options.keys) throw new HyperdeltaError('USAGE', 'loader: upsert needs keys')
+    b = b.upsert({ source, target, on: options.keys as never })
+  }
+  return pushChanges({
+    client: options.client,
+    datasource: options.datasource,
+    ...(options.connection !== undefined && { connection: options.connection }),
+    batch: b,
+    rows: { loaded: fromParquet(paths) },
+    ...(options.runId !== undefined && { runId: options.runId }),
+    ...(options.journal !== undefined && { journal: options.journal }),
+    ...(options.maxSizeInMb !== undefined && { maxSizeInMb: options.maxSizeInMb }),
+    ...(options.dir !== undefined && { dir: options.dir }),
+    ...(options.onProgress && { onProgress: options.onProgress }),
+    ...(options.logger && { logger: options.logger }),
+  })
+}
