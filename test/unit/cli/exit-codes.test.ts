@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { EXIT, exitCodeFor } from '../../../src/cli/exit-codes.js'
+import { HyperdeltaError } from '../../../src/index.js'
+
+const err = (code: string, options: ConstructorParameters<typeof HyperdeltaError>[2] = {}) =>
+  new HyperdeltaError(code, code, options)
+
+describe('exitCodeFor', () => {
+  it.each([
+    [new Error('boom'), EXIT.internal],
+    [err('USAGE'), EXIT.usage],
+    [err('ACTION_INVALID'), EXIT.input],
+    [err('WIRE_INVALID'), EXIT.input],
+    [err('JOURNAL_MISMATCH'), EXIT.input],
+    [err('JOB_FAILED'), EXIT.failed],
+    [err('PUSH_FAILED', { cause: err('JOB_CANCELLED') }), EXIT.failed],
+    [err('PUSH_FAILED', { cause: err('NETWORK_ERROR', { retryable: true }) }), EXIT.interrupted],
+    [err('JOB_TIMEOUT'), EXIT.interrupted],
+    [err('AUTH_FAILED'), EXIT.server],
+  ])('%s → %i', (error, code) => {
+    expect(exitCodeFor(error)).toBe(code)
+  })
+})

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { deriveRequestId } from '../../../src/index.js'
+
+const base = {
+  runId: 'orders-2026-11-22',
+  index: 0,
+  payloadSha256: 'ab'.repeat(32),
+  actions: [{ action: 'insert' as const, 'source-table': 's', 'target-table': 't' }],
+  attempt: 0,
+}
+
+describe('deriveRequestId', () => {
+  it('is stable for the same request and UUID-shaped', () => {
+    const id = deriveRequestId(base)
+    expect(deriveRequestId({ ...base, actions: [...base.actions] })).toBe(id)
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  })
+
+  it.each([
+    ['run id', { runId: 'orders-2026-11-23' }],
+    ['index', { index: 1 }],
+    ['payload', { payloadSha256: 'cd'.repeat(32) }],
+    ['no payload', { payloadSha256: undefined }],
+    ['actions', { actions: [{ action: 'upsert' as const, 'source-table': 's', 'target-table': 't' }] }],
+    ['attempt', { attempt: 1 }],
+  ])('changes when the %s changes', (_, change) => {
+    expect(deriveRequestId({ ...base, ...change })).not.toBe(deriveRequestId(base))
+  })
+})
