@@ -40,9 +40,17 @@ export type DeleteArgs<TC extends Columns, SC extends Columns> =
   | (SourceAndTarget<TC, SC> & Match<TC, SC>)
 
 function actionError(index: number, kind: string, field: string, message: string, cause?: unknown): HyperdeltaError {
+  // Keep the column/op a condition helper named, so callers need not dig into `cause`.
+  const inner = cause instanceof HyperdeltaError ? cause.details : {}
   return new HyperdeltaError('ACTION_INVALID', `batch: actions[${index}] (${kind}) ${field}: ${message}`, {
     cause,
-    details: { actionIndex: index, action: kind, field },
+    details: {
+      ...(typeof inner.column === 'string' && { column: inner.column }),
+      ...(typeof inner.op === 'string' && { op: inner.op }),
+      actionIndex: index,
+      action: kind,
+      field,
+    },
   })
 }
 
@@ -153,10 +161,12 @@ function keyCondition(
   const t = columnRefs(target, 'target')
   const s = columnRefs(source, 'source')
   const parts = on.map((key) => {
-    if (!t[key]) throw actionError(index, kind, 'on', `target table ${target.name} has no column "${key}"`)
-    if (!s[key]) throw actionError(index, kind, 'on', `source table ${source.name} has no column "${key}"`)
+    if (!Object.hasOwn(t, key))
+      throw actionError(index, kind, 'on', `target table ${target.name} has no column "${key}"`)
+    if (!Object.hasOwn(s, key))
+      throw actionError(index, kind, 'on', `source table ${source.name} has no column "${key}"`)
     try {
-      return eq(t[key], s[key] as never)
+      return eq(t[key]!, s[key] as never)
     } catch (cause) {
       throw actionError(index, kind, 'on', (cause as Error).message, cause)
     }

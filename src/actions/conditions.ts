@@ -1,6 +1,7 @@
 import { HyperdeltaError } from '../errors.js'
 import type { ColumnKind, ColumnType, ColumnValueMap } from '../schema/column-types.js'
 import type { Columns, Table } from '../schema/define-table.js'
+import { ISO_DAYS_RANGE, ISO_MICROS_RANGE } from '../schema/temporal.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
 import type { ComparisonOp } from './wire-vocabulary.js'
 
@@ -112,7 +113,7 @@ function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Compar
   }
   // Constants are checked as non-nullable values of the column's kind: no null, NaN or Infinity.
   const strict: ColumnType = { kind: target.type.kind, nullable: false, allowNonFinite: false }
-  const value = normalizeValue(strict, operand)
+  const value = isoRangeCheck(strict.kind, normalizeValue(strict, operand))
   if (value instanceof InvalidValue || value === null) {
     const reason = value instanceof InvalidValue ? value.reason : 'null'
     throw conditionError(`${op}(${target.name}, …): constant for ${target.type.kind} column: ${reason}`, {
@@ -121,6 +122,16 @@ function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Compar
     })
   }
   return Object.freeze({ kind: 'compare', op, target, operand: Object.freeze({ kind: 'const', type: strict, value }) })
+}
+
+/** Date and timestamp constants travel as ISO-8601 text, which has four-digit years only. */
+function isoRangeCheck(kind: ColumnKind, value: NormalizedValue | InvalidValue): NormalizedValue | InvalidValue {
+  const range = kind === 'timestamp' ? ISO_MICROS_RANGE : kind === 'date' ? ISO_DAYS_RANGE : undefined
+  if (range === undefined || value instanceof InvalidValue || value === null) return value
+  const n = value as number | bigint
+  return n < range.min || n > range.max
+    ? new InvalidValue('is outside the years 0000-9999 that an ISO-8601 constant can spell')
+    : value
 }
 
 type Operand<T extends ColumnType> = ColumnRef<'source', ColumnType<ComparableKind<T['kind']>>> | ConstFor<T>

@@ -40,7 +40,12 @@ export function parseActions(json: unknown): WireBatch {
   }
   const result = wireBatchSchema.safeParse(value)
   if (result.success) return result.data
-  const issues = result.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message }))
+  const issues = result.error.issues.map((i) => {
+    // An extra key is reported on its object; point at the key itself when there is exactly one.
+    const keys = (i as { keys?: unknown }).keys
+    const path = Array.isArray(keys) && keys.length === 1 ? [...i.path, String(keys[0])] : i.path
+    return { path: formatJsonPath(path), message: i.message }
+  })
   const first = issues[0]!
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''
   throw new HyperdeltaError('WIRE_INVALID', `actions: ${first.path}: ${first.message}${more}`, {

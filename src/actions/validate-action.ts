@@ -36,7 +36,7 @@ function sameFamily(a: ColumnType, b: ColumnType): boolean {
 /** A source column written into a target column: same family, and no NULLs into a non-nullable column. */
 function assignProblem(source: Table, target: Table, column: string): string | undefined {
   const s = source.columns[column]!
-  const t = target.columns[column]
+  const t = Object.hasOwn(target.columns, column) ? target.columns[column] : undefined
   if (!t) return `source column "${column}" does not exist in target table ${target.name}`
   if (!sameFamily(s, t)) return `source column "${column}" is ${s.kind} but the target column is ${t.kind}`
   if (s.nullable && !t.nullable) return `source column "${column}" is nullable but the target column is not`
@@ -49,7 +49,7 @@ function checkRefs(node: ActionNode, refs: readonly ColumnRef[]): ActionProblem 
     if (!table) {
       return { field: 'condition', message: `uses source column "${ref.name}" but the action has no source table` }
     }
-    const column = table.columns[ref.name]
+    const column = Object.hasOwn(table.columns, ref.name) ? table.columns[ref.name] : undefined
     if (ref.table !== table.name || !column || column.kind !== ref.type.kind) {
       return {
         field: 'condition',
@@ -94,7 +94,7 @@ export function validateAction(node: ActionNode): ActionProblem | undefined {
       return undefined
     }
     case 'replace': {
-      const missing = target.columnNames.filter((c) => !(c in source.columns))
+      const missing = target.columnNames.filter((c) => !Object.hasOwn(source.columns, c))
       if (missing.length > 0)
         return problem(`replace needs every target column; source lacks ${missing.map((c) => `"${c}"`).join(', ')}`)
       for (const c of source.columnNames) {
@@ -108,12 +108,14 @@ export function validateAction(node: ActionNode): ActionProblem | undefined {
     case 'upsert': {
       for (const c of source.columnNames) {
         // update/upsert may carry source-only columns that the condition uses (e.g. update_row_id).
-        if (kind !== 'insert' && usedSource.has(c) && !(c in target.columns)) continue
+        if (kind !== 'insert' && usedSource.has(c) && !Object.hasOwn(target.columns, c)) continue
         const why = assignProblem(source, target, c)
         if (why) return problem(why)
       }
       if (kind !== 'update') {
-        const missing = target.columnNames.filter((c) => !target.columns[c]!.nullable && !(c in source.columns))
+        const missing = target.columnNames.filter(
+          (c) => !target.columns[c]!.nullable && !Object.hasOwn(source.columns, c),
+        )
         if (missing.length > 0) {
           return problem(
             `non-nullable target column(s) ${missing.map((c) => `"${c}"`).join(', ')} missing from the source; inserted rows would be NULL`,

@@ -89,15 +89,16 @@ const wireJunction: z.ZodType<WireJunction> = z.strictObject({
 })
 
 const wireCondition: z.ZodType<WireCondition> = z.lazy(() =>
-  z.unknown().pipe(
-    z.custom<WireCondition>().superRefine((value, ctx) => {
-      // Dispatch on `op` so an error points into the right shape instead of a union summary.
-      const op = (value as { op?: unknown } | null)?.op
-      const schema = (JUNCTION_OPS as readonly unknown[]).includes(op) ? wireJunction : wireComparison
-      const result = schema.safeParse(value)
-      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom' })
-    }),
-  ),
+  z.unknown().transform((value, ctx): WireCondition => {
+    // Dispatch on `op` so an error points into the right shape instead of a union summary.
+    const op = (value as { op?: unknown } | null)?.op
+    const schema = (JUNCTION_OPS as readonly unknown[]).includes(op) ? wireJunction : wireComparison
+    const result = schema.safeParse(value)
+    // Return the parsed value (not the input) so keys come out in the canonical order compile() uses.
+    if (result.success) return result.data
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0])
+    return z.NEVER
+  }),
 )
 
 const wireAction = z
@@ -120,6 +121,9 @@ const wireAction = z
     if (a.action !== 'delete' && a['source-table'] === undefined) {
       ctx.addIssue({ code: 'custom', path: ['source-table'], message: `"${a.action}" requires a source-table` })
     }
+    if (a['source-table'] === undefined && a['source-schema'] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['source-schema'], message: '"source-schema" needs a "source-table"' })
+    }
     if (a['source-table'] === undefined && a.condition !== undefined) {
       for (const path of sourceColumnPaths(a.condition, ['condition'])) {
         ctx.addIssue({ code: 'custom', path, message: '"source-col" needs a "source-table" in the action' })
@@ -127,9 +131,13 @@ const wireAction = z
     }
   })
 
-function sourceColumnPaths(c: WireCondition, path: (string | number)[]): (string | number)[][] {
-  if ('args' in c) return c.args.flatMap((arg, i) => sourceColumnPaths(arg, [...path, 'args', i]))
-  return c['source-col'] === undefined ? [] : [[...path, 'source-col']]
+function sourceColumnPaths(c: unknown, path: (string | number)[]): (string | number)[][] {
+  // Runs even when the condition itself is malformed (its issues are already reported): walk defensively.
+  if (typeof c !== 'object' || c === null) return []
+  if ('args' in c) {
+    return Array.isArray(c.args) ? c.args.flatMap((arg, i) => sourceColumnPaths(arg, [...path, 'args', i])) : []
+  }
+  return 'source-col' in c && c['source-col'] !== undefined ? [[...path, 'source-col']] : []
 }
 
 /** zod schema of a whole request body; the single validator used by parseActions, compile and the emulator. */

@@ -64,7 +64,14 @@ export function toEpochDays(value: Date | string): number | undefined {
   return ms / MS_PER_DAY
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` for microseconds since the epoch. */
+/**
+ * The instants and days that ISO-8601 spells with a four-digit year: 0000-01-01 to 9999-12-31.
+ * Wire constants must stay inside (the formatters below produce `+010000-…` or throw outside).
+ */
+export const ISO_MICROS_RANGE = Object.freeze({ min: -62_167_219_200_000_000n, max: 253_402_300_799_999_999n })
+export const ISO_DAYS_RANGE = Object.freeze({ min: -719_528, max: 2_932_896 })
+
+/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` for microseconds since the epoch (within {@link ISO_MICROS_RANGE}). */
 export function formatMicrosIso(micros: bigint): string {
   const ms = micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n)
   const subMs = Number(micros - ms * 1000n)
@@ -72,7 +79,7 @@ export function formatMicrosIso(micros: bigint): string {
   return `${iso.slice(0, -1)}${String(subMs).padStart(3, '0')}Z`
 }
 
-/** `YYYY-MM-DD` for days since the epoch. */
+/** `YYYY-MM-DD` for days since the epoch (within {@link ISO_DAYS_RANGE}). */
 export function formatEpochDay(days: number): string {
   return new Date(days * MS_PER_DAY).toISOString().slice(0, 10)
 }
