@@ -38,9 +38,32 @@ export {
   type ConstType,
   JUNCTION_OPS,
 } from './actions/wire-vocabulary.js'
+// client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
+export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
+export type { TableauAuth } from './client/auth.js'
+export {
+  CONNECTED_APP_DEFAULT_SCOPES,
+  type ConnectedAppJwtOptions,
+  mintConnectedAppJwt,
+} from './client/connected-app-jwt.js'
+export { FINISH_CODE, isJobFinished, type Job } from './client/job.js'
+export {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_STATUSES,
+  type RetryPolicyOptions,
+  UPDATE_JOB_CONFLICT_CODE,
+} from './client/retry-policy.js'
+export {
+  type Connection,
+  type Datasource,
+  type SignInOptions,
+  TableauClient,
+  type UpdateDataRequest,
+} from './client/tableau-client.js'
+export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from './client/upload-file.js'
+export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
 export { HyperdeltaError, isHyperdeltaError } from './errors.js'
 export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
-
 export {
   bool,
   COLUMN_KINDS,

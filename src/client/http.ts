@@ -1,0 +1,159 @@
+import type { Readable } from 'node:stream'
+import { type Dispatcher, request } from 'undici'
+import type { z } from 'zod'
+import { HyperdeltaError } from '../errors.js'
+import { type Logger, silentLogger } from '../logger.js'
+import {
+  abortedError,
+  apiError,
+  invalidResponseError,
+  networkError,
+  type RequestContext,
+  redactSecrets,
+  truncateBody,
+} from './client-errors.js'
+import { errorBodySchema } from './responses.js'
+import { isRetryableStatus, parseRetryAfter } from './retry-policy.js'
+import { xmlToJsonShape } from './xml-response.js'
+
+// The one place that talks to undici: sends one request, reads and decodes the answer (JSON, or XML mapped to the
+// JSON shape), turns non-success statuses into API_ERROR and validates success bodies with zod.
+
+/** One HTTP exchange, as the client describes it. */
+export interface HttpCall<S extends z.ZodType> {
+  layer: string
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
+  /** Path + query after the origin, e.g. `/api/3.24/sites/…/jobs/…`; used in logs and errors as is. */
+  path: string
+  headers: Record<string, string>
+  /** A fresh body per attempt (streams cannot be replayed). */
+  body?: string | Buffer | Readable
+  /** Success statuses; anything else is an error. */
+  expect: readonly number[]
+  schema: S
+  requestId?: string
+  signal?: AbortSignal | undefined
+}
+
+/** What sendOnce needs from its surroundings (all injected). */
+export interface HttpRuntime {
+  origin: string
+  dispatcher?: Dispatcher | undefined
+  logger?: Logger | undefined
+  now: () => number
+  /** Secrets to scrub from any body excerpt that ends up in an error. */
+  secrets: () => readonly string[]
+}
+
+/** Decodes a body: JSON when it looks like JSON, else XML (spec §2.3: servers answer XML unless asked otherwise). */
+function decode(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const t = text.trim()
+  if (t === '') return { ok: true, value: undefined }
+  try {
+    if (t.startsWith('{') || t.startsWith('[')) return { ok: true, value: JSON.parse(t) }
+    if (t.startsWith('<')) return { ok: true, value: xmlToJsonShape(t) }
+  } catch (e) {
+    return { ok: false, problem: `unreadable body (${(e as Error).message.slice(0, 80)})` }
+  }
+  return { ok: false, problem: 'body is neither JSON nor XML' }
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+function tableauError(value: unknown): { code?: string; summary?: string; detail?: string } | undefined {
+  const parsed = errorBodySchema.safeParse(value)
+  if (!parsed.success) return undefined
+  const e = parsed.data.error
+  return {
+    ...(e.code !== undefined && { code: e.code }),
+    ...(e.summary !== undefined && { summary: e.summary }),
+    ...(e.detail !== undefined && { detail: e.detail }),
+  }
+}
+
+/** Zod issues in one short line: `job.id: expected string; …`. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ')
+}
+
+/**
+ * Sends one request and returns the validated body. Throws NETWORK_ERROR (no answer), ABORTED (signal),
+ * API_ERROR (non-success status, or a 2xx carrying an `error` body) or RESPONSE_INVALID (schema mismatch).
+ */
+export async function sendOnce<S extends z.ZodType>(
+  runtime: HttpRuntime,
+  call: HttpCall<S>,
+  attempt: number,
+): Promise<{ value: z.output<S>; status: number }> {
+  const logger = runtime.logger ?? silentLogger
+  const ctx: RequestContext = {
+    method: call.method,
+    url: call.path,
+    ...(call.requestId !== undefined && { requestId: call.requestId }),
+  }
+  const started = runtime.now()
+  let status: number
+  let headers: Record<string, string | string[] | undefined>
+  let text: string
+  try {
+    const res = await request(runtime.origin + call.path, {
+      method: call.method,
+      headers: call.headers,
+      ...(call.body !== undefined && { body: call.body }),
+      ...(runtime.dispatcher !== undefined && { dispatcher: runtime.dispatcher }),
+      ...(call.signal !== undefined && { signal: call.signal }),
+    })
+    status = res.statusCode
+    headers = res.headers
+    text = await res.body.text()
+  } catch (cause) {
+    if (call.signal?.aborted) throw abortedError(call.layer, `${call.method} ${call.path}`, cause)
+    logger.debug('client: request failed', {
+      method: call.method,
+      path: call.path,
+      attempt,
+      durationMs: runtime.now() - started,
+      reason: (cause as { code?: string }).code,
+    })
+    throw networkError(call.layer, ctx, cause)
+  }
+  logger.debug('client: request', {
+    method: call.method,
+    path: call.path,
+    status,
+    attempt,
+    durationMs: runtime.now() - started,
+    ...(call.requestId !== undefined && { requestId: call.requestId }),
+  })
+  const decoded = decode(text)
+  const excerpt = () => truncateBody(redactSecrets(text, runtime.secrets()))
+  if (!call.expect.includes(status)) {
+    const tableau = decoded.ok ? tableauError(decoded.value) : undefined
+    const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), runtime.now())
+    throw apiError(call.layer, ctx, status, tableau ?? {}, {
+      retryable: isRetryableStatus(status),
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+      body: excerpt(),
+    })
+  }
+  if (!decoded.ok) throw invalidResponseError(call.layer, ctx, status, decoded.problem, excerpt())
+  // Some Tableau endpoints answer 2xx with an error envelope (spec §2.6 quirk).
+  const quirk = decoded.value !== null && typeof decoded.value === 'object' && 'error' in decoded.value
+  if (quirk) {
+    throw apiError(call.layer, ctx, status, tableauError(decoded.value) ?? {}, { retryable: false, body: excerpt() })
+  }
+  const parsed = call.schema.safeParse(decoded.value ?? {})
+  if (!parsed.success) throw invalidResponseError(call.layer, ctx, status, describeIssues(parsed.error), excerpt())
+  return { value: parsed.data, status }
+}
+
+/** True for API_ERROR answers that mean "sign in again" (spec §4.3: every 401 from a call that carried a token). */
+export function isAuthExpired(error: unknown): boolean {
+  return error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401
+}

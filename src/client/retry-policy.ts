@@ -1,0 +1,155 @@
+import { HyperdeltaError } from '../errors.js'
+import { type Logger, silentLogger } from '../logger.js'
+import { abortedError } from './client-errors.js'
+
+// The client's one retry policy. Every HTTP call goes through `withRetry` with a body factory per attempt (the
+// caller's `fn` builds a fresh body, e.g. a new file stream, each time it is called).
+//
+// Retried: network errors, 408, 429 (honouring Retry-After), 500/502/503/504 — capped exponential backoff with
+// jitter, bounded by `maxAttempts`. Also retried: 409094 "data update job already exists" (one update job per data
+// source, spec §7.6) — a wait for the running job to finish, bounded by its own time budget. Everything else,
+// every other 4xx included, is terminal.
+
+/** Tunables of the retry policy; pass a `Partial` to `TableauClient.signIn({ retry })`. */
+export interface RetryPolicyOptions {
+  /** Attempts for transient failures, the first included. */
+  maxAttempts: number
+  /** Backoff before the 2nd attempt; doubles each time. */
+  baseDelayMs: number
+  /** Cap of one backoff sleep. */
+  maxDelayMs: number
+  /** A `Retry-After` longer than this stops retrying (the error is thrown, still `retryable`). */
+  maxRetryAfterMs: number
+  /** Total time to keep waiting while the server answers 409094 (another update job on the data source). */
+  conflictBudgetMs: number
+  /** First wait after a 409094; doubles up to `maxDelayMs`. */
+  conflictDelayMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicyOptions> = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 5 * 60_000,
+  conflictBudgetMs: 15 * 60_000,
+  conflictDelayMs: 2_000,
+})
+
+/** HTTP statuses worth repeating the same request for. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+
+/** "A data update job for the datasource is already queued or in progress" (spec §7.6, CONFIRMED). */
+export const UPDATE_JOB_CONFLICT_CODE = '409094'
+
+/** True for a status the policy retries. */
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status)
+}
+
+/** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined
+  const v = value.trim()
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)
+  const at = Date.parse(v)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+/** Injected time and randomness (tests pass a fake clock). */
+export interface RetryRuntime {
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  now: () => number
+  random: () => number
+  logger?: Logger
+}
+
+type Verdict = { kind: 'terminal' } | { kind: 'transient'; retryAfterMs?: number } | { kind: 'conflict' }
+
+function classify(error: unknown): Verdict {
+  if (!(error instanceof HyperdeltaError)) return { kind: 'terminal' }
+  if (error.code === 'NETWORK_ERROR') return { kind: 'transient' }
+  if (error.code !== 'API_ERROR') return { kind: 'terminal' }
+  const d = error.details as { status?: number; tableauCode?: string; retryAfterMs?: number }
+  if (d.status === 409 && d.tableauCode === UPDATE_JOB_CONFLICT_CODE) return { kind: 'conflict' }
+  if (d.status !== undefined && isRetryableStatus(d.status)) {
+    return d.retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs: d.retryAfterMs }
+  }
+  return { kind: 'terminal' }
+}
+
+/** Capped exponential backoff with "equal jitter": half fixed, half random, so waits never collapse to zero. */
+export function backoffDelay(failures: number, base: number, cap: number, random: () => number): number {
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, failures - 1))
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
+}
+
+/**
+ * Runs `fn(attempt)` until it succeeds or the policy gives up; `attempt` starts at 1. Throws the last error (or
+ * `DATASOURCE_BUSY` once the 409094 budget is spent, or `ABORTED` when `signal` fires while waiting).
+ *
+ * @example
+ * ```ts
+ * const job = await withRetry((attempt) => patchOnce(attempt), DEFAULT_RETRY_POLICY, runtime, { label: 'update' })
+ * ```
+ */
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  policy: RetryPolicyOptions,
+  runtime: RetryRuntime,
+  options: { label: string; signal?: AbortSignal | undefined; maxAttempts?: number } = { label: 'request' },
+): Promise<T> {
+  const logger = runtime.logger ?? silentLogger
+  const maxAttempts = options.maxAttempts ?? policy.maxAttempts
+  let failures = 0
+  let conflicts = 0
+  let conflictStart: number | undefined
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw abortedError('client', options.label, options.signal.reason)
+    try {
+      return await fn(attempt)
+    } catch (error) {
+      const verdict = classify(error)
+      if (verdict.kind === 'terminal') throw error
+      let delay: number
+      if (verdict.kind === 'conflict') {
+        conflictStart ??= runtime.now()
+        const left = policy.conflictBudgetMs - (runtime.now() - conflictStart)
+        if (left <= 0) {
+          const e = error as HyperdeltaError
+          throw new HyperdeltaError(
+            'DATASOURCE_BUSY',
+            `${options.label}: another update job on this data source kept running for ` +
+              `${Math.round(policy.conflictBudgetMs / 1000)} s (409094); try again later`,
+            { cause: e, retryable: true, details: { ...e.details } },
+          )
+        }
+        conflicts++
+        delay = Math.min(left, backoffDelay(conflicts, policy.conflictDelayMs, policy.maxDelayMs, runtime.random))
+      } else {
+        failures++
+        if (failures >= maxAttempts) throw error
+        if (verdict.retryAfterMs !== undefined) {
+          if (verdict.retryAfterMs > policy.maxRetryAfterMs) throw error
+          delay = verdict.retryAfterMs
+        } else {
+          delay = backoffDelay(failures, policy.baseDelayMs, policy.maxDelayMs, runtime.random)
+        }
+      }
+      const e = error as HyperdeltaError
+      logger.debug('client: retrying', {
+        label: options.label,
+        attempt,
+        code: e.code,
+        status: (e.details as { status?: number }).status,
+        tableauCode: (e.details as { tableauCode?: string }).tableauCode,
+        delayMs: delay,
+      })
+      try {
+        await runtime.sleep(delay, options.signal)
+      } catch (cause) {
+        if (options.signal?.aborted) throw abortedError('client', options.label, cause)
+        throw cause
+      }
+    }
+  }
+}
