@@ -111,6 +111,13 @@ function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Compar
     }
     return Object.freeze({ kind: 'compare', op, target, operand: operand as ColumnRef<'source'> })
   }
+  if (operand === null || operand === undefined) {
+    // No null const type exists on the wire, and under SQL logic `col = NULL` never matches anyway.
+    throw conditionError(
+      `${op}(${target.name}, ${operand}): needs a source column or a constant; null is not a constant (NULL never matches a comparison)`,
+      { op, column: target.name },
+    )
+  }
   // Constants are checked as non-nullable values of the column's kind: no null, NaN or Infinity.
   const strict: ColumnType = { kind: target.type.kind, nullable: false, allowNonFinite: false }
   const value = isoRangeCheck(strict.kind, normalizeValue(strict, operand))
