@@ -64,6 +64,28 @@ export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from
 export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
 export { HyperdeltaError, isHyperdeltaError } from './errors.js'
 export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
+// payload (issue 3): change rows → size-limited change files (Parquet built in, format seam for .hyper)
+export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
+export type { DuplicateKey } from './payload/duplicate-keys.js'
+export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
+export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
+export { PAYLOAD_ERROR_CODES, type PayloadErrorCode } from './payload/payload-errors.js'
+export type {
+  ColumnVector,
+  PayloadEncoder,
+  PayloadEncoderContext,
+  PayloadFormat,
+  PayloadSink,
+  RowBatch,
+} from './payload/payload-format.js'
+export type { ChangeRowsInput } from './payload/row-input.js'
+export {
+  type ChangeFile,
+  type ChangeFiles,
+  changeFileStream,
+  type WriteChangeFilesOptions,
+  writeChangeFiles,
+} from './payload/write-change-files.js'
 export {
   bool,
   COLUMN_KINDS,

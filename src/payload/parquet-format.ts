@@ -1,0 +1,200 @@
+import type { SchemaElement } from 'hyparquet'
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
+import type { Table } from '../schema/define-table.js'
+import { readParquetRowGroups } from './from-parquet.js'
+import { parquetSchema } from './parquet-schema.js'
+import { payloadError } from './payload-errors.js'
+import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
+
+/**
+ * hyparquet-writer's Writer, holding only the bytes not yet on disk. `offset` counts every byte of
+ * the file; `index` is the end of the pending bytes. The built-in fileWriter appends synchronously;
+ * this one lets the encoder decide after each row group whether to commit it (async write) or roll
+ * it back because the finished file would exceed the limit.
+ */
+class PendingBytes extends ByteWriter {
+  /** Forgets everything written after `offset` (which must not be committed yet). */
+  rollback(offset: number): void {
+    this.index -= this.offset - offset
+    this.offset = offset
+  }
+
+  async commit(sink: PayloadSink): Promise<void> {
+    if (this.index === 0) return
+    await sink.write(new Uint8Array(this.buffer, 0, this.index))
+    this.index = 0
+  }
+}
+
+interface OpenFile {
+  readonly sink: PayloadSink
+  readonly out: PendingBytes
+  readonly writer: ParquetWriter
+  rows: number
+  firstRow: number
+  /** Size of the file if it were finished now (committed bytes + footer). */
+  size: number
+}
+
+/** Bytes that `finish()` would append now: page indexes, footer metadata and the closing magic. */
+function footerBytes(writer: ParquetWriter): number {
+  const real = writer.writer
+  const dry = new ByteWriter(1 << 16)
+  dry.offset = real.offset
+  writer.writer = dry
+  try {
+    writer.finish()
+  } finally {
+    writer.writer = real
+  }
+  return dry.offset - real.offset
+}
+
+export interface ParquetFormatOptions {
+  /** Write min/max/null-count statistics per column chunk (default false: change files are read whole). */
+  readonly statistics?: boolean
+}
+
+/**
+ * Change files as Parquet (hyparquet-writer, SNAPPY, data page v2). Each row group is encoded, the
+ * exact size of the finished file (footer included) is computed, and the group is committed to disk
+ * only if the file stays within the limit; otherwise it is rolled back and cut on a row boundary
+ * into the next file. The limit therefore holds for any data, not only on average.
+ */
+class ParquetEncoder implements PayloadEncoder {
+  readonly #context: PayloadEncoderContext
+  readonly #schema: SchemaElement[]
+  readonly #names: readonly string[]
+  readonly #statistics: boolean
+  #file: OpenFile | undefined
+
+  constructor(context: PayloadEncoderContext, options: ParquetFormatOptions) {
+    this.#context = context
+    this.#schema = parquetSchema(context.table)
+    this.#names = context.table.columnNames
+    this.#statistics = options.statistics ?? false
+  }
+
+  async write(batch: RowBatch): Promise<void> {
+    if (batch.length > 0) await this.#append(batch, 0, batch.length)
+  }
+
+  async flush(): Promise<void> {
+    const file = this.#file
+    if (!file) return
+    this.#file = undefined
+    await file.writer.finish()
+    const expected = file.size
+    await file.out.commit(file.sink)
+    if (file.sink.bytes !== expected || expected > this.#context.maxBytes) {
+      throw payloadError('PAYLOAD_IO', `internal size check failed for ${file.sink.path}`, {
+        bytes: file.sink.bytes,
+        expected,
+        maxBytes: this.#context.maxBytes,
+      })
+    }
+    await this.#context.closeFile(file.sink, file.rows, file.firstRow)
+  }
+
+  async #open(): Promise<OpenFile> {
+    const sink = await this.#context.openFile()
+    const out = new PendingBytes(1 << 20)
+    const writer = new ParquetWriter({ writer: out, schema: this.#schema, statistics: this.#statistics })
+    const file: OpenFile = { sink, out, writer, rows: 0, firstRow: 0, size: 0 }
+    file.size = out.offset + footerBytes(writer)
+    if (file.size > this.#context.maxBytes) {
+      throw payloadError('PAYLOAD_ROW_TOO_LARGE', `an empty file already exceeds ${this.#context.maxBytes} bytes`, {
+        maxBytes: this.#context.maxBytes,
+        bytes: file.size,
+      })
+    }
+    this.#file = file
+    return file
+  }
+
+  /** Encodes rows [start, end) as one row group; keeps it if the finished file still fits. */
+  #tryEncode(file: OpenFile, batch: RowBatch, start: number, end: number): { fits: boolean; size: number } {
+    const { writer, out } = file
+    const offset = out.offset
+    const groups = writer.row_groups.length
+    const indexes = writer.pendingIndexes.length
+    const rows = writer.num_rows
+    const full = start === 0 && end === batch.length
+    writer.write({
+      columnData: batch.columns.map((data, j) => ({
+        name: this.#names[j]!,
+        data: full ? data : Array.isArray(data) ? data.slice(start, end) : data.subarray(start, end),
+      })),
+      rowGroupSize: end - start,
+    })
+    const size = out.offset + footerBytes(writer)
+    if (size <= this.#context.maxBytes) {
+      if (file.rows === 0) file.firstRow = batch.rowIndexes[start]!
+      file.rows += end - start
+      file.size = size
+      return { fits: true, size }
+    }
+    writer.row_groups.length = groups
+    writer.pendingIndexes.length = indexes
+    writer.num_rows = rows
+    out.rollback(offset)
+    return { fits: false, size }
+  }
+
+  async #append(batch: RowBatch, start: number, end: number): Promise<void> {
+    const maxBytes = this.#context.maxBytes
+    const file = this.#file ?? (await this.#open())
+    const before = file.size
+    const attempt = this.#tryEncode(file, batch, start, end)
+    if (attempt.fits) {
+      await file.out.commit(file.sink)
+      return
+    }
+    const n = end - start
+    // Rows the remaining space would hold if size grew linearly with rows, with a 10 % margin.
+    const guess = Math.floor(((n * (maxBytes - before)) / (attempt.size - before)) * 0.9)
+    if (file.rows === 0) {
+      if (n === 1) {
+        throw payloadError(
+          'PAYLOAD_ROW_TOO_LARGE',
+          `row ${batch.rowIndexes[start]} of ${this.#context.table.name} needs ${attempt.size} bytes as a file, over the limit of ${maxBytes}`,
+          { table: this.#context.table.name, row: batch.rowIndexes[start], bytes: attempt.size, maxBytes },
+        )
+      }
+      const k = Math.min(n - 1, Math.max(1, guess))
+      await this.#append(batch, start, start + k)
+      await this.#append(batch, start + k, end)
+      return
+    }
+    // Fill what is left of this file with a prefix when the space is worth one more encode.
+    let from = start
+    if (guess >= 1 && maxBytes - before >= maxBytes / 16) {
+      const k = Math.min(n - 1, guess)
+      if (this.#tryEncode(file, batch, start, start + k).fits) {
+        await file.out.commit(file.sink)
+        from = start + k
+      }
+    }
+    await this.flush()
+    await this.#append(batch, from, end)
+  }
+}
+
+/**
+ * The built-in Parquet change-file format.
+ *
+ * @example
+ * ```ts
+ * import { parquetFormat, writeChangeFiles } from 'hyperdelta'
+ * await using files = await writeChangeFiles(changes, rows, { format: parquetFormat() })
+ * ```
+ */
+export function parquetFormat(options: ParquetFormatOptions = {}): PayloadFormat {
+  return Object.freeze({
+    name: 'parquet',
+    extension: '.parquet',
+    createEncoder: (context: PayloadEncoderContext) => new ParquetEncoder(context, options),
+    readBack: (path: string, table: Table, columns: readonly string[]) =>
+      readParquetRowGroups(path, { table, extraColumns: 'ignore', columns }),
+  })
+}

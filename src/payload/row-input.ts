@@ -1,0 +1,82 @@
+import type { Table } from '../schema/define-table.js'
+import {
+  type ArrowRecordBatchLike,
+  type ArrowTableLike,
+  arrowBatchRows,
+  isArrowRecordBatch,
+  isArrowTable,
+} from './arrow-input.js'
+import { isParquetFiles, type ParquetFiles, readParquetRowGroups } from './from-parquet.js'
+import { payloadError } from './payload-errors.js'
+
+/**
+ * Every input `writeChangeFiles` accepts: an array or (async) iterable of row objects, an
+ * apache-arrow Table or an (async) iterable of RecordBatches, or Parquet files via `fromParquet()`.
+ */
+export type ChangeRowsInput =
+  | Iterable<object>
+  | AsyncIterable<object>
+  | ArrowTableLike
+  | Iterable<ArrowRecordBatchLike>
+  | AsyncIterable<ArrowRecordBatchLike>
+  | ParquetFiles
+
+/** Receives rows; `push` returns true when the caller must `await drain()` before pushing more. */
+export interface RowConsumer {
+  push(row: unknown): boolean
+  drain(): Promise<void>
+}
+
+/** Feeds every row of `input` to `consumer`, in input order, holding at most one chunk in memory. */
+export async function consumeRows(
+  input: unknown,
+  table: Table,
+  extraColumns: 'error' | 'ignore',
+  consumer: RowConsumer,
+): Promise<void> {
+  const known = new Set(table.columnNames)
+  const pushAll = async (rows: readonly unknown[]) => {
+    for (const row of rows) if (consumer.push(row)) await consumer.drain()
+  }
+  const pushItem = async (item: unknown) => {
+    if (isArrowRecordBatch(item)) await pushAll(arrowBatchRows(item, known, extraColumns, table.name))
+    else if (consumer.push(item)) await consumer.drain()
+  }
+
+  if (isParquetFiles(input)) {
+    for (const path of input.paths) {
+      for await (const rows of readParquetRowGroups(path, { table, extraColumns })) await pushAll(rows)
+    }
+    return
+  }
+  if (isArrowTable(input)) {
+    for (const batch of input.batches) await pushAll(arrowBatchRows(batch, known, extraColumns, table.name))
+    return
+  }
+  if (isArrowRecordBatch(input)) return pushAll(arrowBatchRows(input, known, extraColumns, table.name))
+  if (Array.isArray(input)) {
+    // Plain arrays of rows take the synchronous path (no await per row).
+    for (let i = 0; i < input.length; i++) {
+      const row = input[i]
+      if (isArrowRecordBatch(row)) await pushItem(row)
+      else if (consumer.push(row)) await consumer.drain()
+    }
+    return
+  }
+  if (typeof input === 'object' && input !== null && Symbol.iterator in input) {
+    for (const item of input as Iterable<unknown>) {
+      if (isArrowRecordBatch(item)) await pushItem(item)
+      else if (consumer.push(item)) await consumer.drain()
+    }
+    return
+  }
+  if (typeof input === 'object' && input !== null && Symbol.asyncIterator in input) {
+    for await (const item of input as AsyncIterable<unknown>) await pushItem(item)
+    return
+  }
+  throw payloadError(
+    'PAYLOAD_INPUT_INVALID',
+    `rows for ${table.name} must be an array or (async) iterable of row objects, an Arrow Table or RecordBatches, or fromParquet(paths); got ${input === null ? 'null' : typeof input}`,
+    { table: table.name },
+  )
+}

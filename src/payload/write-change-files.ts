@@ -1,0 +1,435 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm, unlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Table } from '../schema/define-table.js'
+import type { NormalizedValue } from '../schema/values.js'
+import { type DuplicateKey, DuplicateKeyTracker } from './duplicate-keys.js'
+import { FileSink } from './file-sink.js'
+import { parquetFormat } from './parquet-format.js'
+import { abortedError, payloadError } from './payload-errors.js'
+import type { PayloadEncoder, PayloadFormat, PayloadSink } from './payload-format.js'
+import { RowBatcher } from './row-batcher.js'
+import { type ChangeRowsInput, consumeRows } from './row-input.js'
+
+/** One complete change file on disk. */
+export interface ChangeFile {
+  readonly path: string
+  readonly rows: number
+  readonly bytes: number
+  /** Hex sha256 of the file's bytes. */
+  readonly sha256: string
+  /** The table whose rows the file holds (its name is the source table name of the actions). */
+  readonly table: Table
+  /** Input index of the file's first row. */
+  readonly firstRow: number
+  /** Format name, e.g. `parquet`. */
+  readonly format: string
+}
+
+/** The change files of one change set. `dispose()` (or `await using`) removes what was created. */
+export interface ChangeFiles extends AsyncDisposable {
+  readonly files: readonly ChangeFile[]
+  readonly rows: number
+  readonly bytes: number
+  dispose(): Promise<void>
+}
+
+export interface WriteChangeFilesOptions {
+  /** Limit per file: bytes ≤ maxSizeInMb × 1024 × 1024 (default 100). */
+  maxSizeInMb?: number
+  /** Exact byte limit per file; overrides maxSizeInMb. */
+  maxBytes?: number
+  /** Where files go (default: a fresh directory under os.tmpdir()). dispose() removes only what was created. */
+  dir?: string
+  /** Key columns: duplicate key tuples across the whole change set are detected. */
+  keys?: readonly string[]
+  /** 'error' (default) throws PAYLOAD_DUPLICATE_KEYS listing the first duplicates; 'keep-last' keeps the last occurrence. */
+  duplicateKeys?: 'error' | 'keep-last'
+  /** Row properties the table does not define: 'error' (default) or 'ignore'. */
+  extraColumns?: 'error' | 'ignore'
+  /** File format (default: {@link parquetFormat}). */
+  format?: PayloadFormat
+  /** Called after each row group and each completed file. */
+  onProgress?: (p: { rows: number; bytes: number; files: number }) => void
+  signal?: AbortSignal
+}
+
+const DEFAULT_MAX_SIZE_IN_MB = 100
+/** Most rows per row group (DuckDB uses 122,880). */
+const MAX_GROUP_ROWS = 131_072
+/** Distinct duplicate-key candidates collected before checking them in 'error' mode. */
+const ERROR_CANDIDATES = 16
+/** Duplicates listed in a PAYLOAD_DUPLICATE_KEYS error. */
+const LISTED_DUPLICATES = 10
+
+function byteLimit(options: WriteChangeFilesOptions): number {
+  if (options.maxBytes !== undefined) {
+    if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes <= 0) {
+      throw payloadError('PAYLOAD_OPTIONS_INVALID', `maxBytes must be a positive integer, got ${options.maxBytes}`, {
+        maxBytes: options.maxBytes,
+      })
+    }
+    return options.maxBytes
+  }
+  const mb = options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB
+  if (typeof mb !== 'number' || !Number.isFinite(mb) || mb <= 0) {
+    throw payloadError('PAYLOAD_OPTIONS_INVALID', `maxSizeInMb must be a positive number, got ${mb}`, {
+      maxSizeInMb: mb,
+    })
+  }
+  return Math.floor(mb * 1024 * 1024)
+}
+
+/** Row-group target in estimated raw bytes: small against the limit so a cut wastes little space. */
+function groupTargetBytes(maxBytes: number): number {
+  return Math.min(8 << 20, Math.max(16 << 10, Math.floor(maxBytes / 8)))
+}
+
+function jsonValue(v: NormalizedValue): unknown {
+  return typeof v === 'bigint' ? v.toString() : v
+}
+
+function duplicateError(table: Table, keys: readonly string[], duplicates: readonly DuplicateKey[]): Error {
+  const listed = duplicates.slice(0, LISTED_DUPLICATES).map((d) => ({
+    key: Object.fromEntries(keys.map((k, j) => [k, jsonValue(d.key[j] ?? null)])),
+    rows: d.rows,
+  }))
+  const text = listed
+    .map((d) => `${JSON.stringify(d.key)} at rows ${d.rows.join(', ')}`)
+    .slice(0, 3)
+    .join('; ')
+  return payloadError(
+    'PAYLOAD_DUPLICATE_KEYS',
+    `${table.name} has duplicate keys on (${keys.join(', ')}): ${text}${listed.length > 3 ? '; …' : ''} (use duplicateKeys: 'keep-last' to keep the last occurrence)`,
+    { table: table.name, keys, duplicates: listed },
+  )
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'changes'
+}
+
+/** State of one packaging run: created files, the encoder, key tracking, progress. */
+class Packaging {
+  readonly table: Table
+  readonly format: PayloadFormat
+  readonly maxBytes: number
+  readonly options: WriteChangeFilesOptions
+  readonly files: ChangeFile[] = []
+  readonly #created = new Set<string>()
+  readonly #open = new Map<PayloadSink, FileSink>()
+  readonly #prefix: string
+  readonly #tracker: DuplicateKeyTracker | undefined
+  #dir = ''
+  #ownsDir = false
+  #seq = 0
+  #rowsWritten = 0
+  #disposed = false
+  /** Called after each file of the main pass is complete (used by changeFileStream for hand-over). */
+  onFileClosed: ((file: ChangeFile) => Promise<void>) | undefined
+
+  constructor(table: Table, options: WriteChangeFilesOptions) {
+    this.table = table
+    this.options = options
+    this.maxBytes = byteLimit(options)
+    this.format = options.format ?? parquetFormat()
+    this.#prefix = `${safeName(table.name)}-${randomUUID().slice(0, 8)}`
+    for (const [name, value, allowed] of [
+      ['duplicateKeys', options.duplicateKeys, ['error', 'keep-last']],
+      ['extraColumns', options.extraColumns, ['error', 'ignore']],
+    ] as const) {
+      if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
+        throw payloadError('PAYLOAD_OPTIONS_INVALID', `${name} must be ${allowed.join(' or ')}, got ${value}`, {
+          [name]: value,
+        })
+      }
+    }
+    const keys = options.keys
+    if (keys !== undefined) {
+      if (!Array.isArray(keys) || keys.length === 0) {
+        throw payloadError('PAYLOAD_OPTIONS_INVALID', 'keys must be a non-empty array of column names', {})
+      }
+      for (const k of keys) {
+        if (!table.columnNames.includes(k)) {
+          throw payloadError('PAYLOAD_OPTIONS_INVALID', `key column "${k}" is not a column of ${table.name}`, {
+            table: table.name,
+            column: k,
+            columns: table.columnNames,
+          })
+        }
+      }
+      this.#tracker = new DuplicateKeyTracker(table, keys)
+    }
+  }
+
+  async init(): Promise<void> {
+    if (this.options.dir !== undefined) this.#dir = this.options.dir
+    else {
+      this.#dir = await mkdtemp(join(tmpdir(), 'hyperdelta-'))
+      this.#ownsDir = true
+    }
+  }
+
+  #checkAbort(): void {
+    if (this.options.signal?.aborted) throw abortedError(this.options.signal)
+  }
+
+  #progress(): void {
+    if (!this.options.onProgress) return
+    let bytes = 0
+    for (const f of this.files) bytes += f.bytes
+    for (const sink of this.#open.values()) bytes += sink.bytes
+    this.options.onProgress({ rows: this.#rowsWritten, bytes, files: this.files.length })
+  }
+
+  /** An encoder whose completed files go to `into`. */
+  #encoder(into: ChangeFile[]): PayloadEncoder {
+    return this.format.createEncoder({
+      table: this.table,
+      maxBytes: this.maxBytes,
+      openFile: async () => {
+        this.#checkAbort()
+        this.#seq++
+        const path = join(this.#dir, `${this.#prefix}-${String(this.#seq).padStart(5, '0')}${this.format.extension}`)
+        let sink: FileSink
+        try {
+          sink = await FileSink.create(path)
+        } catch (cause) {
+          throw payloadError('PAYLOAD_IO', `cannot create ${path}: ${(cause as Error).message}`, { path }, cause)
+        }
+        this.#created.add(path)
+        this.#open.set(sink, sink)
+        return sink
+      },
+      closeFile: async (handle, rows, firstRow) => {
+        const sink = this.#open.get(handle)
+        if (!sink) throw payloadError('PAYLOAD_IO', `closeFile got a sink it did not open`, {})
+        this.#open.delete(handle)
+        const { bytes, sha256 } = await sink.close()
+        if (bytes > this.maxBytes) {
+          throw payloadError('PAYLOAD_IO', `${sink.path} is ${bytes} bytes, over the limit of ${this.maxBytes}`, {
+            path: sink.path,
+            bytes,
+            maxBytes: this.maxBytes,
+          })
+        }
+        const file: ChangeFile = Object.freeze({
+          path: sink.path,
+          rows,
+          bytes,
+          sha256,
+          table: this.table,
+          firstRow,
+          format: this.format.name,
+        })
+        into.push(file)
+        this.#progress()
+        if (into === this.files) await this.onFileClosed?.(file)
+      },
+    })
+  }
+
+  #batcher(): RowBatcher {
+    return new RowBatcher(this.table, {
+      extraColumns: this.options.extraColumns ?? 'error',
+      maxRows: MAX_GROUP_ROWS,
+      targetBytes: groupTargetBytes(this.maxBytes),
+    })
+  }
+
+  async run(input: unknown): Promise<void> {
+    const encoder = this.#encoder(this.files)
+    const batcher = this.#batcher()
+    const tracker = this.#tracker
+    const keepLast = this.options.duplicateKeys === 'keep-last'
+    let index = 0
+    const drain = async () => {
+      this.#checkAbort()
+      const batch = batcher.take()
+      if (batch.length === 0) return
+      tracker?.observe(batch)
+      await encoder.write(batch)
+      this.#rowsWritten += batch.length
+      this.#progress()
+      if (tracker && !keepLast && tracker.candidates >= ERROR_CANDIDATES) await this.#checkDuplicates(encoder)
+    }
+    this.#checkAbort()
+    await consumeRows(input, this.table, this.options.extraColumns ?? 'error', {
+      push: (row) => batcher.add(row, index++),
+      drain,
+    })
+    await drain()
+    await encoder.flush()
+    if (tracker && tracker.candidates > 0) {
+      if (keepLast) await this.#keepLast(tracker)
+      else await this.#checkDuplicates(encoder)
+    }
+  }
+
+  async #checkDuplicates(encoder: PayloadEncoder): Promise<void> {
+    const tracker = this.#tracker!
+    await encoder.flush()
+    const duplicates = await tracker.resolve(this.files, this.format)
+    if (duplicates.length > 0) throw duplicateError(this.table, this.options.keys!, duplicates)
+    tracker.clearCandidates() // every candidate was a hash collision
+  }
+
+  /** Rewrites the files holding earlier occurrences of duplicate keys without those rows. */
+  async #keepLast(tracker: DuplicateKeyTracker): Promise<void> {
+    const duplicates = await tracker.resolve(this.files, this.format)
+    const dropped = new Set<number>()
+    for (const d of duplicates) for (const row of d.rows.slice(0, -1)) dropped.add(row)
+    if (dropped.size === 0) return
+    const result: ChangeFile[] = []
+    for (const file of this.files) {
+      let hit = false
+      for (let r = file.firstRow; r < file.firstRow + file.rows && !hit; r++) hit = dropped.has(r)
+      if (!hit) {
+        result.push(file)
+        continue
+      }
+      const encoder = this.#encoder(result)
+      const batcher = this.#batcher()
+      let row = file.firstRow
+      for await (const chunk of this.format.readBack(file.path, this.table, this.table.columnNames)) {
+        for (const record of chunk) {
+          if (!dropped.has(row) && batcher.add(record, row)) await encoder.write(batcher.take())
+          row++
+        }
+      }
+      await encoder.write(batcher.take())
+      await encoder.flush()
+      await unlink(file.path)
+      this.#created.delete(file.path)
+    }
+    this.files.splice(0, this.files.length, ...result)
+    this.#rowsWritten -= dropped.size
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    await Promise.all([...this.#open.values()].map((s) => s.discard()))
+    this.#open.clear()
+    if (this.#ownsDir) await rm(this.#dir, { recursive: true, force: true })
+    else await Promise.all([...this.#created].map((p) => rm(p, { force: true })))
+    this.#created.clear()
+  }
+
+  result(): ChangeFiles {
+    const files = Object.freeze([...this.files])
+    const dispose = () => this.dispose()
+    return {
+      files,
+      rows: files.reduce((n, f) => n + f.rows, 0),
+      bytes: files.reduce((n, f) => n + f.bytes, 0),
+      dispose,
+      [Symbol.asyncDispose]: dispose,
+    }
+  }
+}
+
+/**
+ * Packages change rows into complete change files (Parquet by default), each at most the byte
+ * limit, cut on row boundaries, in input order. Values are validated against the table; bad input
+ * is a typed error naming the column and row index, and every file created so far is removed.
+ * Rows are streamed: memory holds one row group, plus ~15 bytes per row when `keys` are given.
+ *
+ * @example
+ * ```ts
+ * import { defineTable, int64, text, writeChangeFiles } from 'hyperdelta'
+ * const changes = defineTable({ name: 'changes' }, { id: int64(), name: text({ nullable: true }) })
+ * await using files = await writeChangeFiles(changes, [{ id: 1n, name: 'a' }, { id: 2n }], { maxSizeInMb: 10, keys: ['id'] })
+ * for (const f of files.files) console.log(f.path, f.rows, f.bytes, f.sha256)
+ * ```
+ */
+export async function writeChangeFiles(
+  table: Table,
+  rows: ChangeRowsInput,
+  options: WriteChangeFilesOptions = {},
+): Promise<ChangeFiles> {
+  const packaging = new Packaging(table, options)
+  await packaging.init()
+  try {
+    await packaging.run(rows)
+    return packaging.result()
+  } catch (error) {
+    await packaging.dispose()
+    throw error
+  }
+}
+
+/**
+ * Streaming variant of {@link writeChangeFiles}: yields each change file as soon as it is complete,
+ * while the next one is being written (at most one finished file waits for the consumer), so a
+ * caller can upload file N while N+1 is packaged. Every file is removed when the iteration ends
+ * (completes, breaks or throws): consume a file before asking for the next. With `keys`, a
+ * duplicate is reported when it is met, possibly after earlier files were yielded;
+ * `duplicateKeys: 'keep-last'` needs the whole change set first and is not supported here.
+ *
+ * @example
+ * ```ts
+ * import { changeFileStream } from 'hyperdelta'
+ * for await (const file of changeFileStream(changes, rows, { maxSizeInMb: 100 })) await upload(file.path)
+ * ```
+ */
+export async function* changeFileStream(
+  table: Table,
+  rows: ChangeRowsInput,
+  options: WriteChangeFilesOptions = {},
+): AsyncGenerator<ChangeFile, void, undefined> {
+  if (options.keys !== undefined && options.duplicateKeys === 'keep-last') {
+    throw payloadError(
+      'PAYLOAD_OPTIONS_INVALID',
+      "duplicateKeys: 'keep-last' rewrites earlier files, so it needs writeChangeFiles, not changeFileStream",
+      {},
+    )
+  }
+  const stop = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+  const packaging = new Packaging(table, { ...options, signal })
+  await packaging.init()
+  const ready: ChangeFile[] = []
+  let wakeConsumer: (() => void) | undefined
+  let wakeProducer: (() => void) | undefined
+  let stopped = false
+  let finished = false
+  let failure: { error: unknown } | undefined
+  packaging.onFileClosed = async (file) => {
+    ready.push(file)
+    wakeConsumer?.()
+    while (ready.length > 0 && !stopped) await new Promise<void>((r) => (wakeProducer = r))
+  }
+  const running = packaging.run(rows).then(
+    () => {
+      finished = true
+    },
+    (error: unknown) => {
+      failure = { error }
+    },
+  )
+  void running.finally(() => wakeConsumer?.())
+  try {
+    for (;;) {
+      const file = ready.shift()
+      if (file) {
+        wakeProducer?.()
+        yield file
+        continue
+      }
+      if (failure) {
+        // A stop we caused ourselves is not the caller's error; anything else is.
+        throw failure.error
+      }
+      if (finished) return
+      await new Promise<void>((r) => (wakeConsumer = r))
+    }
+  } finally {
+    stopped = true
+    stop.abort()
+    wakeProducer?.()
+    await running
+    await packaging.dispose()
+  }
+}
