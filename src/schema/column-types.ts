@@ -59,30 +59,30 @@ function column<K extends ColumnKind, N extends boolean>(
  * const t = defineTable({ schema: 'Extract', name: 'Extract' }, { id: int64(), parent: int64({ nullable: true }) })
  * ```
  */
-export function int64<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'int64', N> {
+export function int64<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'int64', NoInfer<N>> {
   return column('int64', options)
 }
 /** 32-bit signed integer. @example `defineTable({ name: 'T' }, { qty: int32() })` */
-export function int32<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'int32', N> {
+export function int32<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'int32', NoInfer<N>> {
   return column('int32', options)
 }
 /** IEEE-754 double. NaN/±Infinity are rejected unless `allowNonFinite`. @example `float64({ nullable: true })` */
-export function float64<N extends boolean = false>(options?: Float64Options<N>): ColumnType<'float64', N> {
+export function float64<N extends boolean = false>(options?: Float64Options<N>): ColumnType<'float64', NoInfer<N>> {
   return column('float64', options)
 }
 /** UTF-8 text. @example `text()` */
-export function text<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'text', N> {
+export function text<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'text', NoInfer<N>> {
   return column('text', options)
 }
 /** Boolean. @example `bool({ nullable: true })` */
-export function bool<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'bool', N> {
+export function bool<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'bool', NoInfer<N>> {
   return column('bool', options)
 }
 /** Calendar date (no time zone). @example `date()` */
-export function date<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'date', N> {
+export function date<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'date', NoInfer<N>> {
   return column('date', options)
 }
 /** Instant in UTC with microsecond precision. @example `timestamp()` */
-export function timestamp<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'timestamp', N> {
+export function timestamp<N extends boolean = false>(options?: ColumnOptions<N>): ColumnType<'timestamp', NoInfer<N>> {
   return column('timestamp', options)
 }
