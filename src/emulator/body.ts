@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http'
+import { XMLParser } from 'fast-xml-parser'
+import { ApiError, badRequest } from './api-error.js'
+
+/** Reads a small request body (sign-in, PATCH, publish metadata) up to `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new ApiError(413, '413000', 'Payload Too Large', `The request body exceeds ${limit} bytes.`)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  removeNSPrefix: true,
+  parseAttributeValue: false,
+})
+
+/**
+ * Parses a `tsRequest` body: JSON when the Content-Type says json, XML otherwise (TSC sends no
+ * Content-Type on sign-in, spec §2.3). Returns the children of tsRequest (XML) or the JSON object.
+ */
+export function parseRequestDocument(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const text = body.toString('utf8')
+  if (contentType?.toLowerCase().includes('json')) {
+    try {
+      const value = JSON.parse(text) as unknown
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
+      return value as Record<string, unknown>
+    } catch {
+      throw badRequest('The request body is not valid JSON.')
+    }
+  }
+  let doc: Record<string, unknown>
+  try {
+    doc = xml.parse(text, true) as Record<string, unknown>
+  } catch {
+    throw badRequest('The request body is missing or contains malformed XML.')
+  }
+  const root = doc['tsRequest']
+  if (typeof root !== 'object' || root === null) throw badRequest('The request body has no tsRequest element.')
+  return root as Record<string, unknown>
+}
+
+/** A nested object property, or undefined. */
+export function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const v = (value as Record<string, unknown>)[key]
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+}
+
+/** A string property, or undefined. */
+export function stringAt(value: Record<string, unknown> | undefined, key: string): string | undefined {
+  const v = value?.[key]
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
+}

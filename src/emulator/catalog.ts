@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/**
+ * The emulator's persistent state (everything but tokens): sites, users, projects, data sources,
+ * upload sessions, jobs and seen RequestIDs. A small JSON file in the data dir, rewritten
+ * atomically (temp file + rename) after each change; table data lives in DuckDB files beside it.
+ */
+
+export interface SiteRecord {
+  id: string
+  contentUrl: string
+}
+export interface ProjectRecord {
+  id: string
+  siteId: string
+  name: string
+}
+export interface DatasourceRecord {
+  id: string
+  siteId: string
+  projectId: string
+  ownerId: string
+  name: string
+  contentUrl: string
+  /** DuckDB catalog alias under which the data source's database is attached. */
+  alias: string
+  /** File name (inside `datasources/`) of the DuckDB database. */
+  file: string
+  connectionIds: string[]
+  createdAt: string
+  updatedAt: string
+  /** Sequence number used in webpageUrl. */
+  number: number
+}
+export interface UploadRecord {
+  id: string
+  siteId: string
+  file: string
+  size: number
+  createdAt: string
+}
+export type JobStatus = 'queued' | 'running' | 'done'
+export interface JobRecord {
+  id: string
+  siteId: string
+  datasourceId: string
+  datasourceName: string
+  connectionId: string
+  status: JobStatus
+  progress: number
+  createdAt: string
+  startedAt?: string
+  completedAt?: string
+  finishCode?: number
+  notes?: string
+  requestId: string
+  uploadSessionId?: string
+  actionsJson: string
+}
+export interface RequestIdRecord {
+  siteId: string
+  requestId: string
+  jobId: string
+  at: number
+}
+export interface CatalogData {
+  version: 1
+  sites: SiteRecord[]
+  users: { id: string; name: string }[]
+  projects: ProjectRecord[]
+  datasources: DatasourceRecord[]
+  uploads: UploadRecord[]
+  jobs: JobRecord[]
+  requestIds: RequestIdRecord[]
+  counter: number
+}
+
+const FILE = 'catalog.json'
+
+export class Catalog {
+  private saving: Promise<void> = Promise.resolve()
+  private constructor(
+    private readonly dir: string,
+    readonly data: CatalogData,
+  ) {}
+
+  /** Loads `dir/catalog.json` or starts empty. */
+  static async open(dir: string): Promise<Catalog> {
+    await mkdir(dir, { recursive: true })
+    let data: CatalogData
+    try {
+      data = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as CatalogData
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      data = {
+        version: 1,
+        sites: [],
+        users: [],
+        projects: [],
+        datasources: [],
+        uploads: [],
+        jobs: [],
+        requestIds: [],
+        counter: 0,
+      }
+    }
+    return new Catalog(dir, data)
+  }
+
+  /** Queues an atomic rewrite of the catalog file; resolves when it is on disk. */
+  save(): Promise<void> {
+    const next = this.saving.then(async () => {
+      const tmp = join(this.dir, `${FILE}.${process.pid}.tmp`)
+      await writeFile(tmp, JSON.stringify(this.data, null, 1))
+      await rename(tmp, join(this.dir, FILE))
+    })
+    this.saving = next.catch(() => {})
+    return next
+  }
+
+  ensureSite(contentUrl: string): SiteRecord {
+    let site = this.data.sites.find((s) => s.contentUrl.toLowerCase() === contentUrl.toLowerCase())
+    if (!site) {
+      site = { id: randomUUID(), contentUrl }
+      this.data.sites.push(site)
+    }
+    this.ensureProject(site.id, 'Default')
+    return site
+  }
+
+  ensureUser(name: string): { id: string; name: string } {
+    let user = this.data.users.find((u) => u.name === name)
+    if (!user) {
+      user = { id: randomUUID(), name }
+      this.data.users.push(user)
+    }
+    return user
+  }
+
+  ensureProject(siteId: string, name: string): ProjectRecord {
+    let project = this.data.projects.find((p) => p.siteId === siteId && p.name === name)
+    if (!project) {
+      project = { id: randomUUID(), siteId, name }
+      this.data.projects.push(project)
+    }
+    return project
+  }
+
+  nextNumber(): number {
+    this.data.counter += 1
+    return this.data.counter
+  }
+
+  site(id: string): SiteRecord | undefined {
+    return this.data.sites.find((s) => s.id === id)
+  }
+  datasource(siteId: string, id: string): DatasourceRecord | undefined {
+    return this.data.datasources.find((d) => d.siteId === siteId && d.id === id)
+  }
+  upload(siteId: string, id: string): UploadRecord | undefined {
+    return this.data.uploads.find((u) => u.siteId === siteId && u.id === id)
+  }
+  job(siteId: string, id: string): JobRecord | undefined {
+    return this.data.jobs.find((j) => j.siteId === siteId && j.id === id)
+  }
+}
+
+/** `2021-10-05T18:53:34Z`: the REST API's timestamp format (UTC, whole seconds). */
+export function restTimestamp(ms: number = Date.now()): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}

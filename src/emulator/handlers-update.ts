@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto'
+import { isHyperdeltaError, parseActions, type WireBatch } from '../index.js'
+import { ApiError, badRequest, invalidParameter } from './api-error.js'
+import { readBody } from './body.js'
+import { type JobRecord, restTimestamp } from './catalog.js'
+import { jobElement } from './entities.js'
+import { datasourceOf } from './handlers-datasources.js'
+import { uploadNotFound } from './handlers-uploads.js'
+import { BYTES_PER_MB, DUPLICATE_REQUEST_WINDOW_MS, MISSING_REQUEST_ID, PAYLOAD_TOO_LARGE } from './inferred.js'
+import { type Handler, siteOf } from './state.js'
+
+/**
+ * PATCH …/datasources/{id}/data and …/connections/{cid}/data (spec §7): checks run in the order
+ * a retry needs (a duplicate RequestID returns the original job before 409094 could fire),
+ * then the job is queued and 202 + `<job>` is returned at once.
+ */
+export const updateData: Handler = async (state, ctx) => {
+  const site = siteOf(state, ctx)
+  const ds = datasourceOf(state, ctx)
+  let connectionId: string
+  if (ctx.route === 'updateConnectionData') {
+    const cid = ctx.params['connection']!
+    if (!ds.connectionIds.includes(cid)) {
+      throw new ApiError(404, '404020', 'Connection not found', `The connection '${cid}' could not be found.`)
+    }
+    connectionId = cid
+  } else {
+    if (ds.connectionIds.length > 1) {
+      throw new ApiError(
+        403,
+        '403062',
+        'Update data source multiple connections forbidden',
+        'The data source has more than one connection; use …/connections/{connection-id}/data.',
+      )
+    }
+    connectionId = ds.connectionIds[0]!
+  }
+  const body = await readBody(ctx.req)
+  const requestId = ctx.req.headers['requestid']
+  if (typeof requestId !== 'string' || requestId === '') {
+    throw new ApiError(400, MISSING_REQUEST_ID.code, 'Invalid parameter value', MISSING_REQUEST_ID.detail)
+  }
+  const now = Date.now()
+  state.catalog.data.requestIds = state.catalog.data.requestIds.filter((r) => now - r.at < DUPLICATE_REQUEST_WINDOW_MS)
+  const seen = state.catalog.data.requestIds.find((r) => r.siteId === site.id && r.requestId === requestId)
+  const original = seen && state.catalog.job(site.id, seen.jobId)
+  if (original) {
+    state.logger.info('emulator: duplicate RequestID, returning the original job', { job: original.id })
+    return { status: 202, body: [jobElement(original, true)], headers: { requestid: requestId } }
+  }
+
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch {
+    throw badRequest('The request body is missing or is not valid JSON.')
+  }
+  let batch: WireBatch
+  try {
+    batch = parseActions(parsed) // the library's one wire validator (wireBatchSchema)
+  } catch (e) {
+    if (isHyperdeltaError(e, 'WIRE_INVALID')) throw invalidParameter(e.message)
+    throw e
+  }
+
+  const uploadSessionId = ctx.query.get('uploadSessionId') ?? undefined
+  if (uploadSessionId !== undefined) {
+    const upload = state.catalog.upload(site.id, uploadSessionId)
+    if (!upload) throw uploadNotFound(uploadSessionId)
+    if (upload.size > state.maxSizeInMb * BYTES_PER_MB) {
+      throw new ApiError(
+        PAYLOAD_TOO_LARGE.status,
+        PAYLOAD_TOO_LARGE.code,
+        PAYLOAD_TOO_LARGE.summary,
+        `The payload (${upload.size} bytes) exceeds api.server.update_uploaded_file.max_size_in_mb = ${state.maxSizeInMb}.`,
+      )
+    }
+  }
+  if (state.jobs.busy(ds.id)) {
+    throw new ApiError(
+      409,
+      '409094',
+      'Data update job already exists',
+      'A data update job for the datasource is already queued or in progress.',
+    )
+  }
+  const job: JobRecord = {
+    id: randomUUID(),
+    siteId: site.id,
+    datasourceId: ds.id,
+    datasourceName: ds.name,
+    connectionId,
+    status: 'queued',
+    progress: 0,
+    createdAt: restTimestamp(now),
+    requestId,
+    ...(uploadSessionId !== undefined && { uploadSessionId }),
+    actionsJson: JSON.stringify(batch.actions),
+  }
+  state.catalog.data.jobs.push(job)
+  state.catalog.data.requestIds.push({ siteId: site.id, requestId, jobId: job.id, at: now })
+  await state.catalog.save()
+  state.jobs.submit(job)
+  return { status: 202, body: [jobElement(job, true)], headers: { requestid: requestId } }
+}

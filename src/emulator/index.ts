@@ -1,0 +1,11 @@
+// hyperdelta/emulator: a local Tableau REST emulator (node:http + DuckDB) for offline runs and tests.
+export type { EmulatorUser } from './auth.js'
+export {
+  FaultController,
+  type FaultCounters,
+  type FaultRequest,
+  type ResponseFault,
+  ROUTE_NAMES,
+  type RouteName,
+} from './faults.js'
+export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'

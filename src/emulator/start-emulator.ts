@@ -1,0 +1,160 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { type Logger, silentLogger, type Table } from '../index.js'
+import { type EmulatorUser, Sessions } from './auth.js'
+import { Catalog, restTimestamp } from './catalog.js'
+import { FaultController } from './faults.js'
+import { createDatasource } from './handlers-datasources.js'
+import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
+import { JobRunner } from './jobs.js'
+import { createListener } from './server.js'
+import type { EmulatorState } from './state.js'
+import { Store } from './store.js'
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string
+  /** State persists here (catalog.json + one DuckDB file per data source). Default: a temp dir removed on close. */
+  dataDir?: string
+  /** Users who may sign in (password, PAT, connected-app JWT). Default: admin / admin. */
+  users?: EmulatorUser[]
+  /** Site contentUrls; default [''] (the default site). */
+  sites?: string[]
+  /** `api.server.update_uploaded_file.max_size_in_mb`; default 100. */
+  maxSizeInMb?: number
+  /** Token lifetime; default 240 minutes. */
+  tokenTtlMs?: number
+  /** How long a job stays queued before it runs; default 50 ms. */
+  jobDelayMs?: number
+  /** `restApiVersion` reported by serverinfo; default '3.24'. */
+  restApiVersion?: string
+  logger?: Logger
+}
+
+/** Options of {@link Emulator.createDatasource}. */
+export interface CreateDatasourceOptions {
+  name: string
+  /** Project name; created when missing. Default 'Default'. */
+  project?: string
+  /** Site contentUrl; default ''. */
+  site?: string
+  /** The table to create (its schema defaults to Extract). */
+  table: Table
+  /** Initial rows, validated against `table`. */
+  rows?: Iterable<object> | AsyncIterable<object>
+  /** A Parquet file whose columns are loaded by name. */
+  parquet?: string
+  /** Number of connections (>1 makes `/data` answer 403062). Default 1. */
+  connections?: number
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string
+  readonly port: number
+  /** Creates a published data source directly (the initial publish). */
+  createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
+  /** Runs SQL against the data sources' databases; BIGINT as bigint, timestamps as µs values. */
+  query(sql: string): Promise<Record<string, unknown>[]>
+  /** Fault injection and its counters. */
+  readonly faults: FaultController
+  /** Stops the server, waits for running jobs, closes DuckDB (and removes a temp data dir). */
+  close(): Promise<void>
+}
+
+/**
+ * Starts a local Tableau REST emulator (node:http + DuckDB) for the Hyper Update flow.
+ *
+ * @example
+ * ```ts
+ * import { defineTable, int64, text } from 'hyperdelta'
+ * import { startEmulator } from 'hyperdelta/emulator'
+ * const orders = defineTable({ schema: 'Extract', name: 'Extract' }, { id: int64(), name: text() })
+ * const emu = await startEmulator({ users: [{ name: 'admin', password: 'pw', pat: { name: 'ci', secret: 's3cret' } }] })
+ * await emu.createDatasource({ name: 'Orders', table: orders, rows: [{ id: 1n, name: 'a' }] })
+ * // ... point a client at emu.url ...
+ * console.log(await emu.query('SELECT count(*) AS n FROM "Orders"."Extract"."Extract"'))
+ * await emu.close()
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const temporary = options.dataDir === undefined
+  const dataDir = temporary ? await mkdtemp(join(tmpdir(), 'hyperdelta-emulator-')) : resolve(options.dataDir!)
+  const uploadsDir = join(dataDir, 'uploads')
+  await mkdir(join(dataDir, 'datasources'), { recursive: true })
+  await mkdir(uploadsDir, { recursive: true })
+  const logger = options.logger ?? silentLogger
+  const users = options.users ?? [{ name: 'admin', password: 'admin' }]
+  const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS
+
+  const catalog = await Catalog.open(dataDir)
+  for (const contentUrl of options.sites ?? ['']) catalog.ensureSite(contentUrl)
+  for (const u of users) catalog.ensureUser(u.name)
+  // Jobs cut short by a previous shutdown end as failed, with completedAt set so pollers stop.
+  for (const job of catalog.data.jobs) {
+    if (job.status === 'done') continue
+    Object.assign(job, { status: 'done', progress: 100, finishCode: 1, completedAt: restTimestamp() })
+    job.notes = 'emulator: the emulator restarted before this job finished; nothing was applied'
+  }
+  const store = await Store.open(dataDir)
+  for (const ds of catalog.data.datasources) await store.attach(ds.alias, ds.file)
+  await catalog.save()
+
+  const faults = new FaultController()
+  const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger)
+  const server = createServer()
+  let url = ''
+  const state: EmulatorState = {
+    get url() {
+      return url
+    },
+    catalog,
+    store,
+    sessions: new Sessions(users, tokenTtlMs),
+    faults,
+    jobs,
+    users,
+    maxSizeInMb: options.maxSizeInMb ?? 100,
+    restApiVersion: options.restApiVersion ?? '3.24',
+    tokenTtlMs,
+    uploadsDir,
+    logger,
+  }
+  server.on('request', createListener(state))
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 0, host, () => ok())
+  })
+  const port = (server.address() as AddressInfo).port
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  logger.info('emulator: listening', { url, dataDir })
+
+  let closed = false
+  return {
+    url,
+    port,
+    faults,
+    createDatasource: (o) => createDatasource(state, o),
+    query: (sql) => store.query(sql),
+    async close() {
+      if (closed) return
+      closed = true
+      await new Promise<void>((ok) => {
+        server.close(() => ok())
+        server.closeAllConnections()
+      })
+      await jobs.close()
+      await catalog.save()
+      store.close()
+      if (temporary) await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}

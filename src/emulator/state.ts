@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Logger } from '../index.js'
+import { siteNotFound } from './api-error.js'
+import type { EmulatorUser, Session, Sessions } from './auth.js'
+import type { Catalog, SiteRecord } from './catalog.js'
+import type { Element } from './document.js'
+import type { FaultController, RouteName } from './faults.js'
+import type { JobRunner } from './jobs.js'
+import type { Store } from './store.js'
+
+/** Everything a handler may use: one emulator's state and services. */
+export interface EmulatorState {
+  readonly url: string
+  readonly catalog: Catalog
+  readonly store: Store
+  readonly sessions: Sessions
+  readonly faults: FaultController
+  readonly jobs: JobRunner
+  readonly users: readonly EmulatorUser[]
+  readonly maxSizeInMb: number
+  readonly restApiVersion: string
+  readonly tokenTtlMs: number
+  readonly uploadsDir: string
+  readonly logger: Logger
+}
+
+export interface RequestContext {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly route: RouteName
+  readonly params: Readonly<Record<string, string>>
+  readonly query: URLSearchParams
+  /** Set on every route except serverInfo and signIn. */
+  readonly session: Session | undefined
+}
+
+export interface Reply {
+  readonly status: number
+  readonly body?: readonly Element[]
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export type Handler = (state: EmulatorState, ctx: RequestContext) => Promise<Reply>
+
+/** The site in the path, which must be the token's site (else 404000, see inferred.ts). */
+export function siteOf(state: EmulatorState, ctx: RequestContext): SiteRecord {
+  const id = ctx.params['site']!
+  const site = state.catalog.site(id)
+  if (!site || ctx.session?.siteId !== id) throw siteNotFound(id)
+  return site
+}
