@@ -63,14 +63,18 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v[0] : v
 }
 
-function tableauError(value: unknown): { code?: string; summary?: string; detail?: string } | undefined {
+/** Tableau's error fields, scrubbed of secrets (a server may echo what it was sent). */
+function tableauError(
+  value: unknown,
+  secrets: readonly string[],
+): { code?: string; summary?: string; detail?: string } | undefined {
   const parsed = errorBodySchema.safeParse(value)
   if (!parsed.success) return undefined
   const e = parsed.data.error
   return {
     ...(e.code !== undefined && { code: e.code }),
-    ...(e.summary !== undefined && { summary: e.summary }),
-    ...(e.detail !== undefined && { detail: e.detail }),
+    ...(e.summary !== undefined && { summary: redactSecrets(e.summary, secrets) }),
+    ...(e.detail !== undefined && { detail: redactSecrets(e.detail, secrets) }),
   }
 }
 
@@ -134,7 +138,7 @@ export async function sendOnce<S extends z.ZodType>(
   const decoded = decode(text)
   const excerpt = () => truncateBody(redactSecrets(text, runtime.secrets()))
   if (!call.expect.includes(status)) {
-    const tableau = decoded.ok ? tableauError(decoded.value) : undefined
+    const tableau = decoded.ok ? tableauError(decoded.value, runtime.secrets()) : undefined
     const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), runtime.now())
     throw apiError(call.layer, ctx, status, tableau ?? {}, {
       retryable: isRetryableStatus(status),
@@ -146,7 +150,10 @@ export async function sendOnce<S extends z.ZodType>(
   // Some Tableau endpoints answer 2xx with an error envelope (spec §2.6 quirk).
   const quirk = decoded.value !== null && typeof decoded.value === 'object' && 'error' in decoded.value
   if (quirk) {
-    throw apiError(call.layer, ctx, status, tableauError(decoded.value) ?? {}, { retryable: false, body: excerpt() })
+    throw apiError(call.layer, ctx, status, tableauError(decoded.value, runtime.secrets()) ?? {}, {
+      retryable: false,
+      body: excerpt(),
+    })
   }
   const parsed = call.schema.safeParse(decoded.value ?? {})
   if (!parsed.success) throw invalidResponseError(call.layer, ctx, status, describeIssues(parsed.error), excerpt())

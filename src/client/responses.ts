@@ -142,12 +142,13 @@ export const jobSchema = z
   .loose()
 
 /** Query Job and PATCH responses: `{ job }`, or (PATCH, per the docs' garbled sample; INFERRED) `{ "job-id" }`. */
-export const jobResponseSchema = z.union([
+export const jobResponseSchema = z.preprocess(
+  (v) =>
+    v !== null && typeof v === 'object' && !('job' in v) && typeof (v as Record<string, unknown>)['job-id'] === 'string'
+      ? { job: { id: (v as Record<string, unknown>)['job-id'] } }
+      : v,
   z.object({ job: jobSchema }),
-  z
-    .object({ 'job-id': z.string().min(1) })
-    .transform((o) => ({ job: { id: o['job-id'] } as z.output<typeof jobSchema> })),
-])
+)
 
 /** Cancel Job: no body, or a job (INFERRED, spec §8.3); anything else is tolerated but not read. */
 export const cancelJobResponseSchema = z.object({ job: jobSchema.optional() }).loose()

@@ -24,12 +24,17 @@ describe('retry policy', () => {
       .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }))
     pool.intercept({ path: JOB, method: 'GET' }).reply(200, done, json)
     await expect(client.getJob('j1')).resolves.toMatchObject({ id: 'j1' })
-    expect(logger.lines.some((l) => l.message === 'client: retrying' && l.fields?.['code'] === 'NETWORK_ERROR')).toBe(true)
+    expect(logger.lines.some((l) => l.message === 'client: retrying' && l.fields?.['code'] === 'NETWORK_ERROR')).toBe(
+      true,
+    )
   })
 
   it('backs off exponentially with a cap and gives up after maxAttempts with a retryable API_ERROR', async () => {
     const { client, pool, clock } = await signedIn({ retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 3000 } })
-    pool.intercept({ path: JOB, method: 'GET' }).reply(503, { error: { code: '503000' } }, json).times(4)
+    pool
+      .intercept({ path: JOB, method: 'GET' })
+      .reply(503, { error: { code: '503000' } }, json)
+      .times(4)
     const error = await client.getJob('j1').catch((e) => e)
     expect(isHyperdeltaError(error, 'API_ERROR')).toBe(true)
     expect(error.retryable).toBe(true)
@@ -102,9 +107,7 @@ describe('retry policy', () => {
     const path = `${SITE}/datasources/ds-1/data`
     pool.intercept({ path, method: 'PATCH' }).reply(409, record(409, conflict), json)
     pool.intercept({ path, method: 'PATCH' }).reply(409, record(409, conflict), json)
-    pool
-      .intercept({ path, method: 'PATCH' })
-      .replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))
+    pool.intercept({ path, method: 'PATCH' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))
     pool.intercept({ path, method: 'PATCH' }).reply(202, record(202, jobBody('j9')), json)
     const job = await client.updateData({ datasource: 'ds-1', actions: WIRE, requestId: 'req-fixed-1' })
     expect(job.id).toBe('j9')
@@ -148,7 +151,10 @@ describe('re-authentication', () => {
 
   it('does not loop: a second 401 after re-sign-in is AUTH_FAILED', async () => {
     const { client, pool, signInBodies } = await signedIn()
-    pool.intercept({ path: JOB, method: 'GET' }).reply(401, { error: { code: '401000' } }, json).times(2)
+    pool
+      .intercept({ path: JOB, method: 'GET' })
+      .reply(401, { error: { code: '401000' } }, json)
+      .times(2)
     signInReply(pool, TOKEN2, signInBodies)
     const error = await client.getJob('j1').catch((e) => e)
     expect(isHyperdeltaError(error, 'AUTH_FAILED')).toBe(true)
@@ -157,7 +163,10 @@ describe('re-authentication', () => {
 
   it('serializes re-sign-in: concurrent 401s share one sign-in', async () => {
     const { client, pool, signInBodies } = await signedIn()
-    pool.intercept({ path: JOB, method: 'GET' }).reply(401, { error: { code: '401002' } }, json).times(3)
+    pool
+      .intercept({ path: JOB, method: 'GET' })
+      .reply(401, { error: { code: '401002' } }, json)
+      .times(3)
     signInReply(pool, TOKEN2, signInBodies)
     pool.intercept({ path: JOB, method: 'GET' }).reply(200, done, json).times(3)
     await Promise.all([client.getJob('j1'), client.getJob('j1'), client.getJob('j1')])
@@ -182,4 +191,3 @@ describe('retry helpers', () => {
     expect(backoffDelay(20, 500, 30_000, () => 0)).toBe(15_000)
   })
 })
-

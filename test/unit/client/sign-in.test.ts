@@ -39,7 +39,11 @@ describe('TableauClient.signIn', () => {
   it('signs in with a personal access token as JSON on the site content URL', async () => {
     const { client, body, headers } = await signInWith({ personalAccessToken: { name: 'etl', secret: PAT_SECRET } })
     expect(body).toEqual({
-      credentials: { personalAccessTokenName: 'etl', personalAccessTokenSecret: PAT_SECRET, site: { contentUrl: 'marketing' } },
+      credentials: {
+        personalAccessTokenName: 'etl',
+        personalAccessTokenSecret: PAT_SECRET,
+        site: { contentUrl: 'marketing' },
+      },
     })
     expect(headers['Content-Type']).toBe('application/json')
     expect(headers['Accept']).toBe('application/json')
@@ -140,7 +144,11 @@ describe('TableauClient.signIn', () => {
     serverInfoReply(pool)
     pool
       .intercept({ path: '/api/3.24/auth/signin', method: 'POST' })
-      .reply(401, { error: { summary: 'Signin Error', detail: 'Error signing in to Tableau Server', code: '401001' } }, json)
+      .reply(
+        401,
+        { error: { summary: 'Signin Error', detail: 'Error signing in to Tableau Server', code: '401001' } },
+        json,
+      )
     const error = await TableauClient.signIn({
       server: ORIGIN,
       auth: { personalAccessToken: { name: 'etl', secret: PAT_SECRET } },
@@ -148,7 +156,12 @@ describe('TableauClient.signIn', () => {
     }).catch((e) => e)
     expect(isHyperdeltaError(error, 'AUTH_FAILED')).toBe(true)
     expect(error.retryable).toBe(false)
-    expect(error.details).toMatchObject({ status: 401, tableauCode: '401001', method: 'POST', url: '/api/3.24/auth/signin' })
+    expect(error.details).toMatchObject({
+      status: 401,
+      tableauCode: '401001',
+      method: 'POST',
+      url: '/api/3.24/auth/signin',
+    })
     expect(error.message).toMatch(/^auth: /)
     expect(JSON.stringify(error) + error.message + String(error.stack)).not.toContain(PAT_SECRET)
   })
@@ -172,7 +185,9 @@ describe('TableauClient.signIn', () => {
     }).catch((e) => e)
     expect(isHyperdeltaError(empty, 'CONFIG_INVALID')).toBe(true)
     expect(empty.details.field).toBe('personalAccessToken.secret')
-    const low = await TableauClient.signIn({ server: ORIGIN, auth: { jwt: 'a.b.c' }, minApiVersion: '3.6' }).catch((e) => e)
+    const low = await TableauClient.signIn({ server: ORIGIN, auth: { jwt: 'a.b.c' }, minApiVersion: '3.6' }).catch(
+      (e) => e,
+    )
     expect(isHyperdeltaError(low, 'CONFIG_INVALID')).toBe(true)
   })
 })
