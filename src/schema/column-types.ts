@@ -40,6 +40,8 @@ export interface ColumnValueMap {
 export type ValueOf<C extends ColumnType> =
   C extends ColumnType<infer K, infer N> ? (N extends true ? ColumnValueMap[K] | null : ColumnValueMap[K]) : never
 
+// The factories return `ColumnType<K, NoInfer<N>>`: without NoInfer, TypeScript infers N from the
+// contextual type inside defineTable({...}) (`boolean`), and RowOf/ValueOf lose track of nullability.
 function column<K extends ColumnKind, N extends boolean>(
   kind: K,
   options: Float64Options<N> | undefined,
