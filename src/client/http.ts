@@ -160,7 +160,10 @@ export async function sendOnce<S extends z.ZodType>(
   return { value: parsed.data, status }
 }
 
-/** True for API_ERROR answers that mean "sign in again" (spec §4.3: every 401 from a call that carried a token). */
+/**
+ * True for API_ERROR answers that mean "sign in again". INFERRED (spec §4.3 recommendation): every 401 from a call
+ * that carried a token — 401000 and 401002 both occur for expired, invalid or superseded tokens.
+ */
 export function isAuthExpired(error: unknown): boolean {
   return error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 
 // zod schemas for every response body the client reads (spec §3–§8), in the JSON mapping of §2.5 (XML bodies are
-// mapped to it first, see xml-response.ts). Tolerant where the spec says real servers vary: numbers and booleans
-// as strings, a single object where an array is expected, `{}` for an empty collection, `{value}` for text.
+// mapped to it first, see xml-response.ts). Tolerant where the spec says real servers vary (INFERRED for numbers
+// and the single-object form, so the tolerance lives in the `int`, `list` and `collection` helpers): numbers and
+// booleans as strings, a single object where an array is expected, `{}` for an empty collection, `{value}` for text.
 // Objects are `loose`: unknown attributes are ignored, so a newer server does not break the client.
 
 /** A text value: a string, `{ value }` (element with attributes and text), or `{}` (empty element). */

@@ -261,6 +261,28 @@ describe('updateData', () => {
     ).resolves.toMatchObject({ id: 'job-3' })
   })
 
+  it('stops with ABORTED when the signal fires before or between attempts', async () => {
+    const { client, pool } = await signedIn()
+    const before = await client
+      .updateData({
+        datasource: 'ds-1',
+        actions: { actions: [{ action: 'replace', 'source-table': 's', 'target-table': 't' }] },
+        requestId: 'r',
+        signal: AbortSignal.abort(),
+      })
+      .catch((e) => e)
+    expect(isHyperdeltaError(before, 'ABORTED')).toBe(true)
+    const controller = new AbortController()
+    pool.intercept({ path: `${SITE}/fileUploads`, method: 'POST' }).reply(503, () => {
+      controller.abort()
+      return ''
+    })
+    const file = join(dir, 'a.parquet')
+    await writeFile(file, 'x')
+    const during = await client.uploadFile(file, { signal: controller.signal }).catch((e) => e)
+    expect(isHyperdeltaError(during, 'ABORTED')).toBe(true)
+  })
+
   it('validates the request before sending anything', async () => {
     const { client } = await signedIn()
     const base = {
