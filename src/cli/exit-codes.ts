@@ -31,7 +31,7 @@ export function exitCodeFor(error: unknown): number {
     if (cause && (cause.code === 'JOB_FAILED' || cause.code === 'JOB_CANCELLED')) return EXIT.failed
     return cause ? exitCodeFor(cause) : EXIT.failed
   }
-  if (error.code === 'JOB_FAILED' || error.code === 'JOB_CANCELLED') return EXIT.failed
+  if (['JOB_FAILED', 'JOB_CANCELLED', 'JOB_UNKNOWN_OUTCOME'].includes(error.code)) return EXIT.failed
   if (INPUT_CODES.test(error.code)) return EXIT.input
   if (error.retryable || /TIMEOUT|ABORT|NETWORK|INTERRUPT/.test(error.code)) return EXIT.interrupted
   return EXIT.server
