@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { XMLParser } from 'fast-xml-parser'
 import { request } from 'undici'
-import { defineTable, float64, int64, text, timestamp, date } from '../../../src/index.js'
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../../src/emulator/index.js'
+import { date, defineTable, float64, int64, text, timestamp } from '../../../src/index.js'
 
 export const USERS = [
   { name: 'admin', password: 'pw', pat: { name: 'ci', secret: 's3cret' } },
@@ -15,7 +15,13 @@ export const USERS = [
 
 export const orders = defineTable(
   { schema: 'Extract', name: 'Extract' },
-  { id: int64(), customer: text(), amount: float64({ nullable: true }), day: date({ nullable: true }), updated_at: timestamp({ nullable: true }) },
+  {
+    id: int64(),
+    customer: text(),
+    amount: float64({ nullable: true }),
+    day: date({ nullable: true }),
+    updated_at: timestamp({ nullable: true }),
+  },
 )
 
 export async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
@@ -27,12 +33,15 @@ export async function start(options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({ users: USERS, jobDelayMs: 5, ...options })
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed response documents are walked dynamically in assertions
+type Doc = any
+
 export interface Res {
   status: number
   headers: Record<string, string | string[] | undefined>
   text: string
-  xml: Record<string, any>
-  json: Record<string, any>
+  xml: Record<string, Doc>
+  json: Record<string, Doc>
 }
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false })
@@ -44,8 +53,8 @@ export async function call(
 ): Promise<Res> {
   const r = await request(url, { method: (o.method ?? 'GET') as 'GET', headers: o.headers, body: o.body as string })
   const text = await r.body.text()
-  let xml: Record<string, any> = {}
-  let json: Record<string, any> = {}
+  let xml: Record<string, Doc> = {}
+  let json: Record<string, Doc> = {}
   if (text.startsWith('<?xml')) xml = parser.parse(text)
   else if (text.startsWith('{')) json = JSON.parse(text)
   return { status: r.statusCode, headers: r.headers, text, xml, json }
@@ -77,7 +86,10 @@ export async function signIn(emu: Emulator, version = '3.24'): Promise<Signed> {
 }
 
 /** TSC's exact multipart/mixed bytes (spec §6.2). */
-export function tscMultipart(chunk: Buffer, boundary = randomBytes(16).toString('hex')): { body: Buffer; contentType: string } {
+export function tscMultipart(
+  chunk: Buffer,
+  boundary = randomBytes(16).toString('hex'),
+): { body: Buffer; contentType: string } {
   const body = Buffer.concat([
     Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="request_payload"; filename=""\r\nContent-Type: text/xml\r\n\r\n\r\n` +
@@ -132,7 +144,10 @@ export async function patch(
 }
 
 /** Polls the job (XML) until completedAt is set; returns the job's attributes and notes. */
-export async function waitJob(s: Signed, jobId: string): Promise<{ finishCode: string; notes: string | undefined; job: any }> {
+export async function waitJob(
+  s: Signed,
+  jobId: string,
+): Promise<{ finishCode: string; notes: string | undefined; job: Doc }> {
   for (let i = 0; i < 2000; i++) {
     const r = await call(`${s.base}/jobs/${jobId}`, { headers: s.auth })
     const job = r.xml.tsResponse?.job

@@ -51,7 +51,11 @@ describe('sign in / sign out', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({
-        credentials: { personalAccessTokenName: 'ci', personalAccessTokenSecret: 's3cret', site: { contentUrl: 'marketing' } },
+        credentials: {
+          personalAccessTokenName: 'ci',
+          personalAccessTokenSecret: 's3cret',
+          site: { contentUrl: 'marketing' },
+        },
       }),
     })
     expect(r.status).toBe(200)
@@ -60,8 +64,13 @@ describe('sign in / sign out', () => {
     expect(typeof r.json.credentials.user.id).toBe('string')
   })
   it('a second PAT sign-in invalidates the first token (401002)', async () => {
-    const body = '<tsRequest><credentials personalAccessTokenName="ci" personalAccessTokenSecret="s3cret"><site contentUrl=""/></credentials></tsRequest>'
-    const first = await call(`${emu.url}/api/3.24/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body })
+    const body =
+      '<tsRequest><credentials personalAccessTokenName="ci" personalAccessTokenSecret="s3cret"><site contentUrl=""/></credentials></tsRequest>'
+    const first = await call(`${emu.url}/api/3.24/auth/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body,
+    })
     const token1 = first.xml.tsResponse.credentials['@token']
     const site = first.xml.tsResponse.credentials.site['@id']
     const url = `${emu.url}/api/3.24/sites/${site}/datasources`
@@ -72,7 +81,13 @@ describe('sign in / sign out', () => {
     expect(r.xml.tsResponse.error['@code']).toBe('401002')
   })
   it('verifies HS256 connected-app JWTs (kid, iss, sub, exp, signature)', async () => {
-    const good = { kid: 'secret-1', iss: 'client-1', sub: 'app-user', exp: Math.floor(Date.now() / 1000) + 300, key: 'very-secret-value' }
+    const good = {
+      kid: 'secret-1',
+      iss: 'client-1',
+      sub: 'app-user',
+      exp: Math.floor(Date.now() / 1000) + 300,
+      key: 'very-secret-value',
+    }
     const signin = (token: string) =>
       call(`${emu.url}/api/3.24/auth/signin`, {
         method: 'POST',
@@ -108,7 +123,9 @@ describe('sign in / sign out', () => {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ credentials: { name: 'admin', password: 'nope', site: { contentUrl: 'nosuchsite' } } }),
     })
-    expect(j.json).toEqual({ error: { summary: 'Signin Error', detail: 'Error signing in to Tableau Server', code: '401001' } })
+    expect(j.json).toEqual({
+      error: { summary: 'Signin Error', detail: 'Error signing in to Tableau Server', code: '401001' },
+    })
   })
   it('missing token → 401000, unknown token → 401002', async () => {
     const none = await call(`${s.base}/datasources`)
@@ -156,15 +173,27 @@ describe('data sources', () => {
     expect(ds.tags).toBe('')
   })
   it('renders JSON with collections as arrays and empty collections as {}', async () => {
-    const r = await call(`${s.base}/datasources?filter=name:eq:Other`, { headers: { ...s.auth, accept: 'application/json' } })
+    const r = await call(`${s.base}/datasources?filter=name:eq:Other`, {
+      headers: { ...s.auth, accept: 'application/json' },
+    })
     expect(r.json.pagination).toEqual({ pageNumber: '1', pageSize: '100', totalAvailable: '1' })
     const [ds] = r.json.datasources.datasource
-    expect(ds).toMatchObject({ name: 'Other', type: 'hyper', isCertified: 'false', project: { name: 'Sales' }, tags: {} })
-    const none = await call(`${s.base}/datasources?filter=name:eq:Nope`, { headers: { ...s.auth, accept: 'application/json' } })
+    expect(ds).toMatchObject({
+      name: 'Other',
+      type: 'hyper',
+      isCertified: 'false',
+      project: { name: 'Sales' },
+      tags: {},
+    })
+    const none = await call(`${s.base}/datasources?filter=name:eq:Nope`, {
+      headers: { ...s.auth, accept: 'application/json' },
+    })
     expect(none.json.datasources).toEqual({})
   })
   it('paginates and validates page parameters', async () => {
-    const p2 = await call(`${s.base}/datasources?pageSize=1&pageNumber=2`, { headers: { ...s.auth, accept: 'application/json' } })
+    const p2 = await call(`${s.base}/datasources?pageSize=1&pageNumber=2`, {
+      headers: { ...s.auth, accept: 'application/json' },
+    })
     expect(p2.json.pagination).toEqual({ pageNumber: '2', pageSize: '1', totalAvailable: '2' })
     expect(p2.json.datasources.datasource).toHaveLength(1)
     const big = await call(`${s.base}/datasources?pageSize=1001`, { headers: s.auth })
@@ -185,11 +214,15 @@ describe('data sources', () => {
     expect(connsJson.json.connections.connection).toHaveLength(1)
     const missing = await call(`${s.base}/datasources/nope`, { headers: s.auth })
     expect([missing.status, missing.xml.tsResponse.error['@code']]).toEqual([404, '404004'])
-    const missingConns = await call(`${s.base}/datasources/nope/connections`, { headers: { ...s.auth, accept: 'application/json' } })
+    const missingConns = await call(`${s.base}/datasources/nope/connections`, {
+      headers: { ...s.auth, accept: 'application/json' },
+    })
     expect(missingConns.json.error.code).toBe('404011')
   })
   it('a site id that is not the token site → 404000', async () => {
-    const r = await call(`${emu.url}/api/3.24/sites/00000000-0000-0000-0000-000000000000/datasources`, { headers: s.auth })
+    const r = await call(`${emu.url}/api/3.24/sites/00000000-0000-0000-0000-000000000000/datasources`, {
+      headers: s.auth,
+    })
     expect([r.status, r.xml.tsResponse.error['@code']]).toEqual([404, '404000'])
   })
 })
@@ -205,7 +238,10 @@ describe('unknown routes', () => {
     })
   })
   it('wrong method on a known resource → 405000 (JSON too)', async () => {
-    const r = await call(`${s.base}/datasources/${dsId}`, { method: 'DELETE', headers: { ...s.auth, accept: 'application/json' } })
+    const r = await call(`${s.base}/datasources/${dsId}`, {
+      method: 'DELETE',
+      headers: { ...s.auth, accept: 'application/json' },
+    })
     expect(r.status).toBe(405)
     expect(r.json.error.code).toBe('405000')
   })

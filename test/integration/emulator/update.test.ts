@@ -31,7 +31,8 @@ beforeEach(async () => {
 })
 
 const table = () => `"${ds.name}"."Extract"."Extract"`
-const ids = async () => (await emu.query(`SELECT id, customer FROM ${table()} ORDER BY id`)).map((r) => [r['id'], r['customer']])
+const ids = async () =>
+  (await emu.query(`SELECT id, customer FROM ${table()} ORDER BY id`)).map((r) => [r['id'], r['customer']])
 async function payload(select: string): Promise<string> {
   return upload(s, await readFile(await parquetOf(dir.path, `p${Math.random()}`, select)), 2)
 }
@@ -70,7 +71,9 @@ describe('actions', () => {
     const good = await payload(
       `SELECT 9::BIGINT AS id, 'r' AS customer, 1.0::DOUBLE AS amount, DATE '2024-02-02' AS day, TIMESTAMPTZ '2024-02-02 00:00:00Z' AS updated_at`,
     )
-    expect((await run(s, ds.id, [{ action: 'replace', ...T, 'source-table': 'r' }], { uploadSessionId: good })).finishCode).toBe('0')
+    expect(
+      (await run(s, ds.id, [{ action: 'replace', ...T, 'source-table': 'r' }], { uploadSessionId: good })).finishCode,
+    ).toBe('0')
     expect(await ids()).toEqual([[9n, 'r']])
     const bad = await payload(`SELECT 5::BIGINT AS id, 'x' AS customer`)
     const job = await run(s, ds.id, [{ action: 'replace', ...T, 'source-table': 'r' }], { uploadSessionId: bad })
@@ -84,12 +87,20 @@ describe('actions', () => {
     ])
     expect(byConst.finishCode).toBe('0')
     const up = await payload(`SELECT 2::BIGINT AS id`)
-    expect((await run(s, ds.id, [{ action: 'delete', ...T, 'source-table': 'gone', condition: onId }], { uploadSessionId: up })).finishCode).toBe('0')
+    expect(
+      (
+        await run(s, ds.id, [{ action: 'delete', ...T, 'source-table': 'gone', condition: onId }], {
+          uploadSessionId: up,
+        })
+      ).finishCode,
+    ).toBe('0')
     expect(await ids()).toEqual([[3n, 'c']])
   })
-  it("a delete source holding columns its condition does not use fails the job", async () => {
+  it('a delete source holding columns its condition does not use fails the job', async () => {
     const up = await payload(`SELECT 2::BIGINT AS id, 'x' AS customer`)
-    const job = await run(s, ds.id, [{ action: 'delete', ...T, 'source-table': 'gone', condition: onId }], { uploadSessionId: up })
+    const job = await run(s, ds.id, [{ action: 'delete', ...T, 'source-table': 'gone', condition: onId }], {
+      uploadSessionId: up,
+    })
     expect(job.finishCode).toBe('1')
     expect(job.notes).toContain('"customer"')
     expect((await ids()).length).toBe(3)
@@ -104,12 +115,18 @@ describe('conditions', () => {
   }
   it('datetime consts with offsets compare as instants (µs exact)', async () => {
     expect(
-      await del({ op: 'gt', 'target-col': 'updated_at', const: { type: 'datetime', v: '2024-01-03T11:00:00.123455+01:00' } }),
+      await del({
+        op: 'gt',
+        'target-col': 'updated_at',
+        const: { type: 'datetime', v: '2024-01-03T11:00:00.123455+01:00' },
+      }),
     ).toEqual([1n, 2n])
   })
   it('a date column against string and datetime consts casts to date', async () => {
     expect(await del({ op: 'lte', 'target-col': 'day', const: { type: 'string', v: '2024-01-01' } })).toEqual([2n, 3n])
-    expect(await del({ op: 'eq', 'target-col': 'day', const: { type: 'datetime', v: '2024-01-02T23:30:00-01:00' } })).toEqual([2n])
+    expect(
+      await del({ op: 'eq', 'target-col': 'day', const: { type: 'datetime', v: '2024-01-02T23:30:00-01:00' } }),
+    ).toEqual([2n])
   })
   it('integer, double, and/or junctions', async () => {
     expect(
@@ -150,7 +167,11 @@ describe('job failures and atomicity', () => {
   })
   it('a missing column fails the job with a note naming it', async () => {
     const job = await run(s, ds.id, [
-      { action: 'delete', ...T, condition: { op: 'eq', 'target-col': 'Region', const: { type: 'string', v: 'Europe' } } },
+      {
+        action: 'delete',
+        ...T,
+        condition: { op: 'eq', 'target-col': 'Region', const: { type: 'string', v: 'Europe' } },
+      },
     ])
     expect(job.finishCode).toBe('1')
     expect(job.notes).toContain('"Region"')
@@ -182,7 +203,9 @@ describe('job failures and atomicity', () => {
 })
 
 describe('PATCH errors and limits', () => {
-  const del = [{ action: 'delete', ...T, condition: { op: 'eq', 'target-col': 'id', const: { type: 'integer', v: '1' } } }]
+  const del = [
+    { action: 'delete', ...T, condition: { op: 'eq', 'target-col': 'id', const: { type: 'integer', v: '1' } } },
+  ]
   it('bad JSON → 400000, invalid parameters → 400008, missing RequestID → 400008 (JSON code as string)', async () => {
     expect((await patch(s, ds.id, '{"actions": [', { json: true })).json.error.code).toBe('400000')
     const bad = await patch(s, ds.id, [{ action: 'merge', ...T }])
@@ -219,7 +242,10 @@ describe('PATCH errors and limits', () => {
     expect([second.status, second.xml.tsResponse.error['@code']]).toEqual([409, '409094'])
     // cancel the slow one (queued → finishCode 2 at once)
     const jobId = first.xml.tsResponse.job['@id']
-    const c = await fetch(`${s.base}/jobs/${jobId}`, { method: 'PUT', headers: { ...s.auth, 'content-type': 'text/xml' } })
+    const c = await fetch(`${s.base}/jobs/${jobId}`, {
+      method: 'PUT',
+      headers: { ...s.auth, 'content-type': 'text/xml' },
+    })
     expect(c.status).toBe(200)
     expect((await waitJob(s, jobId)).finishCode).toBe('2')
     expect((await ids()).length).toBe(3)
@@ -252,7 +278,9 @@ describe('PATCH errors and limits', () => {
     expect(r.status).toBe(202)
     const done = await waitJob(s, r.xml.tsResponse.job['@id'])
     expect(done.finishCode).toBe('0')
-    const j = await fetch(`${s.base}/jobs/${r.xml.tsResponse.job['@id']}`, { headers: { ...s.auth, accept: 'application/json' } })
+    const j = await fetch(`${s.base}/jobs/${r.xml.tsResponse.job['@id']}`, {
+      headers: { ...s.auth, accept: 'application/json' },
+    })
     const body = (await j.json()) as { job: Record<string, unknown> }
     expect(body.job).toMatchObject({ finishCode: '0', progress: '100', type: 'UpdateUploadedFile' })
     expect(typeof body.job['completedAt']).toBe('string')
