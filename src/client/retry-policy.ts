@@ -65,8 +65,22 @@ export interface RetryRuntime {
 
 type Verdict = { kind: 'terminal' } | { kind: 'transient'; retryAfterMs?: number } | { kind: 'conflict' }
 
-function classify(error: unknown): Verdict {
+/**
+ * Failures after which the server may already have acted on the request: no answer at all, or a 500/502/504
+ * that may come after the work was done. Repeating is safe for idempotent calls (a PATCH carries its
+ * RequestID); an append is not idempotent — repeating it could store the chunk twice — so uploads restart
+ * the whole upload session instead (see upload-file.ts).
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  if (!(error instanceof HyperdeltaError)) return false
+  if (error.code === 'NETWORK_ERROR') return true
+  const status = (error.details as { status?: number }).status
+  return error.code === 'API_ERROR' && (status === 500 || status === 502 || status === 504)
+}
+
+function classify(error: unknown, retryAmbiguous: boolean): Verdict {
   if (!(error instanceof HyperdeltaError)) return { kind: 'terminal' }
+  if (!retryAmbiguous && isAmbiguousFailure(error)) return { kind: 'terminal' }
   if (error.code === 'NETWORK_ERROR') return { kind: 'transient' }
   if (error.code !== 'API_ERROR') return { kind: 'terminal' }
   const d = error.details as { status?: number; tableauCode?: string; retryAfterMs?: number }
@@ -96,7 +110,13 @@ export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicyOptions,
   runtime: RetryRuntime,
-  options: { label: string; signal?: AbortSignal | undefined; maxAttempts?: number } = { label: 'request' },
+  options: {
+    label: string
+    signal?: AbortSignal | undefined
+    maxAttempts?: number
+    /** false: failures the server may have acted on are not repeated (see isAmbiguousFailure). Default true. */
+    retryAmbiguous?: boolean
+  } = { label: 'request' },
 ): Promise<T> {
   const logger = runtime.logger ?? silentLogger
   const maxAttempts = options.maxAttempts ?? policy.maxAttempts
@@ -108,7 +128,7 @@ export async function withRetry<T>(
     try {
       return await fn(attempt)
     } catch (error) {
-      const verdict = classify(error)
+      const verdict = classify(error, options.retryAmbiguous ?? true)
       if (verdict.kind === 'terminal') throw error
       let delay: number
       if (verdict.kind === 'conflict') {

@@ -102,6 +102,8 @@ interface CallSpec<S extends z.ZodType> {
   /** false: no token, no re-sign-in (server info, sign-in). */
   auth?: boolean
   maxAttempts?: number
+  /** false for calls that are not idempotent (appends): see isAmbiguousFailure. */
+  retryAmbiguous?: boolean
 }
 
 interface Runtime extends RetryRuntime {
@@ -694,6 +696,7 @@ function callWithRetry<S extends z.ZodType>(
       label: `${spec.layer}: ${spec.method} ${spec.path.split('?')[0]}`,
       signal: spec.signal,
       ...(spec.maxAttempts !== undefined && { maxAttempts: spec.maxAttempts }),
+      ...(spec.retryAmbiguous !== undefined && { retryAmbiguous: spec.retryAmbiguous }),
     },
   )
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { HyperdeltaError } from '../errors.js'
 import { multipartPart } from './multipart.js'
 import { fileUploadResponseSchema } from './responses.js'
+import { isAmbiguousFailure } from './retry-policy.js'
 
 /**
  * Largest part of one "Append to File Upload" request: Tableau rejects single chunks over 64 MB (spec §6.2,
@@ -37,6 +38,7 @@ export interface UploadCaller {
     expect: readonly number[]
     schema: S
     signal?: AbortSignal | undefined
+    retryAmbiguous?: boolean
   }): Promise<z.output<S>>
   sitePath(path: string): string
 }
@@ -71,6 +73,27 @@ export async function uploadFile(
       details: { path },
     })
   }
+  // An append that failed after the server may have stored its bytes (no answer, 500/502/504) is not repeated:
+  // a repeated append could store the chunk twice. The whole upload restarts in a new session instead.
+  for (let session = 1; ; session++) {
+    try {
+      return await uploadInSession(caller, path, size, partSize, options)
+    } catch (error) {
+      if (!isAmbiguousFailure(error) || session >= MAX_UPLOAD_SESSIONS || options.signal?.aborted) throw error
+    }
+  }
+}
+
+/** Upload sessions tried before an upload fails (each restart follows an ambiguous append failure). */
+export const MAX_UPLOAD_SESSIONS = 3
+
+async function uploadInSession(
+  caller: UploadCaller,
+  path: string,
+  size: number,
+  partSize: number,
+  options: UploadFileOptions,
+): Promise<UploadResult> {
   const initiated = await caller.call({
     layer: 'upload',
     method: 'POST',
@@ -96,6 +119,7 @@ export async function uploadFile(
       expect: [200],
       schema: fileUploadResponseSchema,
       signal: options.signal,
+      retryAmbiguous: false,
     })
     options.onProgress?.({ uploadedBytes: start + length, totalBytes: size, part, parts })
   }

@@ -103,7 +103,7 @@ describe('uploadFile', () => {
     ])
   })
 
-  it('retries a failed part with a fresh stream carrying the same bytes', async () => {
+  it('retries a part the server refused (503) in the same session, with a fresh stream carrying the same bytes', async () => {
     const file = join(dir, 'c.parquet')
     const data = randomBytes(3000)
     await writeFile(file, data)
@@ -118,7 +118,7 @@ describe('uploadFile', () => {
       return { fileUpload: { uploadSessionId: SESSION, fileSize: '1' } }
     }
     put().reply(200, ok, json)
-    put().reply(502, async (opts) => {
+    put().reply(503, async (opts) => {
       bodies.push(await collect(opts.body))
       return 'Bad Gateway'
     })
@@ -127,6 +127,36 @@ describe('uploadFile', () => {
     expect(bodies).toHaveLength(3)
     expect(bodies[1]!.equals(bodies[2]!)).toBe(true)
     expect(bodies[2]!.includes(data.subarray(2000))).toBe(true)
+  })
+
+  it('restarts the whole upload in a new session when an append may have been stored (502), never appending twice', async () => {
+    const file = join(dir, 'd.parquet')
+    const data = randomBytes(3000)
+    await writeFile(file, data)
+    const { client, pool } = await signedIn()
+    const sessions = ['1:aa-0:0', '2:bb-0:0']
+    const appended = new Map<string, Buffer[]>(sessions.map((s) => [s, []]))
+    for (const session of sessions) {
+      pool
+        .intercept({ path: `${SITE}/fileUploads`, method: 'POST' })
+        .reply(201, { fileUpload: { uploadSessionId: session } }, json)
+    }
+    const put = (session: string) =>
+      pool.intercept({ path: `${SITE}/fileUploads/${encodeURIComponent(session)}`, method: 'PUT' })
+    const store = (session: string, status: number) => async (opts: { body?: unknown }) => {
+      appended.get(session)!.push(await collect(opts.body))
+      return status === 200 ? { fileUpload: { uploadSessionId: session, fileSize: '1' } } : 'Bad Gateway'
+    }
+    put(sessions[0]!).reply(200, store(sessions[0]!, 200), json)
+    put(sessions[0]!).reply(502, store(sessions[0]!, 502))
+    put(sessions[1]!).reply(200, store(sessions[1]!, 200), json).times(2)
+    const result = await client.uploadFile(file, { partSizeBytes: 2000 })
+    expect(result.uploadSessionId).toBe(sessions[1])
+    expect(appended.get(sessions[0]!)).toHaveLength(2)
+    const second = appended.get(sessions[1]!)!
+    expect(second).toHaveLength(2)
+    expect(second[0]!.includes(data.subarray(0, 2000))).toBe(true)
+    expect(second[1]!.includes(data.subarray(2000))).toBe(true)
   })
 
   it('uploads an empty file as one empty part', async () => {
