@@ -3,7 +3,10 @@
  * `counters`, so tests can assert that a client really met (and survived) it.
  */
 
-/** The emulator's route names (method + path pattern), used to aim faults. */
+/**
+ * The emulator's route names (method + path pattern), used to aim faults.
+ * @example `emu.faults.respondWith({ status: 503, route: 'appendUpload', times: 1 })`
+ */
 export const ROUTE_NAMES = [
   'serverInfo',
   'signIn',
