@@ -86,6 +86,32 @@ export {
   type WriteChangeFilesOptions,
   writeChangeFiles,
 } from './payload/write-change-files.js'
+// plan: planning, pushing, journal, reports
+export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './plan/byte-limit.js'
+export type { ActionGroup, PlannedAction } from './plan/group-actions.js'
+export {
+  type JournalRequest,
+  type JournalState,
+  type RequestState,
+  readJournal,
+  removeJournal,
+} from './plan/journal.js'
+export {
+  type ChangePlan,
+  type ChangeRows,
+  type PlannedRequest,
+  type PlanOptions,
+  planChanges,
+} from './plan/plan-changes.js'
+export { type PushClient, type PushOptions, pushChanges } from './plan/push-changes.js'
+export {
+  type PushProgress,
+  type PushReport,
+  type RequestOutcome,
+  type RequestReport,
+  summarizeReport,
+} from './plan/push-report.js'
+export { deriveRequestId } from './plan/request-id.js'
 export {
   bool,
   COLUMN_KINDS,
