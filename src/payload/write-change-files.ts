@@ -56,8 +56,8 @@ export interface WriteChangeFilesOptions {
 }
 
 const DEFAULT_MAX_SIZE_IN_MB = 100
-/** Most rows per row group (DuckDB uses 122,880). */
-const MAX_GROUP_ROWS = 131_072
+/** Most rows per row group: measured best for speed and RSS (65,536 and 131,072 were slower and used more memory). */
+const MAX_GROUP_ROWS = 32_768
 /** Distinct duplicate-key candidates collected before checking them in 'error' mode. */
 const ERROR_CANDIDATES = 16
 /** Duplicates listed in a PAYLOAD_DUPLICATE_KEYS error. */

@@ -45,7 +45,9 @@ export async function describeWithDuckDB(path: string): Promise<Record<string, s
   const instance = await DuckDBInstance.create(':memory:')
   const connection = await instance.connect()
   try {
-    const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path.replaceAll("'", "''")}')`)
+    const reader = await connection.runAndReadAll(
+      `DESCRIBE SELECT * FROM read_parquet('${path.replaceAll("'", "''")}')`,
+    )
     return Object.fromEntries(reader.getRowObjects().map((r) => [String(r.column_name), String(r.column_type)]))
   } finally {
     connection.closeSync()

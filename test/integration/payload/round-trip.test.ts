@@ -37,8 +37,26 @@ const cases: [Record<string, unknown>, Record<string, unknown>][] = [
     { id: INT64_MIN, n64: INT64_MAX, i32: -(2 ** 31), f: 0.1 + 0.2, s: '', b: false, d: -25567, ts: -1n },
   ],
   [
-    { id: 2n ** 53n + 1n, n64: 2 ** 53 - 1, i32: 2 ** 31 - 1, f: 1.7976931348623157e308, s: '😀👩‍👩‍👧‍👦 日本語 é', b: true, d: new Date(Date.UTC(1969, 11, 31)), ts: '1969-12-31T23:59:59.999999Z' },
-    { id: 2n ** 53n + 1n, n64: 2n ** 53n - 1n, i32: 2 ** 31 - 1, f: 1.7976931348623157e308, s: '😀👩‍👩‍👧‍👦 日本語 é', b: true, d: -1, ts: -1n },
+    {
+      id: 2n ** 53n + 1n,
+      n64: 2 ** 53 - 1,
+      i32: 2 ** 31 - 1,
+      f: 1.7976931348623157e308,
+      s: '😀👩‍👩‍👧‍👦 日本語 é',
+      b: true,
+      d: new Date(Date.UTC(1969, 11, 31)),
+      ts: '1969-12-31T23:59:59.999999Z',
+    },
+    {
+      id: 2n ** 53n + 1n,
+      n64: 2n ** 53n - 1n,
+      i32: 2 ** 31 - 1,
+      f: 1.7976931348623157e308,
+      s: '😀👩‍👩‍👧‍👦 日本語 é',
+      b: true,
+      d: -1,
+      ts: -1n,
+    },
   ],
   [
     { id: 3, f: 5e-324, s: '\n "q" \\ \t', d: '2099-12-31', ts: '2024-02-29T12:34:56.123456+02:00' },
@@ -121,6 +139,10 @@ describe('writeChangeFiles round trip (DuckDB and hyparquet read back exactly)',
     await using files = await writeChangeFiles(t, [{ x: Number.NaN }, { x: Number.POSITIVE_INFINITY }, { x: -0 }])
     const back = await readWithHyparquet(files.files[0]!.path)
     expect(back.map((r) => r.x)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, -0])
-    expect((await readWithDuckDB(files.files[0]!.path)).map((r) => r.x)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, -0])
+    expect((await readWithDuckDB(files.files[0]!.path)).map((r) => r.x)).toEqual([
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      -0,
+    ])
   })
 })

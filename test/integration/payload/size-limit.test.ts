@@ -82,7 +82,10 @@ describe('size limit: every file ≤ the limit, cut on row boundaries, union = i
   })
 
   it('rejects a single row that cannot fit, naming its index', async () => {
-    const rows = [{ id: 1n, n: 1, f: 1, s: 'small' }, { id: 2n, n: 2, f: 2, s: 'x'.repeat(50_000) + Math.random() }]
+    const rows = [
+      { id: 1n, n: 1, f: 1, s: 'small' },
+      { id: 2n, n: 2, f: 2, s: 'x'.repeat(50_000) + Math.random() },
+    ]
     // Incompressible wide value: make it random so SNAPPY cannot shrink it under the limit.
     const rand = prng(7)
     rows[1]!.s = Array.from({ length: 60_000 }, () => String.fromCharCode(0x21 + Math.floor(rand() * 94))).join('')

@@ -1,0 +1,131 @@
+import * as arrow from 'apache-arrow'
+import { parquetWriteFile } from 'hyparquet-writer'
+import { describe, expect, it } from 'vitest'
+import {
+  bool,
+  date,
+  defineTable,
+  fromParquet,
+  int64,
+  isHyperdeltaError,
+  readParquetRows,
+  text,
+  timestamp,
+  writeChangeFiles,
+} from '../../../src/index.js'
+import { readWithDuckDB, readWithHyparquet } from '../../helpers/read-parquet.js'
+import { tempDir } from './fixtures.js'
+
+const table = defineTable(
+  { name: 'changes' },
+  {
+    id: int64(),
+    name: text({ nullable: true }),
+    day: date({ nullable: true }),
+    at: timestamp({ nullable: true }),
+    ok: bool(),
+  },
+)
+
+const expected = [
+  { id: -(2n ** 63n), name: '日本 😀', day: -1, at: -1n, ok: true },
+  { id: 2n ** 53n + 1n, name: null, day: null, at: 1700000000123456n, ok: false },
+  { id: 3n, name: '', day: 19000, at: null, ok: true },
+]
+
+function arrowTable() {
+  const n = expected.length
+  const at = arrow.makeData({
+    type: new arrow.TimestampMicrosecond('UTC'),
+    length: n,
+    nullCount: 1,
+    nullBitmap: new Uint8Array([0b011]),
+    data: new BigInt64Array([-1n, 1700000000123456n, 0n]),
+  })
+  return new arrow.Table({
+    id: arrow.makeVector(new BigInt64Array(expected.map((r) => r.id))),
+    name: arrow.vectorFromArray(
+      expected.map((r) => r.name),
+      new arrow.Utf8(),
+    ),
+    day: arrow.vectorFromArray(
+      expected.map((r) => (r.day === null ? null : new Date(r.day * 86_400_000))),
+      new arrow.DateDay(),
+    ),
+    at: arrow.makeVector(at),
+    ok: arrow.vectorFromArray(
+      expected.map((r) => r.ok),
+      new arrow.Bool(),
+    ),
+  })
+}
+
+async function packaged(rows: Parameters<typeof writeChangeFiles>[1]) {
+  const files = await writeChangeFiles(table, rows)
+  const paths = files.files.map((f) => f.path)
+  const back = { duck: await readWithDuckDB(paths), hyparquet: await readWithHyparquet(paths) }
+  await files.dispose()
+  return back
+}
+
+describe('inputs', () => {
+  it('async iterables of rows', async () => {
+    async function* rows() {
+      for (const r of expected) yield { ...r, day: r.day === null ? null : new Date(r.day * 86_400_000) }
+    }
+    expect(await packaged(rows())).toEqual({ duck: expected, hyparquet: expected })
+  })
+
+  it('apache-arrow Tables and RecordBatch iterables, microseconds exact', async () => {
+    const t = arrowTable()
+    expect(await packaged(t)).toEqual({ duck: expected, hyparquet: expected })
+    expect(await packaged(t.batches)).toEqual({ duck: expected, hyparquet: expected })
+    async function* batches() {
+      yield* t.batches
+    }
+    expect(await packaged(batches())).toEqual({ duck: expected, hyparquet: expected })
+  })
+
+  it('Parquet files on disk, read row group by row group, across several files', async () => {
+    await using tmp = await tempDir()
+    const first = await writeChangeFiles(
+      table,
+      expected.map((r) => ({ ...r, day: r.day === null ? null : new Date(r.day * 86_400_000) })),
+      {
+        dir: tmp.dir,
+      },
+    )
+    const paths = [first.files[0]!.path, first.files[0]!.path]
+    const back = await packaged(fromParquet(paths))
+    expect(back.duck).toEqual([...expected, ...expected])
+    expect(back.hyparquet).toEqual([...expected, ...expected])
+    const rows = []
+    for await (const row of readParquetRows(paths[0]!)) rows.push(row)
+    expect(rows.map((r) => r.at)).toEqual(expected.map((r) => r.at))
+  })
+
+  it('Parquet input with an extra column is an error unless ignored; millisecond timestamps convert exactly', async () => {
+    await using tmp = await tempDir()
+    const filename = `${tmp.dir}/other.parquet`
+    parquetWriteFile({
+      filename,
+      columnData: [
+        { name: 'id', data: new BigInt64Array([1n]), type: 'INT64', nullable: false },
+        { name: 'ok', data: [true], type: 'BOOLEAN', nullable: false },
+        { name: 'extra', data: ['x'], type: 'STRING' },
+        { name: 'at', data: [new Date(Date.UTC(1960, 0, 1, 0, 0, 0, 5))], type: 'TIMESTAMP' },
+      ],
+    })
+    const error = await writeChangeFiles(table, fromParquet(filename)).catch((e: unknown) => e)
+    expect(isHyperdeltaError(error, 'PAYLOAD_COLUMN_UNKNOWN')).toBe(true)
+    await using files = await writeChangeFiles(table, fromParquet(filename), { extraColumns: 'ignore' })
+    expect(await readWithHyparquet(files.files[0]!.path)).toEqual([
+      { id: 1n, name: null, day: null, at: BigInt(Date.UTC(1960, 0, 1, 0, 0, 0, 5)) * 1000n, ok: true },
+    ])
+  })
+
+  it('a missing Parquet file is a typed error', async () => {
+    const error = await writeChangeFiles(table, fromParquet('/nonexistent/x.parquet')).catch((e: unknown) => e)
+    expect(isHyperdeltaError(error, 'PAYLOAD_PARQUET_INPUT')).toBe(true)
+  })
+})
