@@ -235,7 +235,11 @@ async function runRequests(ctx: RunContext): Promise<PushReport> {
       } else {
         rep.outcome = 'interrupted'
       }
-      emit({ type: 'request-done', request: request.index, outcome: rep.outcome, jobId: rep.jobId })
+      try {
+        emit({ type: 'request-done', request: request.index, outcome: rep.outcome, jobId: rep.jobId })
+      } catch {
+        // The progress callback failing again must not hide the first error.
+      }
       const final = report('failed', e)
       logger.error('push: stopped', { runId: plan.runId, request: request.index, code: e.code })
       const applied = reports
