@@ -66,6 +66,8 @@ export { HyperdeltaError, isHyperdeltaError } from './errors.js'
 export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
 // payload (issue 3): change rows → size-limited change files (Parquet built in, format seam for .hyper)
 export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
+// plan: planning, pushing, journal, reports
+export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'
 export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
 export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
@@ -86,8 +88,6 @@ export {
   type WriteChangeFilesOptions,
   writeChangeFiles,
 } from './payload/write-change-files.js'
-// plan: planning, pushing, journal, reports
-export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './plan/byte-limit.js'
 export type { ActionGroup, PlannedAction } from './plan/group-actions.js'
 export {
   type JournalRequest,

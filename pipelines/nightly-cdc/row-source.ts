@@ -16,7 +16,9 @@ export type RowSource =
 
 /** Iterates a row source; Parquet files are read row group by row group. */
 export async function* rowsOf(source: RowSource): AsyncGenerator<Record<string, unknown>> {
-  if (typeof source === 'string' || Array.isArray(source)) {
+  // An array is a list of Parquet paths only when every element is a string; otherwise it holds rows.
+  const isPaths = Array.isArray(source) && source.length > 0 && source.every((s) => typeof s === 'string')
+  if (typeof source === 'string' || isPaths) {
     yield* readParquetRows(typeof source === 'string' ? [source] : (source as string[]))
   } else {
     yield* source as AsyncIterable<Record<string, unknown>>

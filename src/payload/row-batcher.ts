@@ -29,7 +29,7 @@ function normalizerFor(column: ColumnType): Normalizer {
     case 'float64':
       return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : slow(v))
     case 'text':
-      return (v) => (typeof v === 'string' ? v : slow(v))
+      return (v) => (typeof v === 'string' && v.isWellFormed() ? v : slow(v))
     case 'bool':
       return (v) => (typeof v === 'boolean' ? v : slow(v))
     case 'timestamp':

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Table } from '../schema/define-table.js'
 import type { NormalizedValue } from '../schema/values.js'
+import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './byte-limit.js'
 import { type DuplicateKey, DuplicateKeyTracker } from './duplicate-keys.js'
 import { FileSink } from './file-sink.js'
 import { parquetFormat } from './parquet-format.js'
@@ -36,7 +37,7 @@ export interface ChangeFiles extends AsyncDisposable {
 }
 
 export interface WriteChangeFilesOptions {
-  /** Limit per file: bytes ≤ maxSizeInMb × 1024 × 1024 (default 100). */
+  /** The server's max_size_in_mb (default 100): every file stays ≤ payloadByteLimit(maxSizeInMb), which is < maxSizeInMb × 10^6 < maxSizeInMb × 2^20. */
   maxSizeInMb?: number
   /** Exact byte limit per file; overrides maxSizeInMb. */
   maxBytes?: number
@@ -55,7 +56,6 @@ export interface WriteChangeFilesOptions {
   signal?: AbortSignal
 }
 
-const DEFAULT_MAX_SIZE_IN_MB = 100
 /** Most rows per row group: measured best for speed and RSS (65,536 and 131,072 were slower and used more memory). */
 const MAX_GROUP_ROWS = 32_768
 /** Distinct duplicate-key candidates collected before checking them in 'error' mode. */
@@ -78,7 +78,8 @@ function byteLimit(options: WriteChangeFilesOptions): number {
       maxSizeInMb: mb,
     })
   }
-  return Math.floor(mb * 1024 * 1024)
+  // Below maxSizeInMb × 2^20 as promised, and below the server's possibly-decimal MB too (see byte-limit.ts).
+  return payloadByteLimit(mb)
 }
 
 /** Row-group target in estimated raw bytes: small against the limit so a cut wastes little space. */

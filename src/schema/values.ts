@@ -76,7 +76,11 @@ export function normalizeValue(column: ColumnType, value: unknown): NormalizedVa
       }
       return value
     case 'text':
-      return typeof value === 'string' ? value : new InvalidValue(`expected a string, got ${describe(value)}`)
+      if (typeof value !== 'string') return new InvalidValue(`expected a string, got ${describe(value)}`)
+      // A lone surrogate cannot be encoded as UTF-8; writing it would silently turn it into U+FFFD.
+      return value.isWellFormed()
+        ? value
+        : new InvalidValue('contains a lone UTF-16 surrogate (not valid Unicode text)')
     case 'bool':
       return typeof value === 'boolean' ? value : new InvalidValue(`expected a boolean, got ${describe(value)}`)
     case 'date': {

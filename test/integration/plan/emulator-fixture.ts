@@ -6,7 +6,8 @@ import { defineTable, int64, type RowOf, TableauClient, text } from '../../../sr
 
 /** The table the push and pipeline tests load: an id and a wide, incompressible text column. */
 export const items = defineTable({ schema: 'Extract', name: 'Extract' }, { id: int64(), body: text() })
-export type Item = RowOf<typeof items>
+/** Rows as the fixtures build them: ids are always bigint. */
+export type Item = RowOf<typeof items> & { id: bigint }
 
 /** Deterministic pseudo-random text: compresses badly, so a few thousand rows need several 1 MB files. */
 export function itemRows(from: number, count: number, tag = ''): Item[] {

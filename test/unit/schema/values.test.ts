@@ -163,3 +163,12 @@ describe('normalizeValue: timestamp', () => {
     expect(reject(timestamp(), value)).toContain(reason)
   })
 })
+
+describe('normalizeValue: text must be well-formed Unicode', () => {
+  it('rejects a lone surrogate instead of letting UTF-8 encoding turn it into U+FFFD', () => {
+    const result = normalizeValue(text(), 'ok \uD800 not ok')
+    expect(result).toBeInstanceOf(InvalidValue)
+    expect((result as InvalidValue).reason).toMatch(/lone UTF-16 surrogate/)
+    expect(normalizeValue(text(), '👩‍👩‍👧 東京')).toBe('👩‍👩‍👧 東京')
+  })
+})
