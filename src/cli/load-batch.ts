@@ -13,7 +13,17 @@ import {
   tableFromParquet,
   type WireBatch,
 } from '../index.js'
-import * as columnTypes from '../schema/column-types.js'
+import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from '../schema/column-types.js'
+
+const COLUMN_FACTORIES: Record<ColumnKind, (o: { nullable: boolean }) => ColumnType> = {
+  int64,
+  int32,
+  float64,
+  text,
+  bool,
+  date,
+  timestamp,
+}
 
 export interface LoadedBatch {
   batch: Batch | WireBatch
@@ -72,7 +82,7 @@ export async function loadSchemaFile(file: string): Promise<Map<string, Table>> 
           `input: ${file}: ${name}.${col}: unknown type "${spec}" (use ${COLUMN_KINDS.join(', ')})`,
         )
       }
-      columns[col] = columnTypes[kind]({ nullable: spec.endsWith('?') })
+      columns[col] = COLUMN_FACTORIES[kind]({ nullable: spec.endsWith('?') })
     }
     tables.set(name, defineTable({ name }, columns))
   }

@@ -164,7 +164,7 @@ interface RunContext {
 }
 
 async function runRequests(ctx: RunContext): Promise<PushReport> {
-  const { options, plan, state, save, emit, logger } = ctx
+  const { plan, state, save, emit, logger } = ctx
   const reports: RequestReport[] = plan.requests.map((r) => ({
     index: r.index,
     requestId: state.requests[r.index]!.requestId,

@@ -19,8 +19,18 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = ''
   let stderr = ''
   const code = await runCli(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
+    stdout: {
+      write: (s: string) => {
+        stdout += s
+        return true
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s
+        return true
+      },
+    },
     env: {
       TABLEAU_SERVER: fx.emu.url,
       TABLEAU_SITE: '',
