@@ -107,6 +107,7 @@ export { type PushClient, type PushOptions, pushChanges } from './plan/push-chan
 export {
   type PushProgress,
   type PushReport,
+  payloadSummary,
   type RequestOutcome,
   type RequestReport,
   summarizeReport,

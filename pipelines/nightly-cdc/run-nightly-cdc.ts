@@ -1,22 +1,11 @@
-import {
-  batch,
-  type Columns,
-  type Logger,
-  type PushClient,
-  type PushProgress,
-  type PushReport,
-  pushChanges,
-  type Table,
-} from '../../src/index.js'
+import { batch, type Columns, type PushReport, pushChanges, type Table } from '../../src/index.js'
+import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 import { type ChangeLogOptions, compactChangeLog } from './change-log.js'
 import type { RowSource } from './row-source.js'
 import { type ChangeSet, diffSnapshots } from './snapshot-diff.js'
 import { type Watermark, WatermarkStore } from './watermark-store.js'
 
-export interface NightlyCdcOptions {
-  client: PushClient
-  datasource: { id: string } | { name: string; project?: string }
-  connection?: string
+export interface NightlyCdcOptions extends PipelinePushOptions {
   /** The target table as published. */
   table: Table<Columns>
   /** Key columns that identify a row. */
@@ -31,11 +20,6 @@ export interface NightlyCdcOptions {
   watermarks?: string
   /** Run id for RequestIDs; default `<name>-<since watermark or snapshot-day>`, so a rerun of the same night is idempotent. */
   runId?: string
-  journal?: string
-  maxSizeInMb?: number
-  dir?: string
-  onProgress?: (event: PushProgress) => void
-  logger?: Logger
 }
 
 export interface NightlyCdcReport {
@@ -104,17 +88,10 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       .upsert({ source: upserts, target: options.table, on: options.keys as never })
       .delete({ source: deletes, target: options.table, on: options.keys as never })
     const push = await pushChanges({
-      client: options.client,
-      datasource: options.datasource,
-      ...(options.connection !== undefined && { connection: options.connection }),
+      ...forwardPushOptions(options),
       batch: b,
       rows: { upserts: changes.upserts(), deletes: changes.deletes() },
       runId,
-      ...(options.journal !== undefined && { journal: options.journal }),
-      ...(options.maxSizeInMb !== undefined && { maxSizeInMb: options.maxSizeInMb }),
-      ...dirOption,
-      ...(options.onProgress && { onProgress: options.onProgress }),
-      ...(options.logger && { logger: options.logger }),
     })
     if (store && watermark?.to !== undefined) await store.set(options.name, watermark.to, runId)
     return { name: options.name, runId, stats: changes.stats, watermark, push }

@@ -5,19 +5,14 @@ import {
   type Columns,
   fromParquet,
   HyperdeltaError,
-  type Logger,
-  type PushClient,
-  type PushProgress,
   type PushReport,
   pushChanges,
   type Table,
   tableFromParquet,
 } from '../../src/index.js'
+import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 
-export interface ParquetBatchLoaderOptions {
-  client: PushClient
-  datasource: { id: string } | { name: string; project?: string }
-  connection?: string
+export interface ParquetBatchLoaderOptions extends PipelinePushOptions {
   /** A directory (every *.parquet in it) or a glob with `*`/`?` in the file name, e.g. `exports/orders-*.parquet`. */
   files: string
   /** insert appends, upsert matches `keys`, replace swaps the table's content. */
@@ -25,12 +20,6 @@ export interface ParquetBatchLoaderOptions {
   keys?: readonly [string, ...string[]]
   /** The target table; default: read from the first file's Parquet schema, named Extract.Extract. */
   target?: Table<Columns>
-  runId?: string
-  journal?: string
-  maxSizeInMb?: number
-  dir?: string
-  onProgress?: (event: PushProgress) => void
-  logger?: Logger
 }
 
 /** The Parquet files a directory or a file-name glob names, sorted so runs are reproducible. */
@@ -75,17 +64,5 @@ export async function loadParquetFiles(options: ParquetBatchLoaderOptions): Prom
     if (!options.keys) throw new HyperdeltaError('USAGE', 'loader: upsert needs keys')
     b = b.upsert({ source, target, on: options.keys as never })
   }
-  return pushChanges({
-    client: options.client,
-    datasource: options.datasource,
-    ...(options.connection !== undefined && { connection: options.connection }),
-    batch: b,
-    rows: { loaded: fromParquet(paths) },
-    ...(options.runId !== undefined && { runId: options.runId }),
-    ...(options.journal !== undefined && { journal: options.journal }),
-    ...(options.maxSizeInMb !== undefined && { maxSizeInMb: options.maxSizeInMb }),
-    ...(options.dir !== undefined && { dir: options.dir }),
-    ...(options.onProgress && { onProgress: options.onProgress }),
-    ...(options.logger && { logger: options.logger }),
-  })
+  return pushChanges({ ...forwardPushOptions(options), batch: b, rows: { loaded: fromParquet(paths) } })
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { HyperdeltaError, type Table } from '../index.js'
+import { HyperdeltaError } from '../index.js'
 import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { detectPayloadFormat } from './apply-actions.js'
 import { objectAt, parseRequestDocument, stringAt } from './body.js'
@@ -11,6 +11,7 @@ import { collection, el } from './document.js'
 import { connectionsElement, datasourceElement } from './entities.js'
 import { PUBLISHED_TABLE } from './inferred.js'
 import { boundaryOf, MultipartError, type PartSink, parseMultipart } from './multipart.js'
+import type { CreateDatasourceOptions } from './start-emulator.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
 
 const dsNotFound = (id: string): ApiError =>
@@ -152,15 +153,7 @@ export async function registerDatasource(
 /** The programmatic initial publish behind `Emulator.createDatasource`. */
 export async function createDatasource(
   state: EmulatorState,
-  o: {
-    name: string
-    project?: string
-    site?: string
-    table: Table
-    rows?: Iterable<object> | AsyncIterable<object>
-    parquet?: string
-    connections?: number
-  },
+  o: CreateDatasourceOptions,
 ): Promise<{ id: string; name: string; connectionIds: string[] }> {
   const site = state.catalog.data.sites.find((s) => s.contentUrl.toLowerCase() === (o.site ?? '').toLowerCase())
   if (!site) {

@@ -3,7 +3,7 @@ import { HyperdeltaError } from '../errors.js'
 import { type Logger, silentLogger } from '../logger.js'
 import { type JournalRequest, type JournalState, readJournal, writeJournal } from './journal.js'
 import { type ChangePlan, type PlanOptions, planChanges } from './plan-changes.js'
-import type { PushProgress, PushReport, RequestReport } from './push-report.js'
+import { type PushProgress, type PushReport, payloadSummary, type RequestReport } from './push-report.js'
 import { deriveRequestId } from './request-id.js'
 
 /** The part of TableauClient a push needs (structural, so tests and other transports can stand in). */
@@ -169,12 +169,7 @@ async function runRequests(ctx: RunContext): Promise<PushReport> {
     index: r.index,
     requestId: state.requests[r.index]!.requestId,
     actions: r.actions,
-    payload: r.payload && {
-      table: r.payload.table.name,
-      rows: r.payload.rows,
-      bytes: r.payload.bytes,
-      sha256: r.payload.sha256,
-    },
+    payload: payloadSummary(r.payload),
     outcome: 'not-run',
     uploadMs: 0,
     jobMs: 0,

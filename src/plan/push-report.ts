@@ -1,4 +1,5 @@
 import type { WireAction } from '../actions/wire-schema.js'
+import type { ChangeFile } from '../payload/write-change-files.js'
 
 /** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
 export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
@@ -28,6 +29,11 @@ export interface PushReport {
   packagingMs: number
   durationMs: number
   error?: { code: string; message: string } | undefined
+}
+
+/** What a report says about a payload file: its table, rows, bytes and sha256 (not its temporary path). */
+export function payloadSummary(file: ChangeFile | undefined): RequestReport['payload'] {
+  return file && { table: file.table.name, rows: file.rows, bytes: file.bytes, sha256: file.sha256 }
 }
 
 /** Progress of a push, in order: packaging, planned, then per request upload / submit / job / request-done, then done. */

@@ -1,0 +1,29 @@
+import type { Logger, PushClient, PushOptions, PushProgress } from '../src/index.js'
+
+/** The options every pipeline forwards to pushChanges as they are. */
+export interface PipelinePushOptions {
+  client: PushClient
+  datasource: { id: string } | { name: string; project?: string }
+  connection?: string
+  runId?: string
+  journal?: string
+  maxSizeInMb?: number
+  dir?: string
+  onProgress?: (event: PushProgress) => void
+  logger?: Logger
+}
+
+/** Picks the forwarded options, leaving out the ones not given (the options are exact-optional). */
+export function forwardPushOptions(o: PipelinePushOptions): Omit<PushOptions, 'batch' | 'rows'> {
+  return {
+    client: o.client,
+    datasource: o.datasource,
+    ...(o.connection !== undefined && { connection: o.connection }),
+    ...(o.runId !== undefined && { runId: o.runId }),
+    ...(o.journal !== undefined && { journal: o.journal }),
+    ...(o.maxSizeInMb !== undefined && { maxSizeInMb: o.maxSizeInMb }),
+    ...(o.dir !== undefined && { dir: o.dir }),
+    ...(o.onProgress && { onProgress: o.onProgress }),
+    ...(o.logger && { logger: o.logger }),
+  }
+}
