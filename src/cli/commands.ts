@@ -11,6 +11,7 @@ import {
   silentLogger,
   summarizeReport,
   TableauClient,
+  tableFromParquet,
 } from '../index.js'
 import { connectionConfig } from './config.js'
 import { parseInputFlags, resolveInputs } from './inputs.js'
@@ -217,6 +218,7 @@ export async function emulatorCommand(args: string[], io: CliIo): Promise<number
       'data-dir': { type: 'string', default: '.emulator' },
       'max-size-mb': { type: 'string' },
       user: { type: 'string', default: 'admin' },
+      publish: { type: 'string', multiple: true },
       'log-level': { type: 'string' },
     },
     strict: true,
@@ -237,6 +239,12 @@ export async function emulatorCommand(args: string[], io: CliIo): Promise<number
     ...(maxSizeInMb !== undefined && { maxSizeInMb }),
     logger: logger(values['log-level'], io),
   })
+  // --publish Orders=orders.parquet: an initial data source (Extract.Extract) from a Parquet file.
+  for (const [name, file] of parseInputFlags(values.publish ?? [])) {
+    const table = await tableFromParquet(file[0]!, { schema: 'Extract', name: 'Extract' })
+    const ds = await emu.createDatasource({ name, table, parquet: file[0]! })
+    io.stdout.write(`published data source "${name}" (${ds.id}) from ${file[0]}\n`)
+  }
   io.stdout.write(
     `hyperdelta emulator listening on ${emu.url} (data in ${values['data-dir']})\n` +
       `  TABLEAU_SERVER=${emu.url} TABLEAU_SITE=\n` +

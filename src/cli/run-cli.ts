@@ -10,7 +10,7 @@ usage:
                   [--schema <file.json>] [--duplicate-keys error|keep-last] [--job-timeout-s N] [--json] [--log-level debug]
   hyperdelta plan --batch <...> --input <table>=<file> [...] [--max-size-mb 100] [--json]     (dry run: no server calls)
   hyperdelta job wait <job-id> [--timeout-s N]      hyperdelta job cancel <job-id>
-  hyperdelta emulator [--port 8787] [--data-dir .emulator] [--host 127.0.0.1] [--max-size-mb 100]
+  hyperdelta emulator [--port 8787] [--data-dir .emulator] [--host 127.0.0.1] [--max-size-mb 100] [--publish <name>=<file.parquet>]
 
 inputs: .parquet, .csv (header line; unquoted empty field = NULL), .ndjson/.jsonl (int64 as strings or safe integers)
 server: --server/--site or TABLEAU_SERVER/TABLEAU_SITE; credentials only from the environment:
