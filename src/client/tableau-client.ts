@@ -15,16 +15,20 @@ import {
   SERVER_INFO_API_VERSION,
 } from './api-version.js'
 import { authKind, signInBody, type TableauAuth } from './auth.js'
+import {
+  type ApiCaller,
+  type Connection,
+  chooseConnection,
+  type Datasource,
+  findDatasource,
+  listConnections,
+} from './datasource-lookup.js'
 import { type HttpCall, type HttpRuntime, isAuthExpired, sendOnce } from './http.js'
 import { type Job, toJob } from './job.js'
 import {
   cancelJobResponseSchema,
-  connectionsResponseSchema,
-  datasourceResponseSchema,
-  datasourcesResponseSchema,
   emptyResponseSchema,
   jobResponseSchema,
-  type RawDatasource,
   serverInfoResponseSchema,
   signInResponseSchema,
 } from './responses.js'
@@ -53,24 +57,7 @@ export interface SignInOptions {
   maxApiVersion?: string
 }
 
-/** A published data source (spec §5.1). */
-export interface Datasource {
-  id: string
-  name: string
-  contentUrl?: string
-  type?: string
-  project?: { id?: string; name?: string }
-  createdAt?: string
-  updatedAt?: string
-}
-
-/** A data source connection (spec §5.3). */
-export interface Connection {
-  id: string
-  type?: string
-  serverAddress?: string
-  userName?: string
-}
+export type { Connection, Datasource } from './datasource-lookup.js'
 
 /** Request of {@link TableauClient.updateData}. */
 export interface UpdateDataRequest {
@@ -113,8 +100,6 @@ interface Runtime extends RetryRuntime {
 
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, signal ? { signal } : undefined)
-
-const PAGE_SIZE = 1000
 
 function parseServer(server: string): string {
   let url: URL
@@ -338,68 +323,8 @@ export class TableauClient {
    * const ds = await client.findDatasource({ name: 'Orders', project: 'Sales' })
    * ```
    */
-  async findDatasource(query: { id: string } | { name: string; project?: string }): Promise<Datasource> {
-    if ('id' in query) {
-      try {
-        const res = await this.#call({
-          layer: 'datasource',
-          method: 'GET',
-          path: this.#sitePath(`/datasources/${encodeURIComponent(query.id)}`),
-          expect: [200],
-          schema: datasourceResponseSchema,
-        })
-        return toDatasource(res.datasource)
-      } catch (error) {
-        throw notFound(error, `datasource: no data source with id ${query.id}`, { id: query.id })
-      }
-    }
-    const { name, project } = query
-    if (typeof name !== 'string' || name === '') {
-      throw new HyperdeltaError('CONFIG_INVALID', 'datasource: name must be a non-empty string', {
-        details: { field: 'name' },
-      })
-    }
-    const all = await this.#listDatasources(name)
-    const exact = all.filter((d) => d.name === name)
-    let matches = exact.length > 0 ? exact : all.filter((d) => d.name.toLowerCase() === name.toLowerCase())
-    if (project !== undefined) matches = matches.filter((d) => d.project?.name === project || d.project?.id === project)
-    const where = project === undefined ? '' : ` in project "${project}"`
-    if (matches.length === 0) {
-      throw new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source named "${name}"${where}`, {
-        details: { name, project },
-      })
-    }
-    if (matches.length > 1) {
-      throw new HyperdeltaError(
-        'DATASOURCE_AMBIGUOUS',
-        `datasource: ${matches.length} data sources are named "${name}"${where}; ` +
-          (project === undefined ? 'pass the project, or the id' : 'pass the id'),
-        { details: { name, project, candidates: matches.map((d) => ({ id: d.id, project: d.project?.name })) } },
-      )
-    }
-    return matches[0]!
-  }
-
-  /**
-   * Lists data sources, all pages. The REST filter cannot carry `,` or `&` (spec §5.1), so such names are matched
-   * locally over the unfiltered list.
-   */
-  async #listDatasources(name: string): Promise<Datasource[]> {
-    const filter = /[,&]/.test(name) ? '' : `filter=name:eq:${encodeURIComponent(name)}&`
-    const out: Datasource[] = []
-    for (let page = 1; ; page++) {
-      const res = await this.#call({
-        layer: 'datasource',
-        method: 'GET',
-        path: this.#sitePath(`/datasources?${filter}pageSize=${PAGE_SIZE}&pageNumber=${page}`),
-        expect: [200],
-        schema: datasourcesResponseSchema,
-      })
-      const items = res.datasources ?? []
-      out.push(...items.map(toDatasource))
-      const total = res.pagination?.totalAvailable ?? out.length
-      if (items.length === 0 || out.length >= total) return out
-    }
+  findDatasource(query: { id: string } | { name: string; project?: string }): Promise<Datasource> {
+    return findDatasource(this.#caller(), query)
   }
 
   /**
@@ -410,24 +335,8 @@ export class TableauClient {
    * const connections = await client.listConnections(ds.id)
    * ```
    */
-  async listConnections(datasourceId: string): Promise<Connection[]> {
-    try {
-      const res = await this.#call({
-        layer: 'datasource',
-        method: 'GET',
-        path: this.#sitePath(`/datasources/${encodeURIComponent(datasourceId)}/connections`),
-        expect: [200],
-        schema: connectionsResponseSchema,
-      })
-      return (res.connections ?? []).map((c) => ({
-        id: c.id,
-        ...(c.type !== undefined && { type: c.type }),
-        ...(c.serverAddress !== undefined && { serverAddress: c.serverAddress }),
-        ...(c.userName !== undefined && { userName: c.userName }),
-      }))
-    } catch (error) {
-      throw notFound(error, `datasource: no data source with id ${datasourceId}`, { id: datasourceId })
-    }
+  listConnections(datasourceId: string): Promise<Connection[]> {
+    return listConnections(this.#caller(), datasourceId)
   }
 
   /**
@@ -441,27 +350,12 @@ export class TableauClient {
    * ```
    */
   async resolveConnection(datasourceId: string, connectionId?: string): Promise<string | undefined> {
-    const connections = await this.listConnections(datasourceId)
-    const ids = connections.map((c) => c.id)
-    if (connectionId !== undefined) {
-      if (!ids.includes(connectionId)) {
-        throw new HyperdeltaError(
-          'CONNECTION_NOT_FOUND',
-          `datasource: data source ${datasourceId} has no connection ${connectionId}`,
-          { details: { datasourceId, connectionId, connections: ids } },
-        )
-      }
-      return connectionId
-    }
-    if (connections.length > 1) {
-      throw new HyperdeltaError(
-        'CONNECTION_REQUIRED',
-        `datasource: data source ${datasourceId} has ${connections.length} connections; pass the connection id ` +
-          `(the server refuses …/data with 403062)`,
-        { details: { datasourceId, connections: ids } },
-      )
-    }
-    return undefined
+    return chooseConnection(await this.listConnections(datasourceId), datasourceId, connectionId)
+  }
+
+  /** The authenticated, retried call and the site path, for the helpers in separate files. */
+  #caller(): ApiCaller {
+    return { call: (spec) => this.#call(spec), sitePath: (path) => this.#sitePath(path) }
   }
 
   /**
@@ -741,32 +635,4 @@ async function signInOnce(
     }
     throw error
   }
-}
-
-function toDatasource(d: RawDatasource): Datasource {
-  return {
-    id: d.id,
-    name: d.name,
-    ...(d.contentUrl !== undefined && { contentUrl: d.contentUrl }),
-    ...(d.type !== undefined && { type: d.type }),
-    ...(d.project !== undefined && {
-      project: {
-        ...(d.project.id !== undefined && { id: d.project.id }),
-        ...(d.project.name !== undefined && { name: d.project.name }),
-      },
-    }),
-    ...(d.createdAt !== undefined && { createdAt: d.createdAt }),
-    ...(d.updatedAt !== undefined && { updatedAt: d.updatedAt }),
-  }
-}
-
-/** A 404 from a data source lookup becomes `DATASOURCE_NOT_FOUND`; anything else passes through. */
-function notFound(error: unknown, message: string, details: Record<string, unknown>): unknown {
-  if (error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 404) {
-    return new HyperdeltaError('DATASOURCE_NOT_FOUND', message, {
-      cause: error,
-      details: { ...details, tableauCode: error.details['tableauCode'] },
-    })
-  }
-  return error
 }

@@ -31,7 +31,7 @@ export interface UploadResult {
 export interface UploadCaller {
   call<S extends z.ZodType>(spec: {
     layer: string
-    method: 'POST' | 'PUT'
+    method: 'GET' | 'POST' | 'PUT'
     path: string
     headers?: Record<string, string>
     body?: () => string | Readable
