@@ -47,16 +47,14 @@ const good = { id: 10n, name: 'ok', amount: 2.5, at: 1_700_000_000_000_000n, fla
 let fx: Fixture
 let client: TableauClient
 let single: { name: string; id: string }
-let multi: { name: string; id: string }
 let patches = 0
 let snapshot: () => Promise<unknown>
 
 beforeAll(async () => {
   fx = await startFixture()
   const a = await fx.emu.createDatasource({ name: 'People', table: people, rows: initial })
-  const b = await fx.emu.createDatasource({ name: 'Multi', table: people, rows: initial, connections: 2 })
+  await fx.emu.createDatasource({ name: 'Multi', table: people, rows: initial, connections: 2 })
   single = { name: a.name, id: a.id }
-  multi = { name: b.name, id: b.id }
   client = await fx.signIn()
   // Counts PATCHes that reach the emulator, never fires.
   fx.emu.faults.respondWith({
