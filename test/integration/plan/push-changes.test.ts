@@ -188,14 +188,9 @@ describe('pushChanges against the emulator', () => {
       maxSizeInMb: 1,
       journal,
     }
-    let submitted = 0
-    const error = (await pushChanges({
-      ...options,
-      onProgress: (e) => {
-        if (e.type === 'submitted' && ++submitted === 1)
-          fx.emu.faults.failJobs({ times: 1, notes: 'disk full (errorCode=12345)' })
-      },
-    }).catch((e: unknown) => e)) as HyperdeltaError
+    // The next job the emulator runs (request #0's) fails.
+    fx.emu.faults.failJobs({ times: 1, notes: 'disk full (errorCode=12345)' })
+    const error = (await pushChanges(options).catch((e: unknown) => e)) as HyperdeltaError
     expect(error.code).toBe('PUSH_FAILED')
     const report = error.details['report'] as { requests: { outcome: string; notes?: string[] }[] }
     expect(report.requests[0]!.outcome).toBe('failed')
