@@ -35,10 +35,15 @@ export async function benchEndToEnd(baseRows: number, changeRows: number): Promi
       // Half of the changes update the last rows of the data source, half are new ids after them.
       const push = await runPushChild(emu.url, changeRows, 'upsert', baseRows - changeRows / 2, 1)
       const jobTimes = await emu.jobTimes()
-      const [row] = (await emu.query('SELECT count(*) AS n FROM "Bench"."Extract"."Extract"')) as { n: bigint }[]
+      const [row] = (await emu.query(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE name LIKE 'c1%') AS changed FROM "Bench"."Extract"."Extract"`,
+      )) as { n: bigint; changed: bigint }[]
       const finalRows = Number(row!.n)
-      if (finalRows !== baseRows + changeRows / 2) {
-        throw new Error(`end-to-end bench: expected ${baseRows + changeRows / 2} rows, found ${finalRows}`)
+      // Every change row is in (updated or inserted, text tagged c1), and nothing else moved.
+      if (finalRows !== baseRows + changeRows / 2 || Number(row!.changed) !== changeRows) {
+        throw new Error(
+          `end-to-end bench: expected ${baseRows + changeRows / 2} rows with ${changeRows} changed, found ${finalRows} / ${row!.changed}`,
+        )
       }
       return { baseRows, push, emulatorJobMs: jobTimes.reduce((a, b) => a + b, 0), seedMs, finalRows }
     } finally {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: every figure is a ratio against a reference measured in the same run on
  * the same data, so it holds on a noisy machine. Prints progress and writes bench/results.md.
- * --quick uses small sizes (a smoke run of a minute or two); its results go to bench/results-quick.md.
+ * --quick uses small sizes (a smoke run well under a minute) and only prints: bench/results.md keeps the full run.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
@@ -161,7 +161,9 @@ const text = [
   '',
   ...sections,
 ].join('\n')
-const out = fileURLToPath(new URL(quick ? './results-quick.md' : './results.md', import.meta.url))
-await writeFile(out, text)
 process.stdout.write(`${text}\n`)
-log(`written to ${out}`)
+if (!quick) {
+  const out = fileURLToPath(new URL('./results.md', import.meta.url))
+  await writeFile(out, text)
+  log(`written to ${out}`)
+}
