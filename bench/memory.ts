@@ -21,7 +21,35 @@ export interface PushChildResult {
   maxRssMB: number
 }
 
-/** Runs bench/push-child.ts against `url` and returns its JSON line. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const COMPILED = join(ROOT, 'bench', 'out')
+
+/**
+ * Compiles the project to bench/out (plain JS, as users run the built package), so the measured child
+ * carries no TypeScript loader: `--import tsx` alone adds ~25 MB of RSS (a loader thread and its isolate).
+ */
+export function compileForBench(): Promise<void> {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  const args = [
+    '-p',
+    join(ROOT, 'tsconfig.json'),
+    '--noEmit',
+    'false',
+    '--declaration',
+    'false',
+    '--sourceMap',
+    'false',
+    '--outDir',
+    COMPILED,
+  ]
+  return new Promise((ok, fail) =>
+    execFile(process.execPath, [tsc, ...args], (error, stdout) =>
+      error ? fail(new Error(`tsc failed: ${stdout}`)) : ok(),
+    ),
+  )
+}
+
+/** Runs the compiled bench/push-child against `url` (call compileForBench first) and returns its JSON line. */
 export function runPushChild(
   url: string,
   rows: number,
@@ -30,11 +58,11 @@ export function runPushChild(
   tag = 0,
   nodeFlags: readonly string[] = [],
 ) {
-  const script = fileURLToPath(new URL('./push-child.ts', import.meta.url))
+  const script = join(COMPILED, 'bench', 'push-child.js')
   return new Promise<PushChildResult>((ok, fail) => {
     execFile(
       process.execPath,
-      [...nodeFlags, '--import', 'tsx', script, url, String(rows), mode, String(from), String(tag)],
+      [...nodeFlags, script, url, String(rows), mode, String(from), String(tag)],
       { maxBuffer: 1 << 20 },
       (error, stdout, stderr) => {
         if (error) return fail(new Error(`push child failed: ${stderr || error.message}`))
