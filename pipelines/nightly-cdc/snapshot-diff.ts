@@ -77,20 +77,21 @@ export async function diffSnapshots(
   const all = [prev, cur, upserts, deletes]
   try {
     const columns = table.columnNames
+    const keyIndexes = keys.map((k) => columns.indexOf(k))
     const stats = { previous: 0, current: 0, inserted: 0, changed: 0, unchanged: 0, upserts: 0, deletes: 0 }
-    const hash = (values: unknown[]) => createHash('sha1').update(serialize(values)).digest('base64')
+    // Each row is validated once; its key string and row hash both come from the canonical values.
+    const canonical = (row: Record<string, unknown>, index: number, what: string) => {
+      const values = canonicalValues(table, columns, row, index, what)
+      const k = keyString(keyIndexes.map((i) => values[i]))
+      return { k, h: createHash('sha1').update(serialize(values)).digest('base64') }
+    }
     for await (const row of rowsOf(previous)) {
-      const values = canonicalValues(table, columns, row, stats.previous, 'cdc: previous snapshot')
-      const keyValues = keys.map((k) => row[k])
-      const k = keyString(canonicalValues(table, keys, row, stats.previous, 'cdc: previous snapshot'))
-      await prev.write(k, { k, h: hash(values), key: Object.fromEntries(keys.map((name, i) => [name, keyValues[i]])) })
-      stats.previous++
+      const { k, h } = canonical(row, stats.previous++, 'cdc: previous snapshot')
+      await prev.write(k, { k, h, key: Object.fromEntries(keys.map((name) => [name, row[name]])) })
     }
     for await (const row of rowsOf(current)) {
-      const values = canonicalValues(table, columns, row, stats.current, 'cdc: current snapshot')
-      const k = keyString(canonicalValues(table, keys, row, stats.current, 'cdc: current snapshot'))
-      await cur.write(k, { k, h: hash(values), row })
-      stats.current++
+      const { k, h } = canonical(row, stats.current++, 'cdc: current snapshot')
+      await cur.write(k, { k, h, row })
     }
     await Promise.all([prev.finish(), cur.finish()])
     for (let p = 0; p < partitions; p++) {

@@ -227,6 +227,10 @@ export async function emulatorCommand(args: string[], io: CliIo): Promise<number
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new HyperdeltaError('USAGE', `--port ${values.port}: not a port`)
+  const publish = parseInputFlags(values.publish ?? [])
+  for (const [name, files] of publish) {
+    if (files.length > 1) throw new HyperdeltaError('USAGE', `--publish ${name}: one Parquet file per data source`)
+  }
   const { startEmulator } = await import('../emulator/index.js')
   const password = io.env.HYPERDELTA_EMULATOR_PASSWORD ?? 'admin'
   const pat = { name: 'local', secret: io.env.HYPERDELTA_EMULATOR_PAT_SECRET ?? 'local-secret' }
@@ -240,10 +244,15 @@ export async function emulatorCommand(args: string[], io: CliIo): Promise<number
     logger: logger(values['log-level'], io),
   })
   // --publish Orders=orders.parquet: an initial data source (Extract.Extract) from a Parquet file.
-  for (const [name, file] of parseInputFlags(values.publish ?? [])) {
-    const table = await tableFromParquet(file[0]!, { schema: 'Extract', name: 'Extract' })
-    const ds = await emu.createDatasource({ name, table, parquet: file[0]! })
-    io.stdout.write(`published data source "${name}" (${ds.id}) from ${file[0]}\n`)
+  try {
+    for (const [name, files] of publish) {
+      const table = await tableFromParquet(files[0]!, { schema: 'Extract', name: 'Extract' })
+      const ds = await emu.createDatasource({ name, table, parquet: files[0]! })
+      io.stdout.write(`published data source "${name}" (${ds.id}) from ${files[0]}\n`)
+    }
+  } catch (error) {
+    await emu.close()
+    throw error
   }
   io.stdout.write(
     `hyperdelta emulator listening on ${emu.url} (data in ${values['data-dir']})\n` +

@@ -1,6 +1,5 @@
 import { extname } from 'node:path'
-import { type ChangeRows, fromParquet, HyperdeltaError, type Table } from '../index.js'
-import { parquetSource } from './load-batch.js'
+import { type ChangeRows, fromParquet, HyperdeltaError, type Table, tableFromParquet } from '../index.js'
 import { readCsvRows, readNdjsonRows } from './text-inputs.js'
 
 /** `--input changes=a.parquet --input changes=b.parquet --input gone=gone.csv` → files per table name. */
@@ -54,7 +53,7 @@ export async function resolveInputs(
           `--input ${name}: ${format} inputs of a JSON batch need --schema with the table's columns`,
         )
       }
-      table = await parquetSource(paths[0]!, name)
+      table = await tableFromParquet(paths[0]!, { name })
       sources.set(name, table)
     }
     const t = table

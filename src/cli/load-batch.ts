@@ -10,7 +10,6 @@ import {
   HyperdeltaError,
   parseActions,
   type Table,
-  tableFromParquet,
   type WireBatch,
 } from '../index.js'
 import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from '../schema/column-types.js'
@@ -87,9 +86,4 @@ export async function loadSchemaFile(file: string): Promise<Map<string, Table>> 
     tables.set(name, defineTable({ name }, columns))
   }
   return tables
-}
-
-/** The table definition for a JSON batch's source read from a Parquet file. */
-export function parquetSource(path: string, name: string): Promise<Table> {
-  return tableFromParquet(path, { name })
 }

@@ -159,6 +159,12 @@ describe('hyperdelta CLI', () => {
 
   it.each([
     ['an unknown command', ['frobnicate'], EXIT.usage, /unknown command "frobnicate"/],
+    [
+      'two files for one emulator data source',
+      ['emulator', '--publish', 'A=x.parquet', '--publish', 'A=y.parquet'],
+      EXIT.usage,
+      /--publish A: one Parquet file/,
+    ],
     ['a missing --batch', ['push', '--datasource', 'Items'], EXIT.usage, /--batch/],
     ['a malformed batch', ['plan', '--batch', 'BAD_BATCH'], EXIT.input, /WIRE_INVALID: actions: actions\[0\]\.action/],
     [
