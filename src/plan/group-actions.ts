@@ -1,5 +1,4 @@
 import type { Batch } from '../actions/batch.js'
-import type { Condition } from '../actions/conditions.js'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireAction, WireBatch, WireCondition } from '../actions/wire-schema.js'
 import { HyperdeltaError } from '../errors.js'
@@ -20,19 +19,10 @@ export interface ActionGroup {
   readonly actionIndexes: readonly number[]
 }
 
-/** Source key columns of a typed condition: a single eq with a source column, or an and of such eqs. */
-export function matchKeys(condition: Condition | undefined): string[] {
-  if (!condition) return []
-  const parts = condition.kind === 'and' ? condition.args : [condition]
-  const keys: string[] = []
-  for (const part of parts) {
-    if (part.kind !== 'compare' || part.op !== 'eq' || part.operand.kind !== 'column') return []
-    keys.push(part.operand.name)
-  }
-  return keys
-}
-
-/** The same for a wire condition. */
+/**
+ * Source key columns of a condition as compiled for the wire: a single eq with a source column, or an
+ * and of such eqs (what `on: [...]` produces). Typed batches and raw wire JSON go through the same rule.
+ */
 export function wireMatchKeys(condition: WireCondition | undefined): string[] {
   if (!condition) return []
   const parts = 'args' in condition && condition.op === 'and' ? condition.args : [condition]
@@ -51,7 +41,11 @@ export function wireMatchKeys(condition: WireCondition | undefined): string[] {
 export function plannedActions(batch: Batch | WireBatch, sources: readonly Table[] = []): PlannedAction[] {
   if ('compile' in batch) {
     const wire = batch.compile().actions
-    return batch.actions.map((node, i) => ({ wire: wire[i]!, source: node.source, keys: matchKeys(node.condition) }))
+    return batch.actions.map((node, i) => ({
+      wire: wire[i]!,
+      source: node.source,
+      keys: wireMatchKeys(wire[i]!.condition),
+    }))
   }
   const parsed = parseActions(batch).actions
   return parsed.map((wire, i) => {
