@@ -1,7 +1,10 @@
 import type { SchemaElement } from 'hyparquet'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js'
+import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
 import { readParquetRowGroups } from './from-parquet.js'
+import { appendRowGroup, encodeRowGroup } from './parquet-pages.js'
 import { parquetSchema } from './parquet-schema.js'
 import { payloadError } from './payload-errors.js'
 import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
@@ -65,6 +68,7 @@ class ParquetEncoder implements PayloadEncoder {
   readonly #context: PayloadEncoderContext
   readonly #schema: SchemaElement[]
   readonly #names: readonly string[]
+  readonly #types: readonly ColumnType[]
   readonly #statistics: boolean
   #file: OpenFile | undefined
 
@@ -72,6 +76,7 @@ class ParquetEncoder implements PayloadEncoder {
     this.#context = context
     this.#schema = parquetSchema(context.table)
     this.#names = context.table.columnNames
+    this.#types = this.#names.map((name) => context.table.columns[name]!)
     this.#statistics = options.statistics ?? false
   }
 
@@ -119,14 +124,20 @@ class ParquetEncoder implements PayloadEncoder {
     const groups = writer.row_groups.length
     const indexes = writer.pendingIndexes.length
     const rows = writer.num_rows
-    const full = start === 0 && end === batch.length
-    writer.write({
-      columnData: batch.columns.map((data, j) => ({
-        name: this.#names[j]!,
-        data: full ? data : Array.isArray(data) ? data.slice(start, end) : data.subarray(start, end),
-      })),
-      rowGroupSize: end - start,
-    })
+    if (this.#statistics) {
+      const full = start === 0 && end === batch.length
+      writer.write({
+        columnData: batch.columns.map((data, j) => ({
+          name: this.#names[j]!,
+          data: full ? data : Array.isArray(data) ? data.slice(start, end) : data.subarray(start, end),
+        })),
+        rowGroupSize: end - start,
+      })
+    } else {
+      const group = encodeRowGroup(this.#types, batch.columns, start, end)
+      for (const pages of group.columns) for (const page of pages) page.values = snappyCompress(page.values)
+      appendRowGroup(writer, this.#schema, group, 'SNAPPY')
+    }
     const size = out.offset + footerBytes(writer)
     if (size <= this.#context.maxBytes) {
       if (file.rows === 0) file.firstRow = batch.rowIndexes[start]!
