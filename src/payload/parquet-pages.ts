@@ -102,8 +102,20 @@ function packText(values: readonly unknown[], start: number, end: number): Uint8
   for (let i = start; i < end; i++) {
     const v = values[i]
     if (typeof v !== 'string') continue
-    const n = out.write(v, p + 4, 'utf8')
-    out.writeUInt32LE(n, p)
+    // ASCII is copied by hand: a native call per short string costs more than the copy itself.
+    const length = v.length
+    let n = 0
+    while (n < length) {
+      const c = v.charCodeAt(n)
+      if (c >= 0x80) break
+      out[p + 4 + n] = c
+      n++
+    }
+    if (n < length) n = out.write(v, p + 4, 'utf8')
+    out[p] = n & 0xff
+    out[p + 1] = (n >>> 8) & 0xff
+    out[p + 2] = (n >>> 16) & 0xff
+    out[p + 3] = n >>> 24
     p += 4 + n
   }
   return new Uint8Array(out.buffer, out.byteOffset, p).slice()

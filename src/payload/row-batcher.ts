@@ -1,43 +1,8 @@
 import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
-import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
 import { payloadError } from './payload-errors.js'
 import type { ColumnVector, RowBatch } from './payload-format.js'
-
-const INT64_MIN = -(2n ** 63n)
-const INT64_MAX = 2n ** 63n - 1n
-
-/**
- * Validates one value. Common cases take an inline path whose accept conditions are a strict subset
- * of `normalizeValue`'s (same result); everything else, including every error, goes through
- * `normalizeValue`, the one source of truth for the rules.
- */
-type Normalizer = (value: unknown) => NormalizedValue | InvalidValue
-
-function normalizerFor(column: ColumnType): Normalizer {
-  const slow = (v: unknown) => normalizeValue(column, v)
-  switch (column.kind) {
-    case 'int64':
-      return (v) =>
-        typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX
-          ? v
-          : typeof v === 'number' && Number.isSafeInteger(v)
-            ? BigInt(v)
-            : slow(v)
-    case 'int32':
-      return (v) => (typeof v === 'number' && (v | 0) === v ? v : slow(v))
-    case 'float64':
-      return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : slow(v))
-    case 'text':
-      return (v) => (typeof v === 'string' && v.isWellFormed() ? v : slow(v))
-    case 'bool':
-      return (v) => (typeof v === 'boolean' ? v : slow(v))
-    case 'timestamp':
-      return (v) => (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX ? v : slow(v))
-    case 'date':
-      return slow
-  }
-}
+import { compileRowReader, type RowReader } from './row-reader.js'
 
 /** Fixed encoded width of a value, used only to size row groups (the file size check is exact). */
 const WIDTH: Record<ColumnType['kind'], number> = {
@@ -87,25 +52,25 @@ export class RowBatcher {
   readonly #table: Table
   readonly #names: readonly string[]
   readonly #types: readonly ColumnType[]
-  readonly #normalize: readonly Normalizer[]
-  readonly #known: ReadonlySet<string>
+  readonly #read: RowReader
   readonly #options: RowBatcherOptions
   readonly #fixedWidth: number
-  readonly #textColumns: readonly number[]
   #columns: ColumnVector[] = []
   #rowIndexes = new Float64Array(0)
   #length = 0
   #bytes = 0
+  /** Input index of the row being read (for errors), so the reader's callbacks are created once. */
+  #index = 0
+  readonly #onInvalid = (j: number, reason: string): never => this.#invalid(j, reason, this.#index)
+  readonly #onUnknown = (key: string): never => this.#unknown(key, this.#index)
 
   constructor(table: Table, options: RowBatcherOptions) {
     this.#table = table
     this.#names = table.columnNames
     this.#types = this.#names.map((n) => table.columns[n]!)
-    this.#normalize = this.#types.map(normalizerFor)
-    this.#known = new Set(this.#names)
+    this.#read = compileRowReader(this.#names, this.#types, options.extraColumns === 'error')
     this.#options = options
     this.#fixedWidth = this.#types.reduce((n, t) => n + WIDTH[t.kind], 0)
-    this.#textColumns = this.#types.flatMap((t, j) => (t.kind === 'text' ? [j] : []))
     this.#reset()
   }
 
@@ -135,44 +100,33 @@ export class RowBatcher {
         { table: this.#table.name, row: index },
       )
     }
-    const record = row as Record<string, unknown>
-    if (this.#options.extraColumns === 'error') {
-      for (const key in record) {
-        if (!this.#known.has(key) && Object.hasOwn(record, key)) {
-          throw payloadError(
-            'PAYLOAD_COLUMN_UNKNOWN',
-            `row ${index} of ${this.#table.name} has column "${key}", which the table does not define`,
-            { table: this.#table.name, column: key, row: index, columns: this.#names },
-          )
-        }
-      }
-    }
     const i = this.#length
-    const names = this.#names
-    const columns = this.#columns
-    for (let j = 0; j < names.length; j++) {
-      const name = names[j]!
-      const value = this.#normalize[j]!(record[name])
-      if (value instanceof InvalidValue) {
-        throw payloadError('PAYLOAD_VALUE_INVALID', `${this.#table.name}.${name}, row ${index}: ${value.reason}`, {
-          table: this.#table.name,
-          column: name,
-          row: index,
-          kind: this.#types[j]!.kind,
-          reason: value.reason,
-        })
-      }
-      ;(columns[j] as unknown[])[i] = value
-    }
-    let bytes = this.#fixedWidth
-    for (const j of this.#textColumns) {
-      const s = (columns[j] as unknown[])[i]
-      if (typeof s === 'string') bytes += s.length
-    }
-    this.#bytes += bytes
+    this.#index = index
+    this.#bytes +=
+      this.#fixedWidth +
+      this.#read(row as Record<string, unknown>, this.#columns as unknown[][], i, this.#onInvalid, this.#onUnknown)
     this.#rowIndexes[i] = index
     this.#length = i + 1
     return this.full
+  }
+
+  #invalid(j: number, reason: string, index: number): never {
+    const name = this.#names[j]!
+    throw payloadError('PAYLOAD_VALUE_INVALID', `${this.#table.name}.${name}, row ${index}: ${reason}`, {
+      table: this.#table.name,
+      column: name,
+      row: index,
+      kind: this.#types[j]!.kind,
+      reason,
+    })
+  }
+
+  #unknown(key: string, index: number): never {
+    throw payloadError(
+      'PAYLOAD_COLUMN_UNKNOWN',
+      `row ${index} of ${this.#table.name} has column "${key}", which the table does not define`,
+      { table: this.#table.name, column: key, row: index, columns: this.#names },
+    )
   }
 
   /** The rows collected so far as a batch; the batcher starts a new one. */

@@ -1,0 +1,71 @@
+import type { ColumnType } from '../schema/column-types.js'
+import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
+
+/**
+ * Copies one row object's values into the batch columns at position `i`, validating each, and
+ * returns the row's UTF-8 length estimate of its text values. Calls `invalid(j, reason)` (which
+ * throws) for a bad value in column `j` and `unknown(key)` (which throws) for an undeclared key.
+ */
+export type RowReader = (
+  record: Record<string, unknown>,
+  columns: readonly unknown[][],
+  i: number,
+  invalid: (column: number, reason: string) => never,
+  unknown: (key: string) => never,
+) => number
+
+/**
+ * Inline accept tests per kind: each is a strict subset of `normalizeValue`'s accepted inputs and
+ * keeps the value as is (same result). Everything else, including every error, goes through
+ * `normalizeValue`, the one source of truth for the rules.
+ */
+const FAST_ACCEPT: Record<ColumnType['kind'], ((v: string) => string) | undefined> = {
+  int64: (v) => `typeof ${v} === 'bigint' && ${v} >= INT64_MIN && ${v} <= INT64_MAX`,
+  timestamp: (v) => `typeof ${v} === 'bigint' && ${v} >= INT64_MIN && ${v} <= INT64_MAX`,
+  int32: (v) => `typeof ${v} === 'number' && (${v} | 0) === ${v}`,
+  float64: (v) => `typeof ${v} === 'number' && ${v} - ${v} === 0`,
+  text: (v) => `typeof ${v} === 'string' && ${v}.isWellFormed()`,
+  bool: (v) => `typeof ${v} === 'boolean'`,
+  date: undefined,
+}
+
+/**
+ * Builds a {@link RowReader} specialised to the table's columns. Why generated code: a generic loop
+ * reads `record[name]` with a different key each time and calls a different validator each time,
+ * which V8 cannot specialise (~90 ns per value on the benchmark); the generated function reads each
+ * column by a constant key and inlines its check (~10 ns). Column names only ever appear as
+ * `JSON.stringify`-quoted string literals.
+ */
+export function compileRowReader(
+  names: readonly string[],
+  types: readonly ColumnType[],
+  checkUnknownKeys: boolean,
+): RowReader {
+  const lines: string[] = ['let v', 'let bytes = 0']
+  if (checkUnknownKeys) {
+    const known = names.map((n) => `k !== ${JSON.stringify(n)}`).join(' && ')
+    lines.push(`for (const k in record) if (${known || 'true'} && Object.hasOwn(record, k)) unknown(k)`)
+  }
+  types.forEach((type, j) => {
+    lines.push(`v = record[${JSON.stringify(names[j])}]`)
+    const fast = FAST_ACCEPT[type.kind]
+    const slow = `{ v = slow[${j}](v); if (v instanceof InvalidValue) invalid(${j}, v.reason) }`
+    lines.push(fast ? `if (!(${fast('v')})) ${slow}` : slow)
+    lines.push(`columns[${j}][i] = v`)
+    if (type.kind === 'text') lines.push(`if (typeof v === 'string') bytes += v.length`)
+  })
+  lines.push('return bytes')
+  const slow = types.map(
+    (type) =>
+      (value: unknown): NormalizedValue | InvalidValue =>
+        normalizeValue(type, value),
+  )
+  const factory = new Function(
+    'INT64_MIN',
+    'INT64_MAX',
+    'InvalidValue',
+    'slow',
+    `return function readRow(record, columns, i, invalid, unknown) {\n${lines.join('\n')}\n}`,
+  )
+  return factory(-(2n ** 63n), 2n ** 63n - 1n, InvalidValue, slow) as RowReader
+}
