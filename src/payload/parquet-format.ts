@@ -1,13 +1,14 @@
 import type { SchemaElement } from 'hyparquet'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
-import { snappyCompress } from 'hyparquet-writer/src/snappy.js'
 import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
+import { compressGroup, compressGroupSync, defaultCompressionThreads } from './compression-pool.js'
 import { readParquetRowGroups } from './from-parquet.js'
-import { appendRowGroup, encodeRowGroup } from './parquet-pages.js'
+import { appendRowGroup, type EncodedRowGroup, encodeRowGroup } from './parquet-pages.js'
 import { parquetSchema } from './parquet-schema.js'
 import { payloadError } from './payload-errors.js'
 import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
+import { TextColumn } from './text-column.js'
 
 /**
  * hyparquet-writer's Writer, holding only the bytes not yet on disk. `offset` counts every byte of
@@ -54,8 +55,34 @@ function footerBytes(writer: ParquetWriter): number {
 }
 
 export interface ParquetFormatOptions {
-  /** Write min/max/null-count statistics per column chunk (default false: change files are read whole). */
+  /**
+   * Write min/max/null-count statistics per column chunk (default false: change files are read whole).
+   * With statistics, row groups are written by hyparquet-writer's general path, which is several
+   * times slower than the default.
+   */
   readonly statistics?: boolean
+  /**
+   * Worker threads that compress pages while the calling thread reads and encodes the next rows
+   * (default: one per core beyond the first, at most 3; 0 compresses on the calling thread). The
+   * files are byte-identical either way. Small row groups are always compressed in place.
+   */
+  readonly compressionThreads?: number
+}
+
+/** Row groups encoded ahead of the one being placed in a file (bounds memory held in flight). */
+const GROUPS_IN_FLIGHT = 2
+/** Row groups smaller than this (PLAIN bytes) are compressed in place: a worker round trip costs more. */
+const WORKER_MIN_BYTES = 64 << 10
+
+function plainBytes(group: EncodedRowGroup): number {
+  let bytes = 0
+  for (const pages of group.columns) for (const page of pages) bytes += page.plainBytes
+  return bytes
+}
+
+interface InFlight {
+  readonly batch: RowBatch
+  readonly group: Promise<EncodedRowGroup>
 }
 
 /**
@@ -70,6 +97,8 @@ class ParquetEncoder implements PayloadEncoder {
   readonly #names: readonly string[]
   readonly #types: readonly ColumnType[]
   readonly #statistics: boolean
+  readonly #threads: number
+  readonly #inFlight: InFlight[] = []
   #file: OpenFile | undefined
 
   constructor(context: PayloadEncoderContext, options: ParquetFormatOptions) {
@@ -78,13 +107,35 @@ class ParquetEncoder implements PayloadEncoder {
     this.#names = context.table.columnNames
     this.#types = this.#names.map((name) => context.table.columns[name]!)
     this.#statistics = options.statistics ?? false
+    this.#threads = options.compressionThreads ?? defaultCompressionThreads()
   }
 
+  /**
+   * Encodes the batch as one row group and starts compressing it; groups are placed into files
+   * strictly in order, at most GROUPS_IN_FLIGHT behind, so encoding overlaps with compression.
+   */
   async write(batch: RowBatch): Promise<void> {
-    if (batch.length > 0) await this.#append(batch, 0, batch.length)
+    if (batch.length === 0) return
+    if (this.#statistics) return this.#append(batch, 0, batch.length)
+    const encoded = encodeRowGroup(this.#types, batch.columns, 0, batch.length)
+    const group = compressGroup(encoded, plainBytes(encoded) >= WORKER_MIN_BYTES ? this.#threads : 0)
+    group.catch(() => {}) // observed when placed; a failure must not surface as an unhandled rejection first
+    this.#inFlight.push({ batch, group })
+    while (this.#inFlight.length > GROUPS_IN_FLIGHT) await this.#placeNext()
+  }
+
+  async #placeNext(): Promise<void> {
+    const { batch, group } = this.#inFlight.shift()!
+    await this.#append(batch, 0, batch.length, await group)
   }
 
   async flush(): Promise<void> {
+    while (this.#inFlight.length > 0) await this.#placeNext()
+    await this.#finishFile()
+  }
+
+  /** Completes the current file (groups still in flight are not placed: they go to later files). */
+  async #finishFile(): Promise<void> {
     const file = this.#file
     if (!file) return
     this.#file = undefined
@@ -117,8 +168,17 @@ class ParquetEncoder implements PayloadEncoder {
     return file
   }
 
-  /** Encodes rows [start, end) as one row group; keeps it if the finished file still fits. */
-  #tryEncode(file: OpenFile, batch: RowBatch, start: number, end: number): { fits: boolean; size: number } {
+  /**
+   * Writes rows [start, end) as one row group (`encoded` when given, already compressed); keeps it
+   * if the finished file still fits, otherwise rolls it back.
+   */
+  #tryEncode(
+    file: OpenFile,
+    batch: RowBatch,
+    start: number,
+    end: number,
+    encoded?: EncodedRowGroup,
+  ): { fits: boolean; size: number } {
     const { writer, out } = file
     const offset = out.offset
     const groups = writer.row_groups.length
@@ -129,13 +189,19 @@ class ParquetEncoder implements PayloadEncoder {
       writer.write({
         columnData: batch.columns.map((data, j) => ({
           name: this.#names[j]!,
-          data: full ? data : Array.isArray(data) ? data.slice(start, end) : data.subarray(start, end),
+          data:
+            data instanceof TextColumn
+              ? data.values(start, end)
+              : full
+                ? data
+                : Array.isArray(data)
+                  ? data.slice(start, end)
+                  : data.subarray(start, end),
         })),
         rowGroupSize: end - start,
       })
     } else {
-      const group = encodeRowGroup(this.#types, batch.columns, start, end)
-      for (const pages of group.columns) for (const page of pages) page.values = snappyCompress(page.values)
+      const group = encoded ?? compressGroupSync(encodeRowGroup(this.#types, batch.columns, start, end))
       appendRowGroup(writer, this.#schema, group, 'SNAPPY')
     }
     const size = out.offset + footerBytes(writer)
@@ -152,11 +218,11 @@ class ParquetEncoder implements PayloadEncoder {
     return { fits: false, size }
   }
 
-  async #append(batch: RowBatch, start: number, end: number): Promise<void> {
+  async #append(batch: RowBatch, start: number, end: number, encoded?: EncodedRowGroup): Promise<void> {
     const maxBytes = this.#context.maxBytes
     const file = this.#file ?? (await this.#open())
     const before = file.size
-    const attempt = this.#tryEncode(file, batch, start, end)
+    const attempt = this.#tryEncode(file, batch, start, end, encoded)
     if (attempt.fits) {
       await file.out.commit(file.sink)
       return
@@ -186,7 +252,7 @@ class ParquetEncoder implements PayloadEncoder {
         from = start + k
       }
     }
-    await this.flush()
+    await this.#finishFile()
     await this.#append(batch, from, end)
   }
 }

@@ -5,6 +5,7 @@ import { writePageHeader } from 'hyparquet-writer/src/datapage.js'
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js'
 import type { ColumnType } from '../schema/column-types.js'
 import type { ColumnVector } from './payload-format.js'
+import { TextColumn } from './text-column.js'
 
 /**
  * Our flat columns' data pages, encoded straight from the batch's typed arrays and strings.
@@ -90,48 +91,15 @@ function packBooleans(values: readonly unknown[], start: number, end: number, co
   return out
 }
 
-/** Length-prefixed UTF-8 of the non-null strings (validation guarantees well-formed UTF-16). */
-function packText(values: readonly unknown[], start: number, end: number): Uint8Array {
-  let capacity = 0
-  for (let i = start; i < end; i++) {
-    const v = values[i]
-    if (typeof v === 'string') capacity += 4 + v.length * 3
-  }
-  const out = Buffer.allocUnsafe(capacity)
-  let p = 0
-  for (let i = start; i < end; i++) {
-    const v = values[i]
-    if (typeof v !== 'string') continue
-    // ASCII is copied by hand: a native call per short string costs more than the copy itself.
-    const length = v.length
-    let n = 0
-    while (n < length) {
-      const c = v.charCodeAt(n)
-      if (c >= 0x80) break
-      out[p + 4 + n] = c
-      n++
-    }
-    if (n < length) n = out.write(v, p + 4, 'utf8')
-    out[p] = n & 0xff
-    out[p + 1] = (n >>> 8) & 0xff
-    out[p + 2] = (n >>> 16) & 0xff
-    out[p + 3] = n >>> 24
-    p += 4 + n
-  }
-  return new Uint8Array(out.buffer, out.byteOffset, p).slice()
-}
-
 /** End of the page that starts at `start`: about PAGE_BYTES of values, at least one row. */
 function pageEnd(column: ColumnType, vector: ColumnVector, start: number, end: number): number {
   if (column.kind === 'bool') return Math.min(end, start + PAGE_BYTES * 8)
-  if (column.kind !== 'text') return Math.min(end, start + Math.max(1, Math.floor(PAGE_BYTES / WIDTH[column.kind])))
-  const values = vector as readonly unknown[]
-  let bytes = 0
-  let i = start
-  while (i < end && bytes < PAGE_BYTES) {
-    const v = values[i++]
-    bytes += 4 + (typeof v === 'string' ? v.length : 0)
+  if (!(vector instanceof TextColumn)) {
+    return Math.min(end, start + Math.max(1, Math.floor(PAGE_BYTES / WIDTH[column.kind as keyof typeof WIDTH])))
   }
+  const limit = vector.starts[start]! + PAGE_BYTES
+  let i = start + 1
+  while (i < end && vector.starts[i]! < limit) i++
   return i
 }
 
@@ -141,10 +109,9 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
   let nulls = 0
   if (column.nullable) {
     const defined = new Uint8Array(rows)
-    const values = vector as readonly unknown[]
     for (let i = start; i < end; i++) {
-      const v = values[i]
-      if (v === null || v === undefined) nulls++
+      const isNull = vector instanceof TextColumn ? vector.isNull(i) : (vector as readonly unknown[])[i] == null
+      if (isNull) nulls++
       else defined[i - start] = 1
     }
     const out = new ByteWriter(Math.max(64, rows >>> 2))
@@ -153,10 +120,10 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
   }
   const count = rows - nulls
   let values: Uint8Array
-  if (column.kind === 'text') values = packText(vector as readonly unknown[], start, end)
+  if (vector instanceof TextColumn) values = vector.bytes.slice(vector.starts[start], vector.starts[end])
   else if (column.kind === 'bool') values = packBooleans(vector as readonly unknown[], start, end, count)
   else if (!Array.isArray(vector)) values = fixedBytes(vector, start, end)
-  else values = packFixed(column.kind, vector, start, end, count)
+  else values = packFixed(column.kind as keyof typeof WIDTH, vector, start, end, count)
   return { rows, nulls, levels, values, plainBytes: values.length }
 }
 

@@ -1,12 +1,14 @@
 import type { Table } from '../schema/define-table.js'
+import type { TextColumn } from './text-column.js'
 
 /**
  * One column of a {@link RowBatch}, holding values in their normalized form (see `NormalizedValueMap`:
  * int64/timestamp → bigint, int32/date → number, ...). Non-nullable int64/timestamp columns are
- * `BigInt64Array`, non-nullable int32/date `Int32Array`, non-nullable float64 `Float64Array`; every
- * other column is a plain array with `null` for NULL.
+ * `BigInt64Array`, non-nullable int32/date `Int32Array`, non-nullable float64 `Float64Array`; text
+ * columns are a {@link TextColumn} (UTF-8 bytes; `get(i)` gives the string); every other column is a
+ * plain array with `null` for NULL.
  */
-export type ColumnVector = BigInt64Array | Int32Array | Float64Array | unknown[]
+export type ColumnVector = BigInt64Array | Int32Array | Float64Array | TextColumn | unknown[]
 
 /** Validated rows in columnar form, in the table's column order. */
 export interface RowBatch {

@@ -3,19 +3,21 @@ import type { Table } from '../schema/define-table.js'
 import { payloadError } from './payload-errors.js'
 import type { ColumnVector, RowBatch } from './payload-format.js'
 import { compileRowReader, type RowReader } from './row-reader.js'
+import { TextColumn } from './text-column.js'
 
 /** Fixed encoded width of a value, used only to size row groups (the file size check is exact). */
 const WIDTH: Record<ColumnType['kind'], number> = {
   int64: 8,
   int32: 4,
   float64: 8,
-  text: 4,
+  text: 0,
   bool: 1,
   date: 4,
   timestamp: 8,
 }
 
 function allocate(column: ColumnType, capacity: number): ColumnVector {
+  if (column.kind === 'text') return new TextColumn(capacity)
   if (column.nullable) return []
   switch (column.kind) {
     case 'int64':
@@ -32,7 +34,7 @@ function allocate(column: ColumnType, capacity: number): ColumnVector {
 }
 
 function trim(vector: ColumnVector, length: number): ColumnVector {
-  if (Array.isArray(vector)) return vector
+  if (Array.isArray(vector) || vector instanceof TextColumn) return vector
   return vector.length === length ? vector : vector.subarray(0, length)
 }
 
@@ -103,8 +105,7 @@ export class RowBatcher {
     const i = this.#length
     this.#index = index
     this.#bytes +=
-      this.#fixedWidth +
-      this.#read(row as Record<string, unknown>, this.#columns as unknown[][], i, this.#onInvalid, this.#onUnknown)
+      this.#fixedWidth + this.#read(row as Record<string, unknown>, this.#columns, i, this.#onInvalid, this.#onUnknown)
     this.#rowIndexes[i] = index
     this.#length = i + 1
     return this.full

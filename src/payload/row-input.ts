@@ -71,7 +71,11 @@ export async function consumeRows(
     return
   }
   if (typeof input === 'object' && input !== null && Symbol.asyncIterator in input) {
-    for await (const item of input as AsyncIterable<unknown>) await pushItem(item)
+    // No async helper per row: an extra promise and await per row cost a fifth of packaging time.
+    for await (const item of input as AsyncIterable<unknown>) {
+      if (isArrowRecordBatch(item)) await pushItem(item)
+      else if (consumer.push(item)) await consumer.drain()
+    }
     return
   }
   throw payloadError(

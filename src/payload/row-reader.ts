@@ -3,12 +3,13 @@ import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/va
 
 /**
  * Copies one row object's values into the batch columns at position `i`, validating each, and
- * returns the row's UTF-8 length estimate of its text values. Calls `invalid(j, reason)` (which
+ * returns the PLAIN bytes of its text values. Calls `invalid(j, reason)` (which
  * throws) for a bad value in column `j` and `unknown(key)` (which throws) for an undeclared key.
  */
 export type RowReader = (
   record: Record<string, unknown>,
-  columns: readonly unknown[][],
+  // biome-ignore lint/suspicious/noExplicitAny: typed arrays, arrays and TextColumns, per column kind
+  columns: readonly any[],
   i: number,
   invalid: (column: number, reason: string) => never,
   unknown: (key: string) => never,
@@ -51,8 +52,8 @@ export function compileRowReader(
     const fast = FAST_ACCEPT[type.kind]
     const slow = `{ v = slow[${j}](v); if (v instanceof InvalidValue) invalid(${j}, v.reason) }`
     lines.push(fast ? `if (!(${fast('v')})) ${slow}` : slow)
-    lines.push(`columns[${j}][i] = v`)
-    if (type.kind === 'text') lines.push(`if (typeof v === 'string') bytes += v.length`)
+    // Text is encoded right away (TextColumn.push), counting its UTF-8 bytes and length prefix.
+    lines.push(type.kind === 'text' ? `bytes += 4 + columns[${j}].push(v)` : `columns[${j}][i] = v`)
   })
   lines.push('return bytes')
   const slow = types.map(

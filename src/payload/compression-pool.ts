@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js'
+import type { EncodedRowGroup } from './parquet-pages.js'
+
+/**
+ * SNAPPY compression of encoded pages on worker threads, so that it overlaps with reading,
+ * validating and encoding the next rows on the main thread. Compression is most of the CPU time of
+ * packaging (hyparquet-writer's pure-JS snappy); everything else stays on the caller's thread.
+ *
+ * Workers are created on first use, shared by every encoder of the process, and unref'd while idle
+ * so they never keep a process alive. If a worker cannot be started or dies, compression falls
+ * back to the calling thread: the result is the same bytes either way.
+ */
+
+/** The worker: compresses each page it is sent and transfers the bytes back. A CommonJS script (eval). */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+import(workerData.snappy).then(({ snappyCompress }) => {
+  parentPort.on('message', ({ id, pages }) => {
+    const out = pages.map((page) => snappyCompress(page))
+    parentPort.postMessage({ id, pages: out }, out.map((page) => page.buffer))
+  })
+})
+`
+
+/** Compresses every page of the group in place (on this thread). */
+export function compressGroupSync(group: EncodedRowGroup): EncodedRowGroup {
+  for (const pages of group.columns) for (const page of pages) page.values = snappyCompress(page.values)
+  return group
+}
+
+interface Task {
+  readonly group: EncodedRowGroup
+  readonly resolve: (group: EncodedRowGroup) => void
+  readonly reject: (error: unknown) => void
+}
+
+class CompressionWorker {
+  readonly #worker: Worker
+  readonly #tasks = new Map<number, Task>()
+  #next = 0
+  #failed: unknown
+
+  constructor(snappyUrl: string) {
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { snappy: snappyUrl } })
+    this.#worker.unref()
+    this.#worker.on('message', ({ id, pages }: { id: number; pages: Uint8Array[] }) => {
+      const task = this.#tasks.get(id)
+      if (!task) return
+      this.#tasks.delete(id)
+      if (this.#tasks.size === 0) this.#worker.unref()
+      let k = 0
+      for (const column of task.group.columns) for (const page of column) page.values = pages[k++]!
+      task.resolve(task.group)
+    })
+    const fail = (error: unknown) => {
+      this.#failed = error
+      // The pages were transferred, so the tasks in flight cannot be redone here: they fail.
+      for (const task of this.#tasks.values()) task.reject(error)
+      this.#tasks.clear()
+    }
+    this.#worker.on('error', fail)
+    this.#worker.on('exit', (code) => fail(new Error(`compression worker exited with code ${code}`)))
+  }
+
+  get usable(): boolean {
+    return this.#failed === undefined
+  }
+
+  get load(): number {
+    return this.#tasks.size
+  }
+
+  compress(group: EncodedRowGroup): Promise<EncodedRowGroup> {
+    return new Promise((resolve, reject) => {
+      const id = this.#next++
+      const pages = group.columns.flatMap((column) => column.map((page) => page.values))
+      this.#tasks.set(id, { group, resolve, reject })
+      this.#worker.ref()
+      this.#worker.postMessage(
+        { id, pages },
+        pages.map((page) => page.buffer as ArrayBuffer),
+      )
+    })
+  }
+}
+
+let workers: CompressionWorker[] | undefined
+
+function startWorkers(count: number): CompressionWorker[] {
+  try {
+    const url = pathToFileURL(createRequire(import.meta.url).resolve('hyparquet-writer/src/snappy.js')).href
+    return Array.from({ length: count }, () => new CompressionWorker(url))
+  } catch {
+    return []
+  }
+}
+
+/** Worker threads used by default: one per core beyond the caller's, at most 3. */
+export function defaultCompressionThreads(): number {
+  return Math.min(3, Math.max(0, availableParallelism() - 1))
+}
+
+/**
+ * Compresses the group's pages on the least busy worker (of the first `threads`), or on this thread
+ * when `threads` is 0 or no worker is usable. Each page must own its buffer (it is transferred).
+ */
+export function compressGroup(group: EncodedRowGroup, threads: number): Promise<EncodedRowGroup> {
+  if (threads <= 0) return Promise.resolve(compressGroupSync(group))
+  if (!workers || workers.length < threads)
+    workers = [...(workers ?? []), ...startWorkers(threads - (workers?.length ?? 0))]
+  let best: CompressionWorker | undefined
+  for (const worker of workers.slice(0, threads)) {
+    if (worker.usable && (!best || worker.load < best.load)) best = worker
+  }
+  return best ? best.compress(group) : Promise.resolve(compressGroupSync(group))
+}
