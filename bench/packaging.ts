@@ -9,19 +9,31 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
-import { writeChangeFiles } from '../src/index.js'
+import { parquetFormat, writeChangeFiles } from '../src/index.js'
 import { parquetSchema } from '../src/payload/parquet-schema.js'
 import { benchRow, benchRows, benchRowsSql, benchTable } from './bench-data.js'
 
 export interface PackagingResult {
   rows: number
+  rounds: number
+  /** Medians over the rounds (each round times every variant once, interleaved). */
   hyperdeltaMs: number
+  inThreadMs: number
   duckdbMs: number
   generateMs: number
+  /** Every round's hyperdelta / DuckDB times, for the spread. */
+  hyperdeltaAll: number[]
+  duckdbAll: number[]
   encodeOnlyMs: number
   bytes: number
   duckdbBytes: number
   files: number
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 const GROUP = 32_768
@@ -73,50 +85,67 @@ function encodeOnly(count: number): number {
   return performance.now() - t0
 }
 
-export async function benchPackaging(count: number): Promise<PackagingResult> {
+/**
+ * Each round times, in turn: the caller's generator alone, writeChangeFiles (default: compression on
+ * worker threads), writeChangeFiles with compression on the calling thread, and DuckDB's COPY. This
+ * VM's timings vary by ±30 % from one run to the next, so every figure is the median of the rounds.
+ */
+export async function benchPackaging(count: number, rounds: number): Promise<PackagingResult> {
   const dir = await mkdtemp(join(tmpdir(), 'hd-bench-pack-'))
+  const instance = await DuckDBInstance.create(':memory:')
+  const c = await instance.connect()
   try {
-    // Warm-up (JIT) on a small set, not timed.
+    // Warm-up (JIT, worker start) on a small set, not timed.
     await (await writeChangeFiles(benchTable.as('changes'), benchRows(0, 50_000), { dir })).dispose()
-
-    let t0 = performance.now()
-    let sink = 0
-    for await (const r of benchRows(0, count)) sink += r.name.length
-    const generateMs = performance.now() - t0
-    if (sink === 0) throw new Error('unreachable')
-
-    t0 = performance.now()
-    const files = await writeChangeFiles(benchTable.as('changes'), benchRows(0, count), { dir })
-    const hyperdeltaMs = performance.now() - t0
-    const { bytes } = files
-    const fileCount = files.files.length
-    await files.dispose()
-
-    const encodeOnlyMs = encodeOnly(count)
-
-    const instance = await DuckDBInstance.create(':memory:')
-    const c = await instance.connect()
     await c.run(`SET TimeZone='UTC'`)
     const target = join(dir, 'ref.parquet')
-    t0 = performance.now()
-    await c.run(`COPY (${benchRowsSql(0, count)}) TO '${target}' (FORMAT parquet, COMPRESSION snappy)`)
-    const duckdbMs = performance.now() - t0
+    const times = { generate: [] as number[], hyperdelta: [] as number[], inThread: [] as number[], duckdb: [] as number[] }
+    let bytes = 0
+    let fileCount = 0
+    for (let round = 0; round < rounds; round++) {
+      let t0 = performance.now()
+      let sink = 0
+      for await (const r of benchRows(0, count)) sink += r.name.length
+      times.generate.push(performance.now() - t0)
+      if (sink === 0) throw new Error('unreachable')
+
+      for (const threads of [undefined, 0]) {
+        const format = threads === undefined ? undefined : parquetFormat({ compressionThreads: threads })
+        t0 = performance.now()
+        const files = await writeChangeFiles(benchTable.as('changes'), benchRows(0, count), {
+          dir,
+          ...(format && { format }),
+        })
+        ;(threads === undefined ? times.hyperdelta : times.inThread).push(performance.now() - t0)
+        bytes = files.bytes
+        fileCount = files.files.length
+        await files.dispose()
+      }
+
+      t0 = performance.now()
+      await c.run(`COPY (${benchRowsSql(0, count)}) TO '${target}' (FORMAT parquet, COMPRESSION snappy)`)
+      times.duckdb.push(performance.now() - t0)
+    }
     const [row] = (
       await c.runAndReadAll(`SELECT sum(total_compressed_size) AS b FROM parquet_metadata('${target}')`)
     ).getRowObjects() as { b: bigint }[]
-    c.closeSync()
-    instance.closeSync()
     return {
       rows: count,
-      hyperdeltaMs,
-      duckdbMs,
-      generateMs,
-      encodeOnlyMs,
+      rounds,
+      hyperdeltaMs: median(times.hyperdelta),
+      inThreadMs: median(times.inThread),
+      duckdbMs: median(times.duckdb),
+      generateMs: median(times.generate),
+      hyperdeltaAll: times.hyperdelta,
+      duckdbAll: times.duckdb,
+      encodeOnlyMs: encodeOnly(count),
       bytes,
       duckdbBytes: Number(row?.b ?? 0),
       files: fileCount,
     }
   } finally {
+    c.closeSync()
+    instance.closeSync()
     await rm(dir, { recursive: true, force: true })
   }
 }

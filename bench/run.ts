@@ -136,7 +136,7 @@ function e2eSection(r: EndToEndResult): string[] {
 const sections: string[] = []
 log(`bench (${quick ? 'quick' : 'full'})`)
 log(`packaging ${fmt(SIZES.packaging)} rows…`)
-sections.push(...packagingSection(await benchPackaging(SIZES.packaging)))
+sections.push(...packagingSection(await benchPackaging(SIZES.packaging, quick ? 3 : 5)))
 log(`upload ${SIZES.uploadMB} MB…`)
 sections.push(...uploadSection(await benchUpload(SIZES.uploadMB, 3)))
 log('compiling the measured child to bench/out…')

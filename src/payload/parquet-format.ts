@@ -71,6 +71,8 @@ export interface ParquetFormatOptions {
 
 /** Row groups encoded ahead of the one being placed in a file (bounds memory held in flight). */
 const GROUPS_IN_FLIGHT = 2
+/** Bytes of kept row groups held before they are written to the file (rollback only needs the last group). */
+const COMMIT_BYTES = 4 << 20
 /** Row groups smaller than this (PLAIN bytes) are compressed in place: a worker round trip costs more. */
 const WORKER_MIN_BYTES = 64 << 10
 
@@ -224,7 +226,8 @@ class ParquetEncoder implements PayloadEncoder {
     const before = file.size
     const attempt = this.#tryEncode(file, batch, start, end, encoded)
     if (attempt.fits) {
-      await file.out.commit(file.sink)
+      // Kept groups go to disk a few MB at a time: an await per group stalls reading the rows.
+      if (file.out.index >= COMMIT_BYTES) await file.out.commit(file.sink)
       return
     }
     const n = end - start

@@ -97,9 +97,10 @@ function pageEnd(column: ColumnType, vector: ColumnVector, start: number, end: n
   if (!(vector instanceof TextColumn)) {
     return Math.min(end, start + Math.max(1, Math.floor(PAGE_BYTES / WIDTH[column.kind as keyof typeof WIDTH])))
   }
-  const limit = vector.starts[start]! + PAGE_BYTES
+  const starts = vector.starts
+  const limit = starts[start]! + PAGE_BYTES
   let i = start + 1
-  while (i < end && vector.starts[i]! < limit) i++
+  while (i < end && starts[i]! < limit) i++
   return i
 }
 
@@ -120,7 +121,7 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
   }
   const count = rows - nulls
   let values: Uint8Array
-  if (vector instanceof TextColumn) values = vector.bytes.slice(vector.starts[start], vector.starts[end])
+  if (vector instanceof TextColumn) values = vector.plain(start, end)
   else if (column.kind === 'bool') values = packBooleans(vector as readonly unknown[], start, end, count)
   else if (!Array.isArray(vector)) values = fixedBytes(vector, start, end)
   else values = packFixed(column.kind as keyof typeof WIDTH, vector, start, end, count)

@@ -27,6 +27,21 @@ export interface RowConsumer {
   drain(): Promise<void>
 }
 
+/**
+ * The row loop of async iterables, kept in a function of its own so V8 optimizes it alone. No async
+ * helper per row: an extra promise and await per row cost a fifth of packaging time.
+ */
+async function pushAsync(
+  input: AsyncIterable<unknown>,
+  consumer: RowConsumer,
+  pushItem: (item: unknown) => Promise<void>,
+): Promise<void> {
+  for await (const item of input) {
+    if (isArrowRecordBatch(item)) await pushItem(item)
+    else if (consumer.push(item)) await consumer.drain()
+  }
+}
+
 /** Feeds every row of `input` to `consumer`, in input order, holding at most one chunk in memory. */
 export async function consumeRows(
   input: unknown,
@@ -71,12 +86,7 @@ export async function consumeRows(
     return
   }
   if (typeof input === 'object' && input !== null && Symbol.asyncIterator in input) {
-    // No async helper per row: an extra promise and await per row cost a fifth of packaging time.
-    for await (const item of input as AsyncIterable<unknown>) {
-      if (isArrowRecordBatch(item)) await pushItem(item)
-      else if (consumer.push(item)) await consumer.drain()
-    }
-    return
+    return pushAsync(input as AsyncIterable<unknown>, consumer, pushItem)
   }
   throw payloadError(
     'PAYLOAD_INPUT_INVALID',

@@ -1,76 +1,134 @@
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
+/** Strings encoded together: one join and one native write per chunk instead of one per value. */
+const CHUNK = 256
+
 /**
- * A text column of a row batch, stored as Parquet PLAIN bytes: each non-null value is a 4-byte
- * little-endian length and its UTF-8 bytes, back to back. Row `i` occupies `[starts[i], starts[i+1])`:
- * an empty range is NULL (an empty string still has its 4-byte length).
+ * A text column of a row batch, held as UTF-8: the non-null values back to back in `data`, row `i`
+ * at `[starts[i], starts[i+1])`, NULL marked in `nulls` (an empty string is an empty range).
  *
- * Why not an array of strings: values are encoded as each row is read, so the caller's strings die
+ * Why not an array of strings: values are encoded as rows are read, so the caller's strings die
  * young instead of being kept (and copied by the garbage collector) until the batch is written,
- * which cost a quarter of packaging time; and a data page is then one slice of these bytes.
+ * which cost a quarter of packaging time. Why in chunks: copying a short string character by
+ * character, or one native call per string, cost ~100 ns a value; joining a chunk and writing it
+ * with one call costs a fraction of that.
  */
 export class TextColumn {
-  /** PLAIN bytes of rows [0, length). */
-  bytes: Uint8Array
-  /** Byte offset where each row starts, `length + 1` entries. */
-  readonly starts: Int32Array
+  #data: Uint8Array
+  #buffer: Buffer
+  readonly #starts: Int32Array
+  #nulls: Uint8Array | undefined
+  readonly #pending: (string | null)[] = []
+  #written = 0
   length = 0
 
   constructor(capacity: number) {
-    this.bytes = new Uint8Array(Math.max(1024, capacity * 32))
-    this.starts = new Int32Array(capacity + 1)
+    this.#data = new Uint8Array(Math.max(1024, capacity * 24))
+    this.#buffer = Buffer.from(this.#data.buffer)
+    this.#starts = new Int32Array(capacity + 1)
+  }
+
+  /** Appends one value (validated: a well-formed string, or null); returns its length in UTF-16 units. */
+  push(value: string | null): number {
+    this.#pending.push(value)
+    this.length++
+    if (this.#pending.length === CHUNK) this.#flush()
+    return value === null ? 0 : value.length
   }
 
   #ensure(size: number): void {
-    if (size <= this.bytes.length) return
-    const next = new Uint8Array(Math.max(size, this.bytes.length * 2))
-    next.set(this.bytes.subarray(0, this.starts[this.length]))
-    this.bytes = next
+    if (size <= this.#data.length) return
+    const next = new Uint8Array(Math.max(size, this.#data.length * 2))
+    next.set(this.#data.subarray(0, this.#starts[this.#written]))
+    this.#data = next
+    this.#buffer = Buffer.from(next.buffer)
   }
 
-  /** Appends one value (validated: a well-formed string, or null); returns its UTF-8 length. */
-  push(value: string | null): number {
-    const i = this.length
-    let p = this.starts[i]!
-    let n = 0
-    if (value !== null) {
-      const length = value.length
-      this.#ensure(p + 4 + length * 3)
-      const bytes = this.bytes
-      // ASCII is copied by hand: a native call per short string costs more than the copy itself.
-      while (n < length) {
-        const c = value.charCodeAt(n)
-        if (c >= 0x80) break
-        bytes[p + 4 + n] = c
-        n++
+  #flush(): void {
+    const pending = this.#pending
+    if (pending.length === 0) return
+    const first = this.#written
+    const starts = this.#starts
+    let p = starts[first]!
+    const joined = pending.join('') // null joins as ''
+    this.#ensure(p + joined.length * 3)
+    const bytes = this.#buffer.write(joined, p, 'utf8')
+    if (bytes === joined.length) {
+      // All ASCII: each value's byte length is its string length.
+      for (let k = 0; k < pending.length; k++) {
+        const v = pending[k]!
+        if (v === null) this.#markNull(first + k)
+        else p += v.length
+        starts[first + k + 1] = p
       }
-      if (n < length) n = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).write(value, p + 4, 'utf8')
-      bytes[p] = n & 0xff
-      bytes[p + 1] = (n >>> 8) & 0xff
-      bytes[p + 2] = (n >>> 16) & 0xff
-      bytes[p + 3] = n >>> 24
-      p += 4 + n
+    } else {
+      for (let k = 0; k < pending.length; k++) {
+        const v = pending[k]!
+        if (v === null) this.#markNull(first + k)
+        else p += Buffer.byteLength(v, 'utf8')
+        starts[first + k + 1] = p
+      }
     }
-    this.length = i + 1
-    this.starts[i + 1] = p
-    return n
+    this.#written += pending.length
+    pending.length = 0
+  }
+
+  #markNull(i: number): void {
+    this.#nulls ??= new Uint8Array(this.#starts.length)
+    this.#nulls[i] = 1
+  }
+
+  /** UTF-8 of every value so far, back to back (flushes pending values first). */
+  get data(): Uint8Array {
+    this.#flush()
+    return this.#data
+  }
+
+  /** Offsets into `data`: row `i` is `[starts[i], starts[i+1])` (flushes pending values first). */
+  get starts(): Int32Array {
+    this.#flush()
+    return this.#starts
   }
 
   isNull(i: number): boolean {
-    return this.starts[i] === this.starts[i + 1]
+    this.#flush()
+    return this.#nulls !== undefined && this.#nulls[i] === 1
   }
 
   /** The value of row `i` as a string (decodes; for the slow paths only). */
   get(i: number): string | null {
-    const start = this.starts[i]!
-    const end = this.starts[i + 1]!
-    return start === end ? null : decoder.decode(this.bytes.subarray(start + 4, end))
+    if (this.isNull(i)) return null
+    return decoder.decode(this.#data.subarray(this.#starts[i], this.#starts[i + 1]))
   }
 
   /** Every value of rows [start, end) as strings (for the slow paths only). */
   values(start = 0, end = this.length): (string | null)[] {
     const out = new Array<string | null>(end - start)
     for (let i = start; i < end; i++) out[i - start] = this.get(i)
+    return out
+  }
+
+  /** Parquet PLAIN bytes of the non-null values of rows [start, end): a 4-byte length, then the UTF-8. */
+  plain(start: number, end: number): Uint8Array {
+    const data = this.data
+    const starts = this.#starts
+    let nonNull = 0
+    for (let i = start; i < end; i++) if (!this.isNull(i)) nonNull++
+    const out = new Uint8Array(starts[end]! - starts[start]! + 4 * nonNull)
+    let p = 0
+    for (let i = start; i < end; i++) {
+      if (this.isNull(i)) continue
+      const from = starts[i]!
+      const n = starts[i + 1]! - from
+      out[p] = n & 0xff
+      out[p + 1] = (n >>> 8) & 0xff
+      out[p + 2] = (n >>> 16) & 0xff
+      out[p + 3] = n >>> 24
+      p += 4
+      if (n > 64) out.set(data.subarray(from, from + n), p)
+      else for (let k = 0; k < n; k++) out[p + k] = data[from + k]!
+      p += n
+    }
     return out
   }
 }
