@@ -18,19 +18,58 @@ import type { EncodedRowGroup } from './parquet-pages.js'
  * back to the calling thread: the result is the same bytes either way.
  */
 
-/** The worker: compresses each page it is sent and transfers the bytes back. A CommonJS script (eval). */
+/**
+ * Turns a page's parts into its compressed PLAIN bytes: interleaves text lengths (4-byte little
+ * endian before each value) when there are any, then compresses. Plain JavaScript source, so the
+ * very same code runs on a worker and, as the fallback, on this thread.
+ */
+const FINISH_PAGE_SOURCE = `
+function finishPage(values, lengths, compress) {
+  if (lengths) {
+    const plain = new Uint8Array(values.length + 4 * lengths.length)
+    let p = 0
+    let from = 0
+    for (let k = 0; k < lengths.length; k++) {
+      const n = lengths[k]
+      plain[p] = n & 0xff
+      plain[p + 1] = (n >>> 8) & 0xff
+      plain[p + 2] = (n >>> 16) & 0xff
+      plain[p + 3] = n >>> 24
+      p += 4
+      // Short values are copied by hand: a subarray per value costs more than the copy.
+      if (n > 64) plain.set(values.subarray(from, from + n), p)
+      else for (let b = 0; b < n; b++) plain[p + b] = values[from + b]
+      p += n
+      from += n
+    }
+    values = plain
+  }
+  return compress(values)
+}
+`
+
+type FinishPage = (values: Uint8Array, lengths: Int32Array | undefined, codec: typeof compress) => Uint8Array
+const finishPage = new Function(`${FINISH_PAGE_SOURCE}\nreturn finishPage`)() as FinishPage
+
+/** The worker: finishes each page it is sent and transfers the bytes back. A CommonJS script (eval). */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { compress } = require(workerData.snappy)
+${FINISH_PAGE_SOURCE}
 parentPort.on('message', ({ id, pages }) => {
-  const out = pages.map((page) => compress(page))
+  const out = pages.map((page) => finishPage(page.values, page.lengths, compress))
   parentPort.postMessage({ id, pages: out }, out.map((page) => page.buffer))
 })
 `
 
-/** Compresses every page of the group in place (on this thread). */
+/** Finishes every page of the group in place (on this thread). */
 export function compressGroupSync(group: EncodedRowGroup): EncodedRowGroup {
-  for (const pages of group.columns) for (const page of pages) page.values = compress(page.values)
+  for (const pages of group.columns) {
+    for (const page of pages) {
+      page.values = finishPage(page.values, page.lengths, compress)
+      page.lengths = undefined
+    }
+  }
   return group
 }
 
@@ -55,7 +94,12 @@ class CompressionWorker {
       this.#tasks.delete(id)
       if (this.#tasks.size === 0) this.#worker.unref()
       let k = 0
-      for (const column of task.group.columns) for (const page of column) page.values = pages[k++]!
+      for (const column of task.group.columns) {
+        for (const page of column) {
+          page.values = pages[k++]!
+          page.lengths = undefined
+        }
+      }
       task.resolve(task.group)
     })
     const fail = (error: unknown) => {
@@ -79,13 +123,13 @@ class CompressionWorker {
   compress(group: EncodedRowGroup): Promise<EncodedRowGroup> {
     return new Promise((resolve, reject) => {
       const id = this.#next++
-      const pages = group.columns.flatMap((column) => column.map((page) => page.values))
+      const pages = group.columns.flatMap((column) => column.map(({ values, lengths }) => ({ values, lengths })))
+      const transfer = pages.flatMap(({ values, lengths }) =>
+        lengths ? [values.buffer, lengths.buffer] : [values.buffer],
+      )
       this.#tasks.set(id, { group, resolve, reject })
       this.#worker.ref()
-      this.#worker.postMessage(
-        { id, pages },
-        pages.map((page) => page.buffer as ArrayBuffer),
-      )
+      this.#worker.postMessage({ id, pages }, transfer as ArrayBuffer[])
     })
   }
 }

@@ -31,8 +31,12 @@ export interface EncodedPage {
   readonly nulls: number
   /** RLE/bit-packed definition levels (stored uncompressed in a v2 page); empty for REQUIRED. */
   readonly levels: Uint8Array
-  /** PLAIN values, then (after compression) the compressed bytes. */
+  /**
+   * PLAIN values — for text, the UTF-8 without the 4-byte lengths, which `lengths` holds and
+   * `finishPage` interleaves — then, once finished, the compressed PLAIN bytes.
+   */
   values: Uint8Array
+  lengths: Int32Array | undefined
   /** Length of the PLAIN values before compression. */
   readonly plainBytes: number
 }
@@ -121,11 +125,14 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
   }
   const count = rows - nulls
   let values: Uint8Array
-  if (vector instanceof TextColumn) values = vector.plain(start, end)
-  else if (column.kind === 'bool') values = packBooleans(vector as readonly unknown[], start, end, count)
+  if (vector instanceof TextColumn) {
+    const { bytes, lengths } = vector.slice(start, end)
+    return { rows, nulls, levels, values: bytes, lengths, plainBytes: bytes.length + 4 * lengths.length }
+  }
+  if (column.kind === 'bool') values = packBooleans(vector as readonly unknown[], start, end, count)
   else if (!Array.isArray(vector)) values = fixedBytes(vector, start, end)
   else values = packFixed(column.kind as keyof typeof WIDTH, vector, start, end, count)
-  return { rows, nulls, levels, values, plainBytes: values.length }
+  return { rows, nulls, levels, values, lengths: undefined, plainBytes: values.length }
 }
 
 /** Encodes rows [start, end) of a batch's columns as data pages (uncompressed). */

@@ -108,27 +108,20 @@ export class TextColumn {
     return out
   }
 
-  /** Parquet PLAIN bytes of the non-null values of rows [start, end): a 4-byte length, then the UTF-8. */
-  plain(start: number, end: number): Uint8Array {
+  /**
+   * The UTF-8 of the non-null values of rows [start, end) back to back, and their byte lengths: the
+   * parts of a Parquet PLAIN page, which interleaves 4-byte lengths (see `finishPage`, run where
+   * the page is compressed).
+   */
+  slice(start: number, end: number): { bytes: Uint8Array; lengths: Int32Array } {
     const data = this.data
     const starts = this.#starts
-    let nonNull = 0
-    for (let i = start; i < end; i++) if (!this.isNull(i)) nonNull++
-    const out = new Uint8Array(starts[end]! - starts[start]! + 4 * nonNull)
-    let p = 0
-    for (let i = start; i < end; i++) {
-      if (this.isNull(i)) continue
-      const from = starts[i]!
-      const n = starts[i + 1]! - from
-      out[p] = n & 0xff
-      out[p + 1] = (n >>> 8) & 0xff
-      out[p + 2] = (n >>> 16) & 0xff
-      out[p + 3] = n >>> 24
-      p += 4
-      if (n > 64) out.set(data.subarray(from, from + n), p)
-      else for (let k = 0; k < n; k++) out[p + k] = data[from + k]!
-      p += n
-    }
-    return out
+    const nulls = this.#nulls
+    let count = end - start
+    if (nulls) for (let i = start; i < end; i++) count -= nulls[i]!
+    const lengths = new Int32Array(count)
+    let k = 0
+    for (let i = start; i < end; i++) if (nulls?.[i] !== 1) lengths[k++] = starts[i + 1]! - starts[i]!
+    return { bytes: data.slice(starts[start], starts[end]), lengths }
   }
 }
