@@ -3,8 +3,7 @@ import type { Table } from '../schema/define-table.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
 import { KeyHasher, keyString } from './key-hash.js'
 import { KeyHashSet } from './key-hash-set.js'
-import type { PayloadFormat, RowBatch } from './payload-format.js'
-import { TextColumn } from './text-column.js'
+import { type PayloadFormat, type RowBatch, valueAt } from './payload-format.js'
 
 /** One key that occurs more than once: its values and the input indexes of every occurrence. */
 export interface DuplicateKey {
@@ -57,8 +56,7 @@ export class DuplicateKeyTracker {
     const columns = this.#keyIndexes.map((j) => batch.columns[j]!)
     for (let i = 0; i < batch.length; i++) {
       hasher.reset()
-      for (const column of columns)
-        hasher.push(column instanceof TextColumn ? column.get(i) : (column[i] as NormalizedValue))
+      for (const column of columns) hasher.push(valueAt(column, i))
       hasher.digest()
       if (!this.#seen.add(hasher.hi, hasher.lo)) this.#candidates.add(hasher.hi, hasher.lo)
     }

@@ -195,11 +195,13 @@ class ParquetEncoder implements PayloadEncoder {
           data:
             data instanceof TextColumn
               ? data.values(start, end)
-              : full
-                ? data
-                : Array.isArray(data)
-                  ? data.slice(start, end)
-                  : data.subarray(start, end),
+              : data instanceof Uint8Array
+                ? Array.from(data.subarray(start, end), (v) => v === 1)
+                : full
+                  ? data
+                  : Array.isArray(data)
+                    ? data.slice(start, end)
+                    : data.subarray(start, end),
         })),
         rowGroupSize: end - start,
       })

@@ -83,7 +83,7 @@ function packFixed(kind: keyof typeof WIDTH, values: readonly unknown[], start: 
   return fixedBytes(out, 0, count)
 }
 
-function packBooleans(values: readonly unknown[], start: number, end: number, count: number): Uint8Array {
+function packBooleans(values: ArrayLike<unknown>, start: number, end: number, count: number): Uint8Array {
   const out = new Uint8Array((count + 7) >>> 3)
   let k = 0
   for (let i = start; i < end; i++) {
@@ -129,8 +129,8 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
     const { bytes, lengths } = vector.slice(start, end)
     return { rows, nulls, levels, values: bytes, lengths, plainBytes: bytes.length + 4 * lengths.length }
   }
-  if (column.kind === 'bool') values = packBooleans(vector as readonly unknown[], start, end, count)
-  else if (!Array.isArray(vector)) values = fixedBytes(vector, start, end)
+  if (column.kind === 'bool') values = packBooleans(vector as ArrayLike<unknown>, start, end, count)
+  else if (!Array.isArray(vector)) values = fixedBytes(vector as BigInt64Array | Int32Array | Float64Array, start, end)
   else values = packFixed(column.kind as keyof typeof WIDTH, vector, start, end, count)
   return { rows, nulls, levels, values, lengths: undefined, plainBytes: values.length }
 }

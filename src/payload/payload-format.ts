@@ -1,14 +1,22 @@
 import type { Table } from '../schema/define-table.js'
-import type { TextColumn } from './text-column.js'
+import type { NormalizedValue } from '../schema/values.js'
+import { TextColumn } from './text-column.js'
 
 /**
  * One column of a {@link RowBatch}, holding values in their normalized form (see `NormalizedValueMap`:
  * int64/timestamp → bigint, int32/date → number, ...). Non-nullable int64/timestamp columns are
- * `BigInt64Array`, non-nullable int32/date `Int32Array`, non-nullable float64 `Float64Array`; text
- * columns are a {@link TextColumn} (UTF-8 bytes; `get(i)` gives the string); every other column is a
- * plain array with `null` for NULL.
+ * `BigInt64Array`, non-nullable int32/date `Int32Array`, non-nullable float64 `Float64Array`,
+ * non-nullable bool `Uint8Array` (1 = true); text columns are a {@link TextColumn} (UTF-8 bytes);
+ * every other column is a plain array with `null` for NULL. {@link valueAt} reads any of them.
  */
-export type ColumnVector = BigInt64Array | Int32Array | Float64Array | TextColumn | unknown[]
+export type ColumnVector = BigInt64Array | Int32Array | Float64Array | Uint8Array | TextColumn | unknown[]
+
+/** Row `i` of a column in its normalized form (decodes text; for the paths that need single values). */
+export function valueAt(vector: ColumnVector, i: number): NormalizedValue {
+  if (vector instanceof TextColumn) return vector.get(i)
+  if (vector instanceof Uint8Array) return vector[i] === 1
+  return vector[i] as NormalizedValue
+}
 
 /** Validated rows in columnar form, in the table's column order. */
 export interface RowBatch {

@@ -28,6 +28,9 @@ function allocate(column: ColumnType, capacity: number): ColumnVector {
       return new Int32Array(capacity)
     case 'float64':
       return new Float64Array(capacity)
+    case 'bool':
+      // A typed array, not an array of booleans: nothing for the garbage collector to copy.
+      return new Uint8Array(capacity)
     default:
       return []
   }
