@@ -99,7 +99,12 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
     await (await writeChangeFiles(benchTable.as('changes'), benchRows(0, 50_000), { dir })).dispose()
     await c.run(`SET TimeZone='UTC'`)
     const target = join(dir, 'ref.parquet')
-    const times = { generate: [] as number[], hyperdelta: [] as number[], inThread: [] as number[], duckdb: [] as number[] }
+    const times = {
+      generate: [] as number[],
+      hyperdelta: [] as number[],
+      inThread: [] as number[],
+      duckdb: [] as number[],
+    }
     let bytes = 0
     let fileCount = 0
     for (let round = 0; round < rounds; round++) {
