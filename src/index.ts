@@ -72,15 +72,17 @@ export type { DuplicateKey } from './payload/duplicate-keys.js'
 export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
 export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
 export { PAYLOAD_ERROR_CODES, type PayloadErrorCode } from './payload/payload-errors.js'
-export type {
-  ColumnVector,
-  PayloadEncoder,
-  PayloadEncoderContext,
-  PayloadFormat,
-  PayloadSink,
-  RowBatch,
+export {
+  type ColumnVector,
+  type PayloadEncoder,
+  type PayloadEncoderContext,
+  type PayloadFormat,
+  type PayloadSink,
+  type RowBatch,
+  valueAt,
 } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
+export { TextColumn } from './payload/text-column.js'
 export {
   type ChangeFile,
   type ChangeFiles,

@@ -24,10 +24,26 @@ class PendingBytes extends ByteWriter {
     this.offset = offset
   }
 
-  async commit(sink: PayloadSink): Promise<void> {
+  #writing: Promise<void> = Promise.resolve()
+
+  /**
+   * Hands the pending bytes to the sink without waiting: the buffer goes with them and a fresh one
+   * takes what follows. Writes stay in order; a failure surfaces at the next `commit()`.
+   */
+  commitInBackground(sink: PayloadSink): void {
     if (this.index === 0) return
-    await sink.write(new Uint8Array(this.buffer, 0, this.index))
+    const bytes = new Uint8Array(this.buffer, 0, this.index)
+    this.buffer = new ArrayBuffer(this.buffer.byteLength)
+    this.view = new DataView(this.buffer)
     this.index = 0
+    this.#writing = this.#writing.then(() => sink.write(bytes))
+    this.#writing.catch(() => {}) // observed by commit(); never an unhandled rejection on cleanup
+  }
+
+  /** Writes the pending bytes and waits until every earlier write is on disk. */
+  async commit(sink: PayloadSink): Promise<void> {
+    this.commitInBackground(sink)
+    await this.#writing
   }
 }
 
@@ -241,8 +257,9 @@ class ParquetEncoder implements PayloadEncoder {
     const before = file.size
     const attempt = this.#tryEncode(file, batch, start, end, encoded)
     if (attempt.fits) {
-      // Kept groups go to disk a few MB at a time: an await per group stalls reading the rows.
-      if (file.out.index >= COMMIT_BYTES) await file.out.commit(file.sink)
+      // Kept groups go to disk a few MB at a time, in the background: waiting for the disk stalled
+      // reading the rows.
+      if (file.out.index >= COMMIT_BYTES) file.out.commitInBackground(file.sink)
       return
     }
     const n = end - start
