@@ -126,7 +126,11 @@ class ParquetEncoder implements PayloadEncoder {
    */
   async write(batch: RowBatch): Promise<void> {
     if (batch.length === 0) return
-    if (this.#statistics) return this.#append(batch, 0, batch.length)
+    if (this.#statistics) {
+      await this.#append(batch, 0, batch.length)
+      batch.release?.()
+      return
+    }
     const encoded = encodeRowGroup(this.#types, batch.columns, 0, batch.length)
     const group = compressGroup(encoded, plainBytes(encoded) >= WORKER_MIN_BYTES ? this.#threads : 0)
     group.catch(() => {}) // observed when placed; a failure must not surface as an unhandled rejection first
@@ -137,6 +141,7 @@ class ParquetEncoder implements PayloadEncoder {
   async #placeNext(): Promise<void> {
     const { batch, group } = this.#inFlight.shift()!
     await this.#append(batch, 0, batch.length, await group)
+    batch.release?.()
   }
 
   async flush(): Promise<void> {

@@ -24,6 +24,12 @@ export interface RowBatch {
   readonly columns: readonly ColumnVector[]
   /** The input index of each row (for errors and `ChangeFile.firstRow`). */
   readonly rowIndexes: Float64Array
+  /**
+   * Encoders call this once they no longer read the batch, so its memory is reused for a later
+   * batch (allocating ~2 MB of buffers per row group kept the garbage collector busy). Optional:
+   * a batch never released is simply collected.
+   */
+  readonly release?: () => void
 }
 
 /** Where an encoder writes one change file. Bytes are hashed and counted as they are written. */

@@ -61,9 +61,11 @@ export class RowBatcher {
   readonly #options: RowBatcherOptions
   readonly #fixedWidth: number
   #columns: ColumnVector[] = []
-  #rowIndexes = new Float64Array(0)
+  #rowIndexes: Float64Array = new Float64Array(0)
   #length = 0
   #bytes = 0
+  /** Buffers of batches their encoder released, ready for the next batch. */
+  readonly #released: { columns: ColumnVector[]; rowIndexes: Float64Array }[] = []
   /** Input index of the row being read (for errors), so the reader's callbacks are created once. */
   #index = 0
   readonly #onInvalid = (j: number, reason: string): never => this.#invalid(j, reason, this.#index)
@@ -81,8 +83,18 @@ export class RowBatcher {
 
   #reset(): void {
     const capacity = this.#options.maxRows
-    this.#columns = this.#types.map((t) => allocate(t, capacity))
-    this.#rowIndexes = new Float64Array(capacity)
+    const reused = this.#released.pop()
+    if (reused) {
+      // Typed arrays need no clearing: rows [0, length) are always written before they are read.
+      this.#columns = reused.columns.map((c, j) => {
+        if (c instanceof TextColumn) c.clear()
+        return Array.isArray(c) ? allocate(this.#types[j]!, capacity) : c
+      })
+      this.#rowIndexes = reused.rowIndexes
+    } else {
+      this.#columns = this.#types.map((t) => allocate(t, capacity))
+      this.#rowIndexes = new Float64Array(capacity)
+    }
     this.#length = 0
     this.#bytes = 0
   }
@@ -136,10 +148,17 @@ export class RowBatcher {
   /** The rows collected so far as a batch; the batcher starts a new one. */
   take(): RowBatch {
     const length = this.#length
+    const buffers = { columns: this.#columns, rowIndexes: this.#rowIndexes }
+    let released = false
     const batch: RowBatch = {
       length,
       columns: this.#columns.map((c) => trim(c, length)),
       rowIndexes: this.#rowIndexes.subarray(0, length),
+      release: () => {
+        if (released) return
+        released = true
+        this.#released.push(buffers)
+      },
     }
     this.#reset()
     return batch

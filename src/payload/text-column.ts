@@ -28,6 +28,14 @@ export class TextColumn {
     this.#starts = new Int32Array(capacity + 1)
   }
 
+  /** Empties the column, keeping its memory. */
+  clear(): void {
+    this.#pending.length = 0
+    this.#nulls?.fill(0)
+    this.#written = 0
+    this.length = 0
+  }
+
   /** Appends one value (validated: a well-formed string, or null); returns its length in UTF-16 units. */
   push(value: string | null): number {
     this.#pending.push(value)
