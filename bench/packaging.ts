@@ -24,6 +24,8 @@ export interface PackagingResult {
   /** Every round's hyperdelta / DuckDB times, for the spread. */
   hyperdeltaAll: number[]
   duckdbAll: number[]
+  /** Median over the rounds of DuckDB's time / hyperdelta's time in the same round (the target ratio). */
+  ratio: number
   encodeOnlyMs: number
   bytes: number
   duckdbBytes: number
@@ -143,6 +145,8 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       generateMs: median(times.generate),
       hyperdeltaAll: times.hyperdelta,
       duckdbAll: times.duckdb,
+      // Each round's pair ran back to back, so a slow stretch of the VM affects both sides of a ratio.
+      ratio: median(times.hyperdelta.map((ms, i) => times.duckdb[i]! / ms)),
       encodeOnlyMs: encodeOnly(count),
       bytes,
       duckdbBytes: Number(row?.b ?? 0),
