@@ -25,24 +25,33 @@ class PendingBytes extends ByteWriter {
   }
 
   #writing: Promise<void> = Promise.resolve()
+  /** The buffer of the write in flight: free again once `#writing` settles. */
+  #spare: ArrayBuffer | undefined
 
   /**
-   * Hands the pending bytes to the sink without waiting: the buffer goes with them and a fresh one
-   * takes what follows. Writes stay in order; a failure surfaces at the next `commit()`.
+   * Waits for the previous write, then hands the pending bytes to the sink without waiting for this
+   * one: reading rows goes on while the disk works. At most one write is in flight and two buffers
+   * take turns, so memory stays flat however slow the disk. A failure surfaces at the next call.
    */
-  commitInBackground(sink: PayloadSink): void {
+  async commitBehind(sink: PayloadSink): Promise<void> {
+    await this.#writing
     if (this.index === 0) return
     const bytes = new Uint8Array(this.buffer, 0, this.index)
-    this.buffer = new ArrayBuffer(this.buffer.byteLength)
-    this.view = new DataView(this.buffer)
+    const next =
+      this.#spare && this.#spare.byteLength >= this.buffer.byteLength
+        ? this.#spare
+        : new ArrayBuffer(this.buffer.byteLength)
+    this.#spare = this.buffer
+    this.buffer = next
+    this.view = new DataView(next)
     this.index = 0
-    this.#writing = this.#writing.then(() => sink.write(bytes))
-    this.#writing.catch(() => {}) // observed by commit(); never an unhandled rejection on cleanup
+    this.#writing = sink.write(bytes)
+    this.#writing.catch(() => {}) // observed by the next call; never an unhandled rejection on cleanup
   }
 
-  /** Writes the pending bytes and waits until every earlier write is on disk. */
+  /** Writes the pending bytes and waits until every write is on disk. */
   async commit(sink: PayloadSink): Promise<void> {
-    this.commitInBackground(sink)
+    await this.commitBehind(sink)
     await this.#writing
   }
 }
@@ -264,7 +273,7 @@ class ParquetEncoder implements PayloadEncoder {
     if (attempt.fits) {
       // Kept groups go to disk a few MB at a time, in the background: waiting for the disk stalled
       // reading the rows.
-      if (file.out.index >= COMMIT_BYTES) file.out.commitInBackground(file.sink)
+      if (file.out.index >= COMMIT_BYTES) await file.out.commitBehind(file.sink)
       return
     }
     const n = end - start
