@@ -114,6 +114,8 @@ class ParquetEncoder implements PayloadEncoder {
   readonly #names: readonly string[]
   readonly #types: readonly ColumnType[]
   readonly #statistics: boolean
+  /** Batches written by hyparquet-writer's general path (statistics, or dictionary-worthy text). */
+  readonly #general = new WeakSet<RowBatch>()
   readonly #threads: number
   readonly #groupFooterBound: number
   readonly #inFlight: InFlight[] = []
@@ -135,7 +137,9 @@ class ParquetEncoder implements PayloadEncoder {
    */
   async write(batch: RowBatch): Promise<void> {
     if (batch.length === 0) return
-    if (this.#statistics) {
+    if (this.#statistics || this.#prefersDictionary(batch)) {
+      this.#general.add(batch)
+      while (this.#inFlight.length > 0) await this.#placeNext()
       await this.#append(batch, 0, batch.length)
       batch.release?.()
       return
@@ -145,6 +149,15 @@ class ParquetEncoder implements PayloadEncoder {
     group.catch(() => {}) // observed when placed; a failure must not surface as an unhandled rejection first
     this.#inFlight.push({ batch, group })
     while (this.#inFlight.length > GROUPS_IN_FLIGHT) await this.#placeNext()
+  }
+
+  /**
+   * True when a text column's values repeat enough that a dictionary at least halves it (the rule
+   * hyparquet-writer applies): such groups go through its general path, which writes dictionary
+   * pages. Repeats further apart than SNAPPY's 64 KB window are otherwise not compressed at all.
+   */
+  #prefersDictionary(batch: RowBatch): boolean {
+    return batch.columns.some((c) => c instanceof TextColumn && c.distinctShare() <= 0.5)
   }
 
   async #placeNext(): Promise<void> {
@@ -217,7 +230,8 @@ class ParquetEncoder implements PayloadEncoder {
     const groups = writer.row_groups.length
     const indexes = writer.pendingIndexes.length
     const rows = writer.num_rows
-    if (this.#statistics) {
+    const general = this.#general.has(batch)
+    if (general) {
       const full = start === 0 && end === batch.length
       writer.write({
         columnData: batch.columns.map((data, j) => ({
@@ -243,7 +257,7 @@ class ParquetEncoder implements PayloadEncoder {
     // (10 % of packaging time); far from the limit, a proven upper bound of its growth decides.
     let size = out.offset + file.footer + (file.unmeasured + 1) * this.#groupFooterBound
     let footer: number | undefined
-    if (this.#statistics || size > this.#context.maxBytes) {
+    if (general || size > this.#context.maxBytes) {
       footer = footerBytes(writer)
       size = out.offset + footer
     }

@@ -28,6 +28,31 @@ export class TextColumn {
     this.#starts = new Int32Array(capacity + 1)
   }
 
+  /**
+   * Share of the bytes of up to `sample` values, spread over the column, that belong to distinct
+   * values: low when values repeat, i.e. when a dictionary would shrink the column.
+   */
+  distinctShare(sample = 512): number {
+    const data = this.data
+    const starts = this.#starts
+    const n = this.length
+    const step = Math.max(1, Math.floor(n / sample))
+    const seen = new Set<string>()
+    let total = 0
+    let distinct = 0
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    for (let i = 0; i < n; i += step) {
+      const size = starts[i + 1]! - starts[i]! + 4
+      const key = bytes.toString('latin1', starts[i], starts[i + 1])
+      total += size
+      if (!seen.has(key)) {
+        seen.add(key)
+        distinct += size
+      }
+    }
+    return total === 0 ? 1 : distinct / total
+  }
+
   /** Empties the column, keeping its memory. */
   clear(): void {
     this.#pending.length = 0

@@ -11,7 +11,7 @@ import {
   timestamp,
   writeChangeFiles,
 } from '../../../src/index.js'
-import { readWithDuckDB } from '../../helpers/read-parquet.js'
+import { parquetFooter, readWithDuckDB } from '../../helpers/read-parquet.js'
 import { prng, tempDir } from './fixtures.js'
 
 const table = defineTable(
@@ -78,6 +78,33 @@ describe('encoder paths: worker compression, in-thread compression and the stati
       expect(back).toEqual(input.map(normalize))
     }
     expect(hashes[1]).toEqual(hashes[0])
+  })
+
+  it('sends text that repeats (a dictionary at least halves it) through dictionary pages, in order with fast groups', async () => {
+    const random = prng(11)
+    const blobs = Array.from(
+      { length: 8 },
+      (_, k) => `${k}:${Array.from({ length: 400 }, () => random().toString(36).slice(2, 7)).join('')}`,
+    )
+    // Unique text first (fast path, worker-compressed), then repeated blobs (general path), then unique again.
+    const base = rows()[0]!
+    const input = Array.from({ length: 30_000 }, (_, i) => {
+      const repeated = i >= 10_000 && i < 20_000
+      const word = repeated ? blobs[i % blobs.length]! : `unique ${i} ${random()}`
+      return { ...base, id: BigInt(i), s: word, t: word }
+    })
+    await using tmp = await tempDir()
+    await using files = await writeChangeFiles(table, input, { dir: tmp.dir, maxSizeInMb: 2 })
+    expect(await readWithDuckDB(files.files.map((f) => f.path))).toEqual(input.map(normalize))
+    const encodings = new Set<string>()
+    for (const f of files.files) {
+      for (const group of (await parquetFooter(f.path)).row_groups) {
+        for (const c of group.columns) for (const e of c.meta_data?.encodings ?? []) encodings.add(e)
+      }
+    }
+    expect(encodings.has('RLE_DICTIONARY')).toBe(true)
+    // 10,000 rows of ~2 KB text twice over would need ~40 MB without the dictionary.
+    expect(files.bytes).toBeLessThan(8_000_000)
   })
 
   it('with statistics, writes min/max per column chunk and the same rows', async () => {

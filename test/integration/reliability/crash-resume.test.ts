@@ -146,7 +146,12 @@ describe('crash and resume: SIGKILL the CLI push at each stage, rerun with the s
 
     expect(existsSync(journal)).toBe(true)
     const killed = await readJournal(journal)
-    expect(killed!.requests.map((r) => r.state)).toEqual(stage.journalAtKill)
+    // The first three requests show the stage; any further ones (the file count follows the
+    // compressor) must not have been touched.
+    const states = killed!.requests.map((r) => r.state)
+    expect(states.length).toBeGreaterThanOrEqual(3)
+    expect(states.slice(0, 3)).toEqual(stage.journalAtKill)
+    expect(states.slice(3).every((state) => state === 'pending')).toBe(true)
     const held = await frozen
     const heldJob =
       typeof held === 'object' && held && 'body' in held
@@ -156,9 +161,9 @@ describe('crash and resume: SIGKILL the CLI push at each stage, rerun with the s
     const rerun = push(ds.name, journal)
     const code = await rerun.exit
     expect(code, rerun.stderr.join('')).toBe(0)
-    expect(rerun.stderr.join('')).toMatch(/resuming: 3 request\(s\)/)
+    expect(rerun.stderr.join('')).toMatch(new RegExp(`resuming: ${states.length} request\\(s\\)`))
     const done = await readJournal(journal)
-    expect(done!.requests.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+    expect(done!.requests.map((r) => r.state)).toEqual(states.map(() => 'succeeded'))
     // The PATCH the client never heard about is answered with the same job on resume (same RequestID).
     if (stage.jobMadeUnseen) expect(done!.requests[1]!.jobId).toBe(heldJob)
     else expect(heldJob).toBeUndefined()
