@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import {
-  bool,
-  date,
-  defineTable,
-  float64,
-  int32,
-  int64,
-  parquetFormat,
-  text,
-  timestamp,
-  writeChangeFiles,
-} from '../../../src/index.js'
+import { bool, defineTable, parquetFormat, text, writeChangeFiles } from '../../../src/index.js'
 import { parquetFooter, readWithDuckDB } from '../../helpers/read-parquet.js'
-import { prng, tempDir } from './fixtures.js'
+import { everyKind, prng, tempDir } from './fixtures.js'
 
-const table = defineTable(
-  { schema: 'Extract', name: 'paths' },
-  {
-    id: int64(),
-    n64: int64({ nullable: true }),
-    i32: int32({ nullable: true }),
-    f: float64({ nullable: true }),
-    s: text({ nullable: true }),
-    t: text(),
-    b: bool({ nullable: true }),
-    flag: bool(),
-    d: date({ nullable: true }),
-    ts: timestamp({ nullable: true }),
-  },
-)
+// Every kind, plus non-nullable text and bool (typed-array and TextColumn paths without NULLs).
+const table = defineTable({ schema: 'Extract', name: 'paths' }, { ...everyKind, t: text(), flag: bool() })
 
 const WORDS = ['', 'a', 'ASCII only', 'émigré', '東京', '👩‍👩‍👧', 'x'.repeat(65), `long ${'ü'.repeat(300)}`]
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { bool, date, float64, int32, int64, text, timestamp } from '../../../src/index.js'
 
 /** A fresh temp dir and its cleanup. */
 export async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose](): Promise<void> }> {
@@ -22,4 +23,16 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** One column of every kind, nullable except the key: the round-trip tables start from these. */
+export const everyKind = {
+  id: int64(),
+  n64: int64({ nullable: true }),
+  i32: int32({ nullable: true }),
+  f: float64({ nullable: true }),
+  s: text({ nullable: true }),
+  b: bool({ nullable: true }),
+  d: date({ nullable: true }),
+  ts: timestamp({ nullable: true }),
 }

@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import {
-  bool,
-  date,
-  defineTable,
-  float64,
-  int32,
-  int64,
-  text,
-  timestamp,
-  writeChangeFiles,
-} from '../../../src/index.js'
+import { defineTable, float64, writeChangeFiles } from '../../../src/index.js'
 import { describeWithDuckDB, parquetFooter, readWithDuckDB, readWithHyparquet } from '../../helpers/read-parquet.js'
-import { filesIn, tempDir } from './fixtures.js'
+import { everyKind, filesIn, tempDir } from './fixtures.js'
 
-const all = defineTable(
-  { schema: 'Extract', name: 'changes' },
-  {
-    id: int64(),
-    n64: int64({ nullable: true }),
-    i32: int32({ nullable: true }),
-    f: float64({ nullable: true }),
-    s: text({ nullable: true }),
-    b: bool({ nullable: true }),
-    d: date({ nullable: true }),
-    ts: timestamp({ nullable: true }),
-  },
-)
+const all = defineTable({ schema: 'Extract', name: 'changes' }, everyKind)
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
