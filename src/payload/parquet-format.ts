@@ -103,10 +103,10 @@ interface InFlight {
 }
 
 /**
- * Change files as Parquet (hyparquet-writer, SNAPPY, data page v2). Each row group is encoded, the
- * exact size of the finished file (footer included) is computed, and the group is committed to disk
- * only if the file stays within the limit; otherwise it is rolled back and cut on a row boundary
- * into the next file. The limit therefore holds for any data, not only on average.
+ * Change files as Parquet (SNAPPY, data page v2). Each row group is encoded, the size of the
+ * finished file (footer included) is bounded — exactly once the file nears the limit — and the group
+ * is kept only if the file stays within the limit; otherwise it is rolled back and cut on a row
+ * boundary into the next file. The limit therefore holds for any data, not only on average.
  */
 class ParquetEncoder implements PayloadEncoder {
   readonly #context: PayloadEncoderContext
@@ -330,6 +330,12 @@ class ParquetEncoder implements PayloadEncoder {
  * ```
  */
 export function parquetFormat(options: ParquetFormatOptions = {}): PayloadFormat {
+  const threads = options.compressionThreads
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 0)) {
+    throw payloadError('PAYLOAD_OPTIONS_INVALID', `compressionThreads must be a whole number ≥ 0, got ${threads}`, {
+      compressionThreads: threads,
+    })
+  }
   return Object.freeze({
     name: 'parquet',
     extension: '.parquet',

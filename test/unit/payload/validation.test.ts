@@ -8,6 +8,7 @@ import {
   int32,
   int64,
   isHyperdeltaError,
+  parquetFormat,
   text,
   timestamp,
   writeChangeFiles,
@@ -115,6 +116,20 @@ describe('bad input is a typed error naming column and row; nothing is kept', ()
       const error = await writeChangeFiles(table, [{ id: 1n }], options as never).catch((e: unknown) => e)
       expect(isHyperdeltaError(error, 'PAYLOAD_OPTIONS_INVALID')).toBe(true)
     }
+  })
+
+  it('parquetFormat rejects a compressionThreads that is not a whole number ≥ 0, naming it', () => {
+    for (const compressionThreads of [-1, 1.5, Number.NaN]) {
+      let error: unknown
+      try {
+        parquetFormat({ compressionThreads })
+      } catch (e) {
+        error = e
+      }
+      expect(isHyperdeltaError(error, 'PAYLOAD_OPTIONS_INVALID')).toBe(true)
+      expect((error as HyperdeltaError).message).toContain('compressionThreads')
+    }
+    expect(parquetFormat({ compressionThreads: 0 }).name).toBe('parquet')
   })
 
   it('an aborted signal stops packaging with PAYLOAD_ABORTED and removes the files', async () => {
