@@ -251,7 +251,7 @@ class ParquetEncoder implements PayloadEncoder {
       })
     } else {
       const group = encoded ?? compressGroupSync(encodeRowGroup(this.#types, batch.columns, start, end))
-      appendRowGroup(writer, this.#schema, group, 'SNAPPY')
+      appendRowGroup(writer, this.#schema, group)
     }
     // Serializing the whole footer after every group grew quadratically with the groups of a file
     // (10 % of packaging time); far from the limit, a proven upper bound of its growth decides.

@@ -80,7 +80,8 @@ function packFixed(kind: keyof typeof WIDTH, values: readonly unknown[], start: 
     const v = values[i]
     if (v !== null && v !== undefined) (out as unknown as unknown[])[k++] = v
   }
-  return fixedBytes(out, 0, count)
+  // `out` is ours alone: on little-endian machines its memory already is the PLAIN bytes.
+  return LITTLE_ENDIAN ? new Uint8Array(out.buffer) : fixedBytes(out, 0, count)
 }
 
 function packBooleans(values: ArrayLike<unknown>, start: number, end: number, count: number): Uint8Array {
@@ -158,15 +159,10 @@ export function encodeRowGroup(
 }
 
 /**
- * Appends an encoded (and compressed) row group at the writer's current offset and records it in the
+ * Appends an encoded and SNAPPY-compressed (`compressGroup`) row group at the writer's current offset and records it in the
  * footer metadata, as `ParquetWriter.write` does for its own row groups.
  */
-export function appendRowGroup(
-  writer: ParquetWriter,
-  schema: readonly SchemaElement[],
-  group: EncodedRowGroup,
-  codec: 'SNAPPY' | 'UNCOMPRESSED',
-): void {
+export function appendRowGroup(writer: ParquetWriter, schema: readonly SchemaElement[], group: EncodedRowGroup): void {
   const out = writer.writer
   const groupStart = out.offset
   const chunks: ColumnChunk[] = []
@@ -188,7 +184,7 @@ export function appendRowGroup(
           encoding: 'PLAIN',
           definition_levels_byte_length: page.levels.length,
           repetition_levels_byte_length: 0,
-          is_compressed: codec !== 'UNCOMPRESSED',
+          is_compressed: true,
         },
       })
       uncompressed += out.offset - headerStart + page.levels.length + page.plainBytes
@@ -202,7 +198,7 @@ export function appendRowGroup(
         type: element.type!,
         encodings: element.repetition_type === 'OPTIONAL' ? ['PLAIN', 'RLE'] : ['PLAIN'],
         path_in_schema: [element.name],
-        codec,
+        codec: 'SNAPPY',
         num_values: BigInt(group.rows),
         total_uncompressed_size: BigInt(uncompressed),
         total_compressed_size: BigInt(out.offset - chunkStart),

@@ -5,7 +5,10 @@ import type { ColumnVector, RowBatch } from './payload-format.js'
 import { compileRowReader, type RowReader } from './row-reader.js'
 import { TextColumn } from './text-column.js'
 
-/** Fixed encoded width of a value, used only to size row groups (the file size check is exact). */
+/**
+ * Fixed encoded width of a value, used only to size row groups (the file size check is exact). Text
+ * is 0 here: the row reader returns the bytes its text values take.
+ */
 const WIDTH: Record<ColumnType['kind'], number> = {
   int64: 8,
   int32: 4,
