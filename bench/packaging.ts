@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import { parquetFormat, writeChangeFiles } from '../src/index.js'
 import { parquetSchema } from '../src/payload/parquet-schema.js'
+import { resolveSnappy, type SnappyImplementation } from '../src/payload/snappy.js'
 import { benchRow, benchRows, benchRowsSql, benchTable } from './bench-data.js'
 
 export interface PackagingResult {
@@ -19,6 +20,10 @@ export interface PackagingResult {
   /** Medians over the rounds (each round times every variant once, interleaved). */
   hyperdeltaMs: number
   inThreadMs: number
+  /** Default settings but SNAPPY from snappyjs (what runs where the native binding is missing). */
+  jsSnappyMs: number
+  /** The SNAPPY implementation the default settings use here. */
+  snappy: SnappyImplementation
   duckdbMs: number
   generateMs: number
   /** Every round's hyperdelta / DuckDB times, for the spread. */
@@ -89,7 +94,8 @@ function encodeOnly(count: number): number {
 
 /**
  * Each round times, in turn: the caller's generator alone, writeChangeFiles (default: compression on
- * worker threads), writeChangeFiles with compression on the calling thread, and DuckDB's COPY. This
+ * worker threads), writeChangeFiles with compression on the calling thread, writeChangeFiles with
+ * snappyjs instead of the native binding, and DuckDB's COPY. This
  * VM's timings vary by ±30 % from one run to the next, so every figure is the median of the rounds.
  */
 export async function benchPackaging(count: number, rounds: number): Promise<PackagingResult> {
@@ -105,6 +111,7 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       generate: [] as number[],
       hyperdelta: [] as number[],
       inThread: [] as number[],
+      jsSnappy: [] as number[],
       duckdb: [] as number[],
     }
     let bytes = 0
@@ -116,16 +123,22 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       times.generate.push(performance.now() - t0)
       if (sink === 0) throw new Error('unreachable')
 
-      for (const threads of [undefined, 0]) {
-        const format = threads === undefined ? undefined : parquetFormat({ compressionThreads: threads })
+      const variants = [
+        [times.hyperdelta, undefined],
+        [times.inThread, parquetFormat({ compressionThreads: 0 })],
+        [times.jsSnappy, parquetFormat({ snappy: 'js' })],
+      ] as const
+      for (const [into, format] of variants) {
         t0 = performance.now()
         const files = await writeChangeFiles(benchTable.as('changes'), benchRows(0, count), {
           dir,
           ...(format && { format }),
         })
-        ;(threads === undefined ? times.hyperdelta : times.inThread).push(performance.now() - t0)
-        bytes = files.bytes
-        fileCount = files.files.length
+        into.push(performance.now() - t0)
+        if (into === times.hyperdelta) {
+          bytes = files.bytes
+          fileCount = files.files.length
+        }
         await files.dispose()
       }
 
@@ -141,6 +154,8 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       rounds,
       hyperdeltaMs: median(times.hyperdelta),
       inThreadMs: median(times.inThread),
+      jsSnappyMs: median(times.jsSnappy),
+      snappy: resolveSnappy('auto'),
       duckdbMs: median(times.duckdb),
       generateMs: median(times.generate),
       hyperdeltaAll: times.hyperdelta,

@@ -1,17 +1,16 @@
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { compress } from 'snappyjs'
 import type { EncodedRowGroup } from './parquet-pages.js'
+import { type SnappyImplementation, snappyCompress, snappyModulePaths } from './snappy.js'
 
 /**
  * SNAPPY compression of encoded pages on worker threads, so that it overlaps with reading,
  * validating and encoding the next rows on the main thread. Compression is the largest share of
  * packaging CPU time; everything else stays on the caller's thread.
  *
- * The compressor is snappyjs rather than hyparquet-writer's port of it: on our pages (ids, text,
- * doubles) it ran 2.7× faster (132 vs 360 ms for 35 MB), because it writes into one preallocated
- * buffer instead of appending byte by byte. Both produce standard SNAPPY blocks.
+ * The compressor is the native binding where it loads, else snappyjs (see `snappy.ts`); both are
+ * faster than hyparquet-writer's port (snappyjs ran 2.7× faster on our pages, 132 vs 360 ms for
+ * 35 MB, because it writes into one preallocated buffer instead of appending byte by byte).
  *
  * Workers are created on first use, shared by every encoder of the process, and unref'd while idle
  * so they never keep a process alive. If a worker cannot be started or dies, compression falls
@@ -48,22 +47,34 @@ function finishPage(values, lengths, compress) {
 }
 `
 
-type FinishPage = (values: Uint8Array, lengths: Int32Array | undefined, codec: typeof compress) => Uint8Array
+type FinishPage = (
+  values: Uint8Array,
+  lengths: Int32Array | undefined,
+  compress: (input: Uint8Array) => Uint8Array,
+) => Uint8Array
 const finishPage = new Function(`${FINISH_PAGE_SOURCE}\nreturn finishPage`)() as FinishPage
 
-/** The worker: finishes each page it is sent and transfers the bytes back. A CommonJS script (eval). */
+/**
+ * The worker: finishes each page it is sent with the implementation the message names (loaded from
+ * the paths this thread resolved) and transfers the bytes back. A CommonJS script (eval).
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
-const { compress } = require(workerData.snappy)
+const compressors = {
+  js: require(workerData.js).compress,
+  native: workerData.native ? ((binding) => (input) => binding.compressSync(input))(require(workerData.native)) : undefined,
+}
 ${FINISH_PAGE_SOURCE}
-parentPort.on('message', ({ id, pages }) => {
+parentPort.on('message', ({ id, pages, snappy }) => {
+  const compress = compressors[snappy]
   const out = pages.map((page) => finishPage(page.values, page.lengths, compress))
   parentPort.postMessage({ id, pages: out }, out.map((page) => page.buffer))
 })
 `
 
 /** Finishes every page of the group in place (on this thread). */
-export function compressGroupSync(group: EncodedRowGroup): EncodedRowGroup {
+export function compressGroupSync(group: EncodedRowGroup, snappy: SnappyImplementation): EncodedRowGroup {
+  const compress = (input: Uint8Array) => snappyCompress(snappy, input)
   for (const pages of group.columns) {
     for (const page of pages) {
       page.values = finishPage(page.values, page.lengths, compress)
@@ -85,8 +96,8 @@ class CompressionWorker {
   #next = 0
   #failed: unknown
 
-  constructor(snappyPath: string) {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { snappy: snappyPath } })
+  constructor(paths: { js: string; native: string | undefined }) {
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: paths })
     this.#worker.unref()
     this.#worker.on('message', ({ id, pages }: { id: number; pages: Uint8Array[] }) => {
       const task = this.#tasks.get(id)
@@ -120,7 +131,7 @@ class CompressionWorker {
     return this.#tasks.size
   }
 
-  compress(group: EncodedRowGroup): Promise<EncodedRowGroup> {
+  compress(group: EncodedRowGroup, snappy: SnappyImplementation): Promise<EncodedRowGroup> {
     return new Promise((resolve, reject) => {
       const id = this.#next++
       const pages = group.columns.flatMap((column) => column.map(({ values, lengths }) => ({ values, lengths })))
@@ -129,7 +140,7 @@ class CompressionWorker {
       )
       this.#tasks.set(id, { group, resolve, reject })
       this.#worker.ref()
-      this.#worker.postMessage({ id, pages }, transfer as ArrayBuffer[])
+      this.#worker.postMessage({ id, pages, snappy }, transfer as ArrayBuffer[])
     })
   }
 }
@@ -138,8 +149,8 @@ let workers: CompressionWorker[] | undefined
 
 function startWorkers(count: number): CompressionWorker[] {
   try {
-    const path = createRequire(import.meta.url).resolve('snappyjs')
-    return Array.from({ length: count }, () => new CompressionWorker(path))
+    const paths = snappyModulePaths()
+    return Array.from({ length: count }, () => new CompressionWorker(paths))
   } catch {
     return []
   }
@@ -154,13 +165,17 @@ export function defaultCompressionThreads(): number {
  * Compresses the group's pages on the least busy worker (of the first `threads`), or on this thread
  * when `threads` is 0 or no worker is usable. Each page must own its buffer (it is transferred).
  */
-export function compressGroup(group: EncodedRowGroup, threads: number): Promise<EncodedRowGroup> {
-  if (threads <= 0) return Promise.resolve(compressGroupSync(group))
+export function compressGroup(
+  group: EncodedRowGroup,
+  threads: number,
+  snappy: SnappyImplementation,
+): Promise<EncodedRowGroup> {
+  if (threads <= 0) return Promise.resolve(compressGroupSync(group, snappy))
   if (!workers || workers.length < threads)
     workers = [...(workers ?? []), ...startWorkers(threads - (workers?.length ?? 0))]
   let best: CompressionWorker | undefined
   for (const worker of workers.slice(0, threads)) {
     if (worker.usable && (!best || worker.load < best.load)) best = worker
   }
-  return best ? best.compress(group) : Promise.resolve(compressGroupSync(group))
+  return best ? best.compress(group, snappy) : Promise.resolve(compressGroupSync(group, snappy))
 }

@@ -21,8 +21,9 @@ export type RowReader = (
  * `normalizeValue`, the one source of truth for the rules.
  */
 const FAST_ACCEPT: Record<ColumnType['kind'], ((v: string) => string) | undefined> = {
-  int64: (v) => `typeof ${v} === 'bigint' && ${v} >= INT64_MIN && ${v} <= INT64_MAX`,
-  timestamp: (v) => `typeof ${v} === 'bigint' && ${v} >= INT64_MIN && ${v} <= INT64_MAX`,
+  // In range exactly when wrapping to 64 bits changes nothing: a third of the cost of two compares.
+  int64: (v) => `typeof ${v} === 'bigint' && BigInt.asIntN(64, ${v}) === ${v}`,
+  timestamp: (v) => `typeof ${v} === 'bigint' && BigInt.asIntN(64, ${v}) === ${v}`,
   int32: (v) => `typeof ${v} === 'number' && (${v} | 0) === ${v}`,
   float64: (v) => `typeof ${v} === 'number' && ${v} - ${v} === 0`,
   text: (v) => `typeof ${v} === 'string' && ${v}.isWellFormed()`,
@@ -53,7 +54,10 @@ export function compileRowReader(
     const slow = `{ v = slow[${j}](v); if (v instanceof InvalidValue) invalid(${j}, v.reason) }`
     lines.push(fast ? `if (!(${fast('v')})) ${slow}` : slow)
     // Text is encoded right away (TextColumn.push), counting its UTF-8 bytes and length prefix.
-    lines.push(type.kind === 'text' ? `bytes += 4 + columns[${j}].push(v)` : `columns[${j}][i] = v`)
+    if (type.kind === 'text') lines.push(`bytes += 4 + columns[${j}].push(v)`)
+    // A boolean stored into a Uint8Array goes through a generic conversion; a number does not.
+    else if (type.kind === 'bool' && !type.nullable) lines.push(`columns[${j}][i] = v ? 1 : 0`)
+    else lines.push(`columns[${j}][i] = v`)
   })
   lines.push('return bytes')
   const slow = types.map(
@@ -62,11 +66,9 @@ export function compileRowReader(
         normalizeValue(type, value),
   )
   const factory = new Function(
-    'INT64_MIN',
-    'INT64_MAX',
     'InvalidValue',
     'slow',
     `return function readRow(record, columns, i, invalid, unknown) {\n${lines.join('\n')}\n}`,
   )
-  return factory(-(2n ** 63n), 2n ** 63n - 1n, InvalidValue, slow) as RowReader
+  return factory(InvalidValue, slow) as RowReader
 }

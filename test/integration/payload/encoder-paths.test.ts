@@ -37,24 +37,27 @@ function normalize(row: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('encoder paths: worker compression, in-thread compression and the statistics path', () => {
-  it('write byte-identical files with and without worker threads, read back exactly by DuckDB', async () => {
-    const input = rows()
-    await using tmp = await tempDir()
-    const hashes: string[][] = []
-    for (const compressionThreads of [0, 2]) {
-      await using files = await writeChangeFiles(table, input, {
-        dir: tmp.dir,
-        maxSizeInMb: 1,
-        format: parquetFormat({ compressionThreads }),
-      })
-      expect(files.files.length).toBeGreaterThan(1)
-      for (const f of files.files) expect(f.bytes).toBeLessThanOrEqual(950_000)
-      hashes.push(files.files.map((f) => f.sha256))
-      const back = await readWithDuckDB(files.files.map((f) => f.path))
-      expect(back).toEqual(input.map(normalize))
-    }
-    expect(hashes[1]).toEqual(hashes[0])
-  })
+  it.each(['js', 'native'] as const)(
+    'with %s SNAPPY, write byte-identical files with and without worker threads, read back exactly by DuckDB',
+    async (snappy) => {
+      const input = rows()
+      await using tmp = await tempDir()
+      const hashes: string[][] = []
+      for (const compressionThreads of [0, 2]) {
+        await using files = await writeChangeFiles(table, input, {
+          dir: tmp.dir,
+          maxSizeInMb: 1,
+          format: parquetFormat({ compressionThreads, snappy }),
+        })
+        expect(files.files.length).toBeGreaterThan(1)
+        for (const f of files.files) expect(f.bytes).toBeLessThanOrEqual(950_000)
+        hashes.push(files.files.map((f) => f.sha256))
+        const back = await readWithDuckDB(files.files.map((f) => f.path))
+        expect(back).toEqual(input.map(normalize))
+      }
+      expect(hashes[1]).toEqual(hashes[0])
+    },
+  )
 
   it('sends text that repeats (a dictionary at least halves it) through dictionary pages, in order with fast groups', async () => {
     const random = prng(11)

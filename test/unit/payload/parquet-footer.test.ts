@@ -31,7 +31,7 @@ describe('groupFooterBound', () => {
       const text = new TextColumn(rows)
       for (let r = 0; r < rows; r++) text.push(r % 5 === 0 ? null : `v${r}`)
       const columns = [new BigInt64Array(rows), text, new Array(rows).fill(true), new Array(rows).fill(null)]
-      appendRowGroup(writer, schema, compressGroupSync(encodeRowGroup(types, columns, 0, rows)))
+      appendRowGroup(writer, schema, compressGroupSync(encodeRowGroup(types, columns, 0, rows), 'js'))
       const next = footerBytes(writer)
       expect(next - footer, `group ${g}`).toBeGreaterThan(0)
       expect(next - footer, `group ${g}`).toBeLessThanOrEqual(bound)

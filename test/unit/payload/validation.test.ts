@@ -132,6 +132,17 @@ describe('bad input is a typed error naming column and row; nothing is kept', ()
     expect(parquetFormat({ compressionThreads: 0 }).name).toBe('parquet')
   })
 
+  it('parquetFormat rejects an unknown snappy implementation, naming it', () => {
+    let error: unknown
+    try {
+      parquetFormat({ snappy: 'zstd' as never })
+    } catch (e) {
+      error = e
+    }
+    expect(isHyperdeltaError(error, 'PAYLOAD_OPTIONS_INVALID')).toBe(true)
+    expect((error as HyperdeltaError).message).toContain("snappy must be 'auto', 'native' or 'js', got zstd")
+  })
+
   it('an aborted signal stops packaging with PAYLOAD_ABORTED and removes the files', async () => {
     await using tmp = await tempDir()
     const controller = new AbortController()
