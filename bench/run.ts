@@ -139,7 +139,7 @@ function e2eSection(r: EndToEndResult): string[] {
 const sections: string[] = []
 log(`bench (${quick ? 'quick' : 'full'})`)
 log(`packaging ${fmt(SIZES.packaging)} rows…`)
-sections.push(...packagingSection(await benchPackaging(SIZES.packaging, quick ? 3 : 11)))
+sections.push(...packagingSection(await benchPackaging(SIZES.packaging, quick ? 3 : 21)))
 log(`upload ${SIZES.uploadMB} MB…`)
 sections.push(...uploadSection(await benchUpload(SIZES.uploadMB, 3)))
 log('compiling the measured child to bench/out…')

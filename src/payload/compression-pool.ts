@@ -62,12 +62,17 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const compressors = {
   js: require(workerData.js).compress,
-  native: workerData.native ? ((binding) => (input) => binding.compressSync(input))(require(workerData.native)) : undefined,
+  native: workerData.native
+    ? ((binding) => (input) => binding.compressSync(input, { copyOutputData: true }))(require(workerData.native))
+    : undefined,
 }
 ${FINISH_PAGE_SOURCE}
+// Only a buffer that owns its whole memory is transferred; anything else is copied first.
+const owned = (page) =>
+  page.byteOffset === 0 && page.byteLength === page.buffer.byteLength ? page : new Uint8Array(page)
 parentPort.on('message', ({ id, pages, snappy }) => {
   const compress = compressors[snappy]
-  const out = pages.map((page) => finishPage(page.values, page.lengths, compress))
+  const out = pages.map((page) => owned(finishPage(page.values, page.lengths, compress)))
   parentPort.postMessage({ id, pages: out }, out.map((page) => page.buffer))
 })
 `
