@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { EncodedRowGroup } from './parquet-pages.js'
-import { type SnappyImplementation, snappyCompress, snappyModulePaths } from './snappy.js'
+import { type SnappyImplementation, type SnappyWorkerSetup, snappyCompress, snappyWorkerSetup } from './snappy.js'
 
 /**
  * SNAPPY compression of encoded pages on worker threads, so that it overlaps with reading,
@@ -55,15 +55,15 @@ type FinishPage = (
 const finishPage = new Function(`${FINISH_PAGE_SOURCE}\nreturn finishPage`)() as FinishPage
 
 /**
- * The worker: finishes each page it is sent with the implementation the message names (loaded from
- * the paths this thread resolved) and transfers the bytes back. A CommonJS script (eval).
+ * The worker: finishes each page it is sent with the implementation the message names (set up as
+ * this thread's, see `snappyWorkerSetup`) and transfers the bytes back. A CommonJS script (eval).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const compressors = {
   js: require(workerData.js).compress,
   native: workerData.native
-    ? ((binding) => (input) => binding.compressSync(input, { copyOutputData: true }))(require(workerData.native))
+    ? ((binding) => (input) => binding.compressSync(input, workerData.nativeOptions))(require(workerData.native))
     : undefined,
 }
 ${FINISH_PAGE_SOURCE}
@@ -101,8 +101,8 @@ class CompressionWorker {
   #next = 0
   #failed: unknown
 
-  constructor(paths: { js: string; native: string | undefined }) {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: paths })
+  constructor(setup: SnappyWorkerSetup) {
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: setup })
     this.#worker.unref()
     this.#worker.on('message', ({ id, pages }: { id: number; pages: Uint8Array[] }) => {
       const task = this.#tasks.get(id)
@@ -154,8 +154,8 @@ let workers: CompressionWorker[] | undefined
 
 function startWorkers(count: number): CompressionWorker[] {
   try {
-    const paths = snappyModulePaths()
-    return Array.from({ length: count }, () => new CompressionWorker(paths))
+    const setup = snappyWorkerSetup()
+    return Array.from({ length: count }, () => new CompressionWorker(setup))
   } catch {
     return []
   }

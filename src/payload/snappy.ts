@@ -66,7 +66,13 @@ export function snappyCompress(implementation: SnappyImplementation, input: Uint
   return implementation === 'native' ? loadNative()!.binding.compressSync(input, COPY) : compressJs(input)
 }
 
-/** Module paths a worker thread `require`s to compress the same way as this thread. */
-export function snappyModulePaths(): { js: string; native: string | undefined } {
-  return { js: require.resolve('snappyjs'), native: loadNative()?.path }
+/** What a worker thread needs to compress exactly as this thread: the module paths it `require`s and the native options. */
+export interface SnappyWorkerSetup {
+  readonly js: string
+  readonly native: string | undefined
+  readonly nativeOptions: typeof COPY
+}
+
+export function snappyWorkerSetup(): SnappyWorkerSetup {
+  return { js: require.resolve('snappyjs'), native: loadNative()?.path, nativeOptions: COPY }
 }
