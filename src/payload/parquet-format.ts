@@ -347,13 +347,7 @@ export function parquetFormat(options: ParquetFormatOptions = {}): PayloadFormat
       compressionThreads: threads,
     })
   }
-  const choice = options.snappy ?? 'auto'
-  if (!['auto', 'native', 'js'].includes(choice)) {
-    throw payloadError('PAYLOAD_OPTIONS_INVALID', `snappy must be 'auto', 'native' or 'js', got ${String(choice)}`, {
-      snappy: choice,
-    })
-  }
-  const snappy = resolveSnappy(choice)
+  const snappy = resolveSnappy(options.snappy ?? 'auto')
   return Object.freeze({
     name: 'parquet',
     extension: '.parquet',

@@ -49,8 +49,16 @@ function loadNative(): { path: string; binding: NativeSnappy } | null {
   return native
 }
 
-/** The implementation `choice` selects; asking for `native` where it does not load is an error. */
+/**
+ * The implementation `choice` selects. A value that is not a choice, or `native` where it does not
+ * load, is a PAYLOAD_OPTIONS_INVALID error.
+ */
 export function resolveSnappy(choice: SnappyChoice): SnappyImplementation {
+  if (choice !== 'auto' && choice !== 'native' && choice !== 'js') {
+    throw payloadError('PAYLOAD_OPTIONS_INVALID', `snappy must be 'auto', 'native' or 'js', got ${String(choice)}`, {
+      snappy: choice,
+    })
+  }
   if (choice === 'js') return 'js'
   if (loadNative()) return 'native'
   if (choice === 'auto') return 'js'
