@@ -27,19 +27,43 @@ export interface RowConsumer {
   drain(): Promise<void>
 }
 
+/** Rows an async iterable yields that are collected before they are read (see `pushAsync`). */
+const ASYNC_ROW_CHUNK = 256
+
 /**
  * The row loop of async iterables, kept in a function of its own so V8 optimizes it alone. No async
  * helper per row: an extra promise and await per row cost a fifth of packaging time.
+ *
+ * Rows are collected 256 at a time and then read together: switching between the caller's
+ * generator and the row reader on every row measured 7–10 % slower on the benchmark (alternating
+ * processes). The cost: a bad row is reported once up to 255 later rows have been pulled from the
+ * source (its error still names its own index), and 256 rows are held at most.
  */
 async function pushAsync(
   input: AsyncIterable<unknown>,
   consumer: RowConsumer,
   pushItem: (item: unknown) => Promise<void>,
 ): Promise<void> {
-  for await (const item of input) {
-    if (isArrowRecordBatch(item)) await pushItem(item)
-    else if (consumer.push(item)) await consumer.drain()
+  const rows: unknown[] = new Array(ASYNC_ROW_CHUNK).fill(undefined)
+  let count = 0
+  const pushRows = async () => {
+    for (let k = 0; k < count; k++) {
+      const row = rows[k]
+      rows[k] = undefined // read rows die young
+      if (consumer.push(row)) await consumer.drain()
+    }
+    count = 0
   }
+  for await (const item of input) {
+    if (isArrowRecordBatch(item)) {
+      await pushRows()
+      await pushItem(item)
+    } else {
+      rows[count++] = item
+      if (count === ASYNC_ROW_CHUNK) await pushRows()
+    }
+  }
+  await pushRows()
 }
 
 /** Feeds every row of `input` to `consumer`, in input order, holding at most one chunk in memory. */

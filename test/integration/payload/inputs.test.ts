@@ -86,6 +86,20 @@ describe('inputs', () => {
     expect(await packaged(batches())).toEqual({ duck: expected, hyparquet: expected })
   })
 
+  it('an async iterable mixing row objects and RecordBatches keeps input order', async () => {
+    // Row objects are collected before they are read; a batch arriving must not overtake them.
+    const shifted = (by: bigint) => expected.map((r) => ({ ...r, id: r.id + by }))
+    const objects = (by: bigint) =>
+      shifted(by).map((r) => ({ ...r, day: r.day === null ? null : new Date(r.day * 86_400_000) }))
+    async function* mixed() {
+      yield* objects(1000n)
+      yield* arrowTable().batches
+      yield* objects(2000n)
+    }
+    const inOrder = [...shifted(1000n), ...expected, ...shifted(2000n)]
+    expect(await packaged(mixed())).toEqual({ duck: inOrder, hyparquet: inOrder })
+  })
+
   it('Parquet files on disk, read row group by row group, across several files', async () => {
     await using tmp = await tempDir()
     const first = await writeChangeFiles(

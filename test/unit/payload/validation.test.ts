@@ -143,6 +143,29 @@ describe('bad input is a typed error naming column and row; nothing is kept', ()
     expect((error as HyperdeltaError).message).toContain("snappy must be 'auto', 'native' or 'js', got zstd")
   })
 
+  it('a bad row of an endless async source is reported by its own index, and the source is closed', async () => {
+    await using tmp = await tempDir()
+    let pulled = 0
+    let closed = false
+    async function* endless() {
+      try {
+        for (let i = 0; ; i++) {
+          pulled = i + 1
+          yield i === 1000 ? { id: 'x' } : { id: BigInt(i) }
+        }
+      } finally {
+        closed = true
+      }
+    }
+    const error = await writeChangeFiles(table, endless(), { dir: tmp.dir }).catch((e: unknown) => e)
+    expect(isHyperdeltaError(error, 'PAYLOAD_VALUE_INVALID')).toBe(true)
+    expect((error as HyperdeltaError).details).toMatchObject({ column: 'id', row: 1000 })
+    expect(closed).toBe(true)
+    // Rows are read 256 at a time: the source is never pulled more than one chunk past the bad row.
+    expect(pulled).toBeLessThanOrEqual(1000 + 256)
+    expect(await filesIn(tmp.dir)).toEqual([])
+  })
+
   it('an aborted signal stops packaging with PAYLOAD_ABORTED and removes the files', async () => {
     await using tmp = await tempDir()
     const controller = new AbortController()
