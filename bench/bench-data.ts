@@ -39,6 +39,11 @@ export async function* benchRows(from: number, count: number, tag = 0): AsyncGen
   for (let i = from; i < from + count; i++) yield benchRow(i, tag)
 }
 
+/** The same rows from a synchronous generator (no await per row). */
+export function* benchRowsSync(from: number, count: number, tag = 0): Generator<BenchRow> {
+  for (let i = from; i < from + count; i++) yield benchRow(i, tag)
+}
+
 /** The same rows as a DuckDB SELECT. */
 export function benchRowsSql(from: number, count: number, tag = 0): string {
   return `SELECT i::BIGINT AS id, 'c${tag}' || lpad(i::VARCHAR, 18, '0') AS name, (i % 10000) / 100.0 AS amount,

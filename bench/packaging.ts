@@ -12,7 +12,7 @@ import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import { parquetFormat, writeChangeFiles } from '../src/index.js'
 import { parquetSchema } from '../src/payload/parquet-schema.js'
 import { resolveSnappy, type SnappyImplementation } from '../src/payload/snappy.js'
-import { benchRow, benchRows, benchRowsSql, benchTable } from './bench-data.js'
+import { benchRow, benchRows, benchRowsSql, benchRowsSync, benchTable } from './bench-data.js'
 
 export interface PackagingResult {
   rows: number
@@ -22,6 +22,8 @@ export interface PackagingResult {
   inThreadMs: number
   /** Default settings but SNAPPY from snappyjs (what runs where the native binding is missing). */
   jsSnappyMs: number
+  /** Default settings, the same rows from a synchronous generator (no await per row). */
+  syncInputMs: number
   /** The SNAPPY implementation the default settings use here. */
   snappy: SnappyImplementation
   duckdbMs: number
@@ -95,8 +97,9 @@ function encodeOnly(count: number): number {
 /**
  * Each round times, in turn: the caller's generator alone, writeChangeFiles (default: compression on
  * worker threads), writeChangeFiles with compression on the calling thread, writeChangeFiles with
- * snappyjs instead of the native binding, and DuckDB's COPY. This
- * VM's timings vary by ±30 % from one run to the next, so every figure is the median of the rounds.
+ * snappyjs instead of the native binding, writeChangeFiles on the same rows from a synchronous
+ * generator, and DuckDB's COPY. This VM's timings vary by ±30 % from one run to the next, so every
+ * figure is the median of the rounds.
  */
 export async function benchPackaging(count: number, rounds: number): Promise<PackagingResult> {
   const dir = await mkdtemp(join(tmpdir(), 'hd-bench-pack-'))
@@ -112,6 +115,7 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       hyperdelta: [] as number[],
       inThread: [] as number[],
       jsSnappy: [] as number[],
+      syncInput: [] as number[],
       duckdb: [] as number[],
     }
     let bytes = 0
@@ -124,13 +128,14 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       if (sink === 0) throw new Error('unreachable')
 
       const variants = [
-        [times.hyperdelta, undefined],
-        [times.inThread, parquetFormat({ compressionThreads: 0 })],
-        [times.jsSnappy, parquetFormat({ snappy: 'js' })],
+        [times.hyperdelta, undefined, benchRows],
+        [times.inThread, parquetFormat({ compressionThreads: 0 }), benchRows],
+        [times.jsSnappy, parquetFormat({ snappy: 'js' }), benchRows],
+        [times.syncInput, undefined, benchRowsSync],
       ] as const
-      for (const [into, format] of variants) {
+      for (const [into, format, rows] of variants) {
         t0 = performance.now()
-        const files = await writeChangeFiles(benchTable.as('changes'), benchRows(0, count), {
+        const files = await writeChangeFiles(benchTable.as('changes'), rows(0, count), {
           dir,
           ...(format && { format }),
         })
@@ -155,6 +160,7 @@ export async function benchPackaging(count: number, rounds: number): Promise<Pac
       hyperdeltaMs: median(times.hyperdelta),
       inThreadMs: median(times.inThread),
       jsSnappyMs: median(times.jsSnappy),
+      syncInputMs: median(times.syncInput),
       snappy: resolveSnappy('auto'),
       duckdbMs: median(times.duckdb),
       generateMs: median(times.generate),
