@@ -38,8 +38,9 @@ function machine(): string[] {
 }
 
 function packagingSection(r: PackagingResult): string[] {
-  const ours = r.rows / (r.hyperdeltaMs / 1000)
-  const ref = r.rows / (r.duckdbMs / 1000)
+  const rowsPerSecond = (ms: number) => r.rows / (ms / 1000)
+  const ours = rowsPerSecond(r.hyperdeltaMs)
+  const ref = rowsPerSecond(r.duckdbMs)
   const ratio = r.ratio
   const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))} ms`
   const own = r.hyperdeltaMs - r.generateMs
@@ -51,9 +52,9 @@ function packagingSection(r: PackagingResult): string[] {
     '| | median | rounds | rows/s | output |',
     '|---|---:|---:|---:|---:|',
     `| hyperdelta writeChangeFiles (default: pages compressed on a worker thread, ${r.snappy} SNAPPY) | ${fmt(r.hyperdeltaMs)} ms | ${spread(r.hyperdeltaAll)} | ${fmt(ours)} | ${fmt(mb(r.bytes), 1)} MB in ${r.files} file(s) |`,
-    `| hyperdelta, \`compressionThreads: 0\` (all on the calling thread) | ${fmt(r.inThreadMs)} ms | | ${fmt(r.rows / (r.inThreadMs / 1000))} | same bytes |`,
-    `| hyperdelta, \`snappy: 'js'\` (snappyjs on the worker: where the native binding is missing) | ${fmt(r.jsSnappyMs)} ms | | ${fmt(r.rows / (r.jsSnappyMs / 1000))} | |`,
-    `| hyperdelta, the same rows from a synchronous generator (no await per row; not the headline) | ${fmt(r.syncInputMs)} ms | | ${fmt(r.rows / (r.syncInputMs / 1000))} | |`,
+    `| hyperdelta, \`compressionThreads: 0\` (all on the calling thread) | ${fmt(r.inThreadMs)} ms | | ${fmt(rowsPerSecond(r.inThreadMs))} | same bytes |`,
+    `| hyperdelta, \`snappy: 'js'\` (snappyjs on the worker: where the native binding is missing) | ${fmt(r.jsSnappyMs)} ms | | ${fmt(rowsPerSecond(r.jsSnappyMs))} | |`,
+    `| hyperdelta, the same rows from a synchronous generator (no await per row; not the headline) | ${fmt(r.syncInputMs)} ms | | ${fmt(rowsPerSecond(r.syncInputMs))} | |`,
     `| DuckDB \`COPY (…) TO 'x.parquet'\` (reference, 2 threads) | ${fmt(r.duckdbMs)} ms | ${spread(r.duckdbAll)} | ${fmt(ref)} | ${fmt(mb(r.duckdbBytes), 1)} MB (data pages) |`,
     '',
     `**Ratio ${fmt(ratio, 2)}× (target ≥ 0.5×): ${ratio >= 0.5 ? 'met' : 'NOT met'}.** The ratio is the median over the rounds of DuckDB's time / hyperdelta's time in the same round (per round: ${r.hyperdeltaAll.map((ms, i) => fmt(r.duckdbAll[i]! / ms, 2)).join(', ')}).`,
@@ -61,8 +62,8 @@ function packagingSection(r: PackagingResult): string[] {
     "Where hyperdelta's time goes:",
     '',
     `- the caller's async generator producing the row objects (timed alone): ${fmt(r.generateMs)} ms (${fmt((100 * r.generateMs) / r.hyperdeltaMs)}%)`,
-    `- hyperdelta itself (validation, columns, pages, size accounting, file I/O; compression overlapped on a worker): ${fmt(own)} ms (${fmt((100 * own) / r.hyperdeltaMs)}%) — alone that is ${fmt(r.rows / (own / 1000) / ref, 2)}× DuckDB`,
-    `- for comparison, hyparquet-writer's \`ParquetWriter.write\` on the same rows as ready-made columns (the encoder used before): ${fmt(r.encodeOnlyMs)} ms — ${fmt(r.rows / (r.encodeOnlyMs / 1000) / ref, 2)}× DuckDB on its own`,
+    `- hyperdelta itself (validation, columns, pages, size accounting, file I/O; compression overlapped on a worker): ${fmt(own)} ms (${fmt((100 * own) / r.hyperdeltaMs)}%) — alone that is ${fmt(rowsPerSecond(own) / ref, 2)}× DuckDB`,
+    `- for comparison, hyparquet-writer's \`ParquetWriter.write\` on the same rows as ready-made columns (the encoder used before): ${fmt(r.encodeOnlyMs)} ms — ${fmt(rowsPerSecond(r.encodeOnlyMs) / ref, 2)}× DuckDB on its own`,
     '',
   ]
 }
