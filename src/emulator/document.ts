@@ -12,6 +12,8 @@ export interface Element {
   readonly children?: readonly Element[]
   /** A collection (`datasources`, `connections`, `tags`): its children become arrays in JSON. */
   readonly collection?: boolean
+  /** A repeatable child of a non-collection parent (`granteeCapabilities`): an array in JSON. */
+  readonly repeated?: boolean
 }
 
 export const el = (tag: string, attrs?: Record<string, AttrValue>, children?: Element[]): Element => ({
@@ -72,7 +74,10 @@ function jsonOf(e: Element): unknown {
     return Object.keys(attrs).length === 0 ? e.text : { ...attrs, value: e.text }
   }
   const out: Record<string, unknown> = { ...attrs }
-  for (const c of children) out[c.tag] = jsonOf(c)
+  for (const c of children) {
+    if (c.repeated) out[c.tag] = [...((out[c.tag] as unknown[] | undefined) ?? []), jsonOf(c)]
+    else out[c.tag] = jsonOf(c)
+  }
   return out
 }
 
