@@ -49,6 +49,12 @@ export {
 } from './client/connected-app-jwt.js'
 export { FINISH_CODE, isJobFinished, type Job } from './client/job.js'
 export {
+  type HasVirtualConnections,
+  type PromotedVirtualConnection,
+  type PromoteVirtualConnectionOptions,
+  promoteVirtualConnection,
+} from './client/promote-virtual-connection.js'
+export {
   DEFAULT_RETRY_POLICY,
   RETRYABLE_STATUSES,
   type RetryPolicyOptions,
@@ -62,6 +68,9 @@ export {
   type UpdateDataRequest,
 } from './client/tableau-client.js'
 export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from './client/upload-file.js'
+export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
+export * from './client/virtual-connection-types.js'
+export { VirtualConnections } from './client/virtual-connections.js'
 export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export { HyperdeltaError, isHyperdeltaError } from './errors.js'

@@ -23,6 +23,7 @@ import * as sessions from './resources/sessions.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './retry-policy.js'
 import { Session } from './session.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
+import { VirtualConnections } from './virtual-connections.js'
 import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
 
 /**
@@ -190,6 +191,11 @@ export class TableauClient {
    */
   request<S extends z.ZodType>(request: ApiRequest<S>): Promise<z.output<S>> {
     return this.#send(request)
+  }
+
+  /** The Virtual Connections API (XML; `.inFormat('json')` for JSON), over the same transport. */
+  get virtualConnections(): VirtualConnections {
+    return new VirtualConnections(this.#send, 'xml', this.userId)
   }
 
   /**
