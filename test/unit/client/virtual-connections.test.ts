@@ -87,15 +87,13 @@ const PAGE_EXAMPLES: {
       virtualConnection: { id: VC, name: 'Batters', isCertified: true, project: { id: PROJECT }, owner: { id: OWNER } },
     },
     call: (c, f) =>
-      c.virtualConnections
-        .inFormat(f)
-        .update(VC, {
-          name: 'Batters',
-          isCertified: true,
-          certificationNote: 'Approved by Marketing',
-          projectId: PROJECT,
-          ownerId: OWNER,
-        }),
+      c.virtualConnections.inFormat(f).update(VC, {
+        name: 'Batters',
+        isCertified: true,
+        certificationNote: 'Approved by Marketing',
+        projectId: PROJECT,
+        ownerId: OWNER,
+      }),
     xml: `<tsRequest><virtualConnection name="Batters" isCertified="true" certificationNote="Approved by Marketing"><project id="${PROJECT}"/><owner id="${OWNER}"/></virtualConnection></tsRequest>`,
     json: JSON.stringify({
       virtualConnection: {
@@ -118,14 +116,12 @@ const PAGE_EXAMPLES: {
       },
     },
     call: (c, f) =>
-      c.virtualConnections
-        .inFormat(f)
-        .updateConnection(VC, CONN, {
-          serverAddress: 'server-address',
-          serverPort: 5432,
-          userName: 'test',
-          password: 'password',
-        }),
+      c.virtualConnections.inFormat(f).updateConnection(VC, CONN, {
+        serverAddress: 'server-address',
+        serverPort: 5432,
+        userName: 'test',
+        password: 'password',
+      }),
     xml: '<tsRequest><connection serverAddress="server-address" serverPort="5432" userName="test" password="password"/></tsRequest>',
     json: JSON.stringify({
       connection: { serverAddress: 'server-address', serverPort: '5432', userName: 'test', password: 'password' },
