@@ -1,5 +1,6 @@
 import { collection, el } from './document.js'
 import { type Handler, siteOf } from './state.js'
+import { DEFAULT_SITE_ROLE } from './vconn-access.js'
 import { paginationElement } from './vconn-elements.js'
 import { pageOf, pageParams } from './vconn-query.js'
 
@@ -25,7 +26,13 @@ export const queryUsers: Handler = async (state, ctx) => {
       paginationElement(page.pageNumber, page.pageSize, list.length),
       collection(
         'users',
-        pageOf(list, page).map((u) => el('user', { id: u.id, name: u.name, siteRole: 'SiteAdministratorCreator' })),
+        pageOf(list, page).map((u) =>
+          el('user', {
+            id: u.id,
+            name: u.name,
+            siteRole: state.users.find((c) => c.name === u.name)?.siteRole ?? DEFAULT_SITE_ROLE,
+          }),
+        ),
       ),
     ],
   }

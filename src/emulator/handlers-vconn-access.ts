@@ -3,6 +3,7 @@ import { objectAt, stringAt } from './body.js'
 import { collection } from './document.js'
 import { vconnOf } from './handlers-virtual-connections.js'
 import type { EmulatorState, Handler } from './state.js'
+import { actorOf, requireAccess } from './vconn-access.js'
 import { listAt, readVConnDocument } from './vconn-body.js'
 import type { GranteeType, VConnGrant, VConnRecord } from './vconn-catalog.js'
 import { dbConnectionElement, paginationElement, permissionsElement, tagsElement } from './vconn-elements.js'
@@ -32,6 +33,7 @@ export const listVirtualConnectionConnections: Handler = async (state, ctx) => {
  */
 export const updateVirtualConnectionConnection: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
+  requireAccess(state, actorOf(state, ctx), { role: 'Creator', code: '403004' })
   const doc = objectAt(await readVConnDocument(ctx.req), 'connection')
   if (!doc) throw new ApiError(400, '400000', 'Bad Request', 'The request has no connection element.')
   const id = ctx.params['connection']!.toLowerCase()
@@ -61,6 +63,7 @@ export const addVirtualConnectionTags: Handler = async (state, ctx) => {
     (id) =>
       new ApiError(404, '404006', 'Virtual connection not found', `The virtual connection '${id}' could not be found.`),
   )
+  requireAccess(state, actorOf(state, ctx), { role: 'Explorer', capability: 'Read', v, code: '403004' })
   const tags = objectAt(await readVConnDocument(ctx.req), 'tags')
   const labels = listAt(tags, 'tag').map((t) => stringAt(t, 'label'))
   if (!tags || labels.length === 0 || labels.some((l) => l === undefined || l.trim() === ''))
@@ -78,6 +81,7 @@ export const deleteVirtualConnectionTag: Handler = async (state, ctx) => {
     (id) =>
       new ApiError(404, '404004', 'Virtual connection not found', `The virtual connection '${id}' could not be found.`),
   )
+  requireAccess(state, actorOf(state, ctx), { role: 'Explorer', capability: 'Read', v, code: '403004' })
   ctx.req.resume()
   const tag = ctx.params['tag']!
   if (!v.tags.includes(tag))
@@ -130,6 +134,7 @@ function checkGrantee(state: EmulatorState, v: VConnRecord, type: GranteeType, i
 /** PUT …/permissions: adds grants (already granted or denied ones are ignored); answers all grants. */
 export const addVirtualConnectionPermissions: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx, invalidLuid)
+  requireAccess(state, actorOf(state, ctx), { role: 'Viewer', capability: 'ChangePermissions', v, code: '403004' })
   const perms = objectAt(await readVConnDocument(ctx.req), 'permissions')
   const sets = listAt(perms, 'granteeCapabilities')
   if (sets.length === 0) throw new ApiError(400, '400000', 'Bad Request', 'The request has no granteeCapabilities.')
@@ -170,6 +175,7 @@ export const listVirtualConnectionPermissions: Handler = async (state, ctx) => {
 /** DELETE …/permissions/{users|groups}/{id}/{capability}/{mode} → 204. */
 export const deleteVirtualConnectionPermission: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx, invalidLuid)
+  requireAccess(state, actorOf(state, ctx), { role: 'Viewer', capability: 'ChangePermissions', v, code: '403004' })
   ctx.req.resume()
   const grantees = ctx.params['grantees']!.toLowerCase()
   if (grantees !== 'users' && grantees !== 'groups') throw resourceNotFound(`…/permissions/${grantees}`)

@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js'
 import { objectAt, stringAt } from './body.js'
 import { collection, el } from './document.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
+import { actorOf, requireAccess } from './vconn-access.js'
 import { readVConnDocument } from './vconn-body.js'
 import type { VConnRecord } from './vconn-catalog.js'
 import {
@@ -55,6 +56,7 @@ export const listVirtualConnections: Handler = async (state, ctx) => {
 /** GET …/virtualconnections/{id}: the current content. */
 export const downloadVirtualConnection: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
+  requireAccess(state, actorOf(state, ctx), { role: 'Creator', capability: 'Overwrite', v, code: '403174' })
   return { status: 200, body: [vconnContentElement(v, current(v))] }
 }
 
@@ -69,6 +71,8 @@ function flag(query: URLSearchParams, name: string, fallback: boolean): boolean 
 export const publishVirtualConnection: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
   const generic = (detail: string): ApiError => new ApiError(400, '400201', 'Generic error', detail)
+  const actor = actorOf(state, ctx)
+  requireAccess(state, actor, { role: 'Creator', code: '403175' })
   const overwrite = flag(ctx.query, 'overwrite', false)
   // The page: publishAsDraft defaults to true (and its name is case sensitive).
   const draft = flag(ctx.query, 'publishAsDraft', true)
@@ -101,6 +105,7 @@ export const publishVirtualConnection: Handler = async (state, ctx) => {
   }
   let v: VConnRecord
   if (existing) {
+    requireAccess(state, actor, { role: 'Creator', capability: 'Overwrite', v: existing, code: '403175' })
     v = existing
     v.revisions.push({ number: v.revisions.length + 1, content, publishedAt: at, publisherId: publisher.id })
     v.connections = connectionsFromContent(content, randomUUID)
@@ -131,6 +136,8 @@ export const publishVirtualConnection: Handler = async (state, ctx) => {
 /** PUT …/virtualconnections/{id}: name, isCertified, certificationNote, project, owner. */
 export const updateVirtualConnection: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
+  const actor = actorOf(state, ctx)
+  requireAccess(state, actor, { role: 'Creator', capability: 'Overwrite', v, code: '403004' })
   const generic = (detail: string): ApiError => new ApiError(400, '400203', 'Generic error', detail)
   const doc = objectAt(await readVConnDocument(ctx.req, generic), 'virtualConnection')
   if (!doc) throw generic('The request has no virtualConnection.')
@@ -150,6 +157,10 @@ export const updateVirtualConnection: Handler = async (state, ctx) => {
     )
   if (ownerId && !state.catalog.data.users.some((u) => u.id === ownerId))
     throw new ApiError(403, '403176', 'Forbidden', `The user '${ownerId}' cannot own the virtual connection.`)
+  if (ownerId && ownerId !== v.ownerId && !actor.admin)
+    throw new ApiError(403, '403176', 'Forbidden', 'Only administrators can change the owner of a virtual connection.')
+  if (projectId && projectId !== v.projectId)
+    requireAccess(state, actor, { role: 'Creator', capability: 'ChangeHierarchy', v, code: '403178' })
   const targetName = name ?? v.name
   const targetProject = projectId ?? v.projectId
   const clash = state.vconns.data.virtualConnections.some(
@@ -178,6 +189,7 @@ export const updateVirtualConnection: Handler = async (state, ctx) => {
 /** DELETE …/virtualconnections/{id} → 204. */
 export const deleteVirtualConnection: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
+  requireAccess(state, actorOf(state, ctx), { role: 'Creator', capability: 'Delete', v, code: '403004' })
   ctx.req.resume()
   state.vconns.data.virtualConnections = state.vconns.data.virtualConnections.filter((o) => o !== v)
   await state.vconns.save()
@@ -187,6 +199,9 @@ export const deleteVirtualConnection: Handler = async (state, ctx) => {
 /** GET …/virtualconnections/{id}/revisions: every revision, `current="true"` on the active one. */
 export const listVirtualConnectionRevisions: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
+  const actor = actorOf(state, ctx)
+  requireAccess(state, actor, { role: 'Creator', code: '403173' })
+  requireAccess(state, actor, { role: 'Creator', capability: 'Overwrite', v, code: '403054' })
   const page = pageParams(ctx.query)
   const last = v.revisions.length
   const items = pageOf(v.revisions, page).map((r) => {
@@ -206,6 +221,7 @@ export const listVirtualConnectionRevisions: Handler = async (state, ctx) => {
 /** GET …/virtualconnections/{id}/revisions/{n}: an earlier revision (the active one is 400200). */
 export const downloadVirtualConnectionRevision: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
+  requireAccess(state, actorOf(state, ctx), { role: 'Creator', capability: 'Overwrite', v, code: '403174' })
   const raw = ctx.params['revision']!
   const revision = /^\d+$/.test(raw) ? v.revisions.find((r) => r.number === Number(raw)) : undefined
   if (!revision)
