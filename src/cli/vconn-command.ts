@@ -1,13 +1,5 @@
 import { parseArgs } from 'node:util'
-import {
-  TableauClient as Client,
-  consoleLogger,
-  HyperdeltaError,
-  LOG_LEVELS,
-  type LogLevel,
-  silentLogger,
-  type TableauClient,
-} from '../index.js'
+import { consoleLogger, HyperdeltaError, LOG_LEVELS, type LogLevel, silentLogger, TableauClient } from '../index.js'
 import type { CliIo } from './commands.js'
 import { connectionConfig } from './config.js'
 import { VCONN_SUBCOMMANDS, type VconnSubcommand } from './vconn-subcommands.js'
@@ -37,7 +29,7 @@ async function signIn(values: Record<string, unknown>, io: CliIo): Promise<Table
     { server: values['server'] as string | undefined, site: values['site'] as string | undefined },
     io.env,
   )
-  return Client.signIn({ ...config, logger })
+  return TableauClient.signIn({ ...config, logger })
 }
 
 /** `hyperdelta vconn …`; returns the exit code (errors are thrown and mapped by runCli, like push). */

@@ -45,6 +45,7 @@ function request<S extends z.ZodType>(
     format: VirtualConnectionFormat
     body?: string
     signal?: AbortSignal | undefined
+    retryAmbiguous?: boolean
   },
 ): ApiRequest<S> {
   const { body } = o
@@ -57,6 +58,7 @@ function request<S extends z.ZodType>(
     expect: o.expect,
     schema: o.schema,
     signal: o.signal,
+    ...(o.retryAmbiguous !== undefined && { retryAmbiguous: o.retryAmbiguous }),
     mapError: mapVirtualConnectionError(o.what, o.id === undefined ? {} : { virtualConnection: o.id }),
   }
 }
@@ -142,6 +144,8 @@ export function publishVirtualConnection(r: PublishVirtualConnectionRequest, for
     method: 'POST',
     path: `${BASE}?${query}`,
     body: publishBody(r, format),
+    // Not idempotent: after a lost answer, a repeat would meet its own first publish (409124 or a second revision).
+    retryAmbiguous: false,
     expect: [201],
     schema: publishedVirtualConnectionResponseSchema,
     format,

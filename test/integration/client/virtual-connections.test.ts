@@ -279,3 +279,24 @@ describe('across formats and sites', () => {
     expect((await all(client.virtualConnections.connections(id)))[0]!.serverAddress).toBe('db.dev')
   })
 })
+
+describe('through the transport', () => {
+  it('a 503 on publish and a 429 on download are retried; the work happens once', async () => {
+    const fast = await TableauClient.signIn({
+      server: emu.url,
+      site: '',
+      auth: { password: { username: 'admin', password: 'pw-123' } },
+      sleep: async () => {},
+    })
+    try {
+      emu.faults.respondWith({ status: 503, route: 'publishVirtualConnection', times: 1 })
+      emu.faults.respondWith({ status: 429, route: 'downloadVirtualConnection', times: 1, retryAfterSeconds: 1 })
+      const { id } = await fast.virtualConnections.publish({ name: 'Flaky', projectId, content: CONTENT })
+      expect((await fast.virtualConnections.download(id)).content).toBe(CONTENT)
+      expect([emu.faults.counters.responses503, emu.faults.counters.responses429]).toEqual([1, 1])
+      expect(await all(fast.virtualConnections.revisions(id))).toHaveLength(1)
+    } finally {
+      await fast.close()
+    }
+  })
+})
