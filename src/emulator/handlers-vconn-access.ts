@@ -7,7 +7,12 @@ import { actorOf, requireAccess } from './vconn-access.js'
 import { listAt, readVConnDocument } from './vconn-body.js'
 import type { GranteeType, VConnGrant, VConnRecord } from './vconn-catalog.js'
 import { dbConnectionElement, paginationElement, permissionsElement, tagsElement } from './vconn-elements.js'
-import { DB_CONNECTION_NOT_FOUND, OTHER_TABLEAU_CAPABILITIES, VCONN_CAPABILITIES } from './vconn-inferred.js'
+import {
+  ADD_PERMISSIONS_ANSWERS_ALL_GRANTS,
+  DB_CONNECTION_NOT_FOUND,
+  OTHER_TABLEAU_CAPABILITIES,
+  VCONN_CAPABILITIES,
+} from './vconn-inferred.js'
 import { pageOf, pageParams } from './vconn-query.js'
 
 /** GET …/virtualconnections/{id}/connections (paged). */
@@ -158,7 +163,7 @@ export const addVirtualConnectionPermissions: Handler = async (state, ctx) => {
     if (!v.grants.some(same)) v.grants.push(g)
   }
   await state.vconns.save()
-  return { status: 200, body: [permissionsElement(v)] }
+  return { status: 200, body: [permissionsElement(v, ADD_PERMISSIONS_ANSWERS_ALL_GRANTS ? v.grants : added)] }
 }
 
 /** GET …/permissions. */

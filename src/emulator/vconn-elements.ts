@@ -58,9 +58,9 @@ export function tagsElement(tags: readonly string[]): Element {
 }
 
 /** `<permissions><virtualConnection/><granteeCapabilities/>…</permissions>`, one set per grantee. */
-export function permissionsElement(v: VConnRecord): Element {
+export function permissionsElement(v: VConnRecord, grants: readonly VConnGrant[] = v.grants): Element {
   const byGrantee = new Map<string, VConnGrant[]>()
-  for (const g of v.grants) {
+  for (const g of grants) {
     const key = `${g.granteeType}:${g.granteeId}`
     byGrantee.set(key, [...(byGrantee.get(key) ?? []), g])
   }

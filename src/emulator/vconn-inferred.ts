@@ -77,3 +77,10 @@ export function connectionsFromContent(content: string, newId: () => string): VC
       userName: str(c, 'userName', 'username'),
     }))
 }
+
+/**
+ * INFERRED: Add Virtual Connection Permissions answers the virtual connection's whole permission set after the
+ * change (the page's example body does not say whether only the added grants are echoed). Each site also has an
+ * "All Users" group holding every user, as Tableau sites do.
+ */
+export const ADD_PERMISSIONS_ANSWERS_ALL_GRANTS = true
