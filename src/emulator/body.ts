@@ -59,3 +59,18 @@ export function stringAt(value: Record<string, unknown> | undefined, key: string
   const v = value?.[key]
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
 }
+
+/** A repeated element (`<tag/><tag/>` or a JSON array) as a list; one element or none works too. */
+export function listAt(value: unknown, key: string): unknown[] {
+  if (typeof value !== 'object' || value === null) return []
+  const v = (value as Record<string, unknown>)[key]
+  if (v === undefined || v === null || v === '') return []
+  return Array.isArray(v) ? v : [v]
+}
+
+/** Reads and parses a small `tsRequest` body (XML, or JSON when the Content-Type says so); empty → {}. */
+export async function readRequestDocument(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, 1024 * 1024)
+  if (body.toString('utf8').trim() === '') return {}
+  return parseRequestDocument(body, req.headers['content-type'])
+}
