@@ -43,6 +43,7 @@ export function parseRequestDocument(body: Buffer, contentType: string | undefin
     throw badRequest('The request body is missing or contains malformed XML.')
   }
   const root = doc['tsRequest']
+  if (root === '') return {} // `<tsRequest/>` or `<tsRequest></tsRequest>`
   if (typeof root !== 'object' || root === null) throw badRequest('The request body has no tsRequest element.')
   return root as Record<string, unknown>
 }
