@@ -22,7 +22,7 @@ import { xmlToJsonShape } from './xml-response.js'
 /** One HTTP exchange, as the client describes it. */
 export interface HttpCall<S extends z.ZodType> {
   layer: string
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** Path + query after the origin, e.g. `/api/3.24/sites/…/jobs/…`; used in logs and errors as is. */
   path: string
   headers: Record<string, string>
@@ -33,6 +33,11 @@ export interface HttpCall<S extends z.ZodType> {
   schema: S
   requestId?: string
   signal?: AbortSignal | undefined
+  /**
+   * Downloads: a success body is handed here as a stream (never read into memory) and the value is
+   * `undefined`; error bodies are still read and decoded. Called once per attempt.
+   */
+  sink?: (body: Readable, headers: Record<string, string | string[] | undefined>) => Promise<void>
 }
 
 /** What sendOnce needs from its surroundings (all injected). */
@@ -115,9 +120,14 @@ export async function sendOnce<S extends z.ZodType>(
     })
     status = res.statusCode
     headers = res.headers
+    if (call.sink && call.expect.includes(status)) {
+      await call.sink(res.body, headers)
+      return { value: undefined as z.output<S>, status }
+    }
     text = await res.body.text()
   } catch (cause) {
     if (call.signal?.aborted) throw abortedError(call.layer, `${call.method} ${call.path}`, cause)
+    if (cause instanceof HyperdeltaError) throw cause // a sink's own failure (e.g. the target file), not the network
     logger.debug('client: request failed', {
       method: call.method,
       path: call.path,

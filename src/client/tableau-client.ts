@@ -23,6 +23,7 @@ import {
   findDatasource,
   listConnections,
 } from './datasource-lookup.js'
+import { DatasourcesApi } from './datasources/datasources-api.js'
 import { type HttpCall, type HttpRuntime, isAuthExpired, sendOnce } from './http.js'
 import { type Job, toJob } from './job.js'
 import {
@@ -91,6 +92,8 @@ interface CallSpec<S extends z.ZodType> {
   maxAttempts?: number
   /** false for calls that are not idempotent (appends): see isAmbiguousFailure. */
   retryAmbiguous?: boolean
+  /** Streams a success body (downloads) instead of decoding it; see HttpCall.sink. */
+  sink?: HttpCall<S>['sink']
 }
 
 interface Runtime extends RetryRuntime {
@@ -160,6 +163,7 @@ export class TableauClient {
   #secrets: string[]
   #reauthing: Promise<void> | undefined
   #closing: Promise<void> | undefined
+  #datasources: DatasourcesApi | undefined
 
   private constructor(init: {
     server: string
@@ -351,6 +355,24 @@ export class TableauClient {
    */
   async resolveConnection(datasourceId: string, connectionId?: string): Promise<string | undefined> {
     return chooseConnection(await this.listConnections(datasourceId), datasourceId, connectionId)
+  }
+
+  /**
+   * Every Data Sources method (publish, query, download, update, connections, refresh, tags, revisions,
+   * keychains, delete) on the same pipeline as the update flow.
+   *
+   * @example
+   * ```ts
+   * await client.datasources.publish({ name: 'Orders', file: 'orders.parquet', mode: 'overwrite' })
+   * ```
+   */
+  get datasources(): DatasourcesApi {
+    this.#datasources ??= new DatasourcesApi({
+      call: (spec) => this.#call(spec),
+      sitePath: (path) => this.#sitePath(path),
+      uploadFile: (path, options) => this.uploadFile(path, options),
+    })
+    return this.#datasources
   }
 
   /** The authenticated, retried call and the site path, for the helpers in separate files. */
@@ -580,6 +602,7 @@ function callWithRetry<S extends z.ZodType>(
             schema: spec.schema,
             ...(spec.requestId !== undefined && { requestId: spec.requestId }),
             signal: spec.signal,
+            ...(spec.sink !== undefined && { sink: spec.sink }),
           },
           attempt,
         )
