@@ -1,23 +1,12 @@
-import { z } from 'zod'
 import { HyperdeltaError } from '../../errors.js'
+import type { Send } from '../api-request.js'
 import { type Job, toJob } from '../job.js'
-import { jobResponseSchema } from '../responses.js'
-import type { ResourceCall, ResourceCaller } from './caller.js'
+import * as change from '../resources/datasource-changes.js'
+import * as read from '../resources/datasource-queries.js'
 import { everyPage, toConnectionDetails, toDatasourceDetails, toPage, toRevisions } from './convert.js'
 import { downloadTo } from './download.js'
-import { type DatasourceMethod, typedDatasourceError } from './error-codes.js'
 import { publish } from './publish.js'
-import { checkPaging, queryString } from './query-string.js'
-import * as bodies from './request-bodies.js'
-import {
-  connectionListSchema,
-  connectionResponseSchema,
-  datasourceDetailsResponseSchema,
-  datasourcePageSchema,
-  keychainResponseSchema,
-  revisionPageSchema,
-  tagsResponseSchema,
-} from './schemas.js'
+import { checkPaging } from './query-string.js'
 import type {
   ConnectionChanges,
   ConnectionDetails,
@@ -33,10 +22,7 @@ import type {
   Revision,
 } from './types.js'
 
-const XML = { 'Content-Type': 'application/xml' }
-const seg = encodeURIComponent
-
-function requireId(value: unknown, field: string): string {
+function id(value: unknown, field = 'datasource id'): string {
   if (typeof value !== 'string' || value === '') {
     throw new HyperdeltaError('CONFIG_INVALID', `datasources: ${field} must be a non-empty string`, {
       details: { field },
@@ -45,231 +31,137 @@ function requireId(value: unknown, field: string): string {
   return value
 }
 
+function revisionNumber(value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new HyperdeltaError('CONFIG_INVALID', `datasources: revision must be an integer ≥ 1, got ${value}`, {
+      details: { field: 'revision', value },
+    })
+  }
+  return value as number
+}
+
 /**
- * Every method of Tableau's Data Sources reference page, on `client.datasources`. Same pipeline as the update
- * flow (retries, re-sign-in, zod-validated answers); each documented error code becomes a typed error code
- * (see DOCUMENTED_ERRORS), e.g. `DATASOURCE_NOT_FOUND`, `DATASOURCE_EXISTS`, `PUBLISH_FAILED`.
+ * Every method of Tableau's Data Sources reference page, as `client.datasources`: endpoints described in
+ * `../resources/datasource-*.ts`, sent through the client's one transport (re-sign-in, retries, zod). Each error
+ * code the page documents becomes a typed code (DOCUMENTED_ERRORS), e.g. `DATASOURCE_NOT_FOUND`,
+ * `DATASOURCE_EXISTS`, `PUBLISH_FAILED`, `REVISION_IS_CURRENT`.
  *
  * @example
  * ```ts
  * const ds = await client.datasources.publish({ name: 'Orders', file: 'orders.parquet', mode: 'overwrite' })
- * for await (const d of client.datasources.queryAll({ filter: [{ field: 'tags', operator: 'eq', value: 'nightly' }] })) console.log(d.name)
+ * for await (const d of client.datasources.queryAll({ filter: [{ field: 'tags', operator: 'eq', value: 'nightly' }] })) {
+ *   console.log(d.name, d.updatedAt)
+ * }
  * ```
  */
 export class DatasourcesApi {
-  constructor(private readonly caller: ResourceCaller) {}
-
-  async #call<S extends z.ZodType>(method: DatasourceMethod, spec: ResourceCall<S>): Promise<z.output<S>> {
-    try {
-      return await this.caller.call(spec)
-    } catch (error) {
-      throw typedDatasourceError(method, error)
-    }
-  }
-
-  #path(id: string, rest = ''): string {
-    return this.caller.sitePath(`/datasources/${seg(requireId(id, 'datasource id'))}${rest}`)
+  readonly #send: Send
+  constructor(send: Send) {
+    this.#send = send
   }
 
   /** Query Data Sources: one page, with filter / sort / fields. */
   async query(options: QueryDatasourcesOptions = {}): Promise<Page<DatasourceDetails>> {
-    const res = await this.#call('query', {
-      layer: 'datasources',
-      method: 'GET',
-      path: this.caller.sitePath(`/datasources${queryString(options, options.pageNumber ?? 1)}`),
-      expect: [200],
-      schema: datasourcePageSchema,
-      signal: options.signal,
-    })
+    const res = await this.#send(read.queryDatasources(options, options.pageNumber ?? 1))
     return toPage(res.pagination, (res.datasources ?? []).map(toDatasourceDetails))
   }
 
-  /** Query Data Sources: every matching data source, page after page (from `pageNumber`, default 1). */
+  /** Query Data Sources: every match, page after page (one request per page, from `pageNumber`). */
   queryAll(options: QueryDatasourcesOptions = {}): AsyncGenerator<DatasourceDetails> {
     return everyPage((pageNumber) => this.query({ ...options, pageNumber }), options.pageNumber ?? 1)
   }
 
   /** Query Data Source. */
-  async get(id: string): Promise<DatasourceDetails> {
-    const res = await this.#call('get', {
-      layer: 'datasources',
-      method: 'GET',
-      path: this.#path(id),
-      expect: [200],
-      schema: datasourceDetailsResponseSchema,
-    })
-    return toDatasourceDetails(res.datasource)
+  async get(datasourceId: string): Promise<DatasourceDetails> {
+    return toDatasourceDetails((await this.#send(read.queryDatasource(id(datasourceId)))).datasource)
   }
 
   /** Query Data Source Connections. */
-  async connections(id: string): Promise<ConnectionDetails[]> {
-    const res = await this.#call('connections', {
-      layer: 'datasources',
-      method: 'GET',
-      path: this.#path(id, '/connections'),
-      expect: [200],
-      schema: connectionListSchema,
-    })
-    return (res.connections ?? []).map(toConnectionDetails)
+  async connections(datasourceId: string): Promise<ConnectionDetails[]> {
+    return ((await this.#send(read.queryConnections(id(datasourceId)))).connections ?? []).map(toConnectionDetails)
   }
 
-  /** Publish Data Source (create / overwrite / append); `asJob: true` returns the publish job. */
+  /** Publish Data Source (create / overwrite / append; above 64 MB via an upload session); `asJob` → the job. */
   publish(options: PublishDatasourceOptions & { asJob: true }): Promise<Job>
-  publish(options: PublishDatasourceOptions & { asJob?: false }): Promise<DatasourceDetails>
+  publish(options: PublishDatasourceOptions & { asJob?: false | undefined }): Promise<DatasourceDetails>
   publish(options: PublishDatasourceOptions): Promise<DatasourceDetails | Job>
-  async publish(options: PublishDatasourceOptions): Promise<DatasourceDetails | Job> {
-    try {
-      return await publish(this.caller, options)
-    } catch (error) {
-      throw typedDatasourceError('publish', error)
-    }
+  publish(options: PublishDatasourceOptions): Promise<DatasourceDetails | Job> {
+    return publish(this.#send, options)
   }
 
   /** Update Data Source: only the given fields change. */
-  async update(id: string, changes: DatasourceChanges): Promise<DatasourceDetails> {
-    const res = await this.#call('update', {
-      layer: 'datasources',
-      method: 'PUT',
-      path: this.#path(id),
-      headers: XML,
-      body: () => bodies.updateDatasourceBody(changes),
-      expect: [200],
-      schema: datasourceDetailsResponseSchema,
-    })
-    return toDatasourceDetails(res.datasource)
+  async update(datasourceId: string, changes: DatasourceChanges): Promise<DatasourceDetails> {
+    return toDatasourceDetails((await this.#send(change.updateDatasource(id(datasourceId), changes))).datasource)
   }
 
   /** Update Data Source Connection (the password is sent, never logged or returned). */
-  async updateConnection(id: string, connectionId: string, changes: ConnectionChanges): Promise<ConnectionDetails> {
-    const res = await this.#call('updateConnection', {
-      layer: 'datasources',
-      method: 'PUT',
-      path: this.#path(id, `/connections/${seg(requireId(connectionId, 'connection id'))}`),
-      headers: XML,
-      body: () => bodies.updateConnectionBody(changes),
-      expect: [200],
-      schema: connectionResponseSchema,
-    })
-    return toConnectionDetails(res.connection)
+  async updateConnection(
+    datasourceId: string,
+    connectionId: string,
+    changes: ConnectionChanges,
+  ): Promise<ConnectionDetails> {
+    const req = change.updateConnection(id(datasourceId), id(connectionId, 'connection id'), changes)
+    return toConnectionDetails((await this.#send(req)).connection)
   }
 
-  /** Update Data Source Now: an extract refresh job; wait for it with `client.waitForJob(job.id)`. */
-  async refresh(id: string): Promise<Job> {
-    const res = await this.#call('refresh', {
-      layer: 'datasources',
-      method: 'POST',
-      path: this.#path(id, '/refresh'),
-      headers: XML,
-      body: () => bodies.REFRESH_BODY,
-      expect: [202, 200],
-      schema: jobResponseSchema,
-      // A repeated refresh after a lost answer meets 409093 at worst, never a second refresh.
-      retryAmbiguous: false,
-    })
-    return toJob(res.job)
+  /** Update Data Source Now: the extract refresh job; wait with `client.waitForJob(job.id)`. */
+  async refresh(datasourceId: string): Promise<Job> {
+    return toJob((await this.#send(change.refreshDatasource(id(datasourceId)))).job)
   }
 
   /** Download Data Source, streamed to a file (never held in memory). */
-  async download(id: string, options: DownloadDatasourceOptions): Promise<DownloadResult> {
-    const q = options.includeExtract === false ? '?includeExtract=False' : ''
-    try {
-      return await downloadTo(this.caller, 'download', this.#path(id, `/content${q}`), options)
-    } catch (error) {
-      throw typedDatasourceError('download', error)
-    }
+  download(datasourceId: string, options: DownloadDatasourceOptions): Promise<DownloadResult> {
+    return downloadTo(this.#send, id(datasourceId), undefined, options)
   }
 
-  /** Get Data Source Revisions: one page. */
-  async revisions(id: string, page: { pageSize?: number; pageNumber?: number } = {}): Promise<Page<Revision>> {
+  /** Get Data Source Revisions: one page (oldest first). */
+  async revisions(
+    datasourceId: string,
+    page: { pageSize?: number; pageNumber?: number } = {},
+  ): Promise<Page<Revision>> {
     checkPaging(page.pageSize, page.pageNumber)
-    const res = await this.#call('revisions', {
-      layer: 'datasources',
-      method: 'GET',
-      path: this.#path(id, `/revisions?pageSize=${page.pageSize ?? 100}&pageNumber=${page.pageNumber ?? 1}`),
-      expect: [200],
-      schema: revisionPageSchema,
-    })
-    return toRevisions(res)
+    return toRevisions(
+      await this.#send(read.getRevisions(id(datasourceId), page.pageSize ?? 100, page.pageNumber ?? 1)),
+    )
   }
 
-  /** Get Data Source Revisions: every revision, oldest first. */
-  allRevisions(id: string, pageSize = 100): AsyncGenerator<Revision> {
-    return everyPage((pageNumber) => this.revisions(id, { pageSize, pageNumber }))
+  /** Get Data Source Revisions: every revision, page after page. */
+  allRevisions(datasourceId: string, pageSize = 100): AsyncGenerator<Revision> {
+    return everyPage((pageNumber) => this.revisions(datasourceId, { pageSize, pageNumber }))
   }
 
   /** Download Data Source Revision, streamed to a file. */
-  async downloadRevision(id: string, revision: number, options: DownloadDatasourceOptions): Promise<DownloadResult> {
-    const q = options.includeExtract === false ? '?includeExtract=False' : ''
-    try {
-      return await downloadTo(
-        this.caller,
-        'download',
-        this.#path(id, `/revisions/${seg(String(revision))}/content${q}`),
-        options,
-      )
-    } catch (error) {
-      throw typedDatasourceError('downloadRevision', error)
-    }
+  downloadRevision(
+    datasourceId: string,
+    revision: number,
+    options: DownloadDatasourceOptions,
+  ): Promise<DownloadResult> {
+    return downloadTo(this.#send, id(datasourceId), revisionNumber(revision), options)
   }
 
-  /** Remove Data Source Revision (not the current one: `REVISION_IS_CURRENT`). */
-  async removeRevision(id: string, revision: number): Promise<void> {
-    await this.#call('removeRevision', {
-      layer: 'datasources',
-      method: 'DELETE',
-      path: this.#path(id, `/revisions/${seg(String(revision))}`),
-      expect: [204, 200],
-      schema: z.unknown(),
-    })
+  /** Remove Data Source Revision (never the current one: `REVISION_IS_CURRENT`). */
+  async removeRevision(datasourceId: string, revision: number): Promise<void> {
+    await this.#send(change.removeRevision(id(datasourceId), revisionNumber(revision)))
   }
 
-  /** Add Tags to Data Source: returns every tag the data source now has. */
-  async addTags(id: string, tags: readonly string[]): Promise<string[]> {
-    const res = await this.#call('addTags', {
-      layer: 'datasources',
-      method: 'PUT',
-      path: this.#path(id, '/tags'),
-      headers: XML,
-      body: () => bodies.addTagsBody(tags),
-      expect: [200],
-      schema: tagsResponseSchema,
-    })
-    return (res.tags ?? []).map((t) => t.label)
+  /** Add Tags to Data Source: every tag the data source has afterwards. */
+  async addTags(datasourceId: string, tags: readonly string[]): Promise<string[]> {
+    return ((await this.#send(change.addTags(id(datasourceId), tags))).tags ?? []).map((t) => t.label)
   }
 
-  /** Delete Tag from Data Source (`TAG_NOT_FOUND` when it lacks the tag). */
-  async deleteTag(id: string, tag: string): Promise<void> {
-    await this.#call('deleteTag', {
-      layer: 'datasources',
-      method: 'DELETE',
-      path: this.#path(id, `/tags/${seg(requireId(tag, 'tag'))}`),
-      expect: [204, 200],
-      schema: z.unknown(),
-    })
+  /** Delete Tag from Data Source (`TAG_NOT_FOUND` when it is not there). */
+  async deleteTag(datasourceId: string, tag: string): Promise<void> {
+    await this.#send(change.deleteTag(id(datasourceId), id(tag, 'tag')))
   }
 
   /** Delete Data Source. */
-  async delete(id: string): Promise<void> {
-    await this.#call('delete', {
-      layer: 'datasources',
-      method: 'DELETE',
-      path: this.#path(id),
-      expect: [204, 200],
-      schema: z.unknown(),
-    })
+  async delete(datasourceId: string): Promise<void> {
+    await this.#send(change.deleteDatasource(id(datasourceId)))
   }
 
   /** Download Data Source Encrypted Keychain (`retrieveKeychain`) for a migration to `destination`. */
-  async retrieveKeychain(id: string, destination: KeychainDestination): Promise<EncryptedKeychains> {
-    const res = await this.#call('retrieveKeychain', {
-      layer: 'datasources',
-      method: 'POST',
-      path: this.#path(id, '/retrieveKeychain'),
-      headers: XML,
-      body: () => bodies.retrieveKeychainBody(destination),
-      expect: [200],
-      schema: keychainResponseSchema,
-    })
+  async retrieveKeychain(datasourceId: string, destination: KeychainDestination): Promise<EncryptedKeychains> {
+    const res = await this.#send(change.retrieveKeychain(id(datasourceId), destination))
     return {
       encryptedKeychains: res.encryptedKeychainList ?? [],
       associatedUserLuids: res.associatedUserLuidList ?? [],
@@ -278,17 +170,14 @@ export class DatasourcesApi {
 
   /** Upload Data Source Encrypted Keychain (`applykeychain`). */
   async applyKeychain(
-    id: string,
+    datasourceId: string,
     keychains: { encryptedKeychains: readonly string[]; associatedUserLuidMapping?: readonly unknown[] },
   ): Promise<void> {
-    await this.#call('applyKeychain', {
-      layer: 'datasources',
-      method: 'PUT',
-      path: this.#path(id, '/applykeychain'),
-      headers: { 'Content-Type': 'application/json' },
-      body: () => bodies.applyKeychainBody(keychains.encryptedKeychains, keychains.associatedUserLuidMapping ?? []),
-      expect: [200, 204],
-      schema: z.unknown(),
-    })
+    const req = change.applyKeychain(
+      id(datasourceId),
+      keychains.encryptedKeychains,
+      keychains.associatedUserLuidMapping ?? [],
+    )
+    await this.#send(req)
   }
 }

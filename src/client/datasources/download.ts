@@ -4,9 +4,9 @@ import { basename, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { z } from 'zod'
 import { HyperdeltaError } from '../../errors.js'
-import type { ResourceCaller } from './caller.js'
+import type { Send } from '../api-request.js'
+import { downloadContent } from '../resources/datasource-queries.js'
 import type { DownloadDatasourceOptions, DownloadResult } from './types.js'
 
 // Download Data Source / Download Data Source Revision: the body streams to `<target>.part` and is renamed into
@@ -40,13 +40,14 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** GETs `path` into `options.to`; progress after every chunk. Retried as a whole (GET is idempotent). */
+/** Downloads a data source (or one revision) into `options.to`; progress after every chunk; retried as a whole. */
 export async function downloadTo(
-  caller: ResourceCaller,
-  layer: string,
-  path: string,
+  send: Send,
+  id: string,
+  revision: number | undefined,
   options: DownloadDatasourceOptions,
 ): Promise<DownloadResult> {
+  const layer = 'download'
   if (typeof options.to !== 'string' || options.to === '') {
     throw new HyperdeltaError('CONFIG_INVALID', `${layer}: "to" must be a file or directory path`, {
       details: { field: 'to' },
@@ -99,15 +100,6 @@ export async function downloadTo(
     await rename(partial, target)
     result = { path: target, filename, bytes }
   }
-  await caller.call({
-    layer,
-    method: 'GET',
-    path,
-    headers: { Accept: 'application/octet-stream, application/json' },
-    expect: [200],
-    schema: z.unknown(),
-    signal: options.signal,
-    sink,
-  })
+  await send(downloadContent({ id, revision, includeExtract: options.includeExtract, sink, signal: options.signal }))
   return result!
 }

@@ -154,3 +154,9 @@ export function typedDatasourceError(method: DatasourceMethod, error: unknown): 
   if (code === 'PERMISSION_DENIED' && tableauCode === '403007' && overwriteForbidden(error)) code = 'DATASOURCE_EXISTS'
   return new HyperdeltaError(code, error.message, { cause: error, retryable: false, details: { ...error.details } })
 }
+
+/** The `mapError` of a Data Sources endpoint. */
+export const typedErrors =
+  (method: DatasourceMethod) =>
+  (error: unknown): unknown =>
+    typedDatasourceError(method, error)

@@ -2,12 +2,15 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { Readable } from 'node:stream'
+import type { z } from 'zod'
 import { HyperdeltaError } from '../../errors.js'
+import type { ApiRequest, Send } from '../api-request.js'
 import { type Job, toJob } from '../job.js'
 import { newBoundary, safeFilename } from '../multipart.js'
 import { jobResponseSchema } from '../responses.js'
-import type { ResourceCaller } from './caller.js'
+import { uploadFile } from '../upload-file.js'
 import { toDatasourceDetails } from './convert.js'
+import { typedErrors } from './error-codes.js'
 import { publishPayload } from './request-bodies.js'
 import { datasourceDetailsResponseSchema } from './schemas.js'
 import type { DatasourceDetails, DatasourceFileType, PublishDatasourceOptions } from './types.js'
@@ -71,12 +74,33 @@ function commitBody(o: PublishDatasourceOptions) {
   return { contentType: `multipart/mixed; boundary=${boundary}`, text }
 }
 
+/** `POST …/datasources[?overwrite|append|asJob][&uploadSessionId&datasourceType]` with a multipart/mixed body. */
+function publishRequest<S extends z.ZodType>(
+  query: URLSearchParams,
+  body: { headers: Record<string, string>; body: () => string | Readable },
+  o: PublishDatasourceOptions,
+  expect: readonly number[],
+  schema: S,
+): ApiRequest<S> {
+  return {
+    label: 'publish',
+    method: 'POST',
+    path: `/datasources${query.size > 0 ? `?${query.toString()}` : ''}`,
+    ...body,
+    expect,
+    schema,
+    signal: o.signal,
+    // create and append could apply twice if repeated after a lost answer; overwrite ends in the same state.
+    retryAmbiguous: (o.mode ?? 'create') === 'overwrite',
+    mapError: typedErrors('publish'),
+  }
+}
+
 /**
- * Publish Data Source: one multipart/mixed request up to 64 MB, above that an upload session (initiate, append in
- * parts, commit). create and append are not repeated after an ambiguous failure (they could apply twice);
- * overwrite is (it ends in the same state).
+ * Publish Data Source: one multipart/mixed request below 64 MB, from there an upload session (initiate, append in
+ * parts streamed from disk, commit). Progress is reported while the file goes out.
  */
-export async function publish(caller: ResourceCaller, o: PublishDatasourceOptions): Promise<DatasourceDetails | Job> {
+export async function publish(send: Send, o: PublishDatasourceOptions): Promise<DatasourceDetails | Job> {
   if (typeof o.name !== 'string' || o.name.trim() === '') throw configError('name must be a non-empty string', 'name')
   const mode = o.mode ?? 'create'
   if (!['create', 'overwrite', 'append'].includes(mode))
@@ -96,47 +120,34 @@ export async function publish(caller: ResourceCaller, o: PublishDatasourceOption
   const useSession = o.uploadSession ?? size >= SINGLE_REQUEST_PUBLISH_MAX_BYTES
   if (!useSession && size >= SINGLE_REQUEST_PUBLISH_MAX_BYTES) {
     throw configError(
-      `${o.file} is ${size} bytes: above 64 MB a publish needs an upload session`,
+      `${o.file} is ${size} bytes: from 64 MB on a publish needs an upload session`,
       'uploadSession',
       false,
     )
   }
-  const params = new URLSearchParams()
-  if (mode === 'overwrite') params.set('overwrite', 'true')
-  if (mode === 'append') params.set('append', 'true')
-  if (o.asJob) params.set('asJob', 'true')
-  let headers: Record<string, string>
-  let body: () => string | Readable
+  const query = new URLSearchParams()
+  if (mode === 'overwrite') query.set('overwrite', 'true')
+  if (mode === 'append') query.set('append', 'true')
+  if (o.asJob) query.set('asJob', 'true')
+  let body: { headers: Record<string, string>; body: () => string | Readable }
   if (useSession) {
-    const uploaded = await caller.uploadFile(o.file, {
+    const uploaded = await uploadFile(send, o.file, {
       ...(o.partSizeBytes !== undefined && { partSizeBytes: o.partSizeBytes }),
       ...(o.signal !== undefined && { signal: o.signal }),
       onProgress: (p) => o.onProgress?.({ phase: 'upload', bytes: p.uploadedBytes, totalBytes: p.totalBytes }),
     })
-    params.set('uploadSessionId', uploaded.uploadSessionId)
-    params.set('datasourceType', type)
+    query.set('uploadSessionId', uploaded.uploadSessionId)
+    query.set('datasourceType', type)
     const commit = commitBody(o)
-    headers = { 'Content-Type': commit.contentType }
-    body = () => commit.text
+    body = { headers: { 'Content-Type': commit.contentType }, body: () => commit.text }
   } else {
     const single = singleRequestBody(o, type, size)
-    headers = { 'Content-Type': single.contentType, 'Content-Length': String(single.length) }
-    body = single.body
+    body = {
+      headers: { 'Content-Type': single.contentType, 'Content-Length': String(single.length) },
+      body: single.body,
+    }
   }
-  const query = params.size > 0 ? `?${params.toString()}` : ''
-  const common = {
-    layer: 'publish',
-    method: 'POST' as const,
-    path: caller.sitePath(`/datasources${query}`),
-    headers,
-    body,
-    signal: o.signal,
-    retryAmbiguous: mode === 'overwrite',
-  }
-  if (o.asJob) {
-    const res = await caller.call({ ...common, expect: [202, 200, 201], schema: jobResponseSchema })
-    return toJob(res.job)
-  }
-  const res = await caller.call({ ...common, expect: [201, 200], schema: datasourceDetailsResponseSchema })
+  if (o.asJob) return toJob((await send(publishRequest(query, body, o, [202, 200, 201], jobResponseSchema))).job)
+  const res = await send(publishRequest(query, body, o, [201, 200], datasourceDetailsResponseSchema))
   return toDatasourceDetails(res.datasource)
 }
