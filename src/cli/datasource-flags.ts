@@ -13,10 +13,10 @@ export const DATASOURCE_USAGE = `usage: hyperdelta datasource <verb> [<id> | --n
   download <ds> --to <file|dir> [--no-extract] [--revision N]
   update <ds> [--new-name N] [--project-id P] [--owner-id U] [--certified true|false] [--certification-note T]
               [--encrypt-extracts true|false] [--description D]
-  delete <ds>          refresh <ds> [--wait] [--timeout-s N]          tag|untag <ds> <tag>...
+  delete <ds>          refresh <ds> [--wait] [--timeout-s N]          tag|untag <id> <tag>...
   revisions <ds> [--remove N]
-  keychain retrieve <ds> --dest-site-url-namespace S --dest-site-luid L --dest-server-url U
-  keychain apply <ds> --keychain K [--keychain K]...
+  keychain retrieve <id> --dest-site-url-namespace S --dest-site-luid L --dest-server-url U
+  keychain apply <id> --keychain K [--keychain K]...
 `
 
 export const FLAGS = {
