@@ -54,9 +54,7 @@ export class WatermarkStore {
       throw new HyperdeltaError(
         'WATERMARK_INVALID',
         `watermark: cannot read ${this.path}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        { cause: error, details: { path: this.path } },
       )
     }
   }

@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireBatch } from '../actions/wire-schema.js'
 import { type Environment, environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind, type TableauAuth } from './auth.js'
@@ -357,8 +357,8 @@ export class TableauClient {
         this.#env.logger.info('auth: signed out', { server: this.server })
       } catch (error) {
         this.#env.logger.warn('auth: sign-out failed (the token expires on its own)', {
-          code: error instanceof HyperdeltaError ? error.code : undefined,
-          status: error instanceof HyperdeltaError ? error.details['status'] : undefined,
+          code: isHyperdeltaError(error) ? error.code : undefined,
+          status: isHyperdeltaError(error, 'API_ERROR') ? error.details.status : undefined,
         })
       }
     })()
