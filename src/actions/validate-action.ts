@@ -1,6 +1,6 @@
 import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
-import type { ActionNode } from './batch.js'
+import type { ActionNode } from './action-node.js'
 import type { ColumnRef, Condition } from './conditions.js'
 import { CONST_TYPE_OF_KIND } from './wire-constants.js'
 

@@ -7,11 +7,11 @@ import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { detectPayloadFormat } from './apply-actions.js'
 import { objectAt, parseRequestDocument, stringAt } from './body.js'
 import { type DatasourceRecord, restTimestamp } from './catalog.js'
+import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { collection, el } from './document.js'
 import { connectionsElement, datasourceElement } from './entities.js'
 import { PUBLISHED_TABLE } from './inferred.js'
 import { boundaryOf, MultipartError, type PartSink, parseMultipart } from './multipart.js'
-import type { CreateDatasourceOptions } from './start-emulator.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
 
 const dsNotFound = (id: string): ApiError =>
