@@ -24,6 +24,7 @@ export {
 } from './actions/conditions.js'
 export { parseActions } from './actions/parse-actions.js'
 export type { WireBatch } from './actions/wire-schema.js'
+export { writeFileAtomic } from './atomic-write.js'
 // client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
 export type { ApiRequest, RequestScope } from './client/api-request.js'
 export type { TableauAuth } from './client/auth.js'

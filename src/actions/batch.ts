@@ -1,5 +1,5 @@
 import { HyperdeltaError } from '../errors.js'
-import type { Columns, Table } from '../schema/define-table.js'
+import { type Columns, isTable, type Table } from '../schema/define-table.js'
 import type { ActionNode } from './action-node.js'
 import { compileCondition } from './compile-condition.js'
 import { and, type ColumnRefs, type Condition, columnRefs, eq } from './conditions.js'
@@ -47,10 +47,6 @@ function actionError(index: number, kind: string, field: string, message: string
       field,
     },
   })
-}
-
-function isTable(value: unknown): value is Table {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'table'
 }
 
 /**
