@@ -23,8 +23,13 @@ let emulator: Awaited<ReturnType<typeof import('../src/emulator/index.js').start
 let client: TableauClient
 let datasource = process.env.HYPERDELTA_SAMPLE_DATASOURCE ?? 'hyperdelta-sample-orders'
 if (remote) {
-  const { connectionConfig } = await import('../src/cli/config.js')
-  client = await TableauClient.signIn(connectionConfig({}, process.env))
+  const { TABLEAU_SITE, TABLEAU_PAT_NAME, TABLEAU_PAT_SECRET } = process.env
+  if (!TABLEAU_PAT_NAME || !TABLEAU_PAT_SECRET) throw new Error('set TABLEAU_PAT_NAME and TABLEAU_PAT_SECRET')
+  client = await TableauClient.signIn({
+    server: remote,
+    site: TABLEAU_SITE ?? '',
+    auth: { personalAccessToken: { name: TABLEAU_PAT_NAME, secret: TABLEAU_PAT_SECRET } },
+  })
   console.log(`running against ${remote}, data source "${datasource}"`)
 } else {
   const { startEmulator } = await import('../src/emulator/index.js')

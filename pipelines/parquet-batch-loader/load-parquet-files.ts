@@ -80,7 +80,9 @@ export async function loadParquetFiles(options: ParquetBatchLoaderOptions): Prom
   if (options.mode === 'insert') b = b.insert({ source, target })
   else if (options.mode === 'replace') b = b.replace({ source, target })
   else {
-    if (!options.keys) throw new HyperdeltaError('USAGE', 'loader: upsert needs keys')
+    if (!options.keys) {
+      throw new HyperdeltaError('CONFIG_INVALID', 'loader: upsert needs keys', { details: { field: 'keys' } })
+    }
     b = b.upsert({ source, target, on: options.keys as never })
   }
   return pushChanges({ ...forwardPushOptions(options), batch: b, rows: { loaded: fromParquet(paths) } })

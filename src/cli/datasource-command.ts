@@ -59,13 +59,9 @@ async function requireFile(path: string | undefined): Promise<void> {
   try {
     if (!(await stat(path)).isFile()) throw new Error('not a regular file')
   } catch (cause) {
-    throw new HyperdeltaError(
-      'INPUT_FILE_UNREADABLE',
-      `datasource publish: cannot read ${path}: ${(cause as Error).message}`,
-      {
-        cause,
-        details: { path },
-      },
-    )
+    throw new HyperdeltaError('INPUT_INVALID', `datasource publish: cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+      details: { path },
+    })
   }
 }

@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError } from '../index.js'
 import { type CliIo, emulatorCommand, jobCommand, planCommand, pushCommand } from './commands.js'
 import { datasourceCommand } from './datasource-command.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'

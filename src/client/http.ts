@@ -1,7 +1,7 @@
 import { type Dispatcher, request } from 'undici'
 import type { z } from 'zod'
 import type { Environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import {
   abortedError,
@@ -158,6 +158,6 @@ async function sendOnce<S extends z.ZodType>(
  * True for API_ERROR answers that mean "sign in again". INFERRED (spec §4.3 recommendation): every 401 from a call
  * that carried a token — 401000 and 401002 both occur for expired, invalid or superseded tokens.
  */
-export function isAuthExpired(error: unknown): error is HyperdeltaError {
-  return error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401
+export function isAuthExpired(error: unknown): error is HyperdeltaError<'API_ERROR'> {
+  return isHyperdeltaError(error, 'API_ERROR') && error.details.status === 401
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../index.js'
 
 /**
  * The emulator's persistent state (everything but tokens): sites, users, projects, data sources,
@@ -153,9 +154,7 @@ export class Catalog {
   /** Queues an atomic rewrite of the catalog file; resolves when it is on disk. */
   save(): Promise<void> {
     const next = this.saving.then(async () => {
-      const tmp = join(this.dir, `${FILE}.${process.pid}.tmp`)
-      await writeFile(tmp, JSON.stringify(this.data, null, 1))
-      await rename(tmp, join(this.dir, FILE))
+      await writeFileAtomic(join(this.dir, FILE), JSON.stringify(this.data, null, 1))
     })
     this.saving = next.catch(() => {})
     return next

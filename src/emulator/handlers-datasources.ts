@@ -1,11 +1,11 @@
 import { HyperdeltaError } from '../index.js'
 import { ApiError } from './api-error.js'
 import type { DatasourceRecord } from './catalog.js'
+import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { collection, el } from './document.js'
 import { connectionsElement, datasourceElement } from './entities.js'
 import { newDatasourceRecord } from './publish-content.js'
 import { applyFilter, applySort, pageOf, parseFields } from './query-datasources.js'
-import type { CreateDatasourceOptions } from './start-emulator.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
 
 /** The data source in the path, or 404 with `code` (404004; 404011 on connections, 404006 on remove revision). */

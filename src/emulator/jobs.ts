@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import type { Logger, WireAction } from '../index.js'
+import type { Logger } from '../index.js'
+import type { WireAction } from '../wire.js'
 import { applyActions, JobFailure } from './apply-actions.js'
 import { type Catalog, type JobRecord, restTimestamp } from './catalog.js'
 import type { FaultController } from './faults.js'

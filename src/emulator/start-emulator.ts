@@ -3,9 +3,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type Logger, silentLogger, type Table } from '../index.js'
+import { type Logger, silentLogger } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
 import { Catalog, restTimestamp } from './catalog.js'
+/** Options of {@link startEmulator}. */
+import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
@@ -14,7 +16,8 @@ import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
 
-/** Options of {@link startEmulator}. */
+export type { CreateDatasourceOptions }
+
 export interface EmulatorOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number
@@ -35,23 +38,6 @@ export interface EmulatorOptions {
   /** `restApiVersion` reported by serverinfo; default '3.24'. */
   restApiVersion?: string
   logger?: Logger
-}
-
-/** Options of {@link Emulator.createDatasource}. */
-export interface CreateDatasourceOptions {
-  name: string
-  /** Project name; created when missing. Default 'Default'. */
-  project?: string
-  /** Site contentUrl; default ''. */
-  site?: string
-  /** The table to create (its schema defaults to Extract). */
-  table: Table
-  /** Initial rows, validated against `table`. */
-  rows?: Iterable<object> | AsyncIterable<object>
-  /** A Parquet file whose columns are loaded by name. */
-  parquet?: string
-  /** Number of connections (>1 makes `/data` answer 403062). Default 1. */
-  connections?: number
 }
 
 /** A running emulator. */

@@ -7,7 +7,8 @@ import {
   dateValue,
   timestampTZValue,
 } from '@duckdb/node-api'
-import { type ColumnType, HyperdeltaError, InvalidValue, normalizeValue, type Table } from '../index.js'
+import { type ColumnType, HyperdeltaError, type Table } from '../index.js'
+import { InvalidValue, normalizeValue } from '../wire.js'
 
 /** Quotes a SQL identifier. */
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`

@@ -1,4 +1,5 @@
-import { HyperdeltaError } from '../../errors.js'
+import type { ErrorCode } from '../../error-catalog.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 
 // Every error code the Data Sources reference page documents, per method, mapped to the library's typed codes.
 // An API_ERROR whose Tableau code a method documents is re-thrown with the typed code (the original stays as
@@ -50,7 +51,7 @@ export const DATASOURCE_ERROR_CODES = [
   'DATASOURCE_NAME_CONFLICT',
   'REFRESH_ALREADY_QUEUED',
 ] as const
-export type DatasourceErrorCode = (typeof DATASOURCE_ERROR_CODES)[number]
+export type DatasourceErrorCode = (typeof DATASOURCE_ERROR_CODES)[number] & ErrorCode
 
 type Table = Readonly<Record<string, DatasourceErrorCode>>
 const SITE: Table = { '404000': 'SITE_NOT_FOUND', '405000': 'METHOD_NOT_ALLOWED' }
@@ -139,16 +140,16 @@ export const DOCUMENTED_ERRORS: Readonly<Record<DatasourceMethod, Table>> = {
 }
 
 /** 403007 covers both "no permission" and "a data source with this name exists" (the page's Overwrite forbidden). */
-function overwriteForbidden(e: HyperdeltaError): boolean {
-  const text = `${e.details['summary'] ?? ''} ${e.details['detail'] ?? ''}`.toLowerCase()
+function overwriteForbidden(e: HyperdeltaError<'API_ERROR'>): boolean {
+  const text = `${e.details.summary ?? ''} ${e.details.detail ?? ''}`.toLowerCase()
   return text.includes('overwrite') || text.includes('already exists')
 }
 
 /** Re-throws a documented API_ERROR of `method` as its typed code; returns anything else unchanged. */
 export function typedDatasourceError(method: DatasourceMethod, error: unknown): unknown {
-  if (!(error instanceof HyperdeltaError) || error.code !== 'API_ERROR') return error
-  const tableauCode = error.details['tableauCode']
-  if (typeof tableauCode !== 'string') return error
+  if (!isHyperdeltaError(error, 'API_ERROR')) return error
+  const tableauCode = error.details.tableauCode
+  if (tableauCode === undefined) return error
   let code = DOCUMENTED_ERRORS[method][tableauCode]
   if (code === undefined) return error
   if (code === 'PERMISSION_DENIED' && tableauCode === '403007' && overwriteForbidden(error)) code = 'DATASOURCE_EXISTS'

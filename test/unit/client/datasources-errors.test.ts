@@ -61,7 +61,7 @@ describe('documented Data Sources error codes → typed errors', () => {
       (e: unknown) => e,
     )
     expect(isHyperdeltaError(error) && error.code).toBe(typed)
-    expect(isHyperdeltaError(error) && error.details['tableauCode']).toBe(tableauCode)
+    expect(error).toMatchObject({ details: { tableauCode, status: Number(tableauCode.slice(0, 3)) } })
   })
 
   it('403007 "Overwrite forbidden" is DATASOURCE_EXISTS; an undocumented code stays API_ERROR', async () => {
