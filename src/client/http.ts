@@ -1,7 +1,7 @@
 import { type Dispatcher, request } from 'undici'
 import type { z } from 'zod'
 import type { Environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import {
   abortedError,
@@ -104,9 +104,14 @@ async function sendOnce<S extends z.ZodType>(
     })
     status = res.statusCode
     answerHeaders = res.headers
+    if (call.sink && call.expect.includes(status)) {
+      await call.sink(res.body, answerHeaders)
+      return { value: undefined as z.output<S>, status }
+    }
     text = await res.body.text()
   } catch (cause) {
     if (call.signal?.aborted) throw abortedError(call.label, `${call.method} ${call.path}`, cause)
+    if (cause instanceof HyperdeltaError) throw cause // a sink's own failure (e.g. the target file), not the network
     logger.debug('client: request failed', {
       method: call.method,
       path: call.path,
@@ -153,6 +158,6 @@ async function sendOnce<S extends z.ZodType>(
  * True for API_ERROR answers that mean "sign in again". INFERRED (spec §4.3 recommendation): every 401 from a call
  * that carried a token — 401000 and 401002 both occur for expired, invalid or superseded tokens.
  */
-export function isAuthExpired(error: unknown): error is HyperdeltaError {
-  return error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401
+export function isAuthExpired(error: unknown): error is HyperdeltaError<'API_ERROR'> {
+  return isHyperdeltaError(error, 'API_ERROR') && error.details.status === 401
 }

@@ -1,4 +1,5 @@
-import { open, readFile, rename, rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
+import { writeFileAtomic } from '../atomic-write.js'
 import { HyperdeltaError } from '../errors.js'
 
 /** Where one request stands. A request moves forward only; `failed` means its job applied nothing. */
@@ -58,15 +59,7 @@ export async function readJournal(path: string): Promise<JournalState | undefine
  * the journal, so a crash leaves either the old or the new state, never a torn file.
  */
 export async function writeJournal(path: string, state: JournalState): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`
-  const handle = await open(temp, 'w')
-  try {
-    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await rename(temp, path)
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`)
 }
 
 /** Deletes a journal (after a completed run, if the caller wants a fresh start next time). */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Batch } from '../actions/batch.js'
 import type { WireAction, WireBatch } from '../actions/wire-schema.js'
+import type { ErrorDetails } from '../error-catalog.js'
 import { HyperdeltaError } from '../errors.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from '../payload/byte-limit.js'
 import { type ChangeFile, type ChangeFiles, writeChangeFiles } from '../payload/write-change-files.js'
@@ -58,7 +59,11 @@ function anyTableSplit(filesByTable: Map<string, readonly ChangeFile[]>): boolea
   return [...filesByTable.values()].some((files) => files.length > 1)
 }
 
-function planError(code: string, message: string, details: Record<string, unknown> = {}): HyperdeltaError {
+function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING' | 'PLAN_EMPTY_REPLACE' | 'PLAN_UNSPLITTABLE'>(
+  code: C,
+  message: string,
+  details: ErrorDetails<C>,
+): HyperdeltaError<C> {
   return new HyperdeltaError(code, `plan: ${message}`, { details })
 }
 
@@ -90,7 +95,9 @@ export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
     if (!group.source) continue
     const seen = sources.get(group.source.name)
     if (seen && seen !== group.source && JSON.stringify(seen.columns) !== JSON.stringify(group.source.columns)) {
-      throw planError('PLAN_INPUT_INVALID', `two different source tables are named "${group.source.name}"`)
+      throw planError('PLAN_INPUT_INVALID', `two different source tables are named "${group.source.name}"`, {
+        table: group.source.name,
+      })
     }
     sources.set(group.source.name, group.source)
   }

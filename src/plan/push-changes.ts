@@ -1,6 +1,6 @@
 import type { WireBatch } from '../actions/wire-schema.js'
 import { type Environment, environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { type JournalRequest, type JournalState, readJournal, writeJournal } from './journal.js'
 import { type ChangePlan, type PlanOptions, planChanges } from './plan-changes.js'
@@ -242,8 +242,8 @@ async function runRequests(ctx: RunContext): Promise<PushReport> {
         journal.updatedAt = new Date(ctx.env.now()).toISOString()
         await save()
         rep.outcome = e.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed'
-        const notes = (e.details as { notes?: unknown }).notes
-        if (Array.isArray(notes)) rep.notes = notes.map(String)
+        if (isHyperdeltaError(e, 'JOB_FAILED') || isHyperdeltaError(e, 'JOB_CANCELLED'))
+          rep.notes = [...e.details.notes]
       } else {
         rep.outcome = 'interrupted'
       }
