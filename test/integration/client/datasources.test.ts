@@ -162,6 +162,8 @@ describe('client.datasources against the emulator', () => {
   })
 
   it('refresh → a RefreshExtract job the waiter finishes; a second queued refresh is REFRESH_ALREADY_QUEUED', async () => {
+    // Held queued, so the second refresh meets it whatever the machine's speed.
+    emu.faults.slowJobs({ extraDelayMs: 1500, times: 1 })
     const job = await client.datasources.refresh(sales.id)
     expect(job.type).toBe('RefreshExtract')
     expect(await code(client.datasources.refresh(sales.id))).toBe('REFRESH_ALREADY_QUEUED')
