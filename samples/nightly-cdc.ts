@@ -23,7 +23,7 @@ let client: TableauClient
 let datasource = process.env.HYPERDELTA_SAMPLE_DATASOURCE ?? 'hyperdelta-sample-orders'
 if (remote) {
   const { connectionConfig } = await import('../src/cli/config.js')
-  client = await TableauClient.signIn(connectionConfig({}, process.env))
+  client = await TableauClient.signIn(await connectionConfig({}, process.env))
   console.log(`running against ${remote}, data source "${datasource}"`)
 } else {
   const { startEmulator } = await import('../src/emulator/index.js')
