@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises'
 import { HyperdeltaError, payloadSummary, planChanges, pushChanges, summarizeReport, TableauClient } from '../index.js'
 import { defineCommand, type FlagValues, usageError } from './command-table.js'
 import { connectionConfig } from './config.js'
+import { assertReadableFile } from './input-files.js'
 import { parseInputFlags, resolveInputs } from './inputs.js'
 import { type CliIo, cliLogger, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
 import { loadBatch, loadSchemaFile } from './load-batch.js'
@@ -88,6 +90,15 @@ export const planCommand = defineCommand({
   },
 })
 
+/** A journal that exists must be a readable file (a missing one starts a new run), checked before sign-in. */
+async function assertJournalUsable(journal: string): Promise<void> {
+  const exists = await stat(journal).then(
+    () => true,
+    () => false,
+  )
+  if (exists) await assertReadableFile('--journal', journal)
+}
+
 function printReport(report: unknown, json: boolean | undefined, io: CliIo): void {
   io.stdout.write(json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${summarizeReport(report as never)}\n`)
 }
@@ -121,6 +132,7 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
     if (!datasource) throw usageError('--datasource <name> or --datasource-id <id> is required')
     const jobTimeout = positiveNumber('job-timeout-s', values['job-timeout-s'])
     const config = await connectionConfig(values, io.env)
+    if (values.journal !== undefined) await assertJournalUsable(values.journal)
     const inputs = await batchInputs(values)
     const client = await TableauClient.signIn({ ...config, logger: log })
     const progress = values.json || values.quiet ? undefined : progressRenderer(io.stderr)

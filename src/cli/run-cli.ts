@@ -41,10 +41,10 @@ function hasFlag(args: string[], ...flags: string[]): boolean {
  * Runs the CLI with the given arguments; returns the exit code. User mistakes print one line (plus the
  * usage line of the command for exit 2) and never a stack; a stack only with --debug.
  */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
   const debug = hasFlag(argv, '--debug')
   const args = argv.filter((a, i) => a !== '--debug' || (argv.indexOf('--') !== -1 && i > argv.indexOf('--')))
-  let usage: string = topHelp()
+  let usage: string = topHelp(commands)
   try {
     if (args.length === 0) {
       io.stderr.write(usage)
@@ -55,11 +55,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT.ok
     }
     if (args[0] === 'help' || args[0] === '--help' || args[0] === '-h') {
-      const found = args.length > 1 ? findCommand(COMMANDS, args.slice(1)) : undefined
-      io.stdout.write(found && 'command' in found ? commandHelp(found.command) : topHelp())
+      const found = args.length > 1 ? findCommand(commands, args.slice(1)) : undefined
+      io.stdout.write(found && 'command' in found ? commandHelp(found.command) : topHelp(commands))
       return EXIT.ok
     }
-    const found = findCommand(COMMANDS, args)
+    const found = findCommand(commands, args)
     if (!found) throw new HyperdeltaError('USAGE', `unknown command "${args[0]}"`)
     if ('group' in found) {
       usage = topHelp(found.commands)

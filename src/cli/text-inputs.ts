@@ -147,7 +147,8 @@ export async function* readCsvRows(file: string, table: Table): AsyncGenerator<R
 export async function* readNdjsonRows(file: string, table: Table): AsyncGenerator<Record<string, unknown>> {
   const input = createReadStream(file, 'utf8')
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
-  // readline does not forward the input's errors: a missing file would end the loop as if empty.
+  // Some Node versions' readline do not forward the input's errors (the loop would end as if the file
+  // were empty); the race makes a read error reject either way.
   const failure = new Promise<never>((_, reject) => {
     input.once('error', (error) => reject(unreadableFile('--input', file, error)))
   })
@@ -156,7 +157,9 @@ export async function* readNdjsonRows(file: string, table: Table): AsyncGenerato
   try {
     const iterator = lines[Symbol.asyncIterator]()
     for (;;) {
-      const next = await Promise.race([iterator.next(), failure])
+      const next = await Promise.race([iterator.next(), failure]).catch((error: unknown) => {
+        throw error instanceof HyperdeltaError ? error : unreadableFile('--input', file, error)
+      })
       if (next.done) break
       const line = next.value
       lineNo += 1

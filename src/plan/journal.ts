@@ -1,4 +1,5 @@
-import { open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { HyperdeltaError } from '../errors.js'
 
 /** Where one request stands. A request moves forward only; `failed` means its job applied nothing. */
@@ -58,6 +59,7 @@ export async function readJournal(path: string): Promise<JournalState | undefine
  * the journal, so a crash leaves either the old or the new state, never a torn file.
  */
 export async function writeJournal(path: string, state: JournalState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true }) // `.hyperdelta/orders.journal` on a fresh checkout
   const temp = `${path}.${process.pid}.tmp`
   const handle = await open(temp, 'w')
   try {
