@@ -63,7 +63,16 @@ export {
 export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from './client/upload-file.js'
 export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
 export { HyperdeltaError, isHyperdeltaError } from './errors.js'
-export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
+export {
+  consoleLogger,
+  type FieldsFirstLogger,
+  fieldsFirstLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  silentLogger,
+  toLogger,
+} from './logger.js'
 // payload (issue 3): change rows → size-limited change files (Parquet built in, format seam for .hyper)
 export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
 // plan: planning, pushing, journal, reports

@@ -134,7 +134,7 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
     const config = await connectionConfig(values, io.env)
     if (values.journal !== undefined) await assertJournalUsable(values.journal)
     const inputs = await batchInputs(values)
-    const client = await TableauClient.signIn({ ...config, logger: log })
+    const client = await TableauClient.signIn({ ...config, env: io.env, logger: log })
     const progress = values.json || values.quiet ? undefined : progressRenderer(io.stderr)
     try {
       const report = await pushChanges({

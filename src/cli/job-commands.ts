@@ -8,7 +8,7 @@ async function signIn(
   io: CliIo,
 ) {
   const config = await connectionConfig(values, io.env)
-  return TableauClient.signIn({ ...config, logger: cliLogger(values['log-level'], io) })
+  return TableauClient.signIn({ ...config, env: io.env, logger: cliLogger(values['log-level'], io) })
 }
 
 export const jobWaitCommand = defineCommand({

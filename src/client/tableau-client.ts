@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireBatch } from '../actions/wire-schema.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
+import { type FieldsFirstLogger, type Logger, toLogger } from '../logger.js'
 import {
   compareApiVersions,
   MAX_API_VERSION,
@@ -23,6 +23,7 @@ import {
   findDatasource,
   listConnections,
 } from './datasource-lookup.js'
+import { defaultDispatcher } from './dispatcher.js'
 import { type HttpCall, type HttpRuntime, isAuthExpired, sendOnce } from './http.js'
 import { type Job, toJob } from './job.js'
 import {
@@ -43,9 +44,17 @@ export interface SignInOptions {
   /** Site content URL as in `/#/site/<contentUrl>/…`; `''` (default) is the default site. */
   site?: string
   auth: TableauAuth
-  /** undici dispatcher (Agent, ProxyAgent, MockAgent…); default: undici's global one. */
+  /**
+   * undici dispatcher (Agent, ProxyAgent, MockAgent…). Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from
+   * `env` are honoured (undici's EnvHttpProxyAgent), `ca` is trusted, otherwise undici's global one.
+   */
   dispatcher?: Dispatcher
-  logger?: Logger
+  /** Extra CA certificates (PEM) to trust, e.g. a corporate TLS-inspecting proxy's; NODE_EXTRA_CA_CERTS works too. */
+  ca?: string | Buffer | readonly (string | Buffer)[]
+  /** Where proxy variables are read; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>
+  /** hyperdelta's `(message, fields)` loggers, winston's, or pino's (detected and called `(fields, message)`). */
+  logger?: Logger | FieldsFirstLogger
   /** Sleep used by retries and the job waiter; must reject when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   now?: () => number
@@ -96,6 +105,8 @@ interface CallSpec<S extends z.ZodType> {
 interface Runtime extends RetryRuntime {
   logger: Logger
   dispatcher: Dispatcher | undefined
+  /** The dispatcher signIn created (proxy / CA), closed with the client. */
+  ownedDispatcher?: Dispatcher | undefined
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -197,6 +208,11 @@ export class TableauClient {
    */
   static async signIn(options: SignInOptions): Promise<TableauClient> {
     const server = parseServer(options.server)
+    // Our own dispatcher only when the environment or `ca` asks for one (proxy, custom CA); closed by close().
+    const ownedDispatcher =
+      options.dispatcher === undefined
+        ? defaultDispatcher({ ca: options.ca, env: options.env ?? process.env })
+        : undefined
     const site = options.site ?? ''
     const minApi = options.minApiVersion ?? MIN_API_VERSION
     if (!/^\d+\.\d+$/.test(minApi) || compareApiVersions(minApi, MIN_API_VERSION) < 0) {
@@ -208,8 +224,9 @@ export class TableauClient {
       sleep: options.sleep ?? defaultSleep,
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
-      logger: options.logger ?? silentLogger,
-      dispatcher: options.dispatcher,
+      logger: toLogger(options.logger),
+      dispatcher: options.dispatcher ?? ownedDispatcher,
+      ownedDispatcher,
     }
     const policy: RetryPolicyOptions = { ...DEFAULT_RETRY_POLICY, ...options.retry }
     const http = (secrets: () => readonly string[]): HttpRuntime => ({
@@ -219,6 +236,23 @@ export class TableauClient {
       now: runtime.now,
       secrets,
     })
+    try {
+      return await TableauClient.#open(options, server, site, minApi, runtime, policy, http)
+    } catch (error) {
+      await ownedDispatcher?.close()
+      throw error
+    }
+  }
+
+  static async #open(
+    options: SignInOptions,
+    server: string,
+    site: string,
+    minApi: string,
+    runtime: Runtime,
+    policy: RetryPolicyOptions,
+    http: (secrets: () => readonly string[]) => HttpRuntime,
+  ): Promise<TableauClient> {
     const info = await callWithRetry(
       http(() => []),
       runtime,
@@ -533,8 +567,14 @@ export class TableauClient {
           status: (error as HyperdeltaError).details?.['status'],
         })
       }
+      await this.#runtime.ownedDispatcher?.close()
     })()
     return this.#closing
+  }
+
+  /** `await using client = await TableauClient.signIn(…)` signs out when the block ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** What `JSON.stringify` shows: no token, no credentials. */

@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { HyperdeltaError, type Logger, silentLogger, type Table } from '../index.js'
+import { HyperdeltaError, type Logger, type Table, toLogger } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
 import { Catalog, restTimestamp } from './catalog.js'
 import { lockDataDir } from './data-dir-lock.js'
@@ -111,7 +111,7 @@ async function start(
   unlock: () => Promise<void>,
 ): Promise<Emulator> {
   const uploadsDir = join(dataDir, 'uploads')
-  const logger = options.logger ?? silentLogger
+  const logger = toLogger(options.logger)
   const users = options.users ?? [{ name: 'admin', password: 'admin' }]
   const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS
 

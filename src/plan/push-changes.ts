@@ -1,6 +1,6 @@
 import type { WireBatch } from '../actions/wire-schema.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
+import { type Logger, toLogger } from '../logger.js'
 import { type JournalRequest, type JournalState, readJournal, writeJournal } from './journal.js'
 import { type ChangePlan, type PlanOptions, planChanges } from './plan-changes.js'
 import { type PushProgress, type PushReport, payloadSummary, type RequestReport } from './push-report.js'
@@ -76,7 +76,7 @@ const now = () => new Date().toISOString()
  */
 export async function pushChanges(options: PushOptions): Promise<PushReport> {
   const started = Date.now()
-  const logger = options.logger ?? silentLogger
+  const logger = toLogger(options.logger)
   const emit = (event: PushProgress) => options.onProgress?.(event)
   const previous = options.journal ? await readJournal(options.journal) : undefined
   if (previous && options.runId !== undefined && options.runId !== previous.runId) {
