@@ -28,7 +28,7 @@ export interface ReadmeBlock {
 }
 
 export const RUN_LANGS = ['ts', 'sh'] as const
-export const DATA_LANGS = ['json', 'csv', 'text'] as const
+export const DATA_LANGS = ['json', 'csv', 'yaml', 'python', 'text'] as const
 
 const DIRECTIVE = /^<!--\s*readme-test:\s*(skip|file|prelude|after|background):\s*([\s\S]*?)\s*-->$/
 

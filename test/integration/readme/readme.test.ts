@@ -2,7 +2,6 @@
 // Markers and conventions: see readme-blocks.ts.
 import { execFile, spawn } from 'node:child_process'
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
@@ -22,7 +21,8 @@ let tsEnv: NodeJS.ProcessEnv
 let substitutions: [string, string][]
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'hd-readme-'))
+  // Inside the checkout, so blocks resolve the packages it installed (pino, …); gitignored, removed after.
+  work = await mkdtemp(join(repoRoot, '.readme-test-'))
   emu = await startEmulator({
     port: 0,
     dataDir: join(work, 'server'),
