@@ -46,6 +46,8 @@ export interface CliCommand<F extends FlagSpecs = FlagSpecs> {
   readonly positionals?: readonly string[]
   /** Extra help text after the flag list (formats, environment). */
   readonly notes?: string
+  /** The command parses its own arguments (and --help): `run` gets them unparsed as `positionals`. */
+  readonly raw?: boolean
   run(context: CommandContext<F>): Promise<number>
 }
 

@@ -1,7 +1,18 @@
 import { planCommand, pushCommand } from './batch-commands.js'
-import type { CliCommand } from './command-table.js'
+import { type CliCommand, defineCommand } from './command-table.js'
 import { emulatorCommand } from './emulator-command.js'
 import { jobCancelCommand, jobWaitCommand } from './job-commands.js'
+import { vconnCommand } from './vconn-command.js'
+
+/** `hyperdelta vconn <verb> …` keeps its own verb table and parser (vconn-subcommands.ts). */
+const vconn = defineCommand({
+  name: 'vconn',
+  summary: 'Virtual connections: list|download|publish|update|delete|revisions|connections|tag|untag|permissions.',
+  usage: '<verb> [flags]   ("hyperdelta vconn help" for each verb)',
+  flags: {},
+  raw: true,
+  run: ({ positionals, io }) => vconnCommand(positionals, io),
+})
 
 /**
  * Every `hyperdelta` subcommand, in the order help lists them. Add a command here (see

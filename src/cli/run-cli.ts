@@ -75,6 +75,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
     }
     const { command, rest } = found
     usage = `usage: ${usageLine(command)}\nrun \`hyperdelta ${command.name} --help\` for all flags\n`
+    if (command.raw) return await command.run({ values: {}, positionals: rest, io })
     if (hasFlag(rest, '--help', '-h')) {
       io.stdout.write(commandHelp(command))
       return EXIT.ok
