@@ -23,5 +23,6 @@ export const COMMANDS: readonly CliCommand[] = [
   pushCommand,
   jobWaitCommand,
   jobCancelCommand,
+  vconn,
   emulatorCommand,
 ]
