@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: every figure is a ratio against a reference measured in the same run on
- * the same data, so it holds on a noisy machine. Prints progress and writes bench/results.md.
- * --quick uses small sizes (a smoke run well under a minute) and only prints: bench/results.md keeps the full run.
+ * the same data, so it holds on a noisy machine. Prints progress and the results; `--write` also writes
+ * bench/results.md (tracked, so a plain run leaves the checkout clean). --quick uses small sizes (a smoke
+ * run well under a minute) and never writes: bench/results.md keeps a full run.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
@@ -169,7 +170,7 @@ const text = [
   ...sections,
 ].join('\n')
 process.stdout.write(`${text}\n`)
-if (!quick) {
+if (process.argv.includes('--write') && !quick) {
   const out = fileURLToPath(new URL('./results.md', import.meta.url))
   await writeFile(out, text)
   log(`written to ${out}`)

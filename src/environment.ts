@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { type Logger, silentLogger } from './logger.js'
+import { type Logger, silentLogger, toLogger } from './logger.js'
 
 /**
  * The one injected environment: time, sleeping, randomness and logging. The client, its retry policy and job
@@ -39,6 +39,7 @@ export function environment(overrides: Partial<Environment> = {}): Environment {
     now: overrides.now ?? defaultEnvironment.now,
     sleep: overrides.sleep ?? defaultEnvironment.sleep,
     random: overrides.random ?? defaultEnvironment.random,
-    logger: overrides.logger ?? defaultEnvironment.logger,
+    // A pino logger (fields first) is detected here, the one place every entry point takes its logger from.
+    logger: overrides.logger ? toLogger(overrides.logger) : defaultEnvironment.logger,
   }
 }

@@ -1,45 +1,12 @@
 import type { Job } from './client/job.js'
+import type { FieldDetails, HttpErrorDetails, JobEndDetails, VconnErrorDetails } from './error-details.js'
 import type { PushReport } from './plan/push-report.js'
+
+export type { FieldDetails, HttpErrorDetails, JobEndDetails, VconnErrorDetails } from './error-details.js'
 
 // Every error code hyperdelta throws, with the shape of its `details`: the one list. `HyperdeltaError<C>` takes
 // its `details` type from here, and `isHyperdeltaError(e, 'API_ERROR')` narrows to it, so neither the library nor
 // its users cast `details`. A test checks the README's error tables against ERROR_CATALOG.
-
-/** Details of an HTTP answer the client did not expect. */
-export interface HttpErrorDetails {
-  /** HTTP status. */
-  status: number
-  /** Tableau's error code, e.g. `409094`, when the body carried one. */
-  tableauCode?: string | undefined
-  summary?: string | undefined
-  detail?: string | undefined
-  method: string
-  /** Path and query after the server origin (no secrets). */
-  url: string
-  requestId?: string | undefined
-  /** A `Retry-After` the server sent, in milliseconds. */
-  retryAfterMs?: number
-  /** A redacted excerpt of a body that carried no Tableau error. */
-  body?: string
-}
-
-/** Details of a job that ended without success. */
-export interface JobEndDetails {
-  jobId: string
-  finishCode: number | undefined
-  notes: string[]
-  statusNotes: Job['statusNotes']
-  job: Job
-}
-
-/** A bad option or argument: which one. */
-export interface FieldDetails {
-  field: string
-  value?: unknown
-}
-
-/** Details of a documented Virtual Connections error: the HTTP details plus what the call was about. */
-export type VconnErrorDetails = Partial<HttpErrorDetails> & { tableauCode: string; readonly [context: string]: unknown }
 
 /** Each documented Virtual Connections error (VIRTUAL_CONNECTION_ERROR_CODES maps Tableau's codes onto these). */
 export const VCONN_DOCUMENTED_CODES = [
@@ -181,7 +148,16 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   PUSH_INTERRUPTED: Record<string, never>
   // CLI
   USAGE: Record<string, never>
-  INPUT_INVALID: { file?: string; line?: number; column?: string; path?: string }
+  INPUT_INVALID: {
+    file?: string
+    line?: number
+    column?: number | string
+    path?: string
+    field?: string
+    csvCode?: string
+  }
+  /** A file given to the CLI (a flag's value, or a `*_FILE` secret variable) cannot be read. */
+  INPUT_UNREADABLE: { file: string; flag?: string; variable?: string }
   INPUT_FILE_UNREADABLE: { file: string }
   INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
@@ -193,6 +169,9 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   EMULATOR_SITE_UNKNOWN: { site: string | undefined }
   EMULATOR_DATASOURCE_EXISTS: { name: string }
   EMULATOR_ROW_INVALID: { row: number; column: string }
+  EMULATOR_DEPENDENCY_MISSING: Record<string, never>
+  EMULATOR_DATA_DIR_IN_USE: { dataDir?: string; pid?: number }
+  EMULATOR_LISTEN_FAILED: Record<string, never>
 }
 
 /** Every error code. */
@@ -274,6 +253,7 @@ export const ERROR_CATALOG = {
   PUSH_INTERRUPTED: 'plan',
   USAGE: 'cli',
   INPUT_INVALID: 'cli',
+  INPUT_UNREADABLE: 'cli',
   INPUT_FILE_UNREADABLE: 'cli',
   INPUT_FILE_UNWRITABLE: 'cli',
   CDC_INVALID: 'pipelines',
@@ -283,6 +263,9 @@ export const ERROR_CATALOG = {
   EMULATOR_SITE_UNKNOWN: 'emulator',
   EMULATOR_DATASOURCE_EXISTS: 'emulator',
   EMULATOR_ROW_INVALID: 'emulator',
+  EMULATOR_DEPENDENCY_MISSING: 'emulator',
+  EMULATOR_DATA_DIR_IN_USE: 'emulator',
+  EMULATOR_LISTEN_FAILED: 'emulator',
 } as const satisfies {
   [C in ErrorCode]: 'schema' | 'actions' | 'payload' | 'client' | 'plan' | 'cli' | 'pipelines' | 'emulator'
 }

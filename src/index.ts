@@ -66,7 +66,16 @@ export {
   type JobEndDetails,
 } from './error-catalog.js'
 export { type AnyHyperdeltaError, HyperdeltaError, isHyperdeltaError } from './errors.js'
-export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
+export {
+  consoleLogger,
+  type FieldsFirstLogger,
+  fieldsFirstLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  silentLogger,
+  toLogger,
+} from './logger.js'
 // payload: change rows → size-limited change files (Parquet built in; the format seam is `hyperdelta/format`)
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'

@@ -1,15 +1,19 @@
 import { stat } from 'node:fs/promises'
 import { consoleLogger, HyperdeltaError, LOG_LEVELS, type LogLevel, silentLogger, TableauClient } from '../index.js'
-import type { CliIo } from './commands.js'
 import { connectionConfig } from './config.js'
-import { parse, usage, type VerbContext } from './datasource-flags.js'
+import { DATASOURCE_USAGE, parse, usage, type VerbContext } from './datasource-flags.js'
 import { VERBS } from './datasource-verbs.js'
+import type { CliIo } from './io.js'
 
 // `hyperdelta datasource <verb> …`: every Data Sources method from the command line. Same conventions and exit
 // codes as `push` (usage 2, bad input 3, server/lookup 4, failed job 5, interrupted 6); --json prints JSON.
 
 /** `hyperdelta datasource …` */
 export async function datasourceCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
+    io.stdout.write(DATASOURCE_USAGE.endsWith('\n') ? DATASOURCE_USAGE : `${DATASOURCE_USAGE}\n`)
+    return argv.length === 0 ? 2 : 0
+  }
   let parsed: ReturnType<typeof parse>
   try {
     parsed = parse(argv)
@@ -27,7 +31,7 @@ export async function datasourceCommand(argv: string[], io: CliIo): Promise<numb
   }
   const logger =
     level === undefined ? silentLogger : consoleLogger(level as LogLevel, (line) => io.stderr.write(`${line}\n`))
-  const client = await TableauClient.signIn({ ...connectionConfig(flags, io.env), logger })
+  const client = await TableauClient.signIn({ ...(await connectionConfig(flags, io.env)), logger })
   try {
     const ctx: VerbContext = {
       client,

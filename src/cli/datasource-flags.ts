@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { HyperdeltaError, type TableauClient } from '../index.js'
-import type { CliIo } from './commands.js'
+import type { CliIo } from './io.js'
 
 // Flags, usage and the verb context of `hyperdelta datasource`.
 

@@ -1,14 +1,15 @@
 import { extname } from 'node:path'
 import { type ChangeRows, fromParquet, HyperdeltaError, type Table, tableFromParquet } from '../index.js'
+import { assertReadableFile } from './input-files.js'
 import { readCsvRows, readNdjsonRows } from './text-inputs.js'
 
 /** `--input changes=a.parquet --input changes=b.parquet --input gone=gone.csv` → files per table name. */
-export function parseInputFlags(values: readonly string[]): Map<string, string[]> {
+export function parseInputFlags(values: readonly string[], flag = '--input'): Map<string, string[]> {
   const inputs = new Map<string, string[]>()
   for (const value of values) {
     const eq = value.indexOf('=')
     if (eq <= 0 || eq === value.length - 1) {
-      throw new HyperdeltaError('USAGE', `--input ${value}: expected <source-table>=<file>`)
+      throw new HyperdeltaError('USAGE', `${flag} ${value}: expected <name>=<file>`)
     }
     const name = value.slice(0, eq)
     inputs.set(name, [...(inputs.get(name) ?? []), value.slice(eq + 1)])
@@ -45,6 +46,7 @@ export async function resolveInputs(
     if (formats.size > 1)
       throw new HyperdeltaError('USAGE', `--input ${name}: mix of formats ${[...formats].join(', ')}`)
     const format = [...formats][0]!
+    for (const path of paths) await assertReadableFile('--input', path)
     let table = sources.get(name)
     if (!table) {
       if (format !== 'parquet') {

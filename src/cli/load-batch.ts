@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
@@ -20,6 +19,7 @@ import {
   timestamp,
   type WireBatch,
 } from '../index.js'
+import { assertReadableFile, readJsonFile } from './input-files.js'
 
 const COLUMN_FACTORIES: Record<ColumnKind, (o: { nullable: boolean }) => ColumnType> = {
   int64,
@@ -37,6 +37,10 @@ export interface LoadedBatch {
   sources: Map<string, Table>
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 function usage(message: string): HyperdeltaError {
   return new HyperdeltaError('USAGE', message)
 }
@@ -48,9 +52,10 @@ function usage(message: string): HyperdeltaError {
 export async function loadBatch(file: string): Promise<LoadedBatch> {
   const ext = extname(file)
   if (ext === '.json') {
-    return { batch: parseActions(await readFile(file, 'utf8')), sources: new Map() }
+    return { batch: parseActions(await readJsonFile('--batch', file)), sources: new Map() }
   }
   if (!['.js', '.mjs', '.ts', '.mts'].includes(ext)) throw usage(`--batch: ${file}: expected .json, .js, .mjs or .ts`)
+  await assertReadableFile('--batch', file)
   if (ext === '.ts' || ext === '.mts') {
     try {
       const tsx = (await import('tsx/esm/api' as string)) as { register: () => unknown }
@@ -59,7 +64,20 @@ export async function loadBatch(file: string): Promise<LoadedBatch> {
       throw usage(`--batch: loading ${file} needs tsx (npm i -D tsx), or compile it to .js`)
     }
   }
-  const module = (await import(pathToFileURL(resolve(file)).href)) as { batch?: unknown; default?: unknown }
+  let module: { batch?: unknown; default?: unknown }
+  try {
+    module = await import(pathToFileURL(resolve(file)).href)
+  } catch (error) {
+    // The user's module failed to load (syntax error, a throw at top level, a missing import): bad input.
+    throw new HyperdeltaError(
+      'INPUT_INVALID',
+      `--batch ${file}: cannot load the module: ${(error as Error)?.message}`,
+      {
+        cause: error,
+        details: { file },
+      },
+    )
+  }
   const exported = module.batch ?? module.default
   const value = typeof exported === 'function' ? await (exported as () => unknown)() : exported
   if (!(value instanceof Batch) && !(typeof value === 'object' && value && 'compile' in value)) {
@@ -76,19 +94,23 @@ export async function loadBatch(file: string): Promise<LoadedBatch> {
  * where a trailing `?` makes the column nullable. Needed for CSV/NDJSON inputs of a JSON batch.
  */
 export async function loadSchemaFile(file: string): Promise<Map<string, Table>> {
-  const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, Record<string, string>>
+  const raw = await readJsonFile('--schema', file)
+  const invalid = (where: string, message: string) =>
+    new HyperdeltaError('INPUT_INVALID', `--schema ${file}: ${where}${message}`, { details: { file, field: where } })
+  if (!isPlainObject(raw)) throw invalid('', 'expected {"<table>": {"<column>": "<type>"}}')
   const tables = new Map<string, Table>()
   for (const [name, cols] of Object.entries(raw)) {
+    if (!isPlainObject(cols)) throw invalid(name, ': expected {"<column>": "<type>"}')
     const columns: Columns = {}
     for (const [col, spec] of Object.entries(cols)) {
-      const kind = spec.replace(/\?$/, '') as ColumnKind
+      const kind = (typeof spec === 'string' ? spec.replace(/\?$/, '') : '') as ColumnKind
       if (!(COLUMN_KINDS as readonly string[]).includes(kind)) {
-        throw new HyperdeltaError(
-          'INPUT_INVALID',
-          `input: ${file}: ${name}.${col}: unknown type "${spec}" (use ${COLUMN_KINDS.join(', ')})`,
+        throw invalid(
+          `${name}.${col}`,
+          `: unknown type ${JSON.stringify(spec)} (use ${COLUMN_KINDS.join(', ')}; ? = nullable)`,
         )
       }
-      columns[col] = COLUMN_FACTORIES[kind]({ nullable: spec.endsWith('?') })
+      columns[col] = COLUMN_FACTORIES[kind]({ nullable: (spec as string).endsWith('?') })
     }
     tables.set(name, defineTable({ name }, columns))
   }

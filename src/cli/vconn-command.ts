@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { consoleLogger, HyperdeltaError, LOG_LEVELS, type LogLevel, silentLogger, TableauClient } from '../index.js'
-import type { CliIo } from './commands.js'
 import { connectionConfig } from './config.js'
+import type { CliIo } from './io.js'
 import { VCONN_SUBCOMMANDS, type VconnSubcommand } from './vconn-subcommands.js'
 
 // `hyperdelta vconn <verb> …`: the Virtual Connections API from the shell. Each verb is a table entry in
@@ -25,7 +25,7 @@ async function signIn(values: Record<string, unknown>, io: CliIo): Promise<Table
   if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level))
     throw new HyperdeltaError('USAGE', `--log-level ${level}: use one of ${LOG_LEVELS.join(', ')}`)
   const logger = level === undefined ? silentLogger : consoleLogger(level as LogLevel, (l) => io.stderr.write(`${l}\n`))
-  const config = connectionConfig(
+  const config = await connectionConfig(
     { server: values['server'] as string | undefined, site: values['site'] as string | undefined },
     io.env,
   )

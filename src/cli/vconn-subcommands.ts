@@ -1,5 +1,5 @@
 import { HyperdeltaError, type TableauClient } from '../index.js'
-import type { CliIo } from './commands.js'
+import type { CliIo } from './io.js'
 import { booleanFlag, formatFlag, mergeGrants, parseGrant, readContent, writeContent } from './vconn-args.js'
 
 // The verbs of `hyperdelta vconn`, one table entry each: flags, usage, accepted positional count, run.

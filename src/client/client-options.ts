@@ -17,8 +17,15 @@ export interface SignInOptions extends Partial<Environment> {
   /** Site content URL as in `/#/site/<contentUrl>/…`; `''` (default) is the default site. */
   site?: string
   auth: TableauAuth
-  /** undici dispatcher (Agent, ProxyAgent, MockAgent…); default: undici's global one. */
+  /**
+   * undici dispatcher (Agent, ProxyAgent, MockAgent…). Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from
+   * `env` are honoured (undici's EnvHttpProxyAgent), `ca` is trusted, otherwise undici's global one.
+   */
   dispatcher?: Dispatcher
+  /** Extra CA certificates (PEM) to trust, e.g. a corporate TLS-inspecting proxy's; NODE_EXTRA_CA_CERTS works too. */
+  ca?: string | Buffer | readonly (string | Buffer)[]
+  /** Where proxy variables are read; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>
   retry?: Partial<RetryPolicyOptions>
   /** Refuse servers below this REST API version (default and lowest allowed: 3.13). */
   minApiVersion?: string

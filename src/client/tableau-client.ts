@@ -1,10 +1,10 @@
 import { inspect } from 'node:util'
+import type { Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
-import { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './api-version.js'
-import { authKind } from './auth.js'
+import { compareApiVersions, MIN_API_VERSION } from './api-version.js'
 import { parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
 import {
   type Connection,
@@ -14,12 +14,12 @@ import {
   listConnections,
 } from './datasource-lookup.js'
 import { DatasourcesApi } from './datasources/datasources-api.js'
+import { defaultDispatcher } from './dispatcher.js'
 import { type Job, toJob } from './job.js'
-import { createTransport } from './pipeline.js'
+import { openSession } from './open-session.js'
 import * as jobs from './resources/jobs.js'
 import * as sessions from './resources/sessions.js'
-import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
-import { Session } from './session.js'
+import type { Session } from './session.js'
 import { updateData } from './update-data.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
 import { VirtualConnections } from './virtual-connections.js'
@@ -99,28 +99,24 @@ export class TableauClient {
       })
     }
     const env = environment(options)
-    const session = new Session({ server, site, auth: options.auth, env })
-    const transport = createTransport({
-      origin: server,
-      dispatcher: options.dispatcher,
-      env,
-      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      session,
-    })
-    const info = await transport(sessions.serverInfo())
-    session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
-      min: minApi,
-      max: options.maxApiVersion ?? MAX_API_VERSION,
-    })
-    await session.signIn(transport)
-    env.logger.info('auth: signed in', {
-      server,
-      site,
-      apiVersion: session.apiVersion,
-      auth: authKind(options.auth),
-    })
-    return new TableauClient({ server, site, env, session, transport })
+    // Our own dispatcher only when the environment or `ca` asks for one (proxy, custom CA); closed by close().
+    const owned =
+      options.dispatcher === undefined
+        ? defaultDispatcher({ ca: options.ca, env: options.env ?? process.env })
+        : undefined
+    try {
+      const { session, transport } = await openSession(options, { server, site, minApi, env, dispatcher: owned })
+      const client = new TableauClient({ server, site, env, session, transport })
+      client.#ownedDispatcher = owned
+      return client
+    } catch (error) {
+      await owned?.close()
+      throw error
+    }
   }
+
+  /** The dispatcher signIn created (proxy / CA), closed with the client. */
+  #ownedDispatcher: Dispatcher | undefined
 
   /** Sends one request through the transport (refused once the client is closed). */
   #send: Send = (request) => {
@@ -279,8 +275,14 @@ export class TableauClient {
           status: isHyperdeltaError(error, 'API_ERROR') ? error.details.status : undefined,
         })
       }
+      await this.#ownedDispatcher?.close()
     })()
     return this.#closing
+  }
+
+  /** `await using client = await TableauClient.signIn(…)` signs out when the block ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
   }
 
   /** What `JSON.stringify` shows: no token, no credentials. */

@@ -3,11 +3,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type Logger, silentLogger } from '../index.js'
+import { HyperdeltaError, type Logger, toLogger } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
 import { Catalog, restTimestamp } from './catalog.js'
-/** Options of {@link startEmulator}. */
 import type { CreateDatasourceOptions } from './create-datasource-options.js'
+import { lockDataDir } from './data-dir-lock.js'
 import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
@@ -52,10 +52,14 @@ export interface Emulator {
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
   /** Runs SQL against the data sources' databases; BIGINT as bigint, timestamps as µs values. */
   query(sql: string): Promise<Record<string, unknown>[]>
+  /** The published data sources (every site). */
+  listDatasources(): Promise<{ id: string; name: string; site: string }[]>
   /** Fault injection and its counters. */
   readonly faults: FaultController
   /** Stops the server, waits for running jobs, closes DuckDB (and removes a temp data dir). */
   close(): Promise<void>
+  /** `await using emu = await startEmulator()` closes it when the block ends. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 /**
@@ -79,7 +83,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const uploadsDir = join(dataDir, 'uploads')
   await mkdir(join(dataDir, 'datasources'), { recursive: true })
   await mkdir(uploadsDir, { recursive: true })
-  const logger = options.logger ?? silentLogger
+  const unlock = await lockDataDir(dataDir)
+  try {
+    return await start(options, dataDir, temporary, unlock)
+  } catch (error) {
+    await unlock()
+    throw error
+  }
+}
+
+async function start(
+  options: EmulatorOptions,
+  dataDir: string,
+  temporary: boolean,
+  unlock: () => Promise<void>,
+): Promise<Emulator> {
+  const uploadsDir = join(dataDir, 'uploads')
+  const logger = toLogger(options.logger)
   const users = options.users ?? [{ name: 'admin', password: 'admin' }]
   const tokenTtlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS
 
@@ -120,21 +140,42 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   server.on('request', createListener(state))
   const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail)
-    server.listen(options.port ?? 0, host, () => ok())
-  })
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail)
+      server.listen(options.port ?? 0, host, () => ok())
+    })
+  } catch (error) {
+    await jobs.close()
+    store.close()
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new HyperdeltaError(
+        'EMULATOR_LISTEN_FAILED',
+        `emulator: cannot listen on ${host}:${options.port ?? 0}: ${code === 'EADDRINUSE' ? 'port in use (pass another --port, or 0 for any)' : code}`,
+        { cause: error },
+      )
+    }
+    throw error
+  }
   const port = (server.address() as AddressInfo).port
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   logger.info('emulator: listening', { url, dataDir })
 
   let closed = false
-  return {
+  const emulator: Emulator = {
     url,
     port,
     faults,
     createDatasource: (o) => createDatasource(state, o),
+    listDatasources: async () =>
+      catalog.data.datasources.map((d) => ({
+        id: d.id,
+        name: d.name,
+        site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
+      })),
     query: (sql) => store.query(sql),
+    [Symbol.asyncDispose]: () => emulator.close(),
     async close() {
       if (closed) return
       closed = true
@@ -145,7 +186,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await jobs.close()
       await catalog.save()
       store.close()
+      await unlock()
       if (temporary) await rm(dataDir, { recursive: true, force: true })
     },
   }
+  return emulator
 }

@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { writeFileAtomic } from '../atomic-write.js'
 import { HyperdeltaError } from '../errors.js'
 
@@ -59,6 +60,7 @@ export async function readJournal(path: string): Promise<JournalState | undefine
  * the journal, so a crash leaves either the old or the new state, never a torn file.
  */
 export async function writeJournal(path: string, state: JournalState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true }) // `.hyperdelta/orders.journal` on a fresh checkout
   await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`)
 }
 

@@ -531,8 +531,8 @@ const cases: Case[] = [
         '--input',
         'changes=x.csv',
       ]),
-    code: 'WIRE_INVALID',
-    message: /JSON/i,
+    code: 'INPUT_INVALID',
+    message: /broken\.json:1:\d+: malformed JSON/,
     exit: 3,
   },
   {

@@ -64,8 +64,21 @@ describe('readNdjsonRows', () => {
     await writeFile(file, '{"id":9007199254740993}\n')
     await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:1: column "id": .*lost precision/)
     await writeFile(file, '{"id":1}\n[1]\n')
-    await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:2: expected a JSON object/)
+    await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:2:1: expected a JSON object/)
     await writeFile(file, '{"id":1\n')
-    await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:1: not valid JSON/)
+    await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:1:8: malformed JSON: /)
+  })
+})
+
+describe('a file that disappears between the check and the read', () => {
+  it.each([
+    ['CSV', readCsvRows],
+    ['NDJSON', readNdjsonRows],
+  ])('%s: the reader rejects with INPUT_UNREADABLE instead of crashing the process', async (_name, read) => {
+    const missing = join(dir, 'vanished.txt')
+    await expect(collect(read(missing, table))).rejects.toMatchObject({
+      code: 'INPUT_UNREADABLE',
+      message: expect.stringMatching(/vanished\.txt: cannot read: no such file/),
+    })
   })
 })

@@ -1,0 +1,37 @@
+import type { Dispatcher } from 'undici'
+import type { Environment } from '../environment.js'
+import type { Send } from './api-request.js'
+import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
+import { authKind } from './auth.js'
+import type { SignInOptions } from './client-options.js'
+import { createTransport } from './pipeline.js'
+import * as sessions from './resources/sessions.js'
+import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
+import { Session } from './session.js'
+
+/**
+ * Sign-in, step by step: build the transport, read the server's REST version (`GET /api/2.4/serverInfo`,
+ * unauthenticated), pick min(server, ours), then sign in. TableauClient.signIn wraps it in a client.
+ */
+export async function openSession(
+  options: SignInOptions,
+  at: { server: string; site: string; minApi: string; env: Environment; dispatcher: Dispatcher | undefined },
+): Promise<{ session: Session; transport: Send }> {
+  const { server, site, minApi, env } = at
+  const session = new Session({ server, site, auth: options.auth, env })
+  const transport = createTransport({
+    origin: server,
+    dispatcher: options.dispatcher ?? at.dispatcher,
+    env,
+    policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    session,
+  })
+  const info = await transport(sessions.serverInfo())
+  session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
+    min: minApi,
+    max: options.maxApiVersion ?? MAX_API_VERSION,
+  })
+  await session.signIn(transport)
+  env.logger.info('auth: signed in', { server, site, apiVersion: session.apiVersion, auth: authKind(options.auth) })
+  return { session, transport }
+}

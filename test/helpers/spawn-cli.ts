@@ -1,0 +1,100 @@
+import { execFile, spawn } from 'node:child_process'
+import { join } from 'node:path'
+
+export const repoRoot = join(import.meta.dirname, '../..')
+const bin = join(repoRoot, 'src/cli/bin.ts')
+/** Loader that makes `@duckdb/node-api` unresolvable, as on a machine that never installed it. */
+export const withoutDuckdb = join(repoRoot, 'test/helpers/without-duckdb.mjs')
+
+export interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `hyperdelta <args>` as its own process (through tsx) and collects exit code and output. */
+export function spawnCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...(options.nodeArgs ?? []), '--import', 'tsx', bin, ...args],
+      {
+        cwd: options.cwd ?? repoRoot,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+        timeout: options.timeoutMs ?? 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+/** A long-running `hyperdelta` process (the emulator): resolves once `ready` appears on stdout. */
+export async function startCliProcess(args: string[], ready: RegExp, options: { cwd?: string } = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (ready.test(stdout)) {
+        clearInterval(timer)
+        resolve()
+      }
+    }, 50)
+    void exited.then((code) => {
+      clearInterval(timer)
+      reject(new Error(`exited ${code} before ready:\n${stdout}\n${stderr}`))
+    })
+  })
+  return {
+    get stdout() {
+      return stdout
+    },
+    get stderr() {
+      return stderr
+    },
+    /** SIGTERM and the exit code. */
+    async stop(): Promise<number | null> {
+      child.kill('SIGTERM')
+      return exited
+    },
+  }
+}
+
+/**
+ * The same CLI in this process (runCli with captured streams): the fast path for the many error cases;
+ * the process-level behaviour (exit code, crashes from stream errors) is covered by spawnCli cases.
+ */
+export async function runCliInProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  commands?: readonly import('../../src/cli/command-table.js').CliCommand[],
+): Promise<CliResult> {
+  const { runCli } = await import('../../src/cli/run-cli.js')
+  const out = { stdout: '', stderr: '' }
+  const sink = (key: 'stdout' | 'stderr') => ({
+    write(s: string) {
+      out[key] += s
+      return true
+    },
+  })
+  const io = { stdout: sink('stdout'), stderr: sink('stderr'), env, signal: new AbortController().signal }
+  const code = await (commands ? runCli(args, io, commands) : runCli(args, io))
+  return { code, ...out }
+}
