@@ -3,7 +3,7 @@ import { collection, type Element, el, textEl } from './document.js'
 import { CONNECTION_TYPE, DATASOURCE_TYPE, fileSizeInMb } from './inferred.js'
 import type { EmulatorState } from './state.js'
 
-/** `<datasource …><project/><owner/><tags/></datasource>` as in Query Data Source(s) (spec §5.1). */
+/** `<datasource …><project/><owner/><tags/></datasource>` as in Query Data Source(s) (docs/protocol.md §5.1). */
 export function datasourceElement(state: EmulatorState, ds: DatasourceRecord): Element {
   const project = state.catalog.data.projects.find((p) => p.id === ds.projectId)
   const site = state.catalog.site(ds.siteId)
@@ -30,7 +30,7 @@ export function datasourceElement(state: EmulatorState, ds: DatasourceRecord): E
   )
 }
 
-/** `<connections><connection id type="hyper" …/></connections>` (spec §5.3). */
+/** `<connections><connection id type="hyper" …/></connections>` (docs/protocol.md §5.3). */
 export function connectionsElement(ds: DatasourceRecord): Element {
   return collection(
     'connections',
@@ -47,7 +47,7 @@ export function connectionsElement(ds: DatasourceRecord): Element {
   )
 }
 
-/** `<job …><updateUploadedFileJob>…</updateUploadedFileJob></job>` (spec §7.5, §8.1). */
+/** `<job …><updateUploadedFileJob>…</updateUploadedFileJob></job>` (docs/protocol.md §7.5, §8.1). */
 export function jobElement(job: JobRecord, asAccepted = false): Element {
   const attrs = asAccepted
     ? { id: job.id, mode: 'Asynchronous', type: 'UpdateUploadedFile', createdAt: job.createdAt }
@@ -69,7 +69,7 @@ export function jobElement(job: JobRecord, asAccepted = false): Element {
   return el('job', attrs, [el('updateUploadedFileJob', undefined, inner)])
 }
 
-/** `<fileUpload uploadSessionId fileSize/>` (spec §6.1, §6.2). */
+/** `<fileUpload uploadSessionId fileSize/>` (docs/protocol.md §6.1, §6.2). */
 export function fileUploadElement(upload: UploadRecord): Element {
   return el('fileUpload', { uploadSessionId: upload.id, fileSize: fileSizeInMb(upload.size) })
 }

@@ -34,7 +34,7 @@ function positiveInt(value: string | null, fallback: number): number | undefined
   return /^\d+$/.test(value) && Number(value) >= 1 ? Number(value) : undefined
 }
 
-/** GET …/datasources[?filter=name:eq:X][&pageSize=&pageNumber=] (spec §5.1). */
+/** GET …/datasources[?filter=name:eq:X][&pageSize=&pageNumber=] (docs/protocol.md §5.1). */
 export const queryDatasources: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
   const pageSize = positiveInt(ctx.query.get('pageSize'), 100)
@@ -76,13 +76,13 @@ export const queryDatasources: Handler = async (state, ctx) => {
   }
 }
 
-/** GET …/datasources/{id} (spec §5.2). */
+/** GET …/datasources/{id} (docs/protocol.md §5.2). */
 export const queryDatasource: Handler = async (state, ctx) => ({
   status: 200,
   body: [datasourceElement(state, datasourceOf(state, ctx))],
 })
 
-/** GET …/datasources/{id}/connections (spec §5.3); unknown data source → 404011. */
+/** GET …/datasources/{id}/connections (docs/protocol.md §5.3); unknown data source → 404011. */
 export const queryConnections: Handler = async (state, ctx) => ({
   status: 200,
   body: [connectionsElement(datasourceOf(state, ctx, '404011'))],
