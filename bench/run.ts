@@ -4,13 +4,16 @@
  * --quick uses small sizes (a smoke run well under a minute) and only prints: bench/results.md keeps the full run.
  */
 import { execFileSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
 import { benchUpload, type UploadResult } from './upload.js'
+
+/** Heading of the hand-kept part of results.md, which `npm run bench` never rewrites. */
+const DESIGN_MEASUREMENTS = '## Measurements behind design choices'
 
 const quick = process.argv.includes('--quick')
 const SIZES = quick
@@ -171,6 +174,9 @@ const text = [
 process.stdout.write(`${text}\n`)
 if (!quick) {
   const out = fileURLToPath(new URL('./results.md', import.meta.url))
-  await writeFile(out, text)
+  // The hand-kept section (measurements behind design choices, cited by code comments) survives every run.
+  const previous = await readFile(out, 'utf8').catch(() => '')
+  const kept = previous.indexOf(DESIGN_MEASUREMENTS)
+  await writeFile(out, kept < 0 ? `${text}\n` : `${text}\n\n${previous.slice(kept)}`)
   log(`written to ${out}`)
 }
