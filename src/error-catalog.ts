@@ -38,6 +38,16 @@ export interface FieldDetails {
   value?: unknown
 }
 
+/** Details of a documented Virtual Connections API error: Tableau's code and the request, plus what was asked. */
+export interface VconnApiErrorDetails {
+  tableauCode: string
+  status: number
+  method: string
+  url: string
+  /** The virtual connection id, when the call named one. */
+  virtualConnection?: string
+}
+
 /** The shape of `details` for every code. */
 export interface ErrorDetailsByCode {
   // schema and actions
@@ -112,6 +122,38 @@ export interface ErrorDetailsByCode {
   ROW_INVALID: { row: number; column: string }
   DUPLICATE_KEY: { key: string; snapshot: 'previous' | 'current' }
   WATERMARK_INVALID: { path: string }
+  // virtual connections: documented API errors, and requests refused before sending
+  VCONN_BAD_REQUEST: VconnApiErrorDetails
+  VCONN_INVALID_PAGE_NUMBER: VconnApiErrorDetails
+  VCONN_INVALID_PAGE_SIZE: VconnApiErrorDetails
+  VCONN_INVALID_PARAMETER: VconnApiErrorDetails
+  VCONN_INVALID_CAPABILITY: VconnApiErrorDetails
+  VCONN_TAGS_ADD_FAILED: VconnApiErrorDetails
+  VCONN_REVISIONS_FAILED: VconnApiErrorDetails
+  VCONN_TAG_DELETE_FAILED: VconnApiErrorDetails
+  VCONN_DOWNLOAD_FAILED: VconnApiErrorDetails
+  VCONN_PUBLISH_FAILED: VconnApiErrorDetails
+  VCONN_UPDATE_FAILED: VconnApiErrorDetails
+  VCONN_FORBIDDEN: VconnApiErrorDetails
+  VCONN_PAGE_SIZE_LIMIT_EXCEEDED: VconnApiErrorDetails
+  VCONN_REVISION_HISTORY_DISABLED: VconnApiErrorDetails
+  VCONN_OWNER_CHANGE_FORBIDDEN: VconnApiErrorDetails
+  VCONN_PROJECT_MOVE_FORBIDDEN: VconnApiErrorDetails
+  VCONN_MOVE_FORBIDDEN: VconnApiErrorDetails
+  VCONN_SITE_NOT_FOUND: VconnApiErrorDetails
+  VCONN_USER_NOT_FOUND: VconnApiErrorDetails
+  VCONN_NOT_FOUND: VconnApiErrorDetails
+  VCONN_TAG_NOT_FOUND: VconnApiErrorDetails
+  VCONN_GROUP_NOT_FOUND: VconnApiErrorDetails
+  VCONN_CAPABILITY_NOT_ASSIGNED: VconnApiErrorDetails
+  VCONN_CAPABILITY_NOT_FOUND: VconnApiErrorDetails
+  VCONN_METHOD_NOT_ALLOWED: VconnApiErrorDetails
+  VCONN_DELETE_FAILED: VconnApiErrorDetails
+  VCONN_NAME_CONFLICT: VconnApiErrorDetails
+  VCONN_CONTENT_INVALID: { field: string }
+  VCONN_REQUEST_INVALID: { field: string; capability?: string }
+  INPUT_FILE_UNREADABLE: { file: string }
+  INPUT_FILE_UNWRITABLE: { file: string }
   // emulator
   EMULATOR_SITE_UNKNOWN: { site: string | undefined }
   EMULATOR_DATASOURCE_EXISTS: { name: string }
@@ -175,11 +217,42 @@ export const ERROR_CATALOG = {
   ROW_INVALID: 'pipelines',
   DUPLICATE_KEY: 'pipelines',
   WATERMARK_INVALID: 'pipelines',
+  VCONN_BAD_REQUEST: 'vconn',
+  VCONN_INVALID_PAGE_NUMBER: 'vconn',
+  VCONN_INVALID_PAGE_SIZE: 'vconn',
+  VCONN_INVALID_PARAMETER: 'vconn',
+  VCONN_INVALID_CAPABILITY: 'vconn',
+  VCONN_TAGS_ADD_FAILED: 'vconn',
+  VCONN_REVISIONS_FAILED: 'vconn',
+  VCONN_TAG_DELETE_FAILED: 'vconn',
+  VCONN_DOWNLOAD_FAILED: 'vconn',
+  VCONN_PUBLISH_FAILED: 'vconn',
+  VCONN_UPDATE_FAILED: 'vconn',
+  VCONN_FORBIDDEN: 'vconn',
+  VCONN_PAGE_SIZE_LIMIT_EXCEEDED: 'vconn',
+  VCONN_REVISION_HISTORY_DISABLED: 'vconn',
+  VCONN_OWNER_CHANGE_FORBIDDEN: 'vconn',
+  VCONN_PROJECT_MOVE_FORBIDDEN: 'vconn',
+  VCONN_MOVE_FORBIDDEN: 'vconn',
+  VCONN_SITE_NOT_FOUND: 'vconn',
+  VCONN_USER_NOT_FOUND: 'vconn',
+  VCONN_NOT_FOUND: 'vconn',
+  VCONN_TAG_NOT_FOUND: 'vconn',
+  VCONN_GROUP_NOT_FOUND: 'vconn',
+  VCONN_CAPABILITY_NOT_ASSIGNED: 'vconn',
+  VCONN_CAPABILITY_NOT_FOUND: 'vconn',
+  VCONN_METHOD_NOT_ALLOWED: 'vconn',
+  VCONN_DELETE_FAILED: 'vconn',
+  VCONN_NAME_CONFLICT: 'vconn',
+  VCONN_CONTENT_INVALID: 'vconn',
+  VCONN_REQUEST_INVALID: 'vconn',
+  INPUT_FILE_UNREADABLE: 'cli',
+  INPUT_FILE_UNWRITABLE: 'cli',
   EMULATOR_SITE_UNKNOWN: 'emulator',
   EMULATOR_DATASOURCE_EXISTS: 'emulator',
   EMULATOR_ROW_INVALID: 'emulator',
 } as const satisfies {
-  [C in ErrorCode]: 'schema' | 'actions' | 'payload' | 'client' | 'plan' | 'cli' | 'pipelines' | 'emulator'
+  [C in ErrorCode]: 'schema' | 'actions' | 'payload' | 'client' | 'vconn' | 'plan' | 'cli' | 'pipelines' | 'emulator'
 }
 
 /** Every code, in catalog order. */

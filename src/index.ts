@@ -34,6 +34,12 @@ export {
   mintConnectedAppJwt,
 } from './client/connected-app-jwt.js'
 export type { Job } from './client/job.js'
+export {
+  type HasVirtualConnections,
+  type PromotedVirtualConnection,
+  type PromoteVirtualConnectionOptions,
+  promoteVirtualConnection,
+} from './client/promote-virtual-connection.js'
 export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/retry-policy.js'
 export {
   type Connection,
@@ -43,6 +49,9 @@ export {
   type UpdateDataRequest,
 } from './client/tableau-client.js'
 export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
+export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
+export * from './client/virtual-connection-types.js'
+export { VirtualConnections } from './client/virtual-connections.js'
 export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/wait-for-job.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export {

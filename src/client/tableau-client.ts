@@ -21,6 +21,7 @@ import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
 import { Session } from './session.js'
 import { updateData } from './update-data.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
+import { VirtualConnections } from './virtual-connections.js'
 import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
 
 export type { SignInOptions, UpdateDataRequest } from './client-options.js'
@@ -136,6 +137,11 @@ export class TableauClient {
    */
   request<S extends z.ZodType>(request: ApiRequest<S>): Promise<z.output<S>> {
     return this.#send(request)
+  }
+
+  /** The Virtual Connections API (XML; `.inFormat('json')` for JSON), over the same transport. */
+  get virtualConnections(): VirtualConnections {
+    return new VirtualConnections(this.#send, 'xml', this.userId)
   }
 
   /**
