@@ -5,13 +5,16 @@
  * run well under a minute) and never writes: bench/results.md keeps a full run.
  */
 import { execFileSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
 import { benchUpload, type UploadResult } from './upload.js'
+
+/** Heading of the hand-kept part of results.md, which `npm run bench` never rewrites. */
+const DESIGN_MEASUREMENTS = '## Measurements behind design choices'
 
 const quick = process.argv.includes('--quick')
 const SIZES = quick
@@ -172,6 +175,9 @@ const text = [
 process.stdout.write(`${text}\n`)
 if (process.argv.includes('--write') && !quick) {
   const out = fileURLToPath(new URL('./results.md', import.meta.url))
-  await writeFile(out, text)
+  // The hand-kept section (measurements behind design choices, cited by code comments) survives every run.
+  const previous = await readFile(out, 'utf8').catch(() => '')
+  const kept = previous.indexOf(DESIGN_MEASUREMENTS)
+  await writeFile(out, kept < 0 ? `${text}\n` : `${text}\n\n${previous.slice(kept)}`)
   log(`written to ${out}`)
 }

@@ -70,7 +70,7 @@ export async function benchUpload(megabytes: number, runs = 3): Promise<UploadRe
       parts.push({ path, contentType: part.contentType })
     }
     const client = await TableauClient.signIn({ server: emu.url, auth: { personalAccessToken: BENCH_PAT } })
-    // curl signs in with the password: a PAT holds one session at a time (spec §4.3), a password does not.
+    // curl signs in with the password: a PAT holds one session at a time (docs/protocol.md §4.3), a password does not.
     const signIn = (await (
       await fetch(`${emu.url}/api/3.24/auth/signin`, {
         method: 'POST',

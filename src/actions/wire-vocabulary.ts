@@ -1,6 +1,6 @@
 /**
  * The Hyper Update wire vocabulary, in one place. Sources and confidence are in
- * ../shared/reference/hyper-update-spec.md §7.3; when a real server disagrees, edit here.
+ * docs/protocol.md §7.3; when a real server disagrees, edit here.
  */
 
 /** The five action strings. CONFIRMED (REST reference, Update Data in Hyper Data Source). */

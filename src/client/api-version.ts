@@ -3,7 +3,7 @@ import { HyperdeltaError } from '../errors.js'
 /**
  * The lowest REST API version that has "Update Data in Hyper Data Source" (`PATCH …/data`).
  * The docs say "2021.2 and later"; Tableau's own client (TSC) gates `update_hyper_data` on 3.13.
- * Spec §2.1, CONFIRMED.
+ * docs/protocol.md §2.1, CONFIRMED.
  */
 export const MIN_API_VERSION = '3.13'
 
@@ -13,7 +13,7 @@ export const MIN_API_VERSION = '3.13'
  */
 export const MAX_API_VERSION = '3.24'
 
-/** Where version negotiation reads `restApiVersion`: the 2.4 path answers on every server since 2.4 (spec §3). */
+/** Where version negotiation reads `restApiVersion`: the 2.4 path answers on every server since 2.4 (docs/protocol.md §3). */
 export const SERVER_INFO_API_VERSION = '2.4'
 
 /** Parses "3.13" into [3, 13]; undefined when it is not `major.minor[.patch]`. */

@@ -2,7 +2,7 @@ import { HyperdeltaError } from '../errors.js'
 import { type ConnectedAppJwtOptions, mintConnectedAppJwt } from './connected-app-jwt.js'
 
 /**
- * How to sign in (spec §4.1): a personal access token, a username and password, or a connected-app JWT — a string
+ * How to sign in (docs/protocol.md §4.1): a personal access token, a username and password, or a connected-app JWT — a string
  * you bring, a function that returns a fresh one per sign-in, or the app's secret to mint one locally (HS256).
  */
 export type TableauAuth =

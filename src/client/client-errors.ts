@@ -1,7 +1,7 @@
 import { HyperdeltaError } from '../errors.js'
 
-// Construction of the client's typed errors, so every layer builds them the same way. Codes are documented in
-// /work/brief/readme-client.md. Nothing here ever receives a token, password, PAT secret or JWT: callers pass
+// Construction of the client's typed errors, so every layer builds them the same way. Codes and their details are listed in
+// src/error-catalog.ts. Nothing here ever receives a token, password, PAT secret or JWT: callers pass
 // bodies through `redactSecrets` first.
 
 /** Where an HTTP error happened: what the client sent (never headers; URLs carry no secrets). */
@@ -32,7 +32,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return out
 }
 
-/** A Tableau error answer: HTTP status plus Tableau's `code`/`summary`/`detail` (spec §2.6). */
+/** A Tableau error answer: HTTP status plus Tableau's `code`/`summary`/`detail` (docs/protocol.md §2.6). */
 export function apiError(
   layer: string,
   ctx: RequestContext,

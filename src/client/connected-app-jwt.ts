@@ -4,7 +4,7 @@ import { HyperdeltaError } from '../errors.js'
 /**
  * Scopes a locally minted connected-app JWT asks for: what the update flow calls (find the data source and its
  * connections, upload a file, PATCH …/data, read and cancel jobs). INFERRED: Tableau documents
- * `tableau:file_uploads:create` for uploads (spec §6.1) but not the scope of Update Data in Hyper (spec §13.13);
+ * `tableau:file_uploads:create` for uploads (docs/protocol.md §6.1) but not the scope of Update Data in Hyper (docs/protocol.md §13.13);
  * `tableau:datasources:update` is the documented scope of the data-source update methods. Override with
  * `scopes` when a server wants others.
  */

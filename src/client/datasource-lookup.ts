@@ -3,10 +3,10 @@ import type { Send } from './api-request.js'
 import * as datasources from './resources/datasources.js'
 import type { RawDatasource } from './responses.js'
 
-// Finding the data source to update and choosing its connection (spec §5): the lookups behind
+// Finding the data source to update and choosing its connection (docs/protocol.md §5): the lookups behind
 // TableauClient.findDatasource, listConnections and resolveConnection.
 
-/** A published data source (spec §5.1). */
+/** A published data source (docs/protocol.md §5.1). */
 export interface Datasource {
   id: string
   name: string
@@ -17,7 +17,7 @@ export interface Datasource {
   updatedAt?: string
 }
 
-/** A data source connection (spec §5.3). */
+/** A data source connection (docs/protocol.md §5.3). */
 export interface Connection {
   id: string
   type?: string
@@ -67,7 +67,7 @@ export async function findDatasource(
 }
 
 /**
- * Lists data sources, all pages. The REST filter cannot carry `,` or `&` (spec §5.1), so such names are matched
+ * Lists data sources, all pages. The REST filter cannot carry `,` or `&` (docs/protocol.md §5.1), so such names are matched
  * locally over the unfiltered list.
  */
 async function listDatasources(send: Send, name: string): Promise<Datasource[]> {
@@ -82,7 +82,7 @@ async function listDatasources(send: Send, name: string): Promise<Datasource[]> 
 }
 
 /**
- * The connections of a data source (spec §5.3). `DATASOURCE_NOT_FOUND` when the id is unknown.
+ * The connections of a data source (docs/protocol.md §5.3). `DATASOURCE_NOT_FOUND` when the id is unknown.
  *
  * @example
  * ```ts

@@ -28,7 +28,7 @@ export interface HttpConfig {
   secrets: () => readonly string[]
 }
 
-/** Decodes a body: JSON when it looks like JSON, else XML (spec §2.3: servers answer XML unless asked otherwise). */
+/** Decodes a body: JSON when it looks like JSON, else XML (docs/protocol.md §2.3: servers answer XML unless asked otherwise). */
 function decode(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
   const t = text.trim()
   if (t === '') return { ok: true, value: undefined }
@@ -141,7 +141,7 @@ async function sendOnce<S extends z.ZodType>(
     })
   }
   if (!decoded.ok) throw invalidResponseError(call.label, ctx, status, decoded.problem, excerpt())
-  // Some Tableau endpoints answer 2xx with an error envelope (spec §2.6 quirk).
+  // Some Tableau endpoints answer 2xx with an error envelope (docs/protocol.md §2.6 quirk).
   const quirk = decoded.value !== null && typeof decoded.value === 'object' && 'error' in decoded.value
   if (quirk) {
     throw apiError(call.label, ctx, status, tableauError(decoded.value, runtime.secrets()) ?? {}, {
@@ -155,7 +155,7 @@ async function sendOnce<S extends z.ZodType>(
 }
 
 /**
- * True for API_ERROR answers that mean "sign in again". INFERRED (spec §4.3 recommendation): every 401 from a call
+ * True for API_ERROR answers that mean "sign in again". INFERRED (docs/protocol.md §4.3 recommendation): every 401 from a call
  * that carried a token — 401000 and 401002 both occur for expired, invalid or superseded tokens.
  */
 export function isAuthExpired(error: unknown): error is HyperdeltaError<'API_ERROR'> {

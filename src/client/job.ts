@@ -1,7 +1,7 @@
 import type { RawJob } from './responses.js'
 
 /**
- * A Tableau background job as the client reports it (spec §8.1), normalized: numbers are numbers,
+ * A Tableau background job as the client reports it (docs/protocol.md §8.1), normalized: numbers are numbers,
  * notes and status notes are always arrays (possibly empty — real failed jobs often carry none).
  *
  * @example
@@ -19,7 +19,7 @@ export interface Job {
   createdAt?: string
   startedAt?: string
   updatedAt?: string
-  /** Set exactly when the job has ended (spec §8.1). */
+  /** Set exactly when the job has ended (docs/protocol.md §8.1). */
   completedAt?: string
   /** 0 succeeded, 1 failed, 2 cancelled, 3 completed (treated as success). Absent while running. */
   finishCode?: number
@@ -30,17 +30,17 @@ export interface Job {
   connectionId?: string
 }
 
-/** Finish codes (spec §8.1, CONFIRMED from TSC `JobItem.FinishCode`). */
+/** Finish codes (docs/protocol.md §8.1, CONFIRMED from TSC `JobItem.FinishCode`). */
 export const FINISH_CODE = { success: 0, failed: 1, cancelled: 2, completed: 3 } as const
 
 /**
  * A `{ "job-id" }` PATCH answer carries no type/mode; these are what the PATCH creates per the XML sample
- * (spec §7.5). INFERRED: the JSON `job-id` form itself is unconfirmed.
+ * (docs/protocol.md §7.5). INFERRED: the JSON `job-id` form itself is unconfirmed.
  */
 const DEFAULT_JOB_TYPE = 'UpdateUploadedFile'
 const DEFAULT_JOB_MODE = 'Asynchronous'
 
-/** A job has ended iff `completedAt` is present (spec §8.1: TSC and PS both loop on it). */
+/** A job has ended iff `completedAt` is present (docs/protocol.md §8.1: TSC and PS both loop on it). */
 export function isJobFinished(job: Job): boolean {
   return job.completedAt !== undefined && job.completedAt !== ''
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 
-// The body of one "Append to File Upload" request (spec §6.2), built by hand because the documented form is
+// The body of one "Append to File Upload" request (docs/protocol.md §6.2), built by hand because the documented form is
 // `multipart/mixed` with `Content-Disposition: name="…"` (no `form-data;`), which FormData cannot produce:
 //
 //   --B\r\n Content-Disposition: name="request_payload"\r\n Content-Type: text/xml\r\n \r\n (empty) \r\n

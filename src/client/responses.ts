@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// zod schemas for every response body the client reads (spec §3–§8), in the JSON mapping of §2.5 (XML bodies are
+// zod schemas for every response body the client reads (docs/protocol.md §3–§8), in the JSON mapping of §2.5 (XML bodies are
 // mapped to it first, see xml-response.ts). Tolerant where the spec says real servers vary (INFERRED for numbers
 // and the single-object form, so the tolerance lives in the `int`, `list` and `collection` helpers): numbers and
 // booleans as strings, a single object where an array is expected, `{}` for an empty collection, `{value}` for text.
@@ -151,7 +151,7 @@ export const jobResponseSchema = z.preprocess(
   z.object({ job: jobSchema }),
 )
 
-/** Cancel Job: no body, or a job (INFERRED, spec §8.3); anything else is tolerated but not read. */
+/** Cancel Job: no body, or a job (INFERRED, docs/protocol.md §8.3); anything else is tolerated but not read. */
 export const cancelJobResponseSchema = z.object({ job: jobSchema.optional() }).loose()
 
 /** Bodies the client reads nothing from (sign-out 204). */

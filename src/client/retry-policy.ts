@@ -8,7 +8,7 @@ import { abortedError } from './client-errors.js'
 //
 // Retried: network errors, 408, 429 (honouring Retry-After), 500/502/503/504 — capped exponential backoff with
 // jitter, bounded by `maxAttempts`. Also retried: 409094 "data update job already exists" (one update job per data
-// source, spec §7.6) — a wait for the running job to finish, bounded by its own time budget. Everything else,
+// source, docs/protocol.md §7.6) — a wait for the running job to finish, bounded by its own time budget. Everything else,
 // every other 4xx included, is terminal.
 
 /** Tunables of the retry policy; pass a `Partial` to `TableauClient.signIn({ retry })`. */
@@ -39,7 +39,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicyOptions> = Object.freeze(
 /** HTTP statuses worth repeating the same request for. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
-/** "A data update job for the datasource is already queued or in progress" (spec §7.6, CONFIRMED). */
+/** "A data update job for the datasource is already queued or in progress" (docs/protocol.md §7.6, CONFIRMED). */
 export const UPDATE_JOB_CONFLICT_CODE = '409094'
 
 /** True for a status the policy retries. */

@@ -6,7 +6,7 @@ import { appendToUpload, initiateUpload } from './resources/uploads.js'
 import { isAmbiguousFailure } from './retry-policy.js'
 
 /**
- * Largest part of one "Append to File Upload" request: Tableau rejects single chunks over 64 MB (spec §6.2,
+ * Largest part of one "Append to File Upload" request: Tableau rejects single chunks over 64 MB (docs/protocol.md §6.2,
  * CONFIRMED secondary: Tableau's own MCP client uses 64 × 2^20 bytes). INFERRED that the limit is 2^20-based.
  */
 export const MAX_UPLOAD_PART_BYTES = 64 * 1024 * 1024

@@ -16,9 +16,9 @@ export interface WaitForJobOptions {
 export const DEFAULT_JOB_TIMEOUT_MS = 2 * 3600_000
 
 /**
- * Poll schedule: first poll at once, then ~0.5 s growing ×1.4 per poll up to 30 s (TSC's schedule, spec §8.4),
+ * Poll schedule: first poll at once, then ~0.5 s growing ×1.4 per poll up to 30 s (TSC's schedule, docs/protocol.md §8.4),
  * each sleep jittered by ±20% so many waiters do not poll in lockstep (Tableau Cloud throttles tight loops with
- * 429, spec §8.4).
+ * 429, docs/protocol.md §8.4).
  */
 export const JOB_POLL_SCHEDULE = Object.freeze({ firstDelayMs: 500, factor: 1.4, maxDelayMs: 30_000, jitter: 0.2 })
 

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser'
 
 /**
- * Turns a Tableau XML response into the shape Tableau's JSON rendering has (spec §2.5), so the rest of
+ * Turns a Tableau XML response into the shape Tableau's JSON rendering has (docs/protocol.md §2.5), so the rest of
  * the client sees one shape whichever format a server answers in:
  * - the `tsResponse` root is dropped, its children become top-level keys;
  * - attributes become string properties (values stay strings, as in the JSON rendering);

@@ -1,5 +1,5 @@
 /**
- * A REST error the emulator answers with the documented envelope (spec §2.6). Handlers throw it;
+ * A REST error the emulator answers with the documented envelope (docs/protocol.md §2.6). Handlers throw it;
  * the server renders it in XML or JSON.
  */
 export class ApiError extends Error {

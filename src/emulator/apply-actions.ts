@@ -72,7 +72,7 @@ async function describeTargets(conn: DuckDBConnection, alias: string): Promise<M
   return out
 }
 
-/** `target-schema` given, or the unique schema holding a table of that name (spec §7.3.1). */
+/** `target-schema` given, or the unique schema holding a table of that name (docs/protocol.md §7.3.1). */
 function resolveTarget(alias: string, all: Map<string, Map<string, Columns>>, action: WireAction): TargetInfo {
   const name = action['target-table']
   const schema = action['target-schema']
@@ -94,7 +94,7 @@ function resolveTarget(alias: string, all: Map<string, Map<string, Columns>>, ac
 const list = (names: Iterable<string>): string => [...names].map((n) => `"${n}"`).join(', ')
 
 /**
- * Applies one request's actions in ONE DuckDB transaction, in order, all or nothing (spec §7.3.3).
+ * Applies one request's actions in ONE DuckDB transaction, in order, all or nothing (docs/protocol.md §7.3.3).
  * The source is the Parquet payload read in place by DuckDB; no row passes through JS.
  * Returns 'cancelled' when a cancel was requested between actions (nothing is kept).
  */
@@ -167,7 +167,7 @@ interface Planned {
   run: string[]
 }
 
-/** The SQL for one action (spec §7.3.3); problems found from the schemas alone throw JobFailure. */
+/** The SQL for one action (docs/protocol.md §7.3.3); problems found from the schemas alone throw JobFailure. */
 function planAction(
   index: number,
   action: WireAction,
@@ -235,7 +235,7 @@ function planAction(
         }
       }
       // MERGE decides matched / not matched against the state before the statement: exactly the
-      // "precompute matched source rows, update them, insert the rest" model (spec §7.3.3).
+      // "precompute matched source rows, update them, insert the rest" model (docs/protocol.md §7.3.3).
       const matched = shared.length === 0 ? '' : ` WHEN MATCHED THEN UPDATE SET ${setList}`
       return {
         checks: [multiMatch],

@@ -73,7 +73,7 @@ function verifyJwt(jwt: string, users: readonly EmulatorUser[], now: number): st
 
 /**
  * Sessions of one emulator (in memory only; tokens do not survive a restart). Tokens have the
- * documented 3-part shape `random|random|site-luid` (spec §2.2).
+ * documented 3-part shape `random|random|site-luid` (docs/protocol.md §2.2).
  */
 export class Sessions {
   private readonly byToken = new Map<string, Session>()
@@ -98,7 +98,7 @@ export class Sessions {
       userName = user && sameSecret(user.password!, c.password ?? '') ? user.name : undefined
     }
     if (userName === undefined) throw signInError()
-    // A PAT supports one session at a time: the earlier token dies (spec §4.3, 401002 afterwards).
+    // A PAT supports one session at a time: the earlier token dies (docs/protocol.md §4.3, 401002 afterwards).
     if (patKey !== undefined) for (const [t, s] of this.byToken) if (s.patKey === patKey) this.byToken.delete(t)
     const session: Session = {
       token: `${b64url(16)}|${alnum(32)}|${siteId}`,

@@ -23,7 +23,7 @@ const xml = new XMLParser({
 
 /**
  * Parses a `tsRequest` body: JSON when the Content-Type says json, XML otherwise (TSC sends no
- * Content-Type on sign-in, spec §2.3). Returns the children of tsRequest (XML) or the JSON object.
+ * Content-Type on sign-in, docs/protocol.md §2.3). Returns the children of tsRequest (XML) or the JSON object.
  */
 export function parseRequestDocument(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   const text = body.toString('utf8')

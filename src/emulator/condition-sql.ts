@@ -38,7 +38,7 @@ function constSql(c: WireConst, targetType: string): string {
       return isDate ? `CAST(${instant} AS DATE)` : instant
     }
     case 'string':
-      // A DATE column compared with a string const casts the const (spec §7.3.2, INFERRED);
+      // A DATE column compared with a string const casts the const (docs/protocol.md §7.3.2, INFERRED);
       // other types rely on DuckDB's implicit cast of a string literal to the column type.
       return isDate ? `CAST(${literal(c.v)} AS DATE)` : literal(c.v)
   }

@@ -1,6 +1,6 @@
 /**
  * A tiny response document model rendered two ways, so every endpoint writes its body once:
- * XML in the `tsResponse` envelope (spec §2.4) and JSON by the §2.5 mapping (root dropped,
+ * XML in the `tsResponse` envelope (docs/protocol.md §2.4) and JSON by the §2.5 mapping (root dropped,
  * attributes as strings, text-only elements as strings, collections as arrays, empty collection {}).
  */
 

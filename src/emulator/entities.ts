@@ -118,7 +118,7 @@ export function jobElement(job: JobRecord, asAccepted = false): Element {
   return el('job', attrs, [el('updateUploadedFileJob', undefined, inner)])
 }
 
-/** `<fileUpload uploadSessionId fileSize/>` (spec §6.1, §6.2). */
+/** `<fileUpload uploadSessionId fileSize/>` (docs/protocol.md §6.1, §6.2). */
 export function fileUploadElement(upload: UploadRecord): Element {
   return el('fileUpload', { uploadSessionId: upload.id, fileSize: fileSizeInMb(upload.size) })
 }

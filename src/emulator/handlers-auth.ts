@@ -15,7 +15,7 @@ export const serverInfo: Handler = async (state) => ({
   ],
 })
 
-/** POST /api/{v}/auth/signin: password, PAT or connected-app JWT (spec §4.1). */
+/** POST /api/{v}/auth/signin: password, PAT or connected-app JWT (docs/protocol.md §4.1). */
 export const signIn: Handler = async (state, ctx) => {
   const doc = parseRequestDocument(await readBody(ctx.req, 1024 * 1024), ctx.req.headers['content-type'])
   const credentials = objectAt(doc, 'credentials')

@@ -17,7 +17,7 @@ export function datasourceOf(state: EmulatorState, ctx: RequestContext, code = '
   return ds
 }
 
-/** GET …/datasources[?filter=…][&sort=…][&fields=…][&pageSize=&pageNumber=] (spec §5.1). */
+/** GET …/datasources[?filter=…][&sort=…][&fields=…][&pageSize=&pageNumber=] (docs/protocol.md §5.1). */
 export const queryDatasources: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
   const { pageSize, pageNumber } = pageOf(ctx.query)
@@ -40,13 +40,13 @@ export const queryDatasources: Handler = async (state, ctx) => {
   }
 }
 
-/** GET …/datasources/{id} (spec §5.2). */
+/** GET …/datasources/{id} (docs/protocol.md §5.2). */
 export const queryDatasource: Handler = async (state, ctx) => ({
   status: 200,
   body: [datasourceElement(state, datasourceOf(state, ctx))],
 })
 
-/** GET …/datasources/{id}/connections (spec §5.3); unknown data source → 404011. */
+/** GET …/datasources/{id}/connections (docs/protocol.md §5.3); unknown data source → 404011. */
 export const queryConnections: Handler = async (state, ctx) => ({
   status: 200,
   body: [connectionsElement(datasourceOf(state, ctx, '404011'))],

@@ -12,7 +12,7 @@ function jobOf(state: EmulatorState, ctx: RequestContext): JobRecord {
   return job
 }
 
-/** GET …/jobs/{id} (spec §8.1). */
+/** GET …/jobs/{id} (docs/protocol.md §8.1). */
 export const queryJob: Handler = async (state, ctx) => ({ status: 200, body: [jobElement(jobOf(state, ctx))] })
 
 /** PUT …/jobs/{id}: cancel (queued → finishCode 2 at once; running → best effort). */

@@ -10,7 +10,7 @@ import { BYTES_PER_MB, DUPLICATE_REQUEST_WINDOW_MS, MISSING_REQUEST_ID, PAYLOAD_
 import { type Handler, siteOf } from './state.js'
 
 /**
- * PATCH …/datasources/{id}/data and …/connections/{cid}/data (spec §7): checks run in the order
+ * PATCH …/datasources/{id}/data and …/connections/{cid}/data (docs/protocol.md §7): checks run in the order
  * a retry needs (a duplicate RequestID returns the original job before 409094 could fire),
  * then the job is queued and 202 + `<job>` is returned at once.
  */

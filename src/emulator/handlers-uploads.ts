@@ -63,7 +63,7 @@ async function* resetAfter(ctx: RequestContext, limit: number, onReset: () => vo
 
 /**
  * PUT …/fileUploads/{id}: a `multipart/mixed` body whose `tableau_file` part is appended to the
- * session's file as it streams in (spec §6.2). Appends to one session run one at a time; a failed
+ * session's file as it streams in (docs/protocol.md §6.2). Appends to one session run one at a time; a failed
  * append leaves the file as it was before.
  */
 export const appendUpload: Handler = async (state, ctx) => {

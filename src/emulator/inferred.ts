@@ -1,78 +1,78 @@
 /**
- * Every emulator behaviour that the spec (shared/reference/hyper-update-spec.md) marks INFERRED or
+ * Every emulator behaviour that docs/protocol.md marks INFERRED or
  * leaves open, in one place. When a real Tableau server disagrees, edit it here and nowhere else.
  */
 
-/** §2.3 INFERRED: JSON when `Accept` contains application/json; XML otherwise (missing, `*\/*`, xml). */
+/** docs/protocol.md §2.3 INFERRED: JSON when `Accept` contains application/json; XML otherwise (missing, `*\/*`, xml). */
 export function wantsJson(accept: string | undefined): boolean {
   return accept?.toLowerCase().includes('application/json') ?? false
 }
 
-/** §10.4 INFERRED: `max_size_in_mb` counts 10^6 bytes (the stricter reading; clients stay below 0.95 × 10^6 × MB). */
+/** docs/protocol.md §10.4 INFERRED: `max_size_in_mb` counts 10^6 bytes (the stricter reading; clients stay below 0.95 × 10^6 × MB). */
 export const BYTES_PER_MB = 1_000_000
 
-/** §10.4 INFERRED: status and code of the payload-size error, enforced at PATCH time. */
+/** docs/protocol.md §10.4 INFERRED: status and code of the payload-size error, enforced at PATCH time. */
 export const PAYLOAD_TOO_LARGE = { status: 413, code: '413000', summary: 'Payload Too Large' } as const
 
-/** §6.2 INFERRED: `fileSize` after an append is the cumulative size in whole MiB, rounded down. */
+/** docs/protocol.md §6.2 INFERRED: `fileSize` after an append is the cumulative size in whole MiB, rounded down. */
 export function fileSizeInMb(bytes: number): number {
   return Math.floor(bytes / 2 ** 20)
 }
 
-/** §7.4 INFERRED: a repeated RequestID on the same site within this window gets 202 + the original job. */
+/** docs/protocol.md §7.4 INFERRED: a repeated RequestID on the same site within this window gets 202 + the original job. */
 export const DUPLICATE_REQUEST_WINDOW_MS = 24 * 60 * 60 * 1000
 
-/** §7.2 INFERRED: a PATCH without a RequestID header is an invalid parameter. */
+/** docs/protocol.md §7.2 INFERRED: a PATCH without a RequestID header is an invalid parameter. */
 export const MISSING_REQUEST_ID = { code: '400008', detail: 'The RequestID header is missing.' } as const
 
-/** §8.1 INFERRED: unknown job id. Tableau's Query Job reference lists 404031 "Job not found". */
+/** docs/protocol.md §8.1 INFERRED: unknown job id. Tableau's Query Job reference lists 404031 "Job not found". */
 export const JOB_NOT_FOUND = { code: '404031', summary: 'Job not found' } as const
 
-/** §6.2/§7.6 INFERRED for Append and PATCH (documented for Publish): unknown upload session. */
+/** docs/protocol.md §6.2/§7.6 INFERRED for Append and PATCH (documented for Publish): unknown upload session. */
 export const UPLOAD_NOT_FOUND = { code: '404015', summary: 'File upload not found' } as const
 
 /** INFERRED: a site LUID in the path that is not the token's site answers "Site not found". */
 export const SITE_MISMATCH_IS_NOT_FOUND = true
 
-/** §5.3/§5.1 INFERRED: the `type` reported for data sources and their live-to-Hyper connections. */
+/** docs/protocol.md §5.3/§5.1 INFERRED: the `type` reported for data sources and their live-to-Hyper connections. */
 export const DATASOURCE_TYPE = 'hyper'
 export const CONNECTION_TYPE = 'hyper'
 
-/** §10.1 INFERRED: a Parquet file published as a data source becomes the table Extract.Extract. */
+/** docs/protocol.md §10.1 INFERRED: a Parquet file published as a data source becomes the table Extract.Extract. */
 export const PUBLISHED_TABLE = { schema: 'Extract', name: 'Extract' } as const
 
 /** Emulator-only 503 body (TSC does not parse 5xx bodies); code follows the status-prefix convention. */
 export const SERVICE_UNAVAILABLE = { code: '503000', summary: 'Service Unavailable' } as const
 
-/** §8.3 INFERRED: Cancel Job answers 200 with the job element; cancel while running is best effort. */
+/** docs/protocol.md §8.3 INFERRED: Cancel Job answers 200 with the job element; cancel while running is best effort. */
 export const CANCEL_RUNNING_IS_BEST_EFFORT = true
 
 /**
- * §10.2 design choice (emulator-only): a Parquet payload holds exactly one table, addressed by
+ * docs/protocol.md §10.2 design choice (emulator-only): a Parquet payload holds exactly one table, addressed by
  * whatever `source-table` the actions name; `source-schema` is ignored. All actions of one request
  * that name a source table must name the same one.
  */
 export const PARQUET_PAYLOAD_NOTE =
   'emulator: a Parquet payload holds one table; every action must name the same source-table'
 
-/** §10.2: the emulator cannot read Hyper payloads (no Hyper engine); such jobs fail with this note. */
+/** docs/protocol.md §10.2: the emulator cannot read Hyper payloads (no Hyper engine); such jobs fail with this note. */
 export const HYPER_PAYLOAD_NOTE =
   'emulator: the payload is a .hyper file, which the emulator cannot read (no Hyper engine); send a Parquet payload'
 
-/** §7.3.3 INFERRED: the internal errorCode embedded in notes for a missing table or column (410012-style). */
+/** docs/protocol.md §7.3.3 INFERRED: the internal errorCode embedded in notes for a missing table or column (410012-style). */
 export function missingObjectNote(what: string): string {
   return `com.tableausoftware.server.status.reporting.TableauRuntimeException: There was a problem retrieving table information. ${what} (errorCode=410012)`
 }
 
-/** §7.3.3 INFERRED: several source rows matching one target row fail the job instead of a silent pick. */
+/** docs/protocol.md §7.3.3 INFERRED: several source rows matching one target row fail the job instead of a silent pick. */
 export function multipleMatchNote(action: number, kind: string): string {
   return `action ${action} (${kind}): a target row matches more than one source row; dedupe the source by key (errorCode=410013, emulator)`
 }
 
-/** §4.3 INFERRED default: Tableau Server's 240-minute session. */
+/** docs/protocol.md §4.3 INFERRED default: Tableau Server's 240-minute session. */
 export const DEFAULT_TOKEN_TTL_MS = 240 * 60 * 1000
 
-/** §4.1 INFERRED: connected-app JWTs are HS256 only; `aud` is not checked. */
+/** docs/protocol.md §4.1 INFERRED: connected-app JWTs are HS256 only; `aud` is not checked. */
 export const JWT_ALGORITHM = 'HS256'
 
 /** INFERRED: the detail text for a known path called with the wrong method. */

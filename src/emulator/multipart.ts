@@ -1,7 +1,7 @@
 /**
  * A streaming multipart parser for `multipart/mixed` bodies (Append to File Upload, Publish).
  * Part bodies go straight to a sink chunk by chunk; only a delimiter-sized tail is kept in memory.
- * Accepts every variant real servers accept (spec §6.2): `form-data;` prefix or none, quoted or
+ * Accepts every variant real servers accept (docs/protocol.md §6.2): `form-data;` prefix or none, quoted or
  * unquoted names, headers in any order, `filename=""`, and a closing delimiter without a CRLF.
  */
 

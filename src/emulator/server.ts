@@ -53,7 +53,7 @@ function errorBody(e: ApiError): Element[] {
   return [el('error', { code: e.code }, [textEl('summary', e.summary), textEl('detail', e.detail)])]
 }
 
-/** JSON error bodies put `code` (a string) last, as real servers do (spec §2.6). */
+/** JSON error bodies put `code` (a string) last, as real servers do (docs/protocol.md §2.6). */
 function renderErrorJson(e: ApiError): string {
   return JSON.stringify({ error: { summary: e.summary, detail: e.detail, code: e.code } })
 }

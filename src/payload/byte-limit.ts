@@ -3,7 +3,7 @@ import { payloadError } from './payload-errors.js'
 /**
  * The byte budget for one payload file given the server's `max_size_in_mb`: the one meaning of
  * `maxSizeInMb` everywhere in hyperdelta (writeChangeFiles, planChanges, pushChanges, the CLI).
- * INFERRED (spec §10.4): whether Tableau's "MB" means 10^6 or 2^20 bytes is unknown, so the default
+ * INFERRED (docs/protocol.md §10.4): whether Tableau's "MB" means 10^6 or 2^20 bytes is unknown, so the default
  * stays below `limit × 10^6` with a 5 % margin. Edit here if a real server says otherwise; callers
  * can always pass an exact `maxBytes`.
  */

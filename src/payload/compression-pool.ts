@@ -9,8 +9,8 @@ import { type SnappyImplementation, type SnappyWorkerSetup, snappyCompress, snap
  * packaging CPU time; everything else stays on the caller's thread.
  *
  * The compressor is the native binding where it loads, else snappyjs (see `snappy.ts`); both are
- * faster than hyparquet-writer's port (snappyjs ran 2.7× faster on our pages, 132 vs 360 ms for
- * 35 MB, because it writes into one preallocated buffer instead of appending byte by byte).
+ * faster than hyparquet-writer's port, because snappyjs writes into one preallocated buffer instead of appending
+ * byte by byte (bench/results.md has the figures).
  *
  * Workers are created on first use, shared by every encoder of the process, and unref'd while idle
  * so they never keep a process alive. If a worker cannot be started or dies, compression falls

@@ -265,7 +265,7 @@ class ParquetEncoder implements PayloadEncoder {
       appendRowGroup(writer, this.#schema, group)
     }
     // Serializing the whole footer after every group grew quadratically with the groups of a file
-    // (10 % of packaging time); far from the limit, a proven upper bound of its growth decides.
+    // (a measurable share of packaging time, bench/results.md); far from the limit, a proven upper bound decides.
     let size = out.offset + file.footer + (file.unmeasured + 1) * this.#groupFooterBound
     let footer: number | undefined
     if (general || size > this.#context.maxBytes) {

@@ -11,8 +11,8 @@ import { TextColumn } from './text-column.js'
  * Our flat columns' data pages, encoded straight from the batch's typed arrays and strings.
  *
  * Why not `ParquetWriter.write`: for flat PLAIN pages it converts every value on its own (one
- * `Uint8Array` per string, twice; one `DataView` call per number), which made it 0.17× DuckDB's
- * COPY on the benchmark change set. Here fixed-width columns are one memory copy and text is
+ * `Uint8Array` per string, twice; one `DataView` call per number), which was several times slower
+ * than DuckDB's COPY on the benchmark change set (bench/results.md, "Measurements behind design choices"). Here fixed-width columns are one memory copy and text is
  * written into one buffer per page. hyparquet-writer still writes everything structural: page
  * headers, RLE levels, compression and the footer. The output is the same layout as before: data
  * page v2, PLAIN values, RLE definition levels, one column chunk per column.

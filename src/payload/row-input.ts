@@ -32,11 +32,11 @@ const ASYNC_ROW_CHUNK = 256
 
 /**
  * The row loop of async iterables, kept in a function of its own so V8 optimizes it alone. No async
- * helper per row: an extra promise and await per row cost a fifth of packaging time.
+ * helper per row: an extra promise and await per row cost a large share of packaging time (bench/results.md).
  *
  * Rows are collected ASYNC_ROW_CHUNK at a time and then read together: switching between the
- * caller's generator and the row reader on every row measured 6–12 % slower on the benchmark
- * (alternating processes; no gain for sync iterables, so they are read row by row). The cost: a bad
+ * caller's generator and the row reader on every row measured slower on the benchmark (bench/results.md;
+ * no gain for sync iterables, so they are read row by row). The cost: a bad
  * row is reported once up to 255 later rows have been pulled from the source (its error still names
  * its own index), and 256 rows are held at most.
  */

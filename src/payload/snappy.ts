@@ -7,7 +7,7 @@ import { payloadError } from './payload-errors.js'
  *
  * Native is the optional dependency `snappy` (napi-rs bindings over the Rust `snap` crate, with a
  * prebuilt binary per platform from the npm registry, no install script). On the benchmark's pages
- * it compressed 48 MB in 85–110 ms where snappyjs took 190–260 ms; that matters most on one core,
+ * it compresses about twice as fast as snappyjs (bench/results.md); that matters most on one core,
  * where compression runs on the caller's thread. snappyjs (MIT, no dependencies) is the fallback
  * wherever the binary is missing. Both write standard raw SNAPPY blocks that every Parquet reader
  * decodes; their bytes may differ slightly, so a process uses one of them for every page it writes.
@@ -24,8 +24,8 @@ interface NativeSnappy {
 const require = createRequire(import.meta.url)
 /**
  * Copy the output into memory V8 allocates: by default the binding hands out its own buffer, sized for
- * the worst case (~1.17× the input) and freed only when V8 collects it, which raised peak RSS by
- * 25–40 MB in the memory benchmark.
+ * the worst case and freed only when V8 collects it, which raised peak RSS in the memory benchmark
+ * (bench/results.md).
  */
 const COPY = { copyOutputData: true }
 let native: { path: string; binding: NativeSnappy } | null | undefined

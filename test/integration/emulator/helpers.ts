@@ -85,7 +85,7 @@ export async function signIn(emu: Emulator, version = '3.24'): Promise<Signed> {
   }
 }
 
-/** TSC's exact multipart/mixed bytes (spec §6.2). */
+/** TSC's exact multipart/mixed bytes (docs/protocol.md §6.2). */
 export function tscMultipart(
   chunk: Buffer,
   boundary = randomBytes(16).toString('hex'),

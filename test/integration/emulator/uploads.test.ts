@@ -18,7 +18,7 @@ afterAll(async () => {
 })
 
 const B = 'b0undary'
-/** The five variants of spec §6.2, each carrying `chunk` in its file part. */
+/** The five variants of docs/protocol.md §6.2, each carrying `chunk` in its file part. */
 const VARIANTS: Record<string, (chunk: string) => string> = {
   'docs form (no form-data;)': (c) =>
     `--${B}\r\nContent-Disposition: name="request_payload"\r\nContent-Type: text/xml\r\n\r\n\r\n--${B}\r\nContent-Disposition: name="tableau_file"; filename="file"\r\nContent-Type: application/octet-stream\r\n\r\n${c}\r\n--${B}--\r\n`,

@@ -80,7 +80,7 @@ describe('response validation', () => {
 })
 
 describe('xmlToJsonShape', () => {
-  it('maps Tableau XML to the JSON rendering (§2.5)', () => {
+  it('maps Tableau XML to the JSON rendering (docs/protocol.md §2.5)', () => {
     expect(
       xmlToJsonShape(
         `<?xml version='1.0'?><tsResponse xmlns="http://tableau.com/api" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://tableau.com/api x.xsd"><pagination pageNumber="1" totalAvailable="2"/><datasources><datasource id="a" name="A &amp; B"><tags/></datasource><datasource id="b" name="B"/></datasources><serverInfo><productVersion build="1">2024.3.0</productVersion><restApiVersion>3.24</restApiVersion></serverInfo></tsResponse>`,
