@@ -103,7 +103,6 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
       runId: plan.runId,
       requests: plan.requests.map((r) => ({
         index: r.index,
-        requestId: r.requestId,
         actions: r.actions,
         payload: payloadSummary(r.payload),
       })),

@@ -1,0 +1,29 @@
+import type { SubmittedJob } from './push-client.js'
+
+/** Finish codes of an ended job (0 and 3 are success; see the client's FINISH_CODE). */
+const OUTCOME_BY_FINISH_CODE: Readonly<Record<number, ReplayOutcome>> = {
+  0: 'succeeded',
+  1: 'failed',
+  2: 'cancelled',
+  3: 'succeeded',
+}
+
+export type ReplayOutcome = 'succeeded' | 'failed' | 'cancelled'
+
+/**
+ * Whether a PATCH answer is a replay: the server ignores a repeated RequestID for 24 h and answers
+ * with the job it created the first time. A job that had already ended before this PATCH was sent
+ * (`sentAt`, epoch ms) cannot be one this PATCH created, so its outcome is that of an earlier run.
+ * Returns that outcome, or undefined for a job this PATCH created (or one still running).
+ *
+ * Clocks may disagree: a server clock behind ours can make a job of this very request look older,
+ * so it counts as a replay — harmless, since only a failed or cancelled job (which applied nothing)
+ * leads to another attempt. A server clock ahead of ours misses a replay: the run reports the old
+ * failure, and a later rerun sees it.
+ */
+export function replayedOutcome(job: SubmittedJob, sentAt: number): ReplayOutcome | undefined {
+  if (job.completedAt === undefined || job.completedAt === '' || job.finishCode === undefined) return undefined
+  const completed = Date.parse(job.completedAt)
+  if (Number.isNaN(completed) || completed > sentAt) return undefined
+  return OUTCOME_BY_FINISH_CODE[job.finishCode]
+}
