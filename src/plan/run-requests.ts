@@ -204,7 +204,10 @@ async function runOne(
       const replay = replayedOutcome(job, sentAt)
       if (replay === 'failed' || replay === 'cancelled') {
         // An earlier run's job under this RequestID applied nothing: the server would replay it for 24 h.
-        ;(rep.replayed ??= []).push({ requestId, jobId: job.id, outcome: replay, completedAt: job.completedAt })
+        rep.replayed = [
+          ...(rep.replayed ?? []),
+          { requestId, jobId: job.id, outcome: replay, completedAt: job.completedAt },
+        ]
         logger.warn('push: RequestID replayed an earlier failed job; sending the next attempt', {
           request: i,
           requestId,
