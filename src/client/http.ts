@@ -35,10 +35,31 @@ export interface HttpCall<S extends z.ZodType> {
   signal?: AbortSignal | undefined
 }
 
+/**
+ * Time limits of one HTTP exchange, so a server that accepts a connection and never answers fails
+ * (as a retryable NETWORK_ERROR) instead of hanging the run.
+ */
+export interface HttpTimeouts {
+  /** To open the TCP/TLS connection. Applies to the client's own agent (not to a `dispatcher` you pass). */
+  connectMs: number
+  /** From the request being sent (body included; a body still streaming keeps it alive) to the response headers. */
+  headersMs: number
+  /** Longest silence between two chunks of the response body. */
+  bodyMs: number
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({
+  connectMs: 30_000,
+  headersMs: 120_000,
+  bodyMs: 120_000,
+})
+
 /** What sendOnce needs from its surroundings (all injected). */
 export interface HttpRuntime {
   origin: string
   dispatcher?: Dispatcher | undefined
+  /** Headers and body time limits (default {@link DEFAULT_HTTP_TIMEOUTS}). */
+  timeouts?: Pick<HttpTimeouts, 'headersMs' | 'bodyMs'> | undefined
   logger?: Logger | undefined
   now: () => number
   /** Secrets to scrub from any body excerpt that ends up in an error. */
@@ -102,6 +123,7 @@ export async function sendOnce<S extends z.ZodType>(
     ...(call.requestId !== undefined && { requestId: call.requestId }),
   }
   const started = runtime.now()
+  const timeouts = runtime.timeouts ?? DEFAULT_HTTP_TIMEOUTS
   let status: number
   let headers: Record<string, string | string[] | undefined>
   let text: string
@@ -112,6 +134,8 @@ export async function sendOnce<S extends z.ZodType>(
       ...(call.body !== undefined && { body: call.body }),
       ...(runtime.dispatcher !== undefined && { dispatcher: runtime.dispatcher }),
       ...(call.signal !== undefined && { signal: call.signal }),
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyMs,
     })
     status = res.statusCode
     headers = res.headers

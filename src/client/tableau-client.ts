@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import { setTimeout as delay } from 'node:timers/promises'
 import { inspect } from 'node:util'
-import type { Dispatcher } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireBatch } from '../actions/wire-schema.js'
@@ -23,7 +23,14 @@ import {
   findDatasource,
   listConnections,
 } from './datasource-lookup.js'
-import { type HttpCall, type HttpRuntime, isAuthExpired, sendOnce } from './http.js'
+import {
+  DEFAULT_HTTP_TIMEOUTS,
+  type HttpCall,
+  type HttpRuntime,
+  type HttpTimeouts,
+  isAuthExpired,
+  sendOnce,
+} from './http.js'
 import { type Job, toJob } from './job.js'
 import {
   cancelJobResponseSchema,
@@ -45,6 +52,12 @@ export interface SignInOptions {
   auth: TableauAuth
   /** undici dispatcher (Agent, ProxyAgent, MockAgent…); default: undici's global one. */
   dispatcher?: Dispatcher
+  /**
+   * Time limits of every HTTP request (defaults: connect 30 s, headers 120 s, body 120 s). A server that
+   * never answers fails as a retryable `NETWORK_ERROR` (retried by the policy). `connectMs` applies when
+   * no `dispatcher` is given (the client then uses its own agent); configure your dispatcher otherwise.
+   */
+  timeouts?: Partial<HttpTimeouts>
   logger?: Logger
   /** Sleep used by retries and the job waiter; must reject when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
@@ -96,6 +109,21 @@ interface CallSpec<S extends z.ZodType> {
 interface Runtime extends RetryRuntime {
   logger: Logger
   dispatcher: Dispatcher | undefined
+  timeouts: HttpTimeouts
+  /** An agent the client created (for `timeouts.connectMs`), closed by close(). */
+  ownAgent: Agent | undefined
+}
+
+function httpTimeouts(given: Partial<HttpTimeouts> | undefined): HttpTimeouts {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...given }
+  for (const [field, ms] of Object.entries(timeouts)) {
+    if (!Number.isFinite(ms) || ms <= 0) {
+      throw new HyperdeltaError('CONFIG_INVALID', `client: timeouts.${field} must be a positive number of ms`, {
+        details: { field: `timeouts.${field}` },
+      })
+    }
+  }
+  return timeouts
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -204,41 +232,55 @@ export class TableauClient {
         details: { field: 'minApiVersion' },
       })
     }
+    const timeouts = httpTimeouts(options.timeouts)
+    // Without a dispatcher, a connect limit other than undici's default needs an agent of our own.
+    const ownAgent =
+      options.dispatcher === undefined && options.timeouts?.connectMs !== undefined
+        ? new Agent({ connect: { timeout: timeouts.connectMs } })
+        : undefined
     const runtime: Runtime = {
       sleep: options.sleep ?? defaultSleep,
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
       logger: options.logger ?? silentLogger,
-      dispatcher: options.dispatcher,
+      dispatcher: options.dispatcher ?? ownAgent,
+      timeouts,
+      ownAgent,
     }
-    const policy: RetryPolicyOptions = { ...DEFAULT_RETRY_POLICY, ...options.retry }
-    const http = (secrets: () => readonly string[]): HttpRuntime => ({
-      origin: server,
-      dispatcher: runtime.dispatcher,
-      logger: runtime.logger,
-      now: runtime.now,
-      secrets,
-    })
-    const info = await callWithRetry(
-      http(() => []),
-      runtime,
-      policy,
-      {
-        layer: 'client',
-        method: 'GET',
-        path: `/api/${SERVER_INFO_API_VERSION}/serverInfo`,
-        headers: { Accept: 'application/json' },
-        expect: [200],
-        schema: serverInfoResponseSchema,
-      },
-    )
-    const apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
-      min: minApi,
-      max: options.maxApiVersion ?? MAX_API_VERSION,
-    })
-    const session = await signInOnce(server, site, apiVersion, options.auth, runtime, policy, http)
-    runtime.logger.info('auth: signed in', { server, site, apiVersion, auth: authKind(options.auth) })
-    return new TableauClient({ server, site, apiVersion, auth: options.auth, runtime, policy, ...session })
+    try {
+      const policy: RetryPolicyOptions = { ...DEFAULT_RETRY_POLICY, ...options.retry }
+      const http = (secrets: () => readonly string[]): HttpRuntime => ({
+        origin: server,
+        dispatcher: runtime.dispatcher,
+        timeouts: runtime.timeouts,
+        logger: runtime.logger,
+        now: runtime.now,
+        secrets,
+      })
+      const info = await callWithRetry(
+        http(() => []),
+        runtime,
+        policy,
+        {
+          layer: 'client',
+          method: 'GET',
+          path: `/api/${SERVER_INFO_API_VERSION}/serverInfo`,
+          headers: { Accept: 'application/json' },
+          expect: [200],
+          schema: serverInfoResponseSchema,
+        },
+      )
+      const apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
+        min: minApi,
+        max: options.maxApiVersion ?? MAX_API_VERSION,
+      })
+      const session = await signInOnce(server, site, apiVersion, options.auth, runtime, policy, http)
+      runtime.logger.info('auth: signed in', { server, site, apiVersion, auth: authKind(options.auth) })
+      return new TableauClient({ server, site, apiVersion, auth: options.auth, runtime, policy, ...session })
+    } catch (error) {
+      await ownAgent?.close()
+      throw error
+    }
   }
 
   /** `/api/{v}/sites/{siteId}` + path. */
@@ -250,6 +292,7 @@ export class TableauClient {
     return {
       origin: this.server,
       dispatcher: this.#runtime.dispatcher,
+      timeouts: this.#runtime.timeouts,
       logger: this.#runtime.logger,
       now: this.#runtime.now,
       secrets: () => [this.#token, ...this.#secrets],
@@ -533,6 +576,7 @@ export class TableauClient {
           status: (error as HyperdeltaError).details?.['status'],
         })
       }
+      await this.#runtime.ownAgent?.close()
     })()
     return this.#closing
   }

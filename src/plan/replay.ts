@@ -10,6 +10,19 @@ const OUTCOME_BY_FINISH_CODE: Readonly<Record<number, ReplayOutcome>> = {
 
 export type ReplayOutcome = 'succeeded' | 'failed' | 'cancelled'
 
+/** INFERRED: servers stamp jobs to the second (`2026-11-22T10:00:00Z`), cutting off the fraction. */
+export const SERVER_TIMESTAMP_RESOLUTION_MS = 1000
+
+/**
+ * True when a PATCH answered with a job created before the PATCH was sent: one an earlier run created
+ * under the same RequestID. Only a creation time in an earlier whole second counts (the stamp is cut to
+ * the second), so the job this PATCH created is never taken for an earlier one.
+ */
+export function createdBefore(job: SubmittedJob, sentAt: number): boolean {
+  const created = job.createdAt === undefined ? Number.NaN : Date.parse(job.createdAt)
+  return !Number.isNaN(created) && created + SERVER_TIMESTAMP_RESOLUTION_MS <= sentAt
+}
+
 /**
  * Whether a PATCH answer is a replay: the server ignores a repeated RequestID for 24 h and answers
  * with the job it created the first time. A job that had already ended before this PATCH was sent

@@ -3,8 +3,14 @@ import { type Logger, silentLogger } from '../logger.js'
 import type { Journal } from './journal.js'
 import type { ChangePlan, PlannedRequest } from './plan-changes.js'
 import type { PushClient } from './push-client.js'
-import { type PushProgress, type PushReport, payloadSummary, type RequestReport } from './push-report.js'
-import { replayedOutcome } from './replay.js'
+import {
+  type PushProgress,
+  type PushReport,
+  payloadSummary,
+  type ReplayedJob,
+  type RequestReport,
+} from './push-report.js'
+import { createdBefore, replayedOutcome } from './replay.js'
 import { deriveRequestId } from './request-id.js'
 
 /** Default bound on attempts per request (the first included), across reruns. */
@@ -174,22 +180,37 @@ async function runOne(
   const logger = input.logger ?? silentLogger
   const i = request.index
   const recorded = journal.request(i)
-  let jobId = recorded.state === 'submitted' ? recorded.jobId : undefined
-  const resumed = jobId !== undefined
-  let earlierRun = false
-  if (jobId === undefined) {
-    const t0 = now()
-    let uploadSessionId: string | undefined
-    if (request.payload) {
-      const upload = await client.uploadFile(request.payload.path, {
-        onProgress: (p) => emit({ type: 'upload', request: i, ...p }),
-        ...(signal && { signal }),
-      })
-      uploadSessionId = upload.uploadSessionId
-      await journal.advance(i, 'uploaded')
-    }
-    rep.uploadMs = now() - t0
-    for (;;) {
+  let resumedJob = recorded.state === 'submitted' ? recorded.jobId : undefined
+  let uploadSessionId: string | undefined
+  const replayed = async (requestId: string, jobId: string, outcome: ReplayedJob['outcome'], completedAt?: string) => {
+    // An earlier run's job under this RequestID applied nothing; the server would replay it for 24 h.
+    rep.replayed = [...(rep.replayed ?? []), { requestId, jobId, outcome, completedAt }]
+    logger.warn('push: RequestID replayed an earlier job that applied nothing; sending the next attempt', {
+      request: i,
+      requestId,
+      jobId,
+      outcome,
+    })
+    await nextAttempt(input, request, rep)
+  }
+  for (;;) {
+    let jobId = resumedJob
+    const resumed = jobId !== undefined
+    resumedJob = undefined
+    /** The job came from an earlier run (created before this PATCH was sent). */
+    let earlier = resumed
+    let endedEarlier = false
+    if (jobId === undefined) {
+      const t0 = now()
+      if (request.payload && uploadSessionId === undefined) {
+        const upload = await client.uploadFile(request.payload.path, {
+          onProgress: (p) => emit({ type: 'upload', request: i, ...p }),
+          ...(signal && { signal }),
+        })
+        uploadSessionId = upload.uploadSessionId
+        await journal.advance(i, 'uploaded')
+      }
+      rep.uploadMs += now() - t0
       const requestId = journal.request(i).requestId
       const sentAt = now()
       // Same RequestID on every retry and every resume: the server applies the request at most once.
@@ -201,47 +222,47 @@ async function runOne(
         requestId,
         ...(signal && { signal }),
       })
-      const replay = replayedOutcome(job, sentAt)
-      if (replay === 'failed' || replay === 'cancelled') {
-        // An earlier run's job under this RequestID applied nothing: the server would replay it for 24 h.
-        rep.replayed = [
-          ...(rep.replayed ?? []),
-          { requestId, jobId: job.id, outcome: replay, completedAt: job.completedAt },
-        ]
-        logger.warn('push: RequestID replayed an earlier failed job; sending the next attempt', {
-          request: i,
-          requestId,
-          jobId: job.id,
-          outcome: replay,
-        })
-        await nextAttempt(input, request, rep)
+      const ended = replayedOutcome(job, sentAt)
+      if (ended === 'failed' || ended === 'cancelled') {
+        // The server ignored this PATCH, so the upload session is unused: the next attempt reuses it.
+        await replayed(requestId, job.id, ended, job.completedAt)
         continue
       }
-      earlierRun = replay === 'succeeded'
+      endedEarlier = ended === 'succeeded'
+      earlier = endedEarlier || createdBefore(job, sentAt)
       jobId = job.id
       await journal.advance(i, 'submitted', { jobId })
       emit({ type: 'submitted', request: i, requestId, jobId })
-      logger.info('push: submitted', { request: i, requestId, jobId })
-      break
+      logger.info('push: submitted', { request: i, requestId, jobId, earlierRun: earlier })
     }
+    rep.jobId = jobId
+    const t1 = now()
+    const id = jobId
+    try {
+      await client.waitForJob(id, {
+        timeoutMs: input.jobTimeoutMs ?? 2 * 3600_000,
+        cancelOnAbort: input.cancelOnAbort ?? false,
+        ...(signal && { signal }),
+        onProgress: (job) => emit({ type: 'job', request: i, jobId: id, progress: job.progress }),
+      })
+    } catch (error) {
+      const code = error instanceof HyperdeltaError ? error.code : undefined
+      if (earlier && !resumed && (code === 'JOB_FAILED' || code === 'JOB_CANCELLED')) {
+        // A plain rerun met an earlier run's job that then ended badly: it applied nothing, so try again.
+        await journal.advance(i, 'failed')
+        const details = (error as HyperdeltaError).details as { job?: { completedAt?: string } }
+        await replayed(rep.requestId, id, code === 'JOB_FAILED' ? 'failed' : 'cancelled', details.job?.completedAt)
+        uploadSessionId = undefined
+        continue
+      }
+      throw unknownJob(error, input, i, id, resumed) ?? error
+    }
+    rep.jobMs += now() - t1
+    await journal.advance(i, 'succeeded')
+    rep.outcome = endedEarlier ? 'already-applied' : 'applied'
+    emit({ type: 'request-done', request: i, outcome: rep.outcome, jobId })
+    return
   }
-  rep.jobId = jobId
-  const t1 = now()
-  const id = jobId
-  try {
-    await client.waitForJob(id, {
-      timeoutMs: input.jobTimeoutMs ?? 2 * 3600_000,
-      cancelOnAbort: input.cancelOnAbort ?? false,
-      ...(signal && { signal }),
-      onProgress: (job) => emit({ type: 'job', request: i, jobId: id, progress: job.progress }),
-    })
-  } catch (error) {
-    throw unknownJob(error, input, i, id, resumed) ?? error
-  }
-  rep.jobMs = now() - t1
-  await journal.advance(i, 'succeeded')
-  rep.outcome = earlierRun ? 'already-applied' : 'applied'
-  emit({ type: 'request-done', request: i, outcome: rep.outcome, jobId })
 }
 
 /** A 404 for a job the run submitted: the server no longer knows it (jobs are not kept forever). */
