@@ -218,20 +218,38 @@ describe('runRequests', () => {
   })
 
   it.each<[string, (s: FakeServer) => void, string, boolean]>([
-    ['a schema error in the job', (s) => void (s.outcomes = ['schema-error']), 'JOB_FAILED', false],
+    [
+      'a schema error in the job',
+      (s) => {
+        s.outcomes = ['schema-error']
+      },
+      'JOB_FAILED',
+      false,
+    ],
     [
       'a 413 on the PATCH',
-      (s) => void (s.patchError = new HyperdeltaError('API_ERROR', '413', { details: { status: 413 } })),
+      (s) => {
+        s.patchError = new HyperdeltaError('API_ERROR', '413', { details: { status: 413 } })
+      },
       'API_ERROR',
       false,
     ],
     [
       'a network failure',
-      (s) => void (s.patchError = new HyperdeltaError('NETWORK_ERROR', 'reset', { retryable: true })),
+      (s) => {
+        s.patchError = new HyperdeltaError('NETWORK_ERROR', 'reset', { retryable: true })
+      },
       'NETWORK_ERROR',
       true,
     ],
-    ['a cancelled job', (s) => void (s.outcomes = ['cancelled']), 'JOB_CANCELLED', true],
+    [
+      'a cancelled job',
+      (s) => {
+        s.outcomes = ['cancelled']
+      },
+      'JOB_CANCELLED',
+      true,
+    ],
   ])('PUSH_FAILED.retryable follows its cause: %s', async (_, setup, code, retryable) => {
     const server = new FakeServer()
     setup(server)
