@@ -11,6 +11,10 @@ export interface PipelinePushOptions {
   dir?: string
   onProgress?: (event: PushProgress) => void
   logger?: Logger
+  /** On abort during a job wait, also cancel the job (default false: a rerun picks it up). */
+  cancelOnAbort?: boolean
+  /** Attempts per request across reruns (default 5). */
+  maxAttempts?: number
 }
 
 /** Picks the forwarded options, leaving out the ones not given (the options are exact-optional). */
@@ -25,5 +29,7 @@ export function forwardPushOptions(o: PipelinePushOptions): Omit<PushOptions, 'b
     ...(o.dir !== undefined && { dir: o.dir }),
     ...(o.onProgress && { onProgress: o.onProgress }),
     ...(o.logger && { logger: o.logger }),
+    ...(o.cancelOnAbort !== undefined && { cancelOnAbort: o.cancelOnAbort }),
+    ...(o.maxAttempts !== undefined && { maxAttempts: o.maxAttempts }),
   }
 }
