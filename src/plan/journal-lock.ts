@@ -67,7 +67,14 @@ function lockedError(journal: string, holder: LockHolder | undefined): Hyperdelt
  */
 export async function lockJournal(journal: string): Promise<JournalLock> {
   const path = lockPathOf(journal)
-  await mkdir(dirname(path), { recursive: true })
+  try {
+    await mkdir(dirname(path), { recursive: true })
+  } catch (cause) {
+    throw new HyperdeltaError('JOURNAL_INVALID', `journal: cannot create the folder of ${journal}`, {
+      cause,
+      details: { journal },
+    })
+  }
   const me: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() }
   for (let tries = 0; tries < 3; tries++) {
     try {

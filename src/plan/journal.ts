@@ -71,16 +71,24 @@ export async function readJournal(path: string): Promise<JournalState | undefine
  * the journal, so a crash leaves either the old or the new state, never a torn file.
  */
 export async function writeJournal(path: string, state: JournalState): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
   const temp = `${path}.${process.pid}.tmp`
-  const handle = await open(temp, 'w')
   try {
-    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`)
-    await handle.sync()
-  } finally {
-    await handle.close()
+    await mkdir(dirname(path), { recursive: true })
+    const handle = await open(temp, 'w')
+    try {
+      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, path)
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message
+    throw new HyperdeltaError('JOURNAL_INVALID', `journal: cannot write ${path} (${reason})`, {
+      cause,
+      details: { path },
+    })
   }
-  await rename(temp, path)
 }
 
 /** Deletes a journal (after a completed run, if the caller wants a fresh start next time). */

@@ -138,3 +138,15 @@ describe('journal lock', () => {
     await expect(lockJournal(path)).rejects.toMatchObject({ code: 'JOURNAL_LOCKED', message: /on elsewhere/ })
   })
 })
+
+describe('journal paths that cannot work', () => {
+  it('a journal under a file (not a folder) is a typed error, never a raw ENOTDIR', async () => {
+    const file = join(dir, 'plain-file')
+    await writeFile(file, 'x')
+    await expect(lockJournal(join(file, 'run.journal'))).rejects.toMatchObject({ code: 'JOURNAL_INVALID' })
+    await expect(writeJournal(join(file, 'run.journal'), state)).rejects.toMatchObject({
+      code: 'JOURNAL_INVALID',
+      message: expect.stringContaining('cannot write'),
+    })
+  })
+})
