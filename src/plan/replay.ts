@@ -29,14 +29,17 @@ export function createdBefore(job: SubmittedJob, sentAt: number): boolean {
  * (`sentAt`, epoch ms) cannot be one this PATCH created, so its outcome is that of an earlier run.
  * Returns that outcome, or undefined for a job this PATCH created (or one still running).
  *
- * Clocks may disagree: a server clock behind ours can make a job of this very request look older,
- * so it counts as a replay — harmless, since only a failed or cancelled job (which applied nothing)
- * leads to another attempt. A server clock ahead of ours misses a replay: the run reports the old
- * failure, and a later rerun sees it.
+ * The server's stamp is cut to the second, and clocks may disagree, so the two outcomes are judged
+ * differently, each toward the safe side. `failed` / `cancelled` count when the stamp is not after
+ * `sentAt`: taking this request's own job (seen again by a retried PATCH) for an earlier one only
+ * costs another attempt, since such a job applied nothing. `succeeded` counts only when the job ended
+ * in an earlier whole second, so this request's own job is never reported as applied by an earlier run.
  */
 export function replayedOutcome(job: SubmittedJob, sentAt: number): ReplayOutcome | undefined {
   if (job.completedAt === undefined || job.completedAt === '' || job.finishCode === undefined) return undefined
   const completed = Date.parse(job.completedAt)
   if (Number.isNaN(completed) || completed > sentAt) return undefined
-  return OUTCOME_BY_FINISH_CODE[job.finishCode]
+  const outcome = OUTCOME_BY_FINISH_CODE[job.finishCode]
+  if (outcome === 'succeeded' && completed + SERVER_TIMESTAMP_RESOLUTION_MS > sentAt) return undefined
+  return outcome
 }
