@@ -1,5 +1,5 @@
+import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
 import { Journal, type JournalState, readJournal } from './journal.js'
 import { lockJournal } from './journal-lock.js'
 import { type PlanOptions, planChanges } from './plan-changes.js'
@@ -9,7 +9,11 @@ import { requestIdOf, runRequests } from './run-requests.js'
 
 export type { PushClient, SubmittedJob } from './push-client.js'
 
-export interface PushOptions extends Omit<PlanOptions, 'onPackaging'> {
+/**
+ * `now` and `logger` are the run's {@link Environment} (defaults: the real clock, no logging); pass the client's
+ * so timestamps, durations and logs come from one place.
+ */
+export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<Pick<Environment, 'now' | 'logger'>> {
   client: PushClient
   datasource: { id: string } | { name: string; project?: string }
   /** Connection id, needed when the data source has several connections. */
@@ -20,7 +24,6 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'> {
    */
   journal?: string
   onProgress?: (event: PushProgress) => void
-  logger?: Logger
   /** Deadline per job (default 2 h). */
   jobTimeoutMs?: number
   /**
@@ -72,8 +75,9 @@ export async function pushChanges(options: PushOptions): Promise<PushReport> {
 }
 
 async function push(options: PushOptions): Promise<PushReport> {
-  const started = Date.now()
-  const logger = options.logger ?? silentLogger
+  const env = environment(options)
+  const started = env.now()
+  const logger = env.logger
   const emit = (event: PushProgress) => options.onProgress?.(event)
   const path = options.journal
   const previous = path ? await readJournal(path) : undefined
@@ -85,7 +89,7 @@ async function push(options: PushOptions): Promise<PushReport> {
     runId: options.runId ?? previous?.runId,
     onPackaging: (p) => emit({ type: 'packaging', ...p }),
   })
-  const packagingMs = Date.now() - started
+  const packagingMs = env.now() - started
   try {
     if (previous && previous.fingerprint !== plan.fingerprint) {
       throw mismatch(
@@ -112,7 +116,7 @@ async function push(options: PushOptions): Promise<PushReport> {
       )
     }
     const target = { siteId, datasource, connection }
-    const createdAt = new Date().toISOString()
+    const createdAt = new Date(env.now()).toISOString()
     const state: JournalState = previous ?? {
       version: 1,
       runId: plan.runId,
@@ -130,7 +134,7 @@ async function push(options: PushOptions): Promise<PushReport> {
         updatedAt: createdAt,
       })),
     }
-    const journal = Journal.at(path, state)
+    const journal = Journal.at(path, state, () => new Date(env.now()))
     await journal.save()
     emit({
       type: 'planned',
@@ -158,6 +162,7 @@ async function push(options: PushOptions): Promise<PushReport> {
       maxAttempts: options.maxAttempts,
       emit,
       logger,
+      now: env.now,
       started,
       packagingMs,
     })
