@@ -9,8 +9,8 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { multipartPart } from '../src/client/multipart.js'
-import { MAX_UPLOAD_PART_BYTES, TableauClient } from '../src/index.js'
+import { TableauClient } from '../src/index.js'
+import { MAX_UPLOAD_PART_BYTES, multipartPart } from '../src/wire.js'
 import { BENCH_PASSWORD, BENCH_PAT, startEmulatorProcess } from './bench-data.js'
 
 export interface UploadResult {

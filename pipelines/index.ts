@@ -10,3 +10,4 @@ export {
   loadParquetFiles,
   type ParquetBatchLoaderOptions,
 } from './parquet-batch-loader/load-parquet-files.js'
+export type { CreateIfMissing, PublishingClient } from './publish-target.js'

@@ -1,11 +1,12 @@
 /**
- * `npm start`: the main job on the embedded default. Starts the emulator in-process, publishes the
- * sample Orders data source (day 0), runs the nightly CDC pipeline for days 1 and 2, prints each run's
+ * `npm start`: the main job on the embedded default. Starts the emulator in-process, runs the nightly
+ * CDC pipeline for days 1 and 2 — the first run publishes the Orders data source from the day-0
+ * snapshot through the client (`createIfMissing`), as it would on a real server — prints each run's
  * report and the final row count, and checks the table equals the day-2 snapshot.
  *
  * With TABLEAU_SERVER set (plus TABLEAU_SITE and TABLEAU_PAT_NAME/TABLEAU_PAT_SECRET), the same runs go
  * to that server instead, against the data source named by HYPERDELTA_SAMPLE_DATASOURCE (default
- * "hyperdelta-sample-orders"), which must already be published from samples/data/orders-day0.parquet.
+ * "hyperdelta-sample-orders"), published from samples/data/orders-day0.parquet on the first run if missing.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -22,16 +23,20 @@ let emulator: Awaited<ReturnType<typeof import('../src/emulator/index.js').start
 let client: TableauClient
 let datasource = process.env.HYPERDELTA_SAMPLE_DATASOURCE ?? 'hyperdelta-sample-orders'
 if (remote) {
-  const { connectionConfig } = await import('../src/cli/config.js')
-  client = await TableauClient.signIn(connectionConfig({}, process.env))
+  const { TABLEAU_SITE, TABLEAU_PAT_NAME, TABLEAU_PAT_SECRET } = process.env
+  if (!TABLEAU_PAT_NAME || !TABLEAU_PAT_SECRET) throw new Error('set TABLEAU_PAT_NAME and TABLEAU_PAT_SECRET')
+  client = await TableauClient.signIn({
+    server: remote,
+    site: TABLEAU_SITE ?? '',
+    auth: { personalAccessToken: { name: TABLEAU_PAT_NAME, secret: TABLEAU_PAT_SECRET } },
+  })
   console.log(`running against ${remote}, data source "${datasource}"`)
 } else {
   const { startEmulator } = await import('../src/emulator/index.js')
   const pat = { name: 'sample', secret: 'sample-secret' }
   emulator = await startEmulator({ port: 0, dataDir: join(work, 'emulator'), users: [{ name: 'admin', pat }] })
   datasource = 'Orders'
-  await emulator.createDatasource({ name: datasource, table: orders, parquet: data(0) })
-  console.log(`emulator on ${emulator.url}: published "${datasource}" from orders-day0.parquet`)
+  console.log(`emulator on ${emulator.url}`)
   client = await TableauClient.signIn({ server: emulator.url, site: '', auth: { personalAccessToken: pat } })
 }
 
@@ -46,9 +51,11 @@ try {
       name: 'orders',
       runId: `orders-day${day}`,
       source: { snapshots: { previous: data(day - 1), current: data(day) } },
+      createIfMissing: true,
       journal: join(work, `orders-day${day}.journal`),
       dir: work,
     })
+    if (day === 1) console.log(`published "${datasource}" from orders-day0.parquet if it was missing`)
     const s = report.stats
     console.log(`\nday ${day}: ${s.inserted} new, ${s.changed} changed, ${s.deletes} removed, ${s.unchanged} unchanged`)
     console.log(summarizeReport(report.push))

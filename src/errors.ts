@@ -1,31 +1,42 @@
+import type { ErrorCode, ErrorDetails } from './error-catalog.js'
+
+/** Options of a {@link HyperdeltaError}; `details` is required when the code's details have required fields. */
+export type HyperdeltaErrorOptions<C extends ErrorCode> = { cause?: unknown; retryable?: boolean } & (Record<
+  string,
+  never
+> extends ErrorDetails<C>
+  ? { details?: ErrorDetails<C> }
+  : { details: ErrorDetails<C> })
+
+type ErrorOptionsArg<C extends ErrorCode> =
+  Record<string, never> extends ErrorDetails<C>
+    ? [options?: HyperdeltaErrorOptions<C>]
+    : [options: HyperdeltaErrorOptions<C>]
+
 /**
- * One error class for the whole library. Switch on the stable string `code`, never on class chains.
- * `retryable` says whether repeating the same operation may succeed. `details` carries structured
- * context (action index, column, row, HTTP status, ...) and never holds secrets.
+ * One error class for the whole library. Switch on the stable string `code`, never on class chains: every code and
+ * the shape of its `details` are listed in `error-catalog.ts`, and {@link isHyperdeltaError} narrows both.
+ * `retryable` says whether repeating the same operation may succeed. `details` never holds secrets.
  *
  * @example
  * ```ts
- * import { HyperdeltaError, batch } from 'hyperdelta'
- * try { batch().compile() } catch (e) {
- *   if (e instanceof HyperdeltaError && e.code === 'BATCH_EMPTY') console.error(e.message)
+ * import { isHyperdeltaError, batch } from 'hyperdelta'
+ * try { await client.updateData(request) } catch (e) {
+ *   if (isHyperdeltaError(e, 'API_ERROR')) console.error(e.details.status, e.details.tableauCode)
  * }
  * ```
  */
-export class HyperdeltaError extends Error {
+export class HyperdeltaError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name: string = 'HyperdeltaError'
-  readonly code: string
+  readonly code: C
   readonly retryable: boolean
-  readonly details: Readonly<Record<string, unknown>>
+  readonly details: Readonly<ErrorDetails<C>>
 
-  constructor(
-    code: string,
-    message: string,
-    options: { cause?: unknown; retryable?: boolean; details?: Record<string, unknown> } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+  constructor(code: C, message: string, ...[options]: ErrorOptionsArg<C>) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
-    this.retryable = options.retryable ?? false
-    this.details = Object.freeze({ ...options.details })
+    this.retryable = options?.retryable ?? false
+    this.details = Object.freeze({ ...options?.details }) as Readonly<ErrorDetails<C>>
   }
 
   toJSON(): Record<string, unknown> {
@@ -33,7 +44,21 @@ export class HyperdeltaError extends Error {
   }
 }
 
-/** True when `error` is a {@link HyperdeltaError}, optionally with the given code. */
-export function isHyperdeltaError(error: unknown, code?: string): error is HyperdeltaError {
+/** A HyperdeltaError of any code, as a union over the codes: testing `error.code` narrows `error.details`. */
+export type AnyHyperdeltaError = { [C in ErrorCode]: HyperdeltaError<C> }[ErrorCode]
+
+/**
+ * True when `error` is a {@link HyperdeltaError}, optionally with the given code; with a code, `error.details`
+ * gets that code's shape (without one, comparing `error.code` narrows it).
+ *
+ * @example
+ * ```ts
+ * if (isHyperdeltaError(e, 'JOB_FAILED')) console.error(e.details.notes)
+ * if (isHyperdeltaError(e) && e.code === 'API_ERROR') console.error(e.details.status)
+ * ```
+ */
+export function isHyperdeltaError(error: unknown): error is AnyHyperdeltaError
+export function isHyperdeltaError<C extends ErrorCode>(error: unknown, code: C): error is HyperdeltaError<C>
+export function isHyperdeltaError(error: unknown, code?: ErrorCode): boolean {
   return error instanceof HyperdeltaError && (code === undefined || error.code === code)
 }

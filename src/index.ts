@@ -1,4 +1,7 @@
-// The public API of hyperdelta: explicit re-exports, nothing else.
+// The public API of hyperdelta: what applications write code against (tables and column types, batches and
+// conditions, change files, plan and push, the client, errors, logger, environment). Wire-level pieces are in
+// `hyperdelta/wire` (src/wire.ts), the change-file format seam in `hyperdelta/format` (src/format.ts). Explicit
+// re-exports, nothing else.
 
 export { type ActionNode, Batch, batch, type DeleteArgs, type Match, type SourceAndTarget } from './actions/batch.js'
 export {
@@ -20,46 +23,25 @@ export {
   or,
 } from './actions/conditions.js'
 export { parseActions } from './actions/parse-actions.js'
-export {
-  type WireAction,
-  type WireBatch,
-  type WireComparison,
-  type WireCondition,
-  type WireConst,
-  type WireJunction,
-  wireBatchSchema,
-} from './actions/wire-schema.js'
-export {
-  ACTION_KINDS,
-  type ActionKind,
-  COMPARISON_OPS,
-  CONST_TYPES,
-  type ComparisonOp,
-  type ConstType,
-  JUNCTION_OPS,
-} from './actions/wire-vocabulary.js'
+export type { WireBatch } from './actions/wire-schema.js'
+export { writeFileAtomic } from './atomic-write.js'
 // client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
 export type { ApiRequest, RequestScope } from './client/api-request.js'
-export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
 export type { TableauAuth } from './client/auth.js'
 export {
   CONNECTED_APP_DEFAULT_SCOPES,
   type ConnectedAppJwtOptions,
   mintConnectedAppJwt,
 } from './client/connected-app-jwt.js'
-export { FINISH_CODE, isJobFinished, type Job } from './client/job.js'
+export * from './client/datasources/index.js'
+export type { Job } from './client/job.js'
 export {
   type HasVirtualConnections,
   type PromotedVirtualConnection,
   type PromoteVirtualConnectionOptions,
   promoteVirtualConnection,
 } from './client/promote-virtual-connection.js'
-export {
-  DEFAULT_RETRY_POLICY,
-  RETRYABLE_STATUSES,
-  type RetryPolicyOptions,
-  UPDATE_JOB_CONFLICT_CODE,
-} from './client/retry-policy.js'
+export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/retry-policy.js'
 export {
   type Connection,
   type Datasource,
@@ -67,33 +49,31 @@ export {
   TableauClient,
   type UpdateDataRequest,
 } from './client/tableau-client.js'
-export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from './client/upload-file.js'
+export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
 export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
 export * from './client/virtual-connection-types.js'
 export { VirtualConnections } from './client/virtual-connections.js'
-export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
+export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/wait-for-job.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
-export { HyperdeltaError, isHyperdeltaError } from './errors.js'
+export {
+  ERROR_CATALOG,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorDetails,
+  type ErrorDetailsByCode,
+  type FieldDetails,
+  type HttpErrorDetails,
+  type JobEndDetails,
+} from './error-catalog.js'
+export { type AnyHyperdeltaError, HyperdeltaError, isHyperdeltaError } from './errors.js'
 export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
-// payload (issue 3): change rows → size-limited change files (Parquet built in, format seam for .hyper)
-export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
-// plan: planning, pushing, journal, reports
+// payload: change rows → size-limited change files (Parquet built in; the format seam is `hyperdelta/format`)
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'
 export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
 export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
-export { PAYLOAD_ERROR_CODES, type PayloadErrorCode } from './payload/payload-errors.js'
-export {
-  type ColumnVector,
-  type PayloadEncoder,
-  type PayloadEncoderContext,
-  type PayloadFormat,
-  type PayloadSink,
-  type RowBatch,
-  valueAt,
-} from './payload/payload-format.js'
+export type { PayloadFormat } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
-export { TextColumn } from './payload/text-column.js'
 export {
   type ChangeFile,
   type ChangeFiles,
@@ -101,6 +81,7 @@ export {
   type WriteChangeFilesOptions,
   writeChangeFiles,
 } from './payload/write-change-files.js'
+// plan: planning, pushing, journal, reports
 export type { ActionGroup, PlannedAction } from './plan/group-actions.js'
 export {
   Journal,
@@ -154,5 +135,3 @@ export {
 } from './schema/column-types.js'
 export { type Columns, defineTable, type RowOf, type Table } from './schema/define-table.js'
 export { tableFromParquet } from './schema/table-from-parquet.js'
-export { formatMicrosIso, parseIsoTimestampMicros, toEpochDays, toEpochMicros } from './schema/temporal.js'
-export { InvalidValue, type NormalizedValue, type NormalizedValueMap, normalizeValue } from './schema/values.js'

@@ -1,11 +1,5 @@
-import {
-  type Columns,
-  HyperdeltaError,
-  InvalidValue,
-  normalizeValue,
-  readParquetRows,
-  type Table,
-} from '../../src/index.js'
+import { type Columns, HyperdeltaError, readParquetRows, type Table } from '../../src/index.js'
+import { InvalidValue, normalizeValue } from '../../src/wire.js'
 
 /** Rows from Parquet files (paths) or any (async) iterable of row objects. */
 export type RowSource =

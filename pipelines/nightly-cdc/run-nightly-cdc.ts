@@ -1,4 +1,5 @@
 import { batch, type Columns, environment, type PushReport, pushChanges, type Table } from '../../src/index.js'
+import { type CreateIfMissing, createFromFirstSnapshot } from '../publish-target.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 import { type ChangeLogOptions, compactChangeLog } from './change-log.js'
 import type { RowSource } from './row-source.js'
@@ -20,6 +21,8 @@ export interface NightlyCdcOptions extends PipelinePushOptions {
   watermarks?: string
   /** Run id for RequestIDs; default `<name>-<since watermark or snapshot-day>`, so a rerun of the same night is idempotent. */
   runId?: string
+  /** When the data source (by name) does not exist: publish the previous snapshot (a Parquet path) first. */
+  createIfMissing?: CreateIfMissing
 }
 
 export interface NightlyCdcReport {
@@ -52,6 +55,7 @@ function describe(w: Watermark | undefined): string {
  */
 export async function runNightlyCdc(options: NightlyCdcOptions): Promise<NightlyCdcReport> {
   const { now } = environment(options)
+  if (options.createIfMissing) await createFromFirstSnapshot(options)
   const store = options.watermarks ? new WatermarkStore(options.watermarks) : undefined
   let changes: ChangeSet
   let watermark: NightlyCdcReport['watermark']

@@ -98,13 +98,17 @@ export async function diffSnapshots(
       const before = new Map<string, PreviousRecord>()
       for await (const r of prev.read<PreviousRecord>(p)) {
         if (before.has(r.k))
-          throw new HyperdeltaError('DUPLICATE_KEY', `cdc: previous snapshot has key ${r.k} more than once`)
+          throw new HyperdeltaError('DUPLICATE_KEY', `cdc: previous snapshot has key ${r.k} more than once`, {
+            details: { key: r.k, snapshot: 'previous' },
+          })
         before.set(r.k, r)
       }
       const seen = new Set<string>()
       for await (const r of cur.read<CurrentRecord>(p)) {
         if (seen.has(r.k))
-          throw new HyperdeltaError('DUPLICATE_KEY', `cdc: current snapshot has key ${r.k} more than once`)
+          throw new HyperdeltaError('DUPLICATE_KEY', `cdc: current snapshot has key ${r.k} more than once`, {
+            details: { key: r.k, snapshot: 'current' },
+          })
         seen.add(r.k)
         const old = before.get(r.k)
         before.delete(r.k)

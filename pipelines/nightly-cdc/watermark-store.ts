@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { HyperdeltaError } from '../../src/index.js'
+import { HyperdeltaError, writeFileAtomic } from '../../src/index.js'
 
 /** A watermark: the highest ordering value already pushed. bigint and Date survive the JSON round trip. */
 export type Watermark = bigint | number | string | Date
@@ -54,9 +54,7 @@ export class WatermarkStore {
       throw new HyperdeltaError(
         'WATERMARK_INVALID',
         `watermark: cannot read ${this.path}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        { cause: error, details: { path: this.path } },
       )
     }
   }
@@ -71,8 +69,6 @@ export class WatermarkStore {
     const all = await this.readAll()
     all[name] = { ...encode(value), runId, updatedAt: updatedAt.toISOString() }
     await mkdir(dirname(this.path), { recursive: true })
-    const temp = `${this.path}.${process.pid}.tmp`
-    await writeFile(temp, `${JSON.stringify(all, null, 2)}\n`)
-    await rename(temp, this.path)
+    await writeFileAtomic(this.path, `${JSON.stringify(all, null, 2)}\n`)
   }
 }

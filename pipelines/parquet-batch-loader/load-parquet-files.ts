@@ -3,13 +3,17 @@ import { basename, dirname, join } from 'node:path'
 import {
   batch,
   type Columns,
+  DEFAULT_MAX_SIZE_IN_MB,
+  environment,
   fromParquet,
   HyperdeltaError,
   type PushReport,
+  payloadByteLimit,
   pushChanges,
   type Table,
   tableFromParquet,
 } from '../../src/index.js'
+import { type CreateIfMissing, isMissing, publishFiles } from '../publish-target.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 
 export interface ParquetBatchLoaderOptions extends PipelinePushOptions {
@@ -20,6 +24,8 @@ export interface ParquetBatchLoaderOptions extends PipelinePushOptions {
   keys?: readonly [string, ...string[]]
   /** The target table; default: read from the first file's Parquet schema, named Extract.Extract. */
   target?: Table<Columns>
+  /** When the data source (by name) does not exist: publish the files as it (one request), instead of failing. */
+  createIfMissing?: CreateIfMissing
 }
 
 /** The Parquet files a directory or a file-name glob names, sorted so runs are reproducible. */
@@ -44,8 +50,10 @@ export async function listParquetFiles(pattern: string): Promise<string[]> {
 /**
  * Loads a set of Parquet files of any size into a published data source: streamed row group by row
  * group, re-chunked into change files under the size limit, applied as insert, upsert or replace.
- * A load that needs several files is several requests (not atomic together); replace becomes replace
- * on the first file and insert on the rest, and the report carries that warning.
+ * A load that needs several files is several requests (not atomic together). A `replace` of
+ * Extract.Extract larger than one payload is instead one publish with `overwrite` (atomic: the
+ * server swaps the whole data source). With `createIfMissing`, a missing data source is published
+ * from the files.
  *
  * @example
  * ```ts
@@ -55,14 +63,36 @@ export async function listParquetFiles(pattern: string): Promise<string[]> {
  */
 export async function loadParquetFiles(options: ParquetBatchLoaderOptions): Promise<PushReport> {
   const paths = await listParquetFiles(options.files)
+  const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
+  if (options.createIfMissing && (await isMissing(options))) {
+    return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
+  }
   const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  if (
+    options.mode === 'replace' &&
+    isPublishedExtract(target) &&
+    (await totalBytes(paths)) > payloadByteLimit(options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB)
+  ) {
+    return publishFiles({ ...options, runId }, paths, 'overwrite')
+  }
   const source = target.as('loaded')
   let b = batch()
   if (options.mode === 'insert') b = b.insert({ source, target })
   else if (options.mode === 'replace') b = b.replace({ source, target })
   else {
-    if (!options.keys) throw new HyperdeltaError('USAGE', 'loader: upsert needs keys')
+    if (!options.keys) {
+      throw new HyperdeltaError('CONFIG_INVALID', 'loader: upsert needs keys', { details: { field: 'keys' } })
+    }
     b = b.upsert({ source, target, on: options.keys as never })
   }
   return pushChanges({ ...forwardPushOptions(options), batch: b, rows: { loaded: fromParquet(paths) } })
+}
+
+/** A Parquet publish becomes the table Extract.Extract: only that target can be replaced by a publish. */
+const isPublishedExtract = (t: Table<Columns>): boolean => (t.schema ?? 'Extract') === 'Extract' && t.name === 'Extract'
+
+async function totalBytes(paths: readonly string[]): Promise<number> {
+  let n = 0
+  for (const p of paths) n += (await stat(p)).size
+  return n
 }

@@ -1,18 +1,13 @@
 import { HyperdeltaError } from '../errors.js'
-import type { Columns, Table } from '../schema/define-table.js'
+import { type Columns, isTable, type Table } from '../schema/define-table.js'
+import type { ActionNode } from './action-node.js'
 import { compileCondition } from './compile-condition.js'
 import { and, type ColumnRefs, type Condition, columnRefs, eq } from './conditions.js'
 import { validateAction } from './validate-action.js'
 import { type WireAction, type WireBatch, wireBatchSchema } from './wire-schema.js'
 import type { ActionKind } from './wire-vocabulary.js'
 
-/** One action of a batch: frozen data, compiled by {@link Batch.compile}. */
-export interface ActionNode {
-  readonly kind: ActionKind
-  readonly target: Table
-  readonly source: Table | undefined
-  readonly condition: Condition | undefined
-}
+export type { ActionNode } from './action-node.js'
 
 type CommonKey<TC extends Columns, SC extends Columns> = keyof TC & keyof SC & string
 type Where<TC extends Columns, SC extends Columns> = (
@@ -52,10 +47,6 @@ function actionError(index: number, kind: string, field: string, message: string
       field,
     },
   })
-}
-
-function isTable(value: unknown): value is Table {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'table'
 }
 
 /**

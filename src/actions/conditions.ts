@@ -3,6 +3,7 @@ import type { ColumnKind, ColumnType, ColumnValueMap } from '../schema/column-ty
 import type { Columns, Table } from '../schema/define-table.js'
 import { ISO_DAYS_RANGE, ISO_MICROS_RANGE } from '../schema/temporal.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
+import { KIND_FAMILY } from './wire-constants.js'
 import type { ComparisonOp } from './wire-vocabulary.js'
 
 /** Which table a column reference points into. The wire format always puts the target column first. */
@@ -20,16 +21,8 @@ export interface ColumnRef<S extends Side = Side, T extends ColumnType = ColumnT
 /** Typed column references of a table, as handed to `where` callbacks. */
 export type ColumnRefs<C extends Columns, S extends Side> = { readonly [K in keyof C & string]: ColumnRef<S, C[K]> }
 
-/** Kinds that compare with each other: the same wire constant family. */
-interface KindFamily {
-  int64: 'integer'
-  int32: 'integer'
-  float64: 'double'
-  text: 'string'
-  bool: 'boolean'
-  date: 'date'
-  timestamp: 'datetime'
-}
+/** Kinds that compare with each other: the same family (see KIND_FAMILY). */
+type KindFamily = typeof KIND_FAMILY
 type KindsOfFamily<F> = { [K in ColumnKind]: KindFamily[K] extends F ? K : never }[ColumnKind]
 /** Column kinds comparable with kind K. */
 export type ComparableKind<K extends ColumnKind> = KindsOfFamily<KindFamily[K]>
@@ -78,16 +71,6 @@ function isRef(value: unknown): value is ColumnRef {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'column'
 }
 
-const FAMILY: KindFamily = {
-  int64: 'integer',
-  int32: 'integer',
-  float64: 'double',
-  text: 'string',
-  bool: 'boolean',
-  date: 'date',
-  timestamp: 'datetime',
-}
-
 function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Comparison {
   if (!isRef(targetArg) || targetArg.side !== 'target') {
     throw conditionError(
@@ -103,7 +86,7 @@ function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Compar
         column: operand.name,
       })
     }
-    if (FAMILY[operand.type.kind] !== FAMILY[target.type.kind]) {
+    if (KIND_FAMILY[operand.type.kind] !== KIND_FAMILY[target.type.kind]) {
       throw conditionError(
         `${op}(${target.name}, ${operand.name}): ${target.type.kind} cannot be compared with ${operand.type.kind}`,
         { op, column: target.name },

@@ -1,16 +1,12 @@
 import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
-import type { ActionNode } from './batch.js'
+import { isTable, type Table } from '../schema/define-table.js'
+import type { ActionNode } from './action-node.js'
 import type { ColumnRef, Condition } from './conditions.js'
 import { CONST_TYPE_OF_KIND } from './wire-constants.js'
 
 export interface ActionProblem {
   readonly field: string
   readonly message: string
-}
-
-function isTable(value: unknown): value is Table {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'table'
 }
 
 function columnRefsOf(condition: Condition): ColumnRef[] {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import {
   consoleLogger,
   HyperdeltaError,
+  isHyperdeltaError,
   LOG_LEVELS,
   type Logger,
   type LogLevel,
@@ -164,11 +165,9 @@ export async function pushCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(values.json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${summarizeReport(report)}\n`)
     return 0
   } catch (error) {
-    const report = error instanceof HyperdeltaError ? (error.details as { report?: unknown }).report : undefined
+    const report = isHyperdeltaError(error, 'PUSH_FAILED') ? error.details.report : undefined
     if (report)
-      io.stdout.write(
-        values.json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${summarizeReport(report as never)}\n`,
-      )
+      io.stdout.write(values.json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${summarizeReport(report)}\n`)
     throw error
   } finally {
     progress.finish()

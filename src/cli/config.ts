@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError } from '../index.js'
 
 /** Environment variables the CLI reads (flags win over them). Secrets are read only from the environment. */
 export const ENV = {

@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError } from '../index.js'
 
 /** Process exit codes of the `hyperdelta` command (documented in the README). */
 export const EXIT = {

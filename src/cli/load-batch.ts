@@ -3,16 +3,23 @@ import { extname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
   Batch,
+  bool,
   COLUMN_KINDS,
   type ColumnKind,
   type Columns,
+  type ColumnType,
+  date,
   defineTable,
+  float64,
   HyperdeltaError,
+  int32,
+  int64,
   parseActions,
   type Table,
+  text,
+  timestamp,
   type WireBatch,
 } from '../index.js'
-import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from '../schema/column-types.js'
 
 const COLUMN_FACTORIES: Record<ColumnKind, (o: { nullable: boolean }) => ColumnType> = {
   int64,

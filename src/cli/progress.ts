@@ -1,4 +1,4 @@
-import type { PushProgress } from '../plan/push-report.js'
+import type { PushProgress } from '../index.js'
 
 function mb(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MB`

@@ -1,5 +1,6 @@
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError } from '../index.js'
 import { type CliIo, emulatorCommand, jobCommand, planCommand, pushCommand } from './commands.js'
+import { datasourceCommand } from './datasource-command.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { vconnCommand } from './vconn-command.js'
 
@@ -13,6 +14,7 @@ usage:
   hyperdelta job wait <job-id> [--timeout-s N]      hyperdelta job cancel <job-id>
   hyperdelta vconn list|download|publish|update|delete|revisions|connections|tag|untag|permissions ...
                   (virtual connections; "hyperdelta vconn help" for each verb)
+  hyperdelta datasource list|get|publish|download|update|delete|refresh|tag|untag|revisions|connections|keychain …
   hyperdelta emulator [--port 8787] [--data-dir .emulator] [--host 127.0.0.1] [--max-size-mb 100] [--publish <name>=<file.parquet>]
 
 inputs: .parquet, .csv (header line; unquoted empty field = NULL), .ndjson/.jsonl (int64 as strings or safe integers)
@@ -37,6 +39,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await emulatorCommand(args, io)
       case 'vconn':
         return await vconnCommand(args, io)
+      case 'datasource':
+        return await datasourceCommand(args, io)
       case undefined:
       case 'help':
       case '--help':

@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parse } from 'csv-parse'
-import { HyperdeltaError } from '../errors.js'
-import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
+import type { ColumnType, Table } from '../index.js'
+import { HyperdeltaError } from '../index.js'
 
 const INTEGER = /^[+-]?\d+$/
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|[+-]?Infinity)$/

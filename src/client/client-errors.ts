@@ -38,11 +38,11 @@ export function apiError(
   ctx: RequestContext,
   status: number,
   tableau: { code?: string; summary?: string; detail?: string },
-  options: { retryable: boolean; retryAfterMs?: number; body?: string; code?: string },
-): HyperdeltaError {
+  options: { retryable: boolean; retryAfterMs?: number; body?: string },
+): HyperdeltaError<'API_ERROR'> {
   const what = [tableau.code, tableau.summary, tableau.detail].filter((s) => s !== undefined && s !== '').join(' ')
   return new HyperdeltaError(
-    options.code ?? 'API_ERROR',
+    'API_ERROR',
     `${layer}: ${ctx.method} ${ctx.url} answered HTTP ${status}${what ? `: ${what}` : ''}`,
     {
       retryable: options.retryable,

@@ -1,7 +1,7 @@
 import { type Dispatcher, request } from 'undici'
 import type { z } from 'zod'
 import type { Environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import {
   abortedError,
@@ -24,8 +24,6 @@ import { xmlToJsonShape } from './xml-response.js'
  * (as a retryable NETWORK_ERROR) instead of hanging the run.
  */
 export interface HttpTimeouts {
-  /** To open the TCP/TLS connection. Applies to the client's own agent (not to a `dispatcher` you pass). */
-  connectMs: number
   /** From the request being sent (body included; a body still streaming keeps it alive) to the response headers. */
   headersMs: number
   /** Longest silence between two chunks of the response body. */
@@ -33,7 +31,6 @@ export interface HttpTimeouts {
 }
 
 export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({
-  connectMs: 30_000,
   headersMs: 120_000,
   bodyMs: 120_000,
 })
@@ -43,7 +40,7 @@ export interface HttpConfig {
   origin: string
   dispatcher?: Dispatcher | undefined
   /** Headers and body time limits (default {@link DEFAULT_HTTP_TIMEOUTS}). */
-  timeouts?: Pick<HttpTimeouts, 'headersMs' | 'bodyMs'> | undefined
+  timeouts?: HttpTimeouts | undefined
   env: Pick<Environment, 'now' | 'logger'>
   /** Secrets to scrub from any body excerpt that ends up in an error. */
   secrets: () => readonly string[]
@@ -128,9 +125,14 @@ async function sendOnce<S extends z.ZodType>(
     })
     status = res.statusCode
     answerHeaders = res.headers
+    if (call.sink && call.expect.includes(status)) {
+      await call.sink(res.body, answerHeaders)
+      return { value: undefined as z.output<S>, status }
+    }
     text = await res.body.text()
   } catch (cause) {
     if (call.signal?.aborted) throw abortedError(call.label, `${call.method} ${call.path}`, cause)
+    if (cause instanceof HyperdeltaError) throw cause // a sink's own failure (e.g. the target file), not the network
     logger.debug('client: request failed', {
       method: call.method,
       path: call.path,
@@ -177,6 +179,6 @@ async function sendOnce<S extends z.ZodType>(
  * True for API_ERROR answers that mean "sign in again". INFERRED (spec §4.3 recommendation): every 401 from a call
  * that carried a token — 401000 and 401002 both occur for expired, invalid or superseded tokens.
  */
-export function isAuthExpired(error: unknown): error is HyperdeltaError {
-  return error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401
+export function isAuthExpired(error: unknown): error is HyperdeltaError<'API_ERROR'> {
+  return isHyperdeltaError(error, 'API_ERROR') && error.details.status === 401
 }

@@ -44,7 +44,7 @@ export interface TransportConfig {
   origin: string
   dispatcher: Dispatcher | undefined
   /** Headers and body time limits of every HTTP request. */
-  timeouts?: Pick<HttpTimeouts, 'headersMs' | 'bodyMs'> | undefined
+  timeouts?: HttpTimeouts | undefined
   env: Environment
   policy: RetryPolicyOptions
   session: Session

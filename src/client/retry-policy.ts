@@ -1,5 +1,5 @@
 import type { Environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { Layer } from './api-request.js'
 import { abortedError } from './client-errors.js'
 
@@ -70,7 +70,10 @@ export function retryLayer(policy: RetryPolicyOptions, env: Environment): Layer 
     })
 }
 
-type Verdict = { kind: 'terminal' } | { kind: 'transient'; retryAfterMs?: number } | { kind: 'conflict' }
+type Verdict =
+  | { kind: 'terminal' }
+  | { kind: 'transient'; retryAfterMs?: number }
+  | { kind: 'conflict'; error: HyperdeltaError<'API_ERROR'> }
 
 /**
  * Failures after which the server may already have acted on the request: no answer at all, or a 500/502/504
@@ -79,20 +82,19 @@ type Verdict = { kind: 'terminal' } | { kind: 'transient'; retryAfterMs?: number
  * the whole upload session instead (see upload-file.ts).
  */
 export function isAmbiguousFailure(error: unknown): boolean {
-  if (!(error instanceof HyperdeltaError)) return false
-  if (error.code === 'NETWORK_ERROR') return true
-  const status = (error.details as { status?: number }).status
-  return error.code === 'API_ERROR' && (status === 500 || status === 502 || status === 504)
+  if (isHyperdeltaError(error, 'NETWORK_ERROR')) return true
+  if (!isHyperdeltaError(error, 'API_ERROR')) return false
+  const { status } = error.details
+  return status === 500 || status === 502 || status === 504
 }
 
 function classify(error: unknown, retryAmbiguous: boolean): Verdict {
-  if (!(error instanceof HyperdeltaError)) return { kind: 'terminal' }
   if (!retryAmbiguous && isAmbiguousFailure(error)) return { kind: 'terminal' }
-  if (error.code === 'NETWORK_ERROR') return { kind: 'transient' }
-  if (error.code !== 'API_ERROR') return { kind: 'terminal' }
-  const d = error.details as { status?: number; tableauCode?: string; retryAfterMs?: number }
-  if (d.status === 409 && d.tableauCode === UPDATE_JOB_CONFLICT_CODE) return { kind: 'conflict' }
-  if (d.status !== undefined && isRetryableStatus(d.status)) {
+  if (isHyperdeltaError(error, 'NETWORK_ERROR')) return { kind: 'transient' }
+  if (!isHyperdeltaError(error, 'API_ERROR')) return { kind: 'terminal' }
+  const d = error.details
+  if (d.status === 409 && d.tableauCode === UPDATE_JOB_CONFLICT_CODE) return { kind: 'conflict', error }
+  if (isRetryableStatus(d.status)) {
     return d.retryAfterMs === undefined ? { kind: 'transient' } : { kind: 'transient', retryAfterMs: d.retryAfterMs }
   }
   return { kind: 'terminal' }
@@ -142,7 +144,7 @@ export async function withRetry<T>(
         conflictStart ??= env.now()
         const left = policy.conflictBudgetMs - (env.now() - conflictStart)
         if (left <= 0) {
-          const e = error as HyperdeltaError
+          const e = verdict.error
           throw new HyperdeltaError(
             'DATASOURCE_BUSY',
             `${options.label}: another update job on this data source kept running for ` +
@@ -162,13 +164,13 @@ export async function withRetry<T>(
           delay = backoffDelay(failures, policy.baseDelayMs, policy.maxDelayMs, env.random)
         }
       }
-      const e = error as HyperdeltaError
+      const http = isHyperdeltaError(error, 'API_ERROR') ? error.details : undefined
       logger.debug('client: retrying', {
         label: options.label,
         attempt,
-        code: e.code,
-        status: (e.details as { status?: number }).status,
-        tableauCode: (e.details as { tableauCode?: string }).tableauCode,
+        code: isHyperdeltaError(error) ? error.code : undefined,
+        status: http?.status,
+        tableauCode: http?.tableauCode,
         delayMs: delay,
       })
       try {

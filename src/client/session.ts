@@ -96,12 +96,12 @@ export function reauthLayer(session: Session, env: Environment, transport: () =>
         if (reauthed) {
           throw new HyperdeltaError(
             'AUTH_FAILED',
-            `auth: still unauthorized after signing in again (${error.details['tableauCode'] ?? 401})`,
+            `auth: still unauthorized after signing in again (${error.details.tableauCode ?? 401})`,
             { cause: error, details: { ...error.details } },
           )
         }
         reauthed = true
-        env.logger.info('auth: token rejected, signing in again', { tableauCode: error.details['tableauCode'] })
+        env.logger.info('auth: token rejected, signing in again', { tableauCode: error.details.tableauCode })
         await session.reauth(token, transport())
       }
     }

@@ -1,13 +1,11 @@
 import { inspect } from 'node:util'
-import { Agent, type Dispatcher } from 'undici'
 import type { z } from 'zod'
-import { parseActions } from '../actions/parse-actions.js'
-import type { WireBatch } from '../actions/wire-schema.js'
 import { type Environment, environment } from '../environment.js'
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './api-version.js'
-import { authKind, type TableauAuth } from './auth.js'
+import { authKind } from './auth.js'
+import { httpTimeouts, parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
 import {
   type Connection,
   chooseConnection,
@@ -15,90 +13,20 @@ import {
   findDatasource,
   listConnections,
 } from './datasource-lookup.js'
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http.js'
+import { DatasourcesApi } from './datasources/datasources-api.js'
 import { type Job, toJob } from './job.js'
 import { createTransport } from './pipeline.js'
-import * as datasources from './resources/datasources.js'
 import * as jobs from './resources/jobs.js'
 import * as sessions from './resources/sessions.js'
-import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './retry-policy.js'
+import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
 import { Session } from './session.js'
+import { updateData } from './update-data.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
 import { VirtualConnections } from './virtual-connections.js'
 import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
 
-/**
- * Options of {@link TableauClient.signIn}. `now`, `sleep`, `random` and `logger` are the client's
- * {@link Environment} (each defaults to the real one); pass the same parts to `pushChanges` and the pipelines.
- */
-export interface SignInOptions extends Partial<Environment> {
-  /** Server origin, e.g. `https://tableau.example.com` (a path prefix is kept). */
-  server: string
-  /** Site content URL as in `/#/site/<contentUrl>/…`; `''` (default) is the default site. */
-  site?: string
-  auth: TableauAuth
-  /** undici dispatcher (Agent, ProxyAgent, MockAgent…); default: undici's global one. */
-  dispatcher?: Dispatcher
-  /**
-   * Time limits of every HTTP request (defaults: connect 30 s, headers 120 s, body 120 s). A server that
-   * never answers fails as a retryable `NETWORK_ERROR` (retried by the policy). `connectMs` applies when
-   * no `dispatcher` is given (the client then uses its own agent); configure your dispatcher otherwise.
-   */
-  timeouts?: Partial<HttpTimeouts>
-  retry?: Partial<RetryPolicyOptions>
-  /** Refuse servers below this REST API version (default and lowest allowed: 3.13). */
-  minApiVersion?: string
-  /** Never use a REST API version above this (default {@link MAX_API_VERSION}). */
-  maxApiVersion?: string
-}
-
+export type { SignInOptions, UpdateDataRequest } from './client-options.js'
 export type { Connection, Datasource } from './datasource-lookup.js'
-
-function httpTimeouts(given: Partial<HttpTimeouts> | undefined): HttpTimeouts {
-  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...given }
-  for (const [field, ms] of Object.entries(timeouts)) {
-    if (!Number.isFinite(ms) || ms <= 0) {
-      throw new HyperdeltaError('CONFIG_INVALID', `client: timeouts.${field} must be a positive number of ms`, {
-        details: { field: `timeouts.${field}` },
-      })
-    }
-  }
-  return timeouts
-}
-
-/** Request of {@link TableauClient.updateData}. */
-export interface UpdateDataRequest {
-  /** Data source LUID. */
-  datasource: string
-  /** Connection LUID: required when the data source has several connections (see `resolveConnection`). */
-  connection?: string
-  /** The compiled actions (validated again before anything is sent). */
-  actions: WireBatch
-  /** An existing upload session holding the payload. */
-  uploadSessionId?: string
-  /** A payload file to upload first (exclusive with `uploadSessionId`). */
-  payload?: string
-  /** Idempotency key sent as the `RequestID` header, the same on every retry. */
-  requestId: string
-  signal?: AbortSignal
-}
-
-function parseServer(server: string): string {
-  let url: URL
-  try {
-    url = new URL(server)
-  } catch {
-    throw new HyperdeltaError('CONFIG_INVALID', `client: server must be an http(s) URL, got "${server}"`, {
-      details: { field: 'server' },
-    })
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search) {
-    throw new HyperdeltaError('CONFIG_INVALID', 'client: server must be an http(s) URL without credentials or query', {
-      details: { field: 'server' },
-    })
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
-}
 
 /**
  * A signed-in session on one Tableau site, for the Hyper Update flow: find the data source, upload a payload,
@@ -138,18 +66,9 @@ export class TableauClient {
   readonly #env: Environment
   readonly #session: Session
   readonly #transport: Send
-  /** An agent the client created (for `timeouts.connectMs`), closed by close(). */
-  readonly #ownAgent: Agent | undefined
   #closing: Promise<void> | undefined
 
-  private constructor(init: {
-    server: string
-    site: string
-    env: Environment
-    session: Session
-    transport: Send
-    ownAgent: Agent | undefined
-  }) {
+  private constructor(init: { server: string; site: string; env: Environment; session: Session; transport: Send }) {
     this.server = init.server
     this.site = init.site
     this.apiVersion = init.session.apiVersion ?? ''
@@ -158,7 +77,6 @@ export class TableauClient {
     this.#env = init.env
     this.#session = init.session
     this.#transport = init.transport
-    this.#ownAgent = init.ownAgent
   }
 
   /**
@@ -182,38 +100,28 @@ export class TableauClient {
     }
     const env = environment(options)
     const timeouts = httpTimeouts(options.timeouts)
-    // Without a dispatcher, a connect limit other than undici's default needs an agent of our own.
-    const ownAgent =
-      options.dispatcher === undefined && options.timeouts?.connectMs !== undefined
-        ? new Agent({ connect: { timeout: timeouts.connectMs } })
-        : undefined
-    try {
-      const session = new Session({ server, site, auth: options.auth, env })
-      const transport = createTransport({
-        origin: server,
-        dispatcher: options.dispatcher ?? ownAgent,
-        timeouts,
-        env,
-        policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-        session,
-      })
-      const info = await transport(sessions.serverInfo())
-      session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
-        min: minApi,
-        max: options.maxApiVersion ?? MAX_API_VERSION,
-      })
-      await session.signIn(transport)
-      env.logger.info('auth: signed in', {
-        server,
-        site,
-        apiVersion: session.apiVersion,
-        auth: authKind(options.auth),
-      })
-      return new TableauClient({ server, site, env, session, transport, ownAgent })
-    } catch (error) {
-      await ownAgent?.close()
-      throw error
-    }
+    const session = new Session({ server, site, auth: options.auth, env })
+    const transport = createTransport({
+      origin: server,
+      dispatcher: options.dispatcher,
+      timeouts,
+      env,
+      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      session,
+    })
+    const info = await transport(sessions.serverInfo())
+    session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
+      min: minApi,
+      max: options.maxApiVersion ?? MAX_API_VERSION,
+    })
+    await session.signIn(transport)
+    env.logger.info('auth: signed in', {
+      server,
+      site,
+      apiVersion: session.apiVersion,
+      auth: authKind(options.auth),
+    })
+    return new TableauClient({ server, site, env, session, transport })
   }
 
   /** Sends one request through the transport (refused once the client is closed). */
@@ -238,6 +146,8 @@ export class TableauClient {
   get virtualConnections(): VirtualConnections {
     return new VirtualConnections(this.#send, 'xml', this.userId)
   }
+  /** Every Data Sources method (publish, query, download, revisions, tags, keychains…), e.g. `client.datasources.publish({ name, file })`. */
+  readonly datasources: DatasourcesApi = new DatasourcesApi((request) => this.#send(request))
 
   /**
    * Finds a data source by LUID, or by name (and optionally project name or id). Throws `DATASOURCE_NOT_FOUND`, or
@@ -302,45 +212,8 @@ export class TableauClient {
    * const job = await client.updateData({ datasource: ds.id, actions: wire, payload: 'changes.parquet', requestId })
    * ```
    */
-  async updateData(request: UpdateDataRequest): Promise<Job> {
-    if (typeof request.requestId !== 'string' || request.requestId.trim() === '') {
-      throw new HyperdeltaError('CONFIG_INVALID', 'update: requestId must be a non-empty string', {
-        details: { field: 'requestId' },
-      })
-    }
-    if (typeof request.datasource !== 'string' || request.datasource === '') {
-      throw new HyperdeltaError('CONFIG_INVALID', 'update: datasource must be a data source id', {
-        details: { field: 'datasource' },
-      })
-    }
-    if (request.payload !== undefined && request.uploadSessionId !== undefined) {
-      throw new HyperdeltaError('CONFIG_INVALID', 'update: pass payload or uploadSessionId, not both', {
-        details: { field: 'payload' },
-      })
-    }
-    const body = JSON.stringify(parseActions(request.actions))
-    let uploadSessionId = request.uploadSessionId
-    if (request.payload !== undefined) {
-      const upload = await this.uploadFile(request.payload, request.signal ? { signal: request.signal } : {})
-      uploadSessionId = upload.uploadSessionId
-    }
-    const res = await this.#send(
-      datasources.updateData({
-        datasource: request.datasource,
-        connection: request.connection,
-        uploadSessionId,
-        body,
-        requestId: request.requestId,
-        signal: request.signal,
-      }),
-    )
-    const job = toJob(res.job)
-    this.#env.logger.info('update: job created', {
-      jobId: job.id,
-      datasource: request.datasource,
-      requestId: request.requestId,
-    })
-    return job
+  updateData(request: UpdateDataRequest): Promise<Job> {
+    return updateData(this.#send, request, this.#env.logger)
   }
 
   /**
@@ -404,11 +277,10 @@ export class TableauClient {
         this.#env.logger.info('auth: signed out', { server: this.server })
       } catch (error) {
         this.#env.logger.warn('auth: sign-out failed (the token expires on its own)', {
-          code: error instanceof HyperdeltaError ? error.code : undefined,
-          status: error instanceof HyperdeltaError ? error.details['status'] : undefined,
+          code: isHyperdeltaError(error) ? error.code : undefined,
+          status: isHyperdeltaError(error, 'API_ERROR') ? error.details.status : undefined,
         })
       }
-      await this.#ownAgent?.close()
     })()
     return this.#closing
   }

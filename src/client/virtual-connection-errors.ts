@@ -1,11 +1,12 @@
-import { HyperdeltaError } from '../errors.js'
+import type { ErrorCode } from '../error-catalog.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 
 /**
  * The documented error codes of the Virtual Connections API, each as its own `HyperdeltaError` code. Several
  * Tableau codes mean the same thing to a caller (the virtual connection is not there: 404004, 404006, 404049, and
  * 409004 on the permissions calls), so they share one code; `details.tableauCode` keeps the original.
  */
-export const VIRTUAL_CONNECTION_ERROR_CODES: Readonly<Record<string, string>> = {
+export const VIRTUAL_CONNECTION_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
   '400000': 'VCONN_BAD_REQUEST',
   '400006': 'VCONN_INVALID_PAGE_NUMBER',
   '400007': 'VCONN_INVALID_PAGE_SIZE',
@@ -51,22 +52,20 @@ export function mapVirtualConnectionError(
   context: Record<string, unknown> = {},
 ): (error: unknown) => unknown {
   return (error) => {
-    if (!(error instanceof HyperdeltaError) || error.code !== 'API_ERROR') return error
-    const tableauCode = error.details['tableauCode']
+    if (!isHyperdeltaError(error, 'API_ERROR')) return error
+    const { tableauCode, summary, detail, status, method, url } = error.details
     const code = typeof tableauCode === 'string' ? VIRTUAL_CONNECTION_ERROR_CODES[tableauCode] : undefined
     if (code === undefined) return error
-    const why = [tableauCode, error.details['summary'], error.details['detail']].filter(
-      (s) => typeof s === 'string' && s !== '',
-    )
+    const why = [tableauCode, summary, detail].filter((s) => typeof s === 'string' && s !== '')
     return new HyperdeltaError(code, `virtual connection: ${what} failed: ${why.join(' ')}`, {
       cause: error,
       retryable: false,
       details: {
         ...context,
         tableauCode,
-        status: error.details['status'],
-        method: error.details['method'],
-        url: error.details['url'],
+        status,
+        method,
+        url,
       },
     })
   }

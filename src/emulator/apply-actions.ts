@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import type { WireAction } from '../index.js'
+import type { WireAction } from '../wire.js'
 import { conditionSql, MissingColumn, sourceColumnsOf } from './condition-sql.js'
 import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from './inferred.js'
 import { ident, literal } from './store.js'

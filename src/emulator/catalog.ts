@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../index.js'
 
 /**
  * The emulator's persistent state (everything but tokens): sites, users, projects, data sources,
@@ -33,6 +34,44 @@ export interface DatasourceRecord {
   updatedAt: string
   /** Sequence number used in webpageUrl. */
   number: number
+  /** What was published: a DuckDB table (Parquet or createDatasource) or an opaque file. Absent in old catalogs: a table. */
+  content?: DatasourceContent
+  description?: string
+  isCertified?: boolean
+  certificationNote?: string
+  encryptExtracts?: boolean
+  useRemoteQueryAgent?: boolean
+  tags?: string[]
+  /** Per-connection settings from Update Data Source Connection / publish credentials (never a password). */
+  connections?: Record<string, ConnectionSettings>
+  revisions?: RevisionRecord[]
+  /** The encrypted keychains last applied (applykeychain), returned by retrieveKeychain. */
+  keychains?: string[]
+  keychainUserMapping?: unknown
+}
+export type DatasourceContent =
+  | { kind: 'table'; schema: string; table: string }
+  /** `file` is inside the data dir; `filename` is the name it was published under. */
+  | { kind: 'opaque'; file: string; filename: string }
+export interface ConnectionSettings {
+  serverAddress?: string
+  serverPort?: string
+  userName?: string
+  embedPassword?: boolean
+  /** True once a password was given (the emulator never stores it). */
+  hasPassword?: boolean
+  queryTaggingEnabled?: boolean
+  authenticationType?: string
+}
+export interface RevisionRecord {
+  number: number
+  publishedAt: string
+  publisherId: string
+  /** Revision content inside the data dir; absent once removed. */
+  file?: string
+  filename: string
+  size: number
+  deleted: boolean
 }
 export interface UploadRecord {
   id: string
@@ -42,8 +81,11 @@ export interface UploadRecord {
   createdAt: string
 }
 export type JobStatus = 'queued' | 'running' | 'done'
+/** The job types the emulator runs; absent in old catalogs: UpdateUploadedFile. */
+export type JobType = 'UpdateUploadedFile' | 'RefreshExtract' | 'PublishDatasource'
 export interface JobRecord {
   id: string
+  type?: JobType
   siteId: string
   datasourceId: string
   datasourceName: string
@@ -112,9 +154,7 @@ export class Catalog {
   /** Queues an atomic rewrite of the catalog file; resolves when it is on disk. */
   save(): Promise<void> {
     const next = this.saving.then(async () => {
-      const tmp = join(this.dir, `${FILE}.${process.pid}.tmp`)
-      await writeFile(tmp, JSON.stringify(this.data, null, 1))
-      await rename(tmp, join(this.dir, FILE))
+      await writeFileAtomic(join(this.dir, FILE), JSON.stringify(this.data, null, 1))
     })
     this.saving = next.catch(() => {})
     return next
@@ -161,6 +201,9 @@ export class Catalog {
   }
   upload(siteId: string, id: string): UploadRecord | undefined {
     return this.data.uploads.find((u) => u.siteId === siteId && u.id === id)
+  }
+  user(id: string): { id: string; name: string } | undefined {
+    return this.data.users.find((u) => u.id === id)
   }
   job(siteId: string, id: string): JobRecord | undefined {
     return this.data.jobs.find((j) => j.siteId === siteId && j.id === id)

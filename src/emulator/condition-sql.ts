@@ -1,4 +1,4 @@
-import { formatMicrosIso, parseIsoTimestampMicros, type WireCondition, type WireConst } from '../index.js'
+import { formatMicrosIso, parseIsoTimestampMicros, type WireCondition, type WireConst } from '../wire.js'
 import { ident, literal } from './store.js'
 
 /** Column lookups the visitor needs: DuckDB type names by column, per side. */

@@ -24,6 +24,18 @@ export const ROUTE_NAMES = [
   'queryJob',
   'cancelJob',
   ...VCONN_ROUTE_NAMES,
+  'updateDatasource',
+  'deleteDatasource',
+  'updateConnection',
+  'refreshDatasource',
+  'downloadDatasource',
+  'addTags',
+  'deleteTag',
+  'listRevisions',
+  'downloadRevision',
+  'removeRevision',
+  'retrieveKeychain',
+  'applyKeychain',
 ] as const
 export type RouteName = (typeof ROUTE_NAMES)[number]
 

@@ -3,9 +3,11 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type Logger, silentLogger, type Table } from '../index.js'
+import { type Logger, silentLogger } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
 import { Catalog, restTimestamp } from './catalog.js'
+/** Options of {@link startEmulator}. */
+import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
@@ -15,7 +17,8 @@ import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
 import { type EmulatorGroup, openVirtualConnections } from './vconn-catalog.js'
 
-/** Options of {@link startEmulator}. */
+export type { CreateDatasourceOptions }
+
 export interface EmulatorOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number
@@ -38,23 +41,6 @@ export interface EmulatorOptions {
   logger?: Logger
   /** Groups that virtual-connection permissions may name (every site also has "All Users"). */
   groups?: EmulatorGroup[]
-}
-
-/** Options of {@link Emulator.createDatasource}. */
-export interface CreateDatasourceOptions {
-  name: string
-  /** Project name; created when missing. Default 'Default'. */
-  project?: string
-  /** Site contentUrl; default ''. */
-  site?: string
-  /** The table to create (its schema defaults to Extract). */
-  table: Table
-  /** Initial rows, validated against `table`. */
-  rows?: Iterable<object> | AsyncIterable<object>
-  /** A Parquet file whose columns are loaded by name. */
-  parquet?: string
-  /** Number of connections (>1 makes `/data` answer 403062). Default 1. */
-  connections?: number
 }
 
 /** A running emulator. */

@@ -7,7 +7,8 @@ import {
   dateValue,
   timestampTZValue,
 } from '@duckdb/node-api'
-import { type ColumnType, HyperdeltaError, InvalidValue, normalizeValue, type Table } from '../index.js'
+import { type ColumnType, HyperdeltaError, type Table } from '../index.js'
+import { InvalidValue, normalizeValue } from '../wire.js'
 
 /** Quotes a SQL identifier. */
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
@@ -99,6 +100,27 @@ export class Store {
     await this.main.run(
       `CREATE TABLE ${ident(alias)}.${ident(schema)}.${ident(name)} AS SELECT * FROM read_parquet(${literal(parquet)})`,
     )
+  }
+
+  /**
+   * Runs `work` in one transaction on a fresh connection: either all of it lands or none
+   * (an overwrite that fails half-way leaves the old table).
+   */
+  async transaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect()
+    try {
+      await conn.run('BEGIN TRANSACTION')
+      try {
+        const out = await work(conn)
+        await conn.run('COMMIT')
+        return out
+      } catch (e) {
+        await conn.run('ROLLBACK').catch(() => {})
+        throw e
+      }
+    } finally {
+      conn.closeSync()
+    }
   }
 
   /** Runs SQL on the shared connection; values exactly as DuckDB returns them (bigint, µs timestamps). */

@@ -1,3 +1,5 @@
+import { payloadError } from './payload-errors.js'
+
 /**
  * The byte budget for one payload file given the server's `max_size_in_mb`: the one meaning of
  * `maxSizeInMb` everywhere in hyperdelta (writeChangeFiles, planChanges, pushChanges, the CLI).
@@ -7,7 +9,9 @@
  */
 export function payloadByteLimit(maxSizeInMb: number): number {
   if (!Number.isFinite(maxSizeInMb) || maxSizeInMb <= 0) {
-    throw new RangeError(`maxSizeInMb must be a positive number, got ${maxSizeInMb}`)
+    throw payloadError('PAYLOAD_OPTIONS_INVALID', `maxSizeInMb must be a positive number, got ${maxSizeInMb}`, {
+      maxSizeInMb,
+    })
   }
   return Math.floor(maxSizeInMb * 1_000_000 * 0.95)
 }

@@ -1,32 +1,27 @@
+import { ERROR_CATALOG, ERROR_CODES, type ErrorCode, type ErrorDetails } from '../error-catalog.js'
 import { HyperdeltaError } from '../errors.js'
 
-/**
- * Every error code the payload layer throws, in one place (the README table mirrors this list).
- * Messages start with "payload:" and name the table, column and row index where one applies.
- */
-export const PAYLOAD_ERROR_CODES = [
-  'PAYLOAD_OPTIONS_INVALID',
-  'PAYLOAD_INPUT_INVALID',
-  'PAYLOAD_ROW_INVALID',
-  'PAYLOAD_COLUMN_UNKNOWN',
-  'PAYLOAD_VALUE_INVALID',
-  'PAYLOAD_ROW_TOO_LARGE',
-  'PAYLOAD_DUPLICATE_KEYS',
-  'PAYLOAD_PARQUET_INPUT',
-  'PAYLOAD_ABORTED',
-  'PAYLOAD_IO',
-] as const
-export type PayloadErrorCode = (typeof PAYLOAD_ERROR_CODES)[number]
+/** The codes of the payload layer: the catalog's `payload` area. Messages start with "payload:". */
+export type PayloadErrorCode = {
+  [C in ErrorCode]: (typeof ERROR_CATALOG)[C] extends 'payload' ? C : never
+}[ErrorCode]
+
+/** Every error code the payload layer throws (derived from the catalog, so there is one list). */
+export const PAYLOAD_ERROR_CODES: readonly PayloadErrorCode[] = ERROR_CODES.filter(
+  (code): code is PayloadErrorCode => ERROR_CATALOG[code] === 'payload',
+)
 
 /** A payload-layer error: `payload: <message>`, never retryable except for I/O. */
-export function payloadError(
-  code: PayloadErrorCode,
+export function payloadError<C extends PayloadErrorCode>(
+  code: C,
   message: string,
-  details: Record<string, unknown> = {},
+  details: ErrorDetails<C>,
   cause?: unknown,
-): HyperdeltaError {
-  return new HyperdeltaError(code, `payload: ${message}`, {
-    details,
+): HyperdeltaError<PayloadErrorCode> {
+  const payloadCode: PayloadErrorCode = code
+  const payloadDetails: ErrorDetails<PayloadErrorCode> = details
+  return new HyperdeltaError(payloadCode, `payload: ${message}`, {
+    details: payloadDetails,
     retryable: code === 'PAYLOAD_IO',
     ...(cause !== undefined && { cause }),
   })

@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { writeFileAtomic } from '../atomic-write.js'
 import { HyperdeltaError } from '../errors.js'
 
 /** Where one request stands. A request moves forward only; `failed` means its job applied nothing. */
@@ -71,17 +72,9 @@ export async function readJournal(path: string): Promise<JournalState | undefine
  * the journal, so a crash leaves either the old or the new state, never a torn file.
  */
 export async function writeJournal(path: string, state: JournalState): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`
   try {
     await mkdir(dirname(path), { recursive: true })
-    const handle = await open(temp, 'w')
-    try {
-      await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temp, path)
+    await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`)
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message
     throw new HyperdeltaError('JOURNAL_INVALID', `journal: cannot write ${path} (${reason})`, {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Batch } from '../actions/batch.js'
 import type { WireAction, WireBatch } from '../actions/wire-schema.js'
+import type { ErrorDetails } from '../error-catalog.js'
 import { HyperdeltaError } from '../errors.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from '../payload/byte-limit.js'
 import { type ChangeFile, type ChangeFiles, writeChangeFiles } from '../payload/write-change-files.js'
@@ -55,7 +56,11 @@ export interface PlanOptions {
   signal?: AbortSignal
 }
 
-function planError(code: string, message: string, details: Record<string, unknown> = {}): HyperdeltaError {
+function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING'>(
+  code: C,
+  message: string,
+  details: ErrorDetails<C>,
+): HyperdeltaError<C> {
   return new HyperdeltaError(code, `plan: ${message}`, { details })
 }
 

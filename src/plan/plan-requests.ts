@@ -1,4 +1,5 @@
 import type { WireAction } from '../actions/wire-schema.js'
+import type { ErrorDetails } from '../error-catalog.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Table } from '../schema/define-table.js'
 import { groupActions, type PlannedAction } from './group-actions.js'
@@ -16,7 +17,11 @@ export interface RequestPlan<F> {
   readonly warnings: readonly string[]
 }
 
-function planError(code: string, message: string, details: Record<string, unknown> = {}): HyperdeltaError {
+function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_EMPTY_REPLACE' | 'PLAN_UNSPLITTABLE'>(
+  code: C,
+  message: string,
+  details: ErrorDetails<C>,
+): HyperdeltaError<C> {
   return new HyperdeltaError(code, `plan: ${message}`, { details })
 }
 

@@ -1,5 +1,4 @@
 import type { WireAction } from '../actions/wire-schema.js'
-import type { ChangeFile } from '../payload/write-change-files.js'
 
 /** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
 export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
@@ -45,7 +44,11 @@ export interface PushReport {
 }
 
 /** What a report says about a payload file: its table, rows, bytes and sha256 (not its temporary path). */
-export function payloadSummary(file: ChangeFile | undefined): RequestReport['payload'] {
+// Structural (a ChangeFile fits): the report types stay free of the payload module, so the error catalog can name
+// PushReport without an import cycle.
+export function payloadSummary(
+  file: { table: { name: string }; rows: number; bytes: number; sha256: string } | undefined,
+): RequestReport['payload'] {
   return file && { table: file.table.name, rows: file.rows, bytes: file.bytes, sha256: file.sha256 }
 }
 

@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import { type Logger, silentLogger } from '../logger.js'
 import type { Journal } from './journal.js'
 import type { ChangePlan, PlannedRequest } from './plan-changes.js'
@@ -115,10 +115,10 @@ export async function runRequests(input: RunRequestsInput): Promise<PushReport> 
           : new HyperdeltaError('PUSH_INTERRUPTED', `push: request #${request.index}: ${(error as Error).message}`, {
               cause: error,
             })
-      if (e.code === 'JOB_FAILED' || e.code === 'JOB_CANCELLED') {
+      if (isHyperdeltaError(e, 'JOB_FAILED') || isHyperdeltaError(e, 'JOB_CANCELLED')) {
         await journal.advance(request.index, 'failed')
         rep.outcome = e.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed'
-        const notes = (e.details as { notes?: unknown }).notes
+        const notes: unknown = e.details.notes
         if (Array.isArray(notes)) rep.notes = notes.map(String)
       } else if (e.code === 'REQUEST_ATTEMPTS_EXHAUSTED') {
         rep.outcome = 'failed'
@@ -246,12 +246,12 @@ async function runOne(
         onProgress: (job) => emit({ type: 'job', request: i, jobId: id, progress: job.progress }),
       })
     } catch (error) {
-      const code = error instanceof HyperdeltaError ? error.code : undefined
-      if (earlier && !resumed && (code === 'JOB_FAILED' || code === 'JOB_CANCELLED')) {
+      const ended = isHyperdeltaError(error, 'JOB_FAILED') || isHyperdeltaError(error, 'JOB_CANCELLED')
+      if (earlier && !resumed && ended) {
         // A plain rerun met an earlier run's job that then ended badly: it applied nothing, so try again.
         await journal.advance(i, 'failed')
-        const details = (error as HyperdeltaError).details as { job?: { completedAt?: string } }
-        await replayed(rep.requestId, id, code === 'JOB_FAILED' ? 'failed' : 'cancelled', details.job?.completedAt)
+        const outcome = error.code === 'JOB_FAILED' ? 'failed' : 'cancelled'
+        await replayed(rep.requestId, id, outcome, error.details.job?.completedAt)
         uploadSessionId = undefined
         continue
       }
@@ -273,7 +273,7 @@ function unknownJob(
   jobId: string,
   resumed: boolean,
 ): HyperdeltaError | undefined {
-  if (!(error instanceof HyperdeltaError) || error.code !== 'API_ERROR' || error.details['status'] !== 404) {
+  if (!isHyperdeltaError(error, 'API_ERROR') || error.details.status !== 404) {
     return undefined
   }
   const where = resumed && input.journalPath ? `job ${jobId} recorded in journal ${input.journalPath}` : `job ${jobId}`

@@ -22,6 +22,11 @@ export interface Table<C extends Columns = Columns> {
   pick<K extends keyof C & string>(...names: K[]): Table<Pick<C, K>>
 }
 
+/** True for a table made by {@link defineTable} (the one check every module uses). */
+export function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'table'
+}
+
 type NullableKeys<C extends Columns> = { [K in keyof C]: C[K]['nullable'] extends true ? K : never }[keyof C]
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 

@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../api-request.js'
 import {
   connectionsResponseSchema,
@@ -92,10 +92,10 @@ export function updateData(target: UpdateDataTarget): ApiRequest<typeof jobRespo
 /** A 404 from a data source endpoint becomes `DATASOURCE_NOT_FOUND`; anything else passes through. */
 function notFound(id: string): (error: unknown) => unknown {
   return (error) => {
-    if (error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 404) {
+    if (isHyperdeltaError(error, 'API_ERROR') && error.details.status === 404) {
       return new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source with id ${id}`, {
         cause: error,
-        details: { id, tableauCode: error.details['tableauCode'] },
+        details: { id, tableauCode: error.details.tableauCode },
       })
     }
     return error

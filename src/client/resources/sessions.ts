@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../api-request.js'
 import { SERVER_INFO_API_VERSION } from '../api-version.js'
 import { emptyResponseSchema, serverInfoResponseSchema, signInResponseSchema } from '../responses.js'
@@ -34,14 +34,14 @@ export function signIn(
     schema: signInResponseSchema,
     auth: false,
     mapError: (error) => {
-      if (!(error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401)) {
+      if (!(isHyperdeltaError(error, 'API_ERROR') && error.details.status === 401)) {
         return error
       }
       const d = error.details
       return new HyperdeltaError(
         'AUTH_FAILED',
-        `auth: sign-in to ${who.server} (site "${who.site}") rejected: ${d['tableauCode'] ?? 401} ` +
-          `${d['detail'] ?? d['summary'] ?? ''}`.trimEnd(),
+        `auth: sign-in to ${who.server} (site "${who.site}") rejected: ${d.tableauCode ?? 401} ` +
+          `${d.detail ?? d.summary ?? ''}`.trimEnd(),
         { cause: error, details: { ...d, auth: who.auth } },
       )
     },

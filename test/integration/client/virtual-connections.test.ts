@@ -144,7 +144,7 @@ describe.each(['xml', 'json'] as VirtualConnectionFormat[])('virtual connections
 
   it('a name clash is VCONN_NAME_CONFLICT; overwrites become revisions; the active one is not a revision', async () => {
     const e = await rejection(vc.publish({ name: `Batters ${format}`, projectId, content: CONTENT }))
-    expect([e.code, e.details['tableauCode']]).toEqual(['VCONN_NAME_CONFLICT', '409124'])
+    expect([e.code, (e.details as Record<string, unknown>)['tableauCode']]).toEqual(['VCONN_NAME_CONFLICT', '409124'])
     await vc.publish({ name: `Batters ${format}`, projectId, content: '{"v":3}', overwrite: true })
     const revisions = await all(vc.revisions(id))
     expect(revisions.map((r) => [r.revisionNumber, r.current])).toEqual([

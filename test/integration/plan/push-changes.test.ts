@@ -5,6 +5,7 @@ import {
   eq,
   gte,
   HyperdeltaError,
+  isHyperdeltaError,
   type PushProgress,
   planChanges,
   pushChanges,
@@ -190,9 +191,9 @@ describe('pushChanges against the emulator', () => {
     }
     // The next job the emulator runs (request #0's) fails.
     fx.emu.faults.failJobs({ times: 1, notes: 'disk full (errorCode=12345)' })
-    const error = (await pushChanges(options).catch((e: unknown) => e)) as HyperdeltaError
-    expect(error.code).toBe('PUSH_FAILED')
-    const report = error.details['report'] as { requests: { outcome: string; notes?: string[] }[] }
+    const error = await pushChanges(options).catch((e: unknown) => e)
+    if (!isHyperdeltaError(error, 'PUSH_FAILED')) throw error
+    const report = error.details.report
     expect(report.requests[0]!.outcome).toBe('failed')
     expect(report.requests[0]!.notes).toEqual([expect.stringContaining('disk full')])
     expect(report.requests.slice(1).every((r) => r.outcome === 'not-run')).toBe(true)

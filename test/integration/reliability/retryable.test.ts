@@ -85,7 +85,7 @@ describe('PUSH_FAILED.retryable follows its cause', () => {
           }).catch((e: unknown) => e),
         )
         expect(cause.code).toBe('API_ERROR')
-        expect(cause.details['status']).toBe(413)
+        expect((cause.details as { status?: number }).status).toBe(413)
         expect(error.retryable).toBe(false)
         expect(report.requests[0]!.outcome).toBe('interrupted')
       } finally {

@@ -48,7 +48,13 @@ function thrown(fn: () => unknown): HyperdeltaError {
 }
 
 /** Asserts an ACTION_INVALID naming the action index and field, in the message and in details. */
-function expectActionError(e: HyperdeltaError, index: number, kind: string, field: string, fragment: string): void {
+function expectActionError(
+  e: HyperdeltaError,
+  index: number,
+  kind: string,
+  field: string,
+  fragment: string,
+): asserts e is HyperdeltaError<'ACTION_INVALID'> {
   expect(e.code).toBe('ACTION_INVALID')
   expect(e.retryable).toBe(false)
   expect(e.message).toMatch(new RegExp(`^batch: actions\\[${index}\\] \\(${kind}\\) ${field}: `))

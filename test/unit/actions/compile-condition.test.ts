@@ -18,8 +18,8 @@ import {
   ne,
   not,
   or,
-  type WireCondition,
 } from '../../../src/index.js'
+import type { WireCondition } from '../../../src/wire.js'
 
 type Tri = boolean | null
 type Row = Record<string, number | null>

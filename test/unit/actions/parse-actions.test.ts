@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatJsonPath } from '../../../src/actions/parse-actions.js'
-import { HyperdeltaError, parseActions } from '../../../src/index.js'
+import { type HyperdeltaError, isHyperdeltaError, parseActions } from '../../../src/index.js'
 
 /** A valid const-only delete; cases below break one thing at a time. */
 function del(condition: unknown, extra: Record<string, unknown> = {}): unknown {
@@ -8,12 +8,12 @@ function del(condition: unknown, extra: Record<string, unknown> = {}): unknown {
 }
 const cmp = (op: string, v: unknown, type = 'integer') => ({ op, 'target-col': 'id', const: { type, v } })
 
-function wireError(input: unknown): HyperdeltaError {
+function wireError(input: unknown): HyperdeltaError<'WIRE_INVALID'> {
   try {
     parseActions(input)
   } catch (e) {
-    expect(e).toBeInstanceOf(HyperdeltaError)
-    return e as HyperdeltaError
+    if (isHyperdeltaError(e, 'WIRE_INVALID')) return e
+    throw e
   }
   throw new Error('parseActions accepted malformed input')
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { EXIT, exitCodeFor } from '../../../src/cli/exit-codes.js'
-import { HyperdeltaError } from '../../../src/index.js'
+import { type ErrorCode, HyperdeltaError } from '../../../src/index.js'
 
-const err = (code: string, options: ConstructorParameters<typeof HyperdeltaError>[2] = {}) =>
+const err = (code: ErrorCode, options: { retryable?: boolean; cause?: unknown } = {}) =>
   new HyperdeltaError(code, code, options)
 
 describe('exitCodeFor', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { xmlToJsonShape } from '../../../src/client/xml-response.js'
-import { compareApiVersions, isHyperdeltaError, negotiateApiVersion } from '../../../src/index.js'
+import { isHyperdeltaError } from '../../../src/index.js'
+import { compareApiVersions, negotiateApiVersion } from '../../../src/wire.js'
 import { jobBody, json, SITE, signedIn } from './helpers.js'
 
 const JOB = `${SITE}/jobs/j1`

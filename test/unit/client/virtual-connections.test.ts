@@ -191,10 +191,9 @@ describe('golden request bodies of the reference examples', () => {
       .publish({ name: 'x', projectId: PROJECT, content: 'virtualconnection-as-json' })
       .catch((x: unknown) => x)
     expect(e).toBeInstanceOf(HyperdeltaError)
-    expect([(e as HyperdeltaError).code, (e as HyperdeltaError).details['field']]).toEqual([
-      'VCONN_CONTENT_INVALID',
-      'content',
-    ])
+    expect([(e as HyperdeltaError).code, ((e as HyperdeltaError).details as Record<string, unknown>)['field']]).toEqual(
+      ['VCONN_CONTENT_INVALID', 'content'],
+    )
   })
 })
 

@@ -52,7 +52,9 @@ export class FakeServer implements PushClient {
     this.waitOptions.push(options)
     const job = this.jobs.get(id)
     if (!job || this.forgotten.has(id)) {
-      throw new HyperdeltaError('API_ERROR', `job ${id}: 404`, { details: { status: 404, tableauCode: '404031' } })
+      throw new HyperdeltaError('API_ERROR', `job ${id}: 404`, {
+        details: { status: 404, tableauCode: '404031' } as never,
+      })
     }
     job.completedAt = new Date(NOW).toISOString()
     if (job.outcome === 'success') {
@@ -61,13 +63,16 @@ export class FakeServer implements PushClient {
     }
     if (job.outcome === 'cancelled') {
       job.finishCode = 2
-      throw new HyperdeltaError('JOB_CANCELLED', `job ${id}: cancelled`, { retryable: true, details: { notes: [] } })
+      throw new HyperdeltaError('JOB_CANCELLED', `job ${id}: cancelled`, {
+        retryable: true,
+        details: { notes: [] } as never,
+      })
     }
     job.finishCode = 1
     const notes = job.outcome === 'schema-error' ? ['no such column (errorCode=410012)'] : ['disk full']
     throw new HyperdeltaError('JOB_FAILED', `job ${id}: failed`, {
       retryable: job.outcome !== 'schema-error',
-      details: { notes },
+      details: { notes } as never,
     })
   }
   /** An earlier run: this request's attempt `attempt` already ended with `outcome` an hour ago. */

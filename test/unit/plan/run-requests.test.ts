@@ -38,7 +38,11 @@ const failure = (e: unknown) => {
   expect(e).toBeInstanceOf(HyperdeltaError)
   const error = e as HyperdeltaError
   expect(error.code).toBe('PUSH_FAILED')
-  return { error, cause: error.cause as HyperdeltaError, report: error.details['report'] as never as ReportShape }
+  return {
+    error,
+    cause: error.cause as HyperdeltaError,
+    report: (error.details as { report?: unknown }).report as ReportShape,
+  }
 }
 type ReportShape = { requests: { outcome: string; attempt: number; replayed?: { outcome: string; jobId: string }[] }[] }
 
@@ -142,7 +146,7 @@ describe('runRequests', () => {
     [
       'a 413 on the PATCH',
       (s) => {
-        s.patchError = new HyperdeltaError('API_ERROR', '413', { details: { status: 413 } })
+        s.patchError = new HyperdeltaError('API_ERROR', '413', { details: { status: 413 } as never })
       },
       'API_ERROR',
       false,
@@ -150,7 +154,7 @@ describe('runRequests', () => {
     [
       'a network failure',
       (s) => {
-        s.patchError = new HyperdeltaError('NETWORK_ERROR', 'reset', { retryable: true })
+        s.patchError = new HyperdeltaError('NETWORK_ERROR', 'reset', { retryable: true, details: {} as never })
       },
       'NETWORK_ERROR',
       true,

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  bool,
-  type ColumnType,
-  date,
-  float64,
-  InvalidValue,
-  int32,
-  int64,
-  normalizeValue,
-  text,
-  timestamp,
-} from '../../../src/index.js'
+import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from '../../../src/index.js'
+import { InvalidValue, normalizeValue } from '../../../src/wire.js'
 
 const accept = (column: ColumnType, value: unknown) => {
   const out = normalizeValue(column, value)

@@ -1,0 +1,222 @@
+import type { DatasourceDetails, DatasourceFilter, FilterOperator, TransferProgress } from '../index.js'
+import { type Flags, usage, type VerbContext } from './datasource-flags.js'
+
+// The verbs of `hyperdelta datasource`. Each returns the exit code (0); errors go to runCli's exit-code mapping.
+
+const line = (d: DatasourceDetails) =>
+  [d.id, d.name, d.project?.name ?? '', d.updatedAt ?? '', d.tags.join(',')].join('\t')
+
+function bool(flag: string, v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined
+  if (v !== 'true' && v !== 'false') throw usage(`--${flag} ${v}: expected true or false`)
+  return v === 'true'
+}
+
+function positiveInt(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw usage(`--${flag} ${v}: expected a positive integer`)
+  return Number(v)
+}
+
+function filters(values: readonly string[] | undefined): DatasourceFilter[] {
+  return (values ?? []).map((expr) => {
+    const [field, operator, ...rest] = expr.split(':')
+    if (!field || !operator || rest.length === 0) throw usage(`--filter ${expr}: expected field:operator:value`)
+    const value = rest.join(':')
+    const list = /^\[.*\]$/.test(value) ? value.slice(1, -1).split(',') : value
+    return { field, operator: operator as FilterOperator, value: list } as DatasourceFilter
+  })
+}
+
+/** Progress on stderr while a long transfer runs (only on a terminal). */
+function progress(ctx: VerbContext): ((p: TransferProgress) => void) | undefined {
+  if (!ctx.io.stderr.isTTY) return undefined
+  return (p) => {
+    const mb = (n: number) => (n / 2 ** 20).toFixed(1)
+    ctx.io.stderr.write(`\r${p.phase} ${mb(p.bytes)}${p.totalBytes === undefined ? '' : `/${mb(p.totalBytes)}`} MiB`)
+  }
+}
+
+async function waitIfAsked(ctx: VerbContext, jobId: string): Promise<void> {
+  if (!ctx.flags.wait) return
+  const timeout = positiveInt('timeout-s', ctx.flags['timeout-s'])
+  await ctx.client.waitForJob(jobId, {
+    ...(timeout !== undefined && { timeoutMs: timeout * 1000 }),
+    signal: ctx.io.signal,
+  })
+}
+
+type Verb = (ctx: VerbContext) => Promise<number>
+
+export const VERBS: Record<string, Verb> = {
+  async list(ctx) {
+    const f: Flags = ctx.flags
+    const options = {
+      filter: filters(f.filter),
+      sort: (f.sort ?? []).map((s) => {
+        const [field, direction = 'asc'] = s.split(':')
+        if (direction !== 'asc' && direction !== 'desc') throw usage(`--sort ${s}: expected field:asc|desc`)
+        return { field, direction } as { field: DatasourceFilter['field']; direction: 'asc' | 'desc' }
+      }),
+      ...(f.fields !== undefined && { fields: f.fields.split(',') }),
+      ...(f['page-size'] !== undefined && { pageSize: positiveInt('page-size', f['page-size'])! }),
+      signal: ctx.io.signal,
+    }
+    const all: DatasourceDetails[] = []
+    for await (const d of ctx.client.datasources.queryAll(options)) all.push(d)
+    ctx.print(all, all.map(line).join('\n'))
+    return 0
+  },
+  async get(ctx) {
+    const d = await ctx.client.datasources.get(await ctx.datasourceId())
+    ctx.print(d, line(d))
+    return 0
+  },
+  async connections(ctx) {
+    const id = await ctx.datasourceId()
+    const f = ctx.flags
+    if (f.update !== undefined) {
+      const password = ctx.io.env['TABLEAU_CONNECTION_PASSWORD']
+      const c = await ctx.client.datasources.updateConnection(id, f.update, {
+        ...(f['server-address'] !== undefined && { serverAddress: f['server-address'] }),
+        ...(f['server-port'] !== undefined && { serverPort: f['server-port'] }),
+        ...(f['user-name'] !== undefined && { userName: f['user-name'] }),
+        ...(password !== undefined && { password }),
+        ...(f['embed-password'] !== undefined && { embedPassword: bool('embed-password', f['embed-password'])! }),
+      })
+      ctx.print(c, `connection ${c.id}: updated`)
+      return 0
+    }
+    const list = await ctx.client.datasources.connections(id)
+    ctx.print(
+      list,
+      list.map((c) => [c.id, c.type ?? '', c.serverAddress ?? '', c.userName ?? ''].join('\t')).join('\n'),
+    )
+    return 0
+  },
+  async publish(ctx) {
+    const f = ctx.flags
+    if (f.name === undefined) throw usage('publish: --name is required')
+    const mode = f.mode ?? 'create'
+    if (mode !== 'create' && mode !== 'overwrite' && mode !== 'append')
+      throw usage(`--mode ${mode}: create, overwrite or append`)
+    const password = ctx.io.env['TABLEAU_DATASOURCE_PASSWORD']
+    const onProgress = progress(ctx)
+    const result = await ctx.client.datasources.publish({
+      name: f.name,
+      file: ctx.args[0]!,
+      mode,
+      asJob: f['as-job'],
+      ...(f['project-id'] !== undefined && { projectId: f['project-id'] }),
+      ...(f.description !== undefined && { description: f.description }),
+      ...(f['credentials-user'] !== undefined && {
+        credentials: { name: f['credentials-user'], embed: f.embed, ...(password !== undefined && { password }) },
+      }),
+      ...(f['upload-session'] !== undefined && { uploadSession: f['upload-session'] }),
+      ...(onProgress !== undefined && { onProgress }),
+      signal: ctx.io.signal,
+    })
+    if (onProgress) ctx.io.stderr.write('\n')
+    if ('tags' in result) ctx.print(result, `published ${result.name} (${result.id})`)
+    else {
+      await waitIfAsked(ctx, result.id)
+      ctx.print(result, `publish job ${result.id}${ctx.flags.wait ? ': succeeded' : ' started'}`)
+    }
+    return 0
+  },
+  async download(ctx) {
+    const id = await ctx.datasourceId()
+    if (ctx.flags.to === undefined) throw usage('download: --to <file|dir> is required')
+    const onProgress = progress(ctx)
+    const options = {
+      to: ctx.flags.to,
+      includeExtract: !ctx.flags['no-extract'],
+      ...(onProgress !== undefined && { onProgress }),
+      signal: ctx.io.signal,
+    }
+    const revision = positiveInt('revision', ctx.flags.revision)
+    const r =
+      revision === undefined
+        ? await ctx.client.datasources.download(id, options)
+        : await ctx.client.datasources.downloadRevision(id, revision, options)
+    if (onProgress) ctx.io.stderr.write('\n')
+    ctx.print(r, `downloaded ${r.bytes} bytes to ${r.path}`)
+    return 0
+  },
+  async update(ctx) {
+    const f = ctx.flags
+    const d = await ctx.client.datasources.update(await ctx.datasourceId(), {
+      ...(f['new-name'] !== undefined && { name: f['new-name'] }),
+      ...(f['project-id'] !== undefined && { projectId: f['project-id'] }),
+      ...(f['owner-id'] !== undefined && { ownerId: f['owner-id'] }),
+      ...(f.certified !== undefined && { isCertified: bool('certified', f.certified)! }),
+      ...(f['certification-note'] !== undefined && { certificationNote: f['certification-note'] }),
+      ...(f['encrypt-extracts'] !== undefined && { encryptExtracts: bool('encrypt-extracts', f['encrypt-extracts'])! }),
+      ...(f.description !== undefined && { description: f.description }),
+    })
+    ctx.print(d, line(d))
+    return 0
+  },
+  async delete(ctx) {
+    const id = await ctx.datasourceId()
+    await ctx.client.datasources.delete(id)
+    ctx.print({ id, deleted: true }, `deleted ${id}`)
+    return 0
+  },
+  async refresh(ctx) {
+    const job = await ctx.client.datasources.refresh(await ctx.datasourceId())
+    await waitIfAsked(ctx, job.id)
+    ctx.print(job, `refresh job ${job.id}${ctx.flags.wait ? ': succeeded' : ' started'}`)
+    return 0
+  },
+  async tag(ctx) {
+    if (ctx.args.length < 2) throw usage('tag: <id> <tag>... required')
+    const tags = await ctx.client.datasources.addTags(ctx.args[0]!, ctx.args.slice(1))
+    ctx.print(tags, tags.join(','))
+    return 0
+  },
+  async untag(ctx) {
+    if (ctx.args.length < 2) throw usage('untag: <id> <tag>... required')
+    for (const t of ctx.args.slice(1)) await ctx.client.datasources.deleteTag(ctx.args[0]!, t)
+    ctx.print({ removed: ctx.args.slice(1) }, `removed ${ctx.args.slice(1).join(',')}`)
+    return 0
+  },
+  async revisions(ctx) {
+    const id = await ctx.datasourceId()
+    const remove = positiveInt('remove', ctx.flags.remove)
+    if (remove !== undefined) {
+      await ctx.client.datasources.removeRevision(id, remove)
+      ctx.print({ id, removed: remove }, `removed revision ${remove}`)
+      return 0
+    }
+    const all = []
+    for await (const r of ctx.client.datasources.allRevisions(id)) all.push(r)
+    const text = all.map(
+      (r) => `${r.revisionNumber}\t${r.publishedAt ?? ''}\t${r.current ? 'current' : r.deleted ? 'removed' : ''}`,
+    )
+    ctx.print(all, text.join('\n'))
+    return 0
+  },
+  async keychain(ctx) {
+    const [action, id] = ctx.args
+    if ((action !== 'retrieve' && action !== 'apply') || id === undefined) throw usage('keychain retrieve|apply <id>')
+    const f = ctx.flags
+    if (action === 'apply') {
+      if (!f.keychain?.length) throw usage('keychain apply: --keychain <encrypted> is required')
+      await ctx.client.datasources.applyKeychain(id, { encryptedKeychains: f.keychain })
+      ctx.print({ id, applied: f.keychain.length }, `applied ${f.keychain.length} keychain(s)`)
+      return 0
+    }
+    const [ns, luid, url] = [f['dest-site-url-namespace'], f['dest-site-luid'], f['dest-server-url']]
+    if (ns === undefined || luid === undefined || url === undefined) {
+      throw usage('keychain retrieve: --dest-site-url-namespace, --dest-site-luid and --dest-server-url are required')
+    }
+    const k = await ctx.client.datasources.retrieveKeychain(id, {
+      siteUrlNamespace: ns,
+      siteLuid: luid,
+      serverUrl: url,
+    })
+    ctx.print(k, k.encryptedKeychains.join('\n'))
+    return 0
+  },
+}

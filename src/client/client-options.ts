@@ -1,0 +1,81 @@
+import type { Dispatcher } from 'undici'
+import type { WireBatch } from '../actions/wire-schema.js'
+import type { Environment } from '../environment.js'
+import { HyperdeltaError } from '../errors.js'
+import type { TableauAuth } from './auth.js'
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http.js'
+import type { RetryPolicyOptions } from './retry-policy.js'
+
+// The options of TableauClient's entry points, and the check of the server URL.
+
+/**
+ * Options of `TableauClient.signIn`. `now`, `sleep`, `random` and `logger` are the client's
+ * `Environment` (each defaults to the real one); pass the same parts to `pushChanges` and the pipelines.
+ */
+export interface SignInOptions extends Partial<Environment> {
+  /** Server origin, e.g. `https://tableau.example.com` (a path prefix is kept). */
+  server: string
+  /** Site content URL as in `/#/site/<contentUrl>/…`; `''` (default) is the default site. */
+  site?: string
+  auth: TableauAuth
+  /** undici dispatcher (Agent, ProxyAgent, MockAgent…); default: undici's global one. */
+  dispatcher?: Dispatcher
+  /**
+   * Time limits of every HTTP request (defaults: headers 120 s, body 120 s). A server that accepts and never
+   * answers fails as a retryable `NETWORK_ERROR` (retried by the policy). The connect limit is the
+   * dispatcher's (undici's default agent: 10 s; pass `new Agent({ connect: { timeout } })` to change it).
+   */
+  timeouts?: Partial<HttpTimeouts>
+  retry?: Partial<RetryPolicyOptions>
+  /** Refuse servers below this REST API version (default and lowest allowed: 3.13). */
+  minApiVersion?: string
+  /** Never use a REST API version above this (default `MAX_API_VERSION`). */
+  maxApiVersion?: string
+}
+
+/** Request of `TableauClient.updateData`. */
+export interface UpdateDataRequest {
+  /** Data source LUID. */
+  datasource: string
+  /** Connection LUID: required when the data source has several connections (see `resolveConnection`). */
+  connection?: string
+  /** The compiled actions (validated again before anything is sent). */
+  actions: WireBatch
+  /** An existing upload session holding the payload. */
+  uploadSessionId?: string
+  /** A payload file to upload first (exclusive with `uploadSessionId`). */
+  payload?: string
+  /** Idempotency key sent as the `RequestID` header, the same on every retry. */
+  requestId: string
+  signal?: AbortSignal
+}
+
+export function parseServer(server: string): string {
+  let url: URL
+  try {
+    url = new URL(server)
+  } catch {
+    throw new HyperdeltaError('CONFIG_INVALID', `client: server must be an http(s) URL, got "${server}"`, {
+      details: { field: 'server' },
+    })
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search) {
+    throw new HyperdeltaError('CONFIG_INVALID', 'client: server must be an http(s) URL without credentials or query', {
+      details: { field: 'server' },
+    })
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+/** The request time limits of a client: defaults filled in, each a positive number of ms (`CONFIG_INVALID`). */
+export function httpTimeouts(given: Partial<HttpTimeouts> | undefined): HttpTimeouts {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...given }
+  for (const [field, ms] of Object.entries(timeouts)) {
+    if (!Number.isFinite(ms) || ms <= 0) {
+      throw new HyperdeltaError('CONFIG_INVALID', `client: timeouts.${field} must be a positive number of ms`, {
+        details: { field: `timeouts.${field}` },
+      })
+    }
+  }
+  return timeouts
+}

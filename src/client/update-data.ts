@@ -1,0 +1,53 @@
+import { parseActions } from '../actions/parse-actions.js'
+import { HyperdeltaError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import type { Send } from './api-request.js'
+import type { UpdateDataRequest } from './client-options.js'
+import { type Job, toJob } from './job.js'
+import * as datasources from './resources/datasources.js'
+import { uploadFile } from './upload-file.js'
+
+/**
+ * The update operation behind `TableauClient.updateData`: checks the request, validates the actions, uploads the
+ * payload when one is given, then sends the PATCH (docs/protocol.md §7) and returns the created job.
+ */
+export async function updateData(send: Send, request: UpdateDataRequest, logger: Logger): Promise<Job> {
+  if (typeof request.requestId !== 'string' || request.requestId.trim() === '') {
+    throw new HyperdeltaError('CONFIG_INVALID', 'update: requestId must be a non-empty string', {
+      details: { field: 'requestId' },
+    })
+  }
+  if (typeof request.datasource !== 'string' || request.datasource === '') {
+    throw new HyperdeltaError('CONFIG_INVALID', 'update: datasource must be a data source id', {
+      details: { field: 'datasource' },
+    })
+  }
+  if (request.payload !== undefined && request.uploadSessionId !== undefined) {
+    throw new HyperdeltaError('CONFIG_INVALID', 'update: pass payload or uploadSessionId, not both', {
+      details: { field: 'payload' },
+    })
+  }
+  const body = JSON.stringify(parseActions(request.actions))
+  let uploadSessionId = request.uploadSessionId
+  if (request.payload !== undefined) {
+    const upload = await uploadFile(send, request.payload, request.signal ? { signal: request.signal } : {})
+    uploadSessionId = upload.uploadSessionId
+  }
+  const res = await send(
+    datasources.updateData({
+      datasource: request.datasource,
+      connection: request.connection,
+      uploadSessionId,
+      body,
+      requestId: request.requestId,
+      signal: request.signal,
+    }),
+  )
+  const job = toJob(res.job)
+  logger.info('update: job created', {
+    jobId: job.id,
+    datasource: request.datasource,
+    requestId: request.requestId,
+  })
+  return job
+}

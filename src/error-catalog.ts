@@ -1,0 +1,299 @@
+import type { Job } from './client/job.js'
+import type { PushReport } from './plan/push-report.js'
+
+// Every error code hyperdelta throws, with the shape of its `details`: the one list. `HyperdeltaError<C>` takes
+// its `details` type from here, and `isHyperdeltaError(e, 'API_ERROR')` narrows to it, so neither the library nor
+// its users cast `details`. A test checks the README's error tables against ERROR_CATALOG.
+
+/** Details of an HTTP answer the client did not expect. */
+export interface HttpErrorDetails {
+  /** HTTP status. */
+  status: number
+  /** Tableau's error code, e.g. `409094`, when the body carried one. */
+  tableauCode?: string | undefined
+  summary?: string | undefined
+  detail?: string | undefined
+  method: string
+  /** Path and query after the server origin (no secrets). */
+  url: string
+  requestId?: string | undefined
+  /** A `Retry-After` the server sent, in milliseconds. */
+  retryAfterMs?: number
+  /** A redacted excerpt of a body that carried no Tableau error. */
+  body?: string
+}
+
+/** Details of a job that ended without success. */
+export interface JobEndDetails {
+  jobId: string
+  finishCode: number | undefined
+  notes: string[]
+  statusNotes: Job['statusNotes']
+  job: Job
+}
+
+/** A bad option or argument: which one. */
+export interface FieldDetails {
+  field: string
+  value?: unknown
+}
+
+/** Details of a documented Virtual Connections error: the HTTP details plus what the call was about. */
+export type VconnErrorDetails = Partial<HttpErrorDetails> & { tableauCode: string; readonly [context: string]: unknown }
+
+/** Each documented Virtual Connections error (VIRTUAL_CONNECTION_ERROR_CODES maps Tableau's codes onto these). */
+export const VCONN_DOCUMENTED_CODES = [
+  'VCONN_BAD_REQUEST',
+  'VCONN_INVALID_PAGE_NUMBER',
+  'VCONN_INVALID_PAGE_SIZE',
+  'VCONN_INVALID_PARAMETER',
+  'VCONN_INVALID_CAPABILITY',
+  'VCONN_TAGS_ADD_FAILED',
+  'VCONN_REVISIONS_FAILED',
+  'VCONN_TAG_DELETE_FAILED',
+  'VCONN_DOWNLOAD_FAILED',
+  'VCONN_PUBLISH_FAILED',
+  'VCONN_UPDATE_FAILED',
+  'VCONN_FORBIDDEN',
+  'VCONN_PAGE_SIZE_LIMIT_EXCEEDED',
+  'VCONN_REVISION_HISTORY_DISABLED',
+  'VCONN_OWNER_CHANGE_FORBIDDEN',
+  'VCONN_PROJECT_MOVE_FORBIDDEN',
+  'VCONN_MOVE_FORBIDDEN',
+  'VCONN_SITE_NOT_FOUND',
+  'VCONN_USER_NOT_FOUND',
+  'VCONN_NOT_FOUND',
+  'VCONN_TAG_NOT_FOUND',
+  'VCONN_GROUP_NOT_FOUND',
+  'VCONN_CAPABILITY_NOT_ASSIGNED',
+  'VCONN_CAPABILITY_NOT_FOUND',
+  'VCONN_METHOD_NOT_ALLOWED',
+  'VCONN_DELETE_FAILED',
+  'VCONN_NAME_CONFLICT',
+] as const
+type VconnDocumentedDetails = { [C in (typeof VCONN_DOCUMENTED_CODES)[number]]: VconnErrorDetails }
+const VCONN_DOCUMENTED_LAYERS = Object.fromEntries(VCONN_DOCUMENTED_CODES.map((c) => [c, 'client'])) as {
+  [C in (typeof VCONN_DOCUMENTED_CODES)[number]]: 'client'
+}
+
+/** The shape of `details` for every code. */
+export interface ErrorDetailsByCode extends VconnDocumentedDetails {
+  // schema and actions
+  TABLE_INVALID: { table?: string; column?: string }
+  PARQUET_SCHEMA_UNSUPPORTED: { path: string; column: string }
+  CONDITION_INVALID: { op?: string; index?: number; column?: string }
+  ACTION_INVALID: { actionIndex: number; action: string; field: string; column?: string; op?: string }
+  BATCH_EMPTY: Record<string, never>
+  WIRE_INVALID: { path: string; issues?: { path: string; message: string }[] }
+  // payload
+  /** The offending option by its name (`{ maxBytes: 0 }`), plus `table`, `column`, `columns` for key columns. */
+  PAYLOAD_OPTIONS_INVALID: { readonly [option: string]: unknown }
+  PAYLOAD_INPUT_INVALID: { table?: string }
+  PAYLOAD_ROW_INVALID: { table: string; row: number }
+  PAYLOAD_COLUMN_UNKNOWN: { table: string; column: string; columns?: readonly string[]; row?: number; path?: string }
+  PAYLOAD_VALUE_INVALID: { table: string; column: string; row: number; kind: string; reason: string }
+  PAYLOAD_ROW_TOO_LARGE: { table?: string; row?: number; bytes?: number; maxBytes: number }
+  /** `duplicates`: the first ones, each key as `{ column: value }` with the input rows holding it. */
+  PAYLOAD_DUPLICATE_KEYS: {
+    table: string
+    keys: readonly string[]
+    duplicates: { key: Record<string, unknown>; rows: readonly number[] }[]
+  }
+  PAYLOAD_PARQUET_INPUT: { path: string }
+  PAYLOAD_ABORTED: Record<string, never>
+  PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
+  // client
+  CONFIG_INVALID: FieldDetails
+  API_VERSION_UNSUPPORTED: { serverVersion: string; minApiVersion?: string; maxApiVersion?: string }
+  AUTH_FAILED: Partial<HttpErrorDetails> & { auth?: string }
+  API_ERROR: HttpErrorDetails
+  NETWORK_ERROR: { method: string; url: string; requestId?: string | undefined; reason: string }
+  RESPONSE_INVALID: {
+    status: number
+    method: string
+    url: string
+    requestId?: string | undefined
+    problem: string
+    body: string
+  }
+  ABORTED: Record<string, never>
+  CLIENT_CLOSED: Record<string, never>
+  DATASOURCE_BUSY: HttpErrorDetails
+  /** From a lookup (id / name / project), or a Data Sources method's documented 404 (the HTTP details). */
+  DATASOURCE_NOT_FOUND: {
+    id?: string
+    name?: string
+    project?: string | undefined
+    tableauCode?: string | undefined
+  } & Partial<HttpErrorDetails>
+  DATASOURCE_AMBIGUOUS: {
+    name: string
+    project?: string | undefined
+    candidates: { id: string; project?: string | undefined }[]
+  }
+  /** From the connection preflight, or a Data Sources method's documented 403062 (the HTTP details). */
+  CONNECTION_REQUIRED: { datasourceId: string; connections: string[] } | HttpErrorDetails
+  /** From the connection preflight, or Update Data Source Connection's 404020 (the HTTP details). */
+  CONNECTION_NOT_FOUND: { datasourceId: string; connectionId: string; connections: string[] } | HttpErrorDetails
+  // Data Sources methods: each documented Tableau error code (DOCUMENTED_ERRORS), with the HTTP details
+  REQUEST_INVALID: HttpErrorDetails
+  PAGE_INVALID: HttpErrorDetails
+  TAG_INVALID: HttpErrorDetails
+  PUBLISH_FILE_INVALID: HttpErrorDetails
+  PUBLISH_FAILED: HttpErrorDetails
+  PUBLISH_MODE_INVALID: HttpErrorDetails
+  ASK_DATA_INVALID: HttpErrorDetails
+  PERMISSION_DENIED: HttpErrorDetails
+  DATASOURCE_EXISTS: HttpErrorDetails
+  STORAGE_QUOTA_EXCEEDED: HttpErrorDetails
+  VERSION_HISTORY_DISABLED: HttpErrorDetails
+  REVISION_IS_CURRENT: HttpErrorDetails
+  SITE_NOT_FOUND: HttpErrorDetails
+  OWNER_NOT_FOUND: HttpErrorDetails
+  PROJECT_NOT_FOUND: HttpErrorDetails
+  TAG_NOT_FOUND: HttpErrorDetails
+  DATASOURCE_ID_MISMATCH: HttpErrorDetails
+  UPLOAD_SESSION_NOT_FOUND: HttpErrorDetails
+  REVISION_NOT_FOUND: HttpErrorDetails
+  METHOD_NOT_ALLOWED: HttpErrorDetails
+  DATASOURCE_NAME_CONFLICT: HttpErrorDetails
+  REFRESH_ALREADY_QUEUED: HttpErrorDetails
+  /** Content that is not the JSON the page describes; nothing was sent. */
+  VCONN_CONTENT_INVALID: { field?: string; format?: string }
+  /** A request option the page does not allow; nothing was sent. */
+  VCONN_REQUEST_INVALID: { field?: string; value?: unknown; capability?: string }
+  /** A download could not write its target file. */
+  DOWNLOAD_WRITE_FAILED: { path: string }
+  UPLOAD_FILE_UNREADABLE: { path: string }
+  JOB_FAILED: JobEndDetails
+  JOB_CANCELLED: JobEndDetails
+  JOB_UNKNOWN_OUTCOME: JobEndDetails
+  JOB_TIMEOUT: { jobId: string; timeoutMs: number; polls: number; job: Job | undefined }
+  JOB_ABORTED: { jobId: string; cancelRequested: boolean; job: Job | undefined }
+  // plan and push
+  PLAN_INPUT_MISSING: { table: string; actionIndex?: number }
+  PLAN_INPUT_INVALID: { table: string; sourceTables?: string[]; index?: number }
+  PLAN_EMPTY_REPLACE: { table: string }
+  PLAN_UNSPLITTABLE: { table: string; files: number }
+  JOURNAL_INVALID: { path?: string; index?: number; journal?: string; lock?: string }
+  JOURNAL_LOCKED: { journal: string; lock: string; holder?: { pid: number; hostname: string; since: string } }
+  JOURNAL_TRANSITION_INVALID: { index: number; from: string; to: string }
+  JOB_NOT_FOUND: { request: number; jobId: string; journal?: string }
+  REQUEST_ATTEMPTS_EXHAUSTED: { request: number; attempts: number; maxAttempts: number }
+  JOURNAL_MISMATCH: { journal?: string | undefined; runId?: string }
+  PUSH_FAILED: { report: PushReport }
+  PUSH_INTERRUPTED: Record<string, never>
+  // CLI
+  USAGE: Record<string, never>
+  INPUT_INVALID: { file?: string; line?: number; column?: string; path?: string }
+  INPUT_FILE_UNREADABLE: { file: string }
+  INPUT_FILE_UNWRITABLE: { file: string }
+  // pipelines
+  CDC_INVALID: { column?: string }
+  ROW_INVALID: { row: number; column: string }
+  DUPLICATE_KEY: { key: string; snapshot: 'previous' | 'current' }
+  WATERMARK_INVALID: { path: string }
+  // emulator
+  EMULATOR_SITE_UNKNOWN: { site: string | undefined }
+  EMULATOR_DATASOURCE_EXISTS: { name: string }
+  EMULATOR_ROW_INVALID: { row: number; column: string }
+}
+
+/** Every error code. */
+export type ErrorCode = keyof ErrorDetailsByCode
+
+/** The `details` of code `C`. */
+export type ErrorDetails<C extends ErrorCode = ErrorCode> = ErrorDetailsByCode[C]
+
+/** Where each code comes from: the README documents every code, grouped by area (checked by a test). */
+export const ERROR_CATALOG = {
+  TABLE_INVALID: 'schema',
+  PARQUET_SCHEMA_UNSUPPORTED: 'schema',
+  CONDITION_INVALID: 'actions',
+  ACTION_INVALID: 'actions',
+  BATCH_EMPTY: 'actions',
+  WIRE_INVALID: 'actions',
+  PAYLOAD_OPTIONS_INVALID: 'payload',
+  PAYLOAD_INPUT_INVALID: 'payload',
+  PAYLOAD_ROW_INVALID: 'payload',
+  PAYLOAD_COLUMN_UNKNOWN: 'payload',
+  PAYLOAD_VALUE_INVALID: 'payload',
+  PAYLOAD_ROW_TOO_LARGE: 'payload',
+  PAYLOAD_DUPLICATE_KEYS: 'payload',
+  PAYLOAD_PARQUET_INPUT: 'payload',
+  PAYLOAD_ABORTED: 'payload',
+  PAYLOAD_IO: 'payload',
+  CONFIG_INVALID: 'client',
+  API_VERSION_UNSUPPORTED: 'client',
+  AUTH_FAILED: 'client',
+  API_ERROR: 'client',
+  NETWORK_ERROR: 'client',
+  RESPONSE_INVALID: 'client',
+  ABORTED: 'client',
+  CLIENT_CLOSED: 'client',
+  DATASOURCE_BUSY: 'client',
+  DATASOURCE_NOT_FOUND: 'client',
+  DATASOURCE_AMBIGUOUS: 'client',
+  CONNECTION_REQUIRED: 'client',
+  CONNECTION_NOT_FOUND: 'client',
+  UPLOAD_FILE_UNREADABLE: 'client',
+  REQUEST_INVALID: 'client',
+  PAGE_INVALID: 'client',
+  TAG_INVALID: 'client',
+  PUBLISH_FILE_INVALID: 'client',
+  PUBLISH_FAILED: 'client',
+  PUBLISH_MODE_INVALID: 'client',
+  ASK_DATA_INVALID: 'client',
+  PERMISSION_DENIED: 'client',
+  DATASOURCE_EXISTS: 'client',
+  STORAGE_QUOTA_EXCEEDED: 'client',
+  VERSION_HISTORY_DISABLED: 'client',
+  REVISION_IS_CURRENT: 'client',
+  SITE_NOT_FOUND: 'client',
+  OWNER_NOT_FOUND: 'client',
+  PROJECT_NOT_FOUND: 'client',
+  TAG_NOT_FOUND: 'client',
+  DATASOURCE_ID_MISMATCH: 'client',
+  UPLOAD_SESSION_NOT_FOUND: 'client',
+  REVISION_NOT_FOUND: 'client',
+  METHOD_NOT_ALLOWED: 'client',
+  DATASOURCE_NAME_CONFLICT: 'client',
+  REFRESH_ALREADY_QUEUED: 'client',
+  ...VCONN_DOCUMENTED_LAYERS,
+  VCONN_CONTENT_INVALID: 'client',
+  VCONN_REQUEST_INVALID: 'client',
+  DOWNLOAD_WRITE_FAILED: 'client',
+  JOB_FAILED: 'client',
+  JOB_CANCELLED: 'client',
+  JOB_UNKNOWN_OUTCOME: 'client',
+  JOB_TIMEOUT: 'client',
+  JOB_ABORTED: 'client',
+  PLAN_INPUT_MISSING: 'plan',
+  PLAN_INPUT_INVALID: 'plan',
+  PLAN_EMPTY_REPLACE: 'plan',
+  PLAN_UNSPLITTABLE: 'plan',
+  JOURNAL_INVALID: 'plan',
+  JOURNAL_LOCKED: 'plan',
+  JOURNAL_TRANSITION_INVALID: 'plan',
+  JOB_NOT_FOUND: 'plan',
+  REQUEST_ATTEMPTS_EXHAUSTED: 'plan',
+  JOURNAL_MISMATCH: 'plan',
+  PUSH_FAILED: 'plan',
+  PUSH_INTERRUPTED: 'plan',
+  USAGE: 'cli',
+  INPUT_INVALID: 'cli',
+  INPUT_FILE_UNREADABLE: 'cli',
+  INPUT_FILE_UNWRITABLE: 'cli',
+  CDC_INVALID: 'pipelines',
+  ROW_INVALID: 'pipelines',
+  DUPLICATE_KEY: 'pipelines',
+  WATERMARK_INVALID: 'pipelines',
+  EMULATOR_SITE_UNKNOWN: 'emulator',
+  EMULATOR_DATASOURCE_EXISTS: 'emulator',
+  EMULATOR_ROW_INVALID: 'emulator',
+} as const satisfies {
+  [C in ErrorCode]: 'schema' | 'actions' | 'payload' | 'client' | 'plan' | 'cli' | 'pipelines' | 'emulator'
+}
+
+/** Every code, in catalog order. */
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[]

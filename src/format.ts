@@ -1,0 +1,19 @@
+// `hyperdelta/format`: the change-file format seam — what a format plug-in (e.g. a `.hyper` producer) implements
+// and the pieces of the built-in Parquet format it can reuse. Applications pick a format with `parquetFormat()`
+// from the root entry and need nothing here.
+
+export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
+export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
+export { parquetSchema } from './payload/parquet-schema.js'
+export { PAYLOAD_ERROR_CODES, type PayloadErrorCode } from './payload/payload-errors.js'
+export {
+  type ColumnVector,
+  type PayloadEncoder,
+  type PayloadEncoderContext,
+  type PayloadFormat,
+  type PayloadSink,
+  type RowBatch,
+  valueAt,
+} from './payload/payload-format.js'
+export { resolveSnappy, type SnappyChoice, type SnappyImplementation } from './payload/snappy.js'
+export { TextColumn } from './payload/text-column.js'

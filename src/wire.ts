@@ -1,0 +1,32 @@
+// `hyperdelta/wire`: the wire-level pieces — the Hyper Update JSON schema and vocabulary, the REST API version
+// rules, job finish codes, retry constants, the upload part body, and the value conversions the wire uses. For
+// code that reads or writes the protocol itself (tests, emulators, other transports); applications need only the
+// root entry.
+
+export { parseActions } from './actions/parse-actions.js'
+export {
+  type WireAction,
+  type WireBatch,
+  type WireComparison,
+  type WireCondition,
+  type WireConst,
+  type WireJunction,
+  wireBatchSchema,
+} from './actions/wire-schema.js'
+export {
+  ACTION_KINDS,
+  type ActionKind,
+  COMPARISON_OPS,
+  CONST_TYPES,
+  type ComparisonOp,
+  type ConstType,
+  JUNCTION_OPS,
+} from './actions/wire-vocabulary.js'
+export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
+export { FINISH_CODE, isJobFinished } from './client/job.js'
+export { type MultipartPart, multipartPart } from './client/multipart.js'
+export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-policy.js'
+export { MAX_UPLOAD_PART_BYTES } from './client/upload-file.js'
+export { JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
+export { formatMicrosIso, parseIsoTimestampMicros, toEpochDays, toEpochMicros } from './schema/temporal.js'
+export { InvalidValue, type NormalizedValue, type NormalizedValueMap, normalizeValue } from './schema/values.js'

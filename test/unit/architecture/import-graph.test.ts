@@ -1,0 +1,74 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+// The architecture rules, checked on the source: consumers of the library (cli, emulator, pipelines, samples,
+// bench) import only public entries, and no module imports itself back through a cycle (type-only imports count).
+
+const root = resolve(import.meta.dirname, '../../..')
+
+/** Public entries: the package's exports. */
+const PUBLIC_ENTRIES = ['src/index.ts', 'src/wire.ts', 'src/format.ts', 'src/emulator/index.ts', 'pipelines/index.ts']
+
+/** Consumer folders: each may import its own files, and otherwise only public entries. */
+const CONSUMERS = ['src/cli', 'src/emulator', 'pipelines', 'samples', 'bench']
+
+function tsFiles(dir: string): string[] {
+  const abs = join(root, dir)
+  if (!existsSync(abs)) return []
+  return readdirSync(abs).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(join(root, path)).isDirectory()) return tsFiles(path)
+    return /\.ts$/.test(name) && !/\.d\.ts$/.test(name) ? [path] : []
+  })
+}
+
+/** Relative import specifiers of a file (static, type-only, re-exports and dynamic), resolved to repo paths. */
+function localImports(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8')
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g),
+    ...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g),
+  ].map((m) => m[1]!)
+  return specs.map((s) => relative(root, resolve(root, dirname(file), s.replace(/\.js$/, '.ts'))))
+}
+
+describe('import graph', () => {
+  it('cli, emulator, pipelines, samples and bench import only public entries', () => {
+    const violations: string[] = []
+    for (const folder of CONSUMERS) {
+      for (const file of tsFiles(folder)) {
+        for (const target of localImports(file)) {
+          const inside = target.startsWith(`${folder}/`)
+          if (!inside && !PUBLIC_ENTRIES.includes(target)) violations.push(`${file} → ${target}`)
+        }
+      }
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('has no import cycles, type-only imports included', () => {
+    const files = [...tsFiles('src'), ...tsFiles('pipelines')]
+    const edges = new Map(files.map((f) => [f, localImports(f).filter((t) => files.includes(t))]))
+    const cycles: string[] = []
+    const state = new Map<string, 'open' | 'done'>()
+    const stack: string[] = []
+    const visit = (f: string): void => {
+      state.set(f, 'open')
+      stack.push(f)
+      for (const t of edges.get(f) ?? []) {
+        if (state.get(t) === 'open') cycles.push([...stack.slice(stack.indexOf(t)), t].join(' → '))
+        else if (!state.has(t)) visit(t)
+      }
+      stack.pop()
+      state.set(f, 'done')
+    }
+    for (const f of files) if (!state.has(f)) visit(f)
+    expect(cycles).toEqual([])
+  })
+
+  it('the checks see real imports (a consumer file importing an internal is caught)', () => {
+    expect(localImports('src/cli/run-cli.ts').length).toBeGreaterThan(0)
+    expect(localImports('src/index.ts')).toContain('src/errors.ts')
+  })
+})
