@@ -13,6 +13,10 @@ export interface PipelinePushOptions extends Partial<Pick<Environment, 'now' | '
   maxSizeInMb?: number
   dir?: string
   onProgress?: (event: PushProgress) => void
+  /** On abort during a job wait, also cancel the job (default false: a rerun picks it up). */
+  cancelOnAbort?: boolean
+  /** Attempts per request across reruns (default 5). */
+  maxAttempts?: number
 }
 
 /** Picks the forwarded options, leaving out the ones not given (the options are exact-optional). */
@@ -28,5 +32,7 @@ export function forwardPushOptions(o: PipelinePushOptions): Omit<PushOptions, 'b
     ...(o.onProgress && { onProgress: o.onProgress }),
     ...(o.logger && { logger: o.logger }),
     ...(o.now && { now: o.now }),
+    ...(o.cancelOnAbort !== undefined && { cancelOnAbort: o.cancelOnAbort }),
+    ...(o.maxAttempts !== undefined && { maxAttempts: o.maxAttempts }),
   }
 }

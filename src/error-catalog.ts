@@ -139,10 +139,14 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   JOB_ABORTED: { jobId: string; cancelRequested: boolean; job: Job | undefined }
   // plan and push
   PLAN_INPUT_MISSING: { table: string; actionIndex?: number }
-  PLAN_INPUT_INVALID: { table: string; sourceTables?: string[] }
+  PLAN_INPUT_INVALID: { table: string; sourceTables?: string[]; index?: number }
   PLAN_EMPTY_REPLACE: { table: string }
   PLAN_UNSPLITTABLE: { table: string; files: number }
-  JOURNAL_INVALID: { path?: string }
+  JOURNAL_INVALID: { path?: string; index?: number; journal?: string; lock?: string }
+  JOURNAL_LOCKED: { journal: string; lock: string; holder?: { pid: number; hostname: string; since: string } }
+  JOURNAL_TRANSITION_INVALID: { index: number; from: string; to: string }
+  JOB_NOT_FOUND: { request: number; jobId: string; journal?: string }
+  REQUEST_ATTEMPTS_EXHAUSTED: { request: number; attempts: number; maxAttempts: number }
   JOURNAL_MISMATCH: { journal?: string | undefined; runId?: string }
   PUSH_FAILED: { report: PushReport }
   PUSH_INTERRUPTED: Record<string, never>
@@ -248,6 +252,10 @@ export const ERROR_CATALOG = {
   PLAN_EMPTY_REPLACE: 'plan',
   PLAN_UNSPLITTABLE: 'plan',
   JOURNAL_INVALID: 'plan',
+  JOURNAL_LOCKED: 'plan',
+  JOURNAL_TRANSITION_INVALID: 'plan',
+  JOB_NOT_FOUND: 'plan',
+  REQUEST_ATTEMPTS_EXHAUSTED: 'plan',
   JOURNAL_MISMATCH: 'plan',
   PUSH_FAILED: 'plan',
   PUSH_INTERRUPTED: 'plan',

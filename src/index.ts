@@ -93,12 +93,14 @@ export {
 // plan: planning, pushing, journal, reports
 export type { ActionGroup, PlannedAction } from './plan/group-actions.js'
 export {
+  Journal,
   type JournalRequest,
   type JournalState,
   type RequestState,
   readJournal,
   removeJournal,
 } from './plan/journal.js'
+export { type JournalLock, type LockHolder, lockJournal } from './plan/journal-lock.js'
 export {
   type ChangePlan,
   type ChangeRows,
@@ -106,16 +108,24 @@ export {
   type PlanOptions,
   planChanges,
 } from './plan/plan-changes.js'
-export { type PushClient, type PushOptions, pushChanges } from './plan/push-changes.js'
+export { planRequests, type RequestPart, type RequestPlan } from './plan/plan-requests.js'
+export { type PushClient, type PushOptions, pushChanges, type SubmittedJob } from './plan/push-changes.js'
 export {
   type PushProgress,
   type PushReport,
   payloadSummary,
+  type ReplayedJob,
   type RequestOutcome,
   type RequestReport,
   summarizeReport,
 } from './plan/push-report.js'
-export { deriveRequestId } from './plan/request-id.js'
+export { deriveRequestId, type RequestIdentity } from './plan/request-id.js'
+export {
+  DEFAULT_MAX_REQUEST_ATTEMPTS,
+  type RunRequestsInput,
+  type RunTarget,
+  runRequests,
+} from './plan/run-requests.js'
 export {
   bool,
   COLUMN_KINDS,

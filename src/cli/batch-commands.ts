@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises'
 import {
-  HyperdeltaError,
   isHyperdeltaError,
   payloadSummary,
   planChanges,
@@ -70,7 +69,6 @@ export const planCommand = defineCommand({
         runId: plan.runId,
         requests: plan.requests.map((r) => ({
           index: r.index,
-          requestId: r.requestId,
           actions: r.actions,
           payload: payloadSummary(r.payload),
         })),

@@ -22,13 +22,21 @@ export const EXIT = {
 const INPUT_CODES =
   /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_)/
 
+/** Causes of PUSH_FAILED that mean "the request did not apply, and rerunning as is will not help by itself". */
+const FAILED_CAUSES: ReadonlySet<string> = new Set([
+  'JOB_FAILED',
+  'JOB_CANCELLED',
+  'JOB_NOT_FOUND',
+  'REQUEST_ATTEMPTS_EXHAUSTED',
+])
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (!(error instanceof HyperdeltaError)) return EXIT.internal
   if (error.code === 'USAGE') return EXIT.usage
   if (error.code === 'PUSH_FAILED') {
     const cause = error.cause instanceof HyperdeltaError ? error.cause : undefined
-    if (cause && (cause.code === 'JOB_FAILED' || cause.code === 'JOB_CANCELLED')) return EXIT.failed
+    if (cause && FAILED_CAUSES.has(cause.code)) return EXIT.failed
     return cause ? exitCodeFor(cause) : EXIT.failed
   }
   if (['JOB_FAILED', 'JOB_CANCELLED', 'JOB_UNKNOWN_OUTCOME'].includes(error.code)) return EXIT.failed

@@ -72,9 +72,9 @@ export function networkError(layer: string, ctx: RequestContext, cause: unknown)
   })
 }
 
-/** The caller's AbortSignal fired. */
+/** The caller's AbortSignal fired. Retryable: running the same call again may succeed. */
 export function abortedError(layer: string, what: string, cause?: unknown): HyperdeltaError {
-  return new HyperdeltaError('ABORTED', `${layer}: ${what} aborted`, { cause, details: {} })
+  return new HyperdeltaError('ABORTED', `${layer}: ${what} aborted`, { cause, retryable: true, details: {} })
 }
 
 /** A response body that does not match its zod schema (or is not JSON/XML at all). */

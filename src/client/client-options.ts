@@ -3,6 +3,7 @@ import type { WireBatch } from '../actions/wire-schema.js'
 import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
 import type { TableauAuth } from './auth.js'
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http.js'
 import type { RetryPolicyOptions } from './retry-policy.js'
 
 // The options of TableauClient's entry points, and the check of the server URL.
@@ -26,6 +27,12 @@ export interface SignInOptions extends Partial<Environment> {
   ca?: string | Buffer | readonly (string | Buffer)[]
   /** Where proxy variables are read; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>
+  /**
+   * Time limits of every HTTP request (defaults: headers 120 s, body 120 s). A server that accepts and never
+   * answers fails as a retryable `NETWORK_ERROR` (retried by the policy). The connect limit is the
+   * dispatcher's (undici's default agent: 10 s; pass `new Agent({ connect: { timeout } })` to change it).
+   */
+  timeouts?: Partial<HttpTimeouts>
   retry?: Partial<RetryPolicyOptions>
   /** Refuse servers below this REST API version (default and lowest allowed: 3.13). */
   minApiVersion?: string
@@ -65,4 +72,17 @@ export function parseServer(server: string): string {
     })
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+/** The request time limits of a client: defaults filled in, each a positive number of ms (`CONFIG_INVALID`). */
+export function httpTimeouts(given: Partial<HttpTimeouts> | undefined): HttpTimeouts {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...given }
+  for (const [field, ms] of Object.entries(timeouts)) {
+    if (!Number.isFinite(ms) || ms <= 0) {
+      throw new HyperdeltaError('CONFIG_INVALID', `client: timeouts.${field} must be a positive number of ms`, {
+        details: { field: `timeouts.${field}` },
+      })
+    }
+  }
+  return timeouts
 }

@@ -19,10 +19,28 @@ import { xmlToJsonShape } from './xml-response.js'
 // The one place that talks to undici: sends one request, reads and decodes the answer (JSON, or XML mapped to the
 // JSON shape), turns non-success statuses into API_ERROR and validates success bodies with zod.
 
+/**
+ * Time limits of one HTTP exchange, so a server that accepts a connection and never answers fails
+ * (as a retryable NETWORK_ERROR) instead of hanging the run.
+ */
+export interface HttpTimeouts {
+  /** From the request being sent (body included; a body still streaming keeps it alive) to the response headers. */
+  headersMs: number
+  /** Longest silence between two chunks of the response body. */
+  bodyMs: number
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({
+  headersMs: 120_000,
+  bodyMs: 120_000,
+})
+
 /** What the HTTP layer needs from its surroundings (all injected). */
 export interface HttpConfig {
   origin: string
   dispatcher?: Dispatcher | undefined
+  /** Headers and body time limits (default {@link DEFAULT_HTTP_TIMEOUTS}). */
+  timeouts?: HttpTimeouts | undefined
   env: Pick<Environment, 'now' | 'logger'>
   /** Secrets to scrub from any body excerpt that ends up in an error. */
   secrets: () => readonly string[]
@@ -91,6 +109,7 @@ async function sendOnce<S extends z.ZodType>(
   }
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'hyperdelta', ...call.headers }
   const started = runtime.env.now()
+  const timeouts = runtime.timeouts ?? DEFAULT_HTTP_TIMEOUTS
   let status: number
   let answerHeaders: Record<string, string | string[] | undefined>
   let text: string
@@ -101,6 +120,8 @@ async function sendOnce<S extends z.ZodType>(
       ...(call.body !== undefined && { body: call.body() }),
       ...(runtime.dispatcher !== undefined && { dispatcher: runtime.dispatcher }),
       ...(call.signal !== undefined && { signal: call.signal }),
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyMs,
     })
     status = res.statusCode
     answerHeaders = res.headers

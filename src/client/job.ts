@@ -40,6 +40,19 @@ export const FINISH_CODE = { success: 0, failed: 1, cancelled: 2, completed: 3 }
 const DEFAULT_JOB_TYPE = 'UpdateUploadedFile'
 const DEFAULT_JOB_MODE = 'Asynchronous'
 
+/**
+ * INFERRED: a failed job's notes carry the server's internal `(errorCode=4xxxxx)` when the request
+ * itself is wrong — 410012 for a missing table or column, a type mismatch and other schema mistakes —
+ * so sending it again fails again. Failures without such a code (disk, timeouts, an internal error)
+ * may pass on a later attempt.
+ */
+const REQUEST_ERROR_NOTE = /\berrorCode=4\d{5}\b/
+
+/** True when a failed job's notes say the request itself is wrong (a schema error): not worth retrying. */
+export function isRequestErrorFailure(notes: readonly string[]): boolean {
+  return notes.some((n) => REQUEST_ERROR_NOTE.test(n))
+}
+
 /** A job has ended iff `completedAt` is present (docs/protocol.md §8.1: TSC and PS both loop on it). */
 export function isJobFinished(job: Job): boolean {
   return job.completedAt !== undefined && job.completedAt !== ''

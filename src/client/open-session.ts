@@ -3,7 +3,7 @@ import type { Environment } from '../environment.js'
 import type { Send } from './api-request.js'
 import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind } from './auth.js'
-import type { SignInOptions } from './client-options.js'
+import { httpTimeouts, type SignInOptions } from './client-options.js'
 import { createTransport } from './pipeline.js'
 import * as sessions from './resources/sessions.js'
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js'
@@ -22,6 +22,7 @@ export async function openSession(
   const transport = createTransport({
     origin: server,
     dispatcher: options.dispatcher ?? at.dispatcher,
+    timeouts: httpTimeouts(options.timeouts),
     env,
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     session,

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../environment.js'
 import { type ApiRequest, compose, type Layer, type Send } from './api-request.js'
-import { httpLayer } from './http.js'
+import { type HttpTimeouts, httpLayer } from './http.js'
 import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
 import { reauthLayer, type Session } from './session.js'
 
@@ -43,6 +43,8 @@ export interface TransportConfig {
   /** Server origin plus path prefix, without a trailing slash. */
   origin: string
   dispatcher: Dispatcher | undefined
+  /** Headers and body time limits of every HTTP request. */
+  timeouts?: HttpTimeouts | undefined
   env: Environment
   policy: RetryPolicyOptions
   session: Session
@@ -50,11 +52,11 @@ export interface TransportConfig {
 
 /** Builds the layered transport of one client. */
 export function createTransport(config: TransportConfig): Send {
-  const { origin, dispatcher, env, policy, session } = config
+  const { origin, dispatcher, timeouts, env, policy, session } = config
   const send: Send = compose(
     endpointLayer(session),
     reauthLayer(session, env, () => send),
     retryLayer(policy, env),
-  )(httpLayer({ origin, dispatcher, env, secrets: () => session.secrets() }))
+  )(httpLayer({ origin, dispatcher, timeouts, env, secrets: () => session.secrets() }))
   return send
 }

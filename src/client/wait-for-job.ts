@@ -1,13 +1,18 @@
 import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { FINISH_CODE, isJobFinished, type Job } from './job.js'
+import { FINISH_CODE, isJobFinished, isRequestErrorFailure, type Job } from './job.js'
 
 /** Options of {@link TableauClient.waitForJob}. */
 export interface WaitForJobOptions {
   /** Deadline for the job to end, from the first poll (default 2 h). `Infinity` waits forever. */
   timeoutMs?: number
-  /** On abort: best-effort cancel of the job on the server, then `JOB_ABORTED`. */
+  /** Stops waiting with `JOB_ABORTED`; the job keeps running on the server unless `cancelOnAbort`. */
   signal?: AbortSignal
+  /**
+   * On abort, also ask the server to cancel the job (best effort). Default false: the job is left
+   * running, so a resumed run (same journal, or the same RequestID) picks it up and completes.
+   */
+  cancelOnAbort?: boolean
   /** Called with every polled job state. */
   onProgress?: (job: Job) => void
 }
@@ -39,10 +44,14 @@ function outcome(job: Job): Job {
   if (code === FINISH_CODE.success || code === FINISH_CODE.completed) return job
   const details = { jobId: job.id, finishCode: code, notes: job.notes, statusNotes: job.statusNotes, job }
   if (code === FINISH_CODE.failed) {
-    throw new HyperdeltaError('JOB_FAILED', `job ${job.id}: failed (finishCode 1): ${excerpt(job.notes)}`, { details })
+    // A failed job applied nothing: another attempt may pass, unless the request itself is wrong.
+    throw new HyperdeltaError('JOB_FAILED', `job ${job.id}: failed (finishCode 1): ${excerpt(job.notes)}`, {
+      retryable: !isRequestErrorFailure(job.notes),
+      details,
+    })
   }
   if (code === FINISH_CODE.cancelled) {
-    throw new HyperdeltaError('JOB_CANCELLED', `job ${job.id}: cancelled (finishCode 2)`, { details })
+    throw new HyperdeltaError('JOB_CANCELLED', `job ${job.id}: cancelled (finishCode 2)`, { retryable: true, details })
   }
   throw new HyperdeltaError(
     'JOB_UNKNOWN_OUTCOME',
@@ -54,7 +63,8 @@ function outcome(job: Job): Job {
 /**
  * Polls a job until it ends. Resolves with the job only on success (finishCode 0 or 3); otherwise throws
  * `JOB_FAILED` / `JOB_CANCELLED` / `JOB_UNKNOWN_OUTCOME` (details carry finishCode, notes, statusNotes and the job),
- * `JOB_TIMEOUT` (the job is left running) or `JOB_ABORTED` (after a best-effort cancel).
+ * `JOB_TIMEOUT` (the job is left running) or `JOB_ABORTED` (the job is left running, or cancelled with
+ * `cancelOnAbort`).
  */
 export async function waitForJob(
   id: string,
@@ -71,17 +81,25 @@ export async function waitForJob(
 
   const abort = async (cause: unknown): Promise<never> => {
     let cancelled = false
-    try {
-      await jobs.cancelJob(id)
-      cancelled = true
-    } catch (e) {
-      logger.warn(`job ${id}: cancel after abort failed`, { code: (e as HyperdeltaError).code })
+    if (options.cancelOnAbort === true) {
+      try {
+        await jobs.cancelJob(id)
+        cancelled = true
+      } catch (e) {
+        logger.warn(`job ${id}: cancel after abort failed`, { code: (e as HyperdeltaError).code })
+      }
     }
-    throw new HyperdeltaError(
-      'JOB_ABORTED',
-      `job ${id}: wait aborted${cancelled ? '; cancel requested' : '; cancel failed, the job may still run'}`,
-      { cause, details: { jobId: id, cancelRequested: cancelled, job: last } },
-    )
+    const what =
+      options.cancelOnAbort !== true
+        ? '; the job keeps running on the server (wait for it again, or resume the run)'
+        : cancelled
+          ? '; cancel requested'
+          : '; cancel failed, the job may still run'
+    throw new HyperdeltaError('JOB_ABORTED', `job ${id}: wait aborted${what}`, {
+      cause,
+      retryable: true,
+      details: { jobId: id, cancelRequested: cancelled, job: last },
+    })
   }
 
   for (let poll = 1; ; poll++) {

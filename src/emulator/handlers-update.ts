@@ -45,8 +45,10 @@ export const updateData: Handler = async (state, ctx) => {
   const seen = state.catalog.data.requestIds.find((r) => r.siteId === site.id && r.requestId === requestId)
   const original = seen && state.catalog.job(site.id, seen.jobId)
   if (original) {
+    // INFERRED: the original job in its current state (an ended one with completedAt and finishCode), so a
+    // client can tell a replay of an earlier run's job from the job its request created.
     state.logger.info('emulator: duplicate RequestID, returning the original job', { job: original.id })
-    return { status: 202, body: [jobElement(original, true)], headers: { requestid: requestId } }
+    return { status: 202, body: [jobElement(original, original.status !== 'done')], headers: { requestid: requestId } }
   }
 
   let parsed: unknown

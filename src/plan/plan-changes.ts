@@ -6,19 +6,20 @@ import { HyperdeltaError } from '../errors.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from '../payload/byte-limit.js'
 import { type ChangeFile, type ChangeFiles, writeChangeFiles } from '../payload/write-change-files.js'
 import type { Table } from '../schema/define-table.js'
-import { groupActions, plannedActions } from './group-actions.js'
-import { deriveRequestId } from './request-id.js'
+import { plannedActions } from './group-actions.js'
+import { planRequests, sourceTables, tablesByName } from './plan-requests.js'
 
 /** Any input writeChangeFiles accepts: row arrays, (async) iterables, Arrow tables, Parquet files. */
 export type ChangeRows = Parameters<typeof writeChangeFiles>[1]
 
-/** One request of a plan: at most one payload file (one source table), its wire actions, its RequestID. */
+/**
+ * One request of a plan: at most one payload file (one source table) and its wire actions. Its
+ * RequestID depends on where it is sent (site, data source, connection), so pushChanges derives it.
+ */
 export interface PlannedRequest {
   readonly index: number
   readonly actions: readonly WireAction[]
   readonly payload: ChangeFile | undefined
-  /** RequestID of the first attempt; a request retried after a failed job gets a new one (see pushChanges). */
-  readonly requestId: string
 }
 
 export interface ChangePlan extends AsyncDisposable {
@@ -55,11 +56,7 @@ export interface PlanOptions {
   signal?: AbortSignal
 }
 
-function anyTableSplit(filesByTable: Map<string, readonly ChangeFile[]>): boolean {
-  return [...filesByTable.values()].some((files) => files.length > 1)
-}
-
-function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING' | 'PLAN_EMPTY_REPLACE' | 'PLAN_UNSPLITTABLE'>(
+function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING'>(
   code: C,
   message: string,
   details: ErrorDetails<C>,
@@ -70,11 +67,8 @@ function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING' | 'PLAN
 /**
  * Turns a batch and its change rows into an ordered list of requests, packaging the rows into
  * change files under the size limit. No server call is made: this is the dry run of pushChanges.
- *
- * Actions on different source tables go to separate requests, in batch order. A source table cut
- * into several files repeats its actions per file, except `replace`, which becomes `replace` on the
- * first file and `insert` on the rest. One request is all-or-nothing on the server; several are not,
- * and the plan says so in `warnings`.
+ * The split rules are those of {@link planRequests}; one request is all-or-nothing on the server,
+ * several are not, and the plan says so in `warnings`.
  *
  * @example
  * ```ts
@@ -85,22 +79,12 @@ function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING' | 'PLAN
  * ```
  */
 export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
+  if (!('compile' in options.batch)) tablesByName(options.sources ?? [], (i) => `sources[${i}]`)
   const actions = plannedActions(options.batch, options.sources)
   const runId = options.runId ?? randomUUID()
   const maxBytes = options.maxBytes ?? payloadByteLimit(options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB)
   const rows = options.rows ?? {}
-  const groups = groupActions(actions)
-  const sources = new Map<string, Table>()
-  for (const group of groups) {
-    if (!group.source) continue
-    const seen = sources.get(group.source.name)
-    if (seen && seen !== group.source && JSON.stringify(seen.columns) !== JSON.stringify(group.source.columns)) {
-      throw planError('PLAN_INPUT_INVALID', `two different source tables are named "${group.source.name}"`, {
-        table: group.source.name,
-      })
-    }
-    sources.set(group.source.name, group.source)
-  }
+  const sources = sourceTables(actions)
   for (const name of Object.keys(rows)) {
     if (!sources.has(name)) {
       throw planError('PLAN_INPUT_INVALID', `rows given for "${name}", which no action uses as its source table`, {
@@ -134,80 +118,7 @@ export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
       packaged.push(files)
       filesByTable.set(name, files.files)
     }
-
-    const warnings: string[] = []
-    const requestParts: { actions: WireAction[]; payload: ChangeFile | undefined }[] = []
-    for (const group of groups) {
-      const isSourced = (i: number) => actions[i]!.source !== undefined
-      const files = group.source ? filesByTable.get(group.source.name)! : []
-      const sourced = group.actionIndexes.filter(isSourced)
-      const first = group.actionIndexes.indexOf(sourced[0] ?? -1)
-      const last = group.actionIndexes.indexOf(sourced.at(-1) ?? -1)
-      const constOnly = (pos: number) => !isSourced(group.actionIndexes[pos]!)
-      if (group.source && files.length === 0) {
-        if (sourced.some((i) => actions[i]!.wire.action === 'replace')) {
-          throw planError(
-            'PLAN_EMPTY_REPLACE',
-            `replace from "${group.source.name}" has no rows: it would empty the target table; use a delete if that is meant`,
-            { table: group.source.name },
-          )
-        }
-        warnings.push(`no rows for source table "${group.source.name}": its ${sourced.length} action(s) are skipped`)
-        const rest = group.actionIndexes.filter((i) => !isSourced(i)).map((i) => actions[i]!.wire)
-        if (rest.length > 0) requestParts.push({ actions: rest, payload: undefined })
-        continue
-      }
-      if (files.length > 1 && group.actionIndexes.some((_, pos) => constOnly(pos) && pos > first && pos < last)) {
-        throw planError(
-          'PLAN_UNSPLITTABLE',
-          `a constant-only action sits between actions on "${group.source!.name}", whose rows need ${files.length} files; ` +
-            'move it before or after them, or raise maxSizeInMb',
-          { table: group.source!.name, files: files.length },
-        )
-      }
-      const parts = group.source ? files : [undefined]
-      parts.forEach((payload, k) => {
-        const requestActions: WireAction[] = []
-        group.actionIndexes.forEach((i, pos) => {
-          const action = actions[i]!.wire
-          if (!isSourced(i)) {
-            // Constant-only actions run once: leading ones with the first file, trailing ones with the last.
-            if (parts.length === 1 || (pos < first && k === 0) || (pos > last && k === parts.length - 1)) {
-              requestActions.push(action)
-            }
-          } else {
-            requestActions.push(action.action === 'replace' && k > 0 ? { ...action, action: 'insert' } : action)
-          }
-        })
-        requestParts.push({ actions: requestActions, payload })
-      })
-      if (files.length > 1) {
-        const replace = sourced.some((i) => actions[i]!.wire.action === 'replace')
-        warnings.push(
-          `rows of "${group.source!.name}" need ${files.length} files, so its actions run as ${files.length} requests; ` +
-            'each request is all-or-nothing, the requests together are not' +
-            (replace
-              ? '; replace runs on the first file and insert on the rest, so readers may see a partly loaded table'
-              : ''),
-        )
-      }
-    }
-    if (requestParts.length > 1 && !anyTableSplit(filesByTable)) {
-      warnings.push(`the batch runs as ${requestParts.length} requests: each is all-or-nothing, together they are not`)
-    }
-
-    const requests: PlannedRequest[] = requestParts.map((part, index) => ({
-      index,
-      actions: part.actions,
-      payload: part.payload,
-      requestId: deriveRequestId({
-        runId,
-        index,
-        payloadSha256: part.payload?.sha256,
-        actions: part.actions,
-        attempt: 0,
-      }),
-    }))
+    const { requests, warnings } = planRequests(actions, filesByTable)
     const files = packaged.flatMap((p) => p.files)
     const fingerprint = createHash('sha256')
       .update(

@@ -3,9 +3,22 @@ import type { WireAction } from '../actions/wire-schema.js'
 /** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
 export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
 
+/** A PATCH the server answered with a job from an earlier run that applied nothing (a RequestID replay). */
+export interface ReplayedJob {
+  requestId: string
+  jobId: string
+  outcome: 'failed' | 'cancelled'
+  completedAt: string | undefined
+}
+
 export interface RequestReport {
   index: number
+  /** The RequestID of the last attempt sent. */
   requestId: string
+  /** 0 for the first attempt; bumped after a job that applied nothing (failed, cancelled or replayed). */
+  attempt: number
+  /** Earlier runs' failed or cancelled jobs the server answered with; each led to the next attempt. */
+  replayed?: ReplayedJob[] | undefined
   actions: readonly WireAction[]
   payload?: { table: string; rows: number; bytes: number; sha256: string } | undefined
   jobId?: string | undefined
@@ -59,6 +72,11 @@ export function summarizeReport(report: PushReport): string {
     const payload = r.payload ? `${r.payload.rows} row(s) of ${r.payload.table}` : 'no payload'
     const actions = r.actions.map((a) => a.action).join('+')
     lines.push(`  #${r.index} ${actions} (${payload}) → ${r.outcome}${r.jobId ? ` [job ${r.jobId}]` : ''}`)
+    for (const p of r.replayed ?? []) {
+      lines.push(
+        `      RequestID ${p.requestId} replayed job ${p.jobId} (${p.outcome} in an earlier run); sent the next attempt`,
+      )
+    }
     for (const note of r.notes ?? []) lines.push(`      ${note}`)
   }
   for (const w of report.warnings) lines.push(`  warning: ${w}`)

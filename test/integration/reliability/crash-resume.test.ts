@@ -134,39 +134,44 @@ const stages: Stage[] = [
 ]
 
 describe('crash and resume: SIGKILL the CLI push at each stage, rerun with the same journal', () => {
-  it.each(stages)('$name', async (stage) => {
-    const ds = await fx.datasource([])
-    const journal = join(fx.dir, `${ds.name}.journal`)
-    const first = push(ds.name, journal)
-    const frozen = stage.freeze(first)
-    await Promise.race([frozen, first.exit.then((c) => Promise.reject(new Error(`exited ${c}: ${first.stderr}`)))])
-    first.child.kill('SIGKILL')
-    expect(await first.exit).toBe('SIGKILL')
-    fx.emu.faults.clear()
+  // Two CLI child processes (tsx start-up each) per stage: slow on a loaded machine, so a wider time limit.
+  it.each(stages)(
+    '$name',
+    async (stage) => {
+      const ds = await fx.datasource([])
+      const journal = join(fx.dir, `${ds.name}.journal`)
+      const first = push(ds.name, journal)
+      const frozen = stage.freeze(first)
+      await Promise.race([frozen, first.exit.then((c) => Promise.reject(new Error(`exited ${c}: ${first.stderr}`)))])
+      first.child.kill('SIGKILL')
+      expect(await first.exit).toBe('SIGKILL')
+      fx.emu.faults.clear()
 
-    expect(existsSync(journal)).toBe(true)
-    const killed = await readJournal(journal)
-    // The first three requests show the stage; any further ones (the file count follows the
-    // compressor) must not have been touched.
-    const states = killed!.requests.map((r) => r.state)
-    expect(states.length).toBeGreaterThanOrEqual(3)
-    expect(states.slice(0, 3)).toEqual(stage.journalAtKill)
-    expect(states.slice(3).every((state) => state === 'pending')).toBe(true)
-    const held = await frozen
-    const heldJob =
-      typeof held === 'object' && held && 'body' in held
-        ? /"job":\{[^}]*?"id":"([^"]+)"|<job [^>]*?id="([^"]+)"/.exec(String(held.body))?.slice(1).find(Boolean)
-        : undefined
+      expect(existsSync(journal)).toBe(true)
+      const killed = await readJournal(journal)
+      // The first three requests show the stage; any further ones (the file count follows the
+      // compressor) must not have been touched.
+      const states = killed!.requests.map((r) => r.state)
+      expect(states.length).toBeGreaterThanOrEqual(3)
+      expect(states.slice(0, 3)).toEqual(stage.journalAtKill)
+      expect(states.slice(3).every((state) => state === 'pending')).toBe(true)
+      const held = await frozen
+      const heldJob =
+        typeof held === 'object' && held && 'body' in held
+          ? /"job":\{[^}]*?"id":"([^"]+)"|<job [^>]*?id="([^"]+)"/.exec(String(held.body))?.slice(1).find(Boolean)
+          : undefined
 
-    const rerun = push(ds.name, journal)
-    const code = await rerun.exit
-    expect(code, rerun.stderr.join('')).toBe(0)
-    expect(rerun.stderr.join('')).toMatch(new RegExp(`resuming: ${states.length} request\\(s\\)`))
-    const done = await readJournal(journal)
-    expect(done!.requests.map((r) => r.state)).toEqual(states.map(() => 'succeeded'))
-    // The PATCH the client never heard about is answered with the same job on resume (same RequestID).
-    if (stage.jobMadeUnseen) expect(done!.requests[1]!.jobId).toBe(heldJob)
-    else expect(heldJob).toBeUndefined()
-    expect(await fx.rows(ds.name)).toEqual(byId(rows))
-  })
+      const rerun = push(ds.name, journal)
+      const code = await rerun.exit
+      expect(code, rerun.stderr.join('')).toBe(0)
+      expect(rerun.stderr.join('')).toMatch(new RegExp(`resuming: ${states.length} request\\(s\\)`))
+      const done = await readJournal(journal)
+      expect(done!.requests.map((r) => r.state)).toEqual(states.map(() => 'succeeded'))
+      // The PATCH the client never heard about is answered with the same job on resume (same RequestID).
+      if (stage.jobMadeUnseen) expect(done!.requests[1]!.jobId).toBe(heldJob)
+      else expect(heldJob).toBeUndefined()
+      expect(await fx.rows(ds.name)).toEqual(byId(rows))
+    },
+    120_000,
+  )
 })

@@ -222,7 +222,8 @@ describe('fault matrix: pushChanges end to end against the emulator', () => {
     const client = await fx.signIn()
     try {
       // Someone else's slow job on the same data source: it inserts rows 5000..5049.
-      fx.emu.faults.slowJobs({ extraDelayMs: 400, times: 1 })
+      // Long enough that our PATCH arrives while it is queued, even on a loaded machine.
+      fx.emu.faults.slowJobs({ extraDelayMs: 3000, times: 1 })
       // A predicate that never fires a fault, only counts the PATCHes that reach the emulator.
       let patches = 0
       fx.emu.faults.respondWith({

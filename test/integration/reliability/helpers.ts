@@ -65,12 +65,13 @@ export const fastSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(Math.min(ms, 20), undefined, signal ? { signal } : {})
 
 /** Starts an emulator (jobDelayMs 5) in a temp dir. */
-export async function startFixture(options: { logger?: Logger } = {}): Promise<Fixture> {
+export async function startFixture(options: { logger?: Logger; maxSizeInMb?: number } = {}): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'hd-rel-'))
   const emu = await startEmulator({
     port: 0,
     dataDir: join(dir, 'emu'),
     jobDelayMs: 5,
+    ...(options.maxSizeInMb !== undefined && { maxSizeInMb: options.maxSizeInMb }),
     users: [{ name: 'admin', password: PASSWORD.password, pat: PAT }],
     ...(options.logger && { logger: options.logger }),
   })

@@ -11,11 +11,7 @@ const MAX_LINES = 300
  * Files still over the limit, each being reworked on another branch at the time this check was added; remove an
  * entry once its file is split. The check fails when a listed file is back under the limit, so the list only shrinks.
  */
-const PENDING_SPLIT = new Set([
-  'src/plan/push-changes.ts',
-  'src/payload/parquet-format.ts',
-  'src/payload/write-change-files.ts',
-])
+const PENDING_SPLIT = new Set(['src/payload/parquet-format.ts', 'src/payload/write-change-files.ts'])
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {

@@ -15,6 +15,10 @@ describe('exitCodeFor', () => {
     [err('JOB_FAILED'), EXIT.failed],
     [err('PUSH_FAILED', { cause: err('JOB_CANCELLED') }), EXIT.failed],
     [err('PUSH_FAILED', { cause: err('NETWORK_ERROR', { retryable: true }) }), EXIT.interrupted],
+    [err('PUSH_FAILED', { cause: err('JOB_NOT_FOUND') }), EXIT.failed],
+    [err('PUSH_FAILED', { cause: err('REQUEST_ATTEMPTS_EXHAUSTED') }), EXIT.failed],
+    [err('PUSH_FAILED', { cause: err('JOB_ABORTED', { retryable: true }) }), EXIT.interrupted],
+    [err('JOURNAL_LOCKED'), EXIT.input],
     [err('JOB_TIMEOUT'), EXIT.interrupted],
     [err('AUTH_FAILED'), EXIT.server],
   ])('%s → %i', (error, code) => {

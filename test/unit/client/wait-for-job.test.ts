@@ -42,6 +42,8 @@ describe('waitForJob', () => {
     )
     const error = await client.waitForJob('j1').catch((e) => e)
     expect(isHyperdeltaError(error, 'JOB_FAILED')).toBe(true)
+    // a schema error: the same request fails again, so it is not retryable
+    expect(error.retryable).toBe(false)
     expect(error.message).toMatch(/^job j1: failed \(finishCode 1\): .*errorCode=410012/)
     expect(error.details.finishCode).toBe(1)
     expect(error.details.notes).toEqual([notes])
@@ -54,6 +56,8 @@ describe('waitForJob', () => {
     pool.intercept({ path: JOB, method: 'GET' }).reply(200, ended('1'), json)
     const error = await client.waitForJob('j1').catch((e) => e)
     expect(error.code).toBe('JOB_FAILED')
+    // no request error in the notes: it applied nothing, and another attempt may pass
+    expect(error.retryable).toBe(true)
     expect(error.details.notes).toEqual([])
     expect(error.message).toContain('no notes')
   })
@@ -62,7 +66,7 @@ describe('waitForJob', () => {
     const { client, pool } = await signedIn()
     pool.intercept({ path: JOB, method: 'GET' }).reply(200, ended('2'), json)
     pool.intercept({ path: JOB, method: 'GET' }).reply(200, ended('7'), json)
-    expect((await client.waitForJob('j1').catch((e) => e)).code).toBe('JOB_CANCELLED')
+    expect(await client.waitForJob('j1').catch((e) => e)).toMatchObject({ code: 'JOB_CANCELLED', retryable: true })
     const unknown = await client.waitForJob('j1').catch((e) => e)
     expect(unknown.code).toBe('JOB_UNKNOWN_OUTCOME')
     expect(unknown.details.finishCode).toBe(7)
@@ -80,7 +84,33 @@ describe('waitForJob', () => {
     expect(clock.sleeps).toEqual([500, 700, 980, 1372, 1448])
   })
 
-  it('on abort while sleeping: cancels the job on the server, then throws JOB_ABORTED', async () => {
+  it('on abort while sleeping: by default leaves the job running and throws a retryable JOB_ABORTED', async () => {
+    const controller = new AbortController()
+    let sleeps = 0
+    const { client, pool } = await signedIn({
+      sleep: async (_ms, signal) => {
+        if (++sleeps === 2) controller.abort(new Error('user stop'))
+        if (signal?.aborted) throw signal.reason
+      },
+    })
+    pool.intercept({ path: JOB, method: 'GET' }).reply(200, running, json).persist()
+    let cancelled = 0
+    pool
+      .intercept({ path: JOB, method: 'PUT' })
+      .reply(200, () => {
+        cancelled++
+        return ''
+      })
+      .persist()
+    const error = await client.waitForJob('j1', { signal: controller.signal }).catch((e) => e)
+    expect(isHyperdeltaError(error, 'JOB_ABORTED')).toBe(true)
+    expect(error.retryable).toBe(true)
+    expect(error.details).toMatchObject({ jobId: 'j1', cancelRequested: false })
+    expect(error.message).toContain('keeps running')
+    expect(cancelled).toBe(0)
+  })
+
+  it('on abort while sleeping with cancelOnAbort: cancels the job on the server, then throws JOB_ABORTED', async () => {
     const controller = new AbortController()
     let sleeps = 0
     const { client, pool } = await signedIn({
@@ -95,16 +125,16 @@ describe('waitForJob', () => {
       cancelled++
       return ''
     })
-    const error = await client.waitForJob('j1', { signal: controller.signal }).catch((e) => e)
+    const error = await client.waitForJob('j1', { signal: controller.signal, cancelOnAbort: true }).catch((e) => e)
     expect(isHyperdeltaError(error, 'JOB_ABORTED')).toBe(true)
     expect(error.details).toMatchObject({ jobId: 'j1', cancelRequested: true })
     expect(cancelled).toBe(1)
   })
 
-  it('on abort before the first poll: cancels and throws, even when cancel fails', async () => {
+  it('on abort before the first poll with cancelOnAbort: cancels and throws, even when cancel fails', async () => {
     const { client, pool } = await signedIn()
     pool.intercept({ path: JOB, method: 'PUT' }).reply(404, { error: { code: '404000' } }, json)
-    const error = await client.waitForJob('j1', { signal: AbortSignal.abort() }).catch((e) => e)
+    const error = await client.waitForJob('j1', { signal: AbortSignal.abort(), cancelOnAbort: true }).catch((e) => e)
     expect(error.code).toBe('JOB_ABORTED')
     expect(error.details.cancelRequested).toBe(false)
     expect(error.message).toContain('may still run')

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { deriveRequestId } from '../../../src/index.js'
 
 const base = {
+  siteId: 'site-1',
+  datasourceId: 'ds-1',
+  connectionId: undefined as string | undefined,
   runId: 'orders-2026-11-22',
   index: 0,
   payloadSha256: 'ab'.repeat(32),
@@ -17,6 +20,10 @@ describe('deriveRequestId', () => {
   })
 
   it.each([
+    ['site', { siteId: 'site-2' }],
+    ['no site', { siteId: undefined }],
+    ['data source', { datasourceId: 'ds-2' }],
+    ['connection', { connectionId: 'conn-1' }],
     ['run id', { runId: 'orders-2026-11-23' }],
     ['index', { index: 1 }],
     ['payload', { payloadSha256: 'cd'.repeat(32) }],
@@ -25,5 +32,11 @@ describe('deriveRequestId', () => {
     ['attempt', { attempt: 1 }],
   ])('changes when the %s changes', (_, change) => {
     expect(deriveRequestId({ ...base, ...change })).not.toBe(deriveRequestId(base))
+  })
+
+  it('does not confuse one part for another (data source id vs connection id)', () => {
+    expect(deriveRequestId({ ...base, datasourceId: 'a', connectionId: 'b' })).not.toBe(
+      deriveRequestId({ ...base, datasourceId: 'b', connectionId: 'a' }),
+    )
   })
 })
