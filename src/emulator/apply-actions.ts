@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import type { WireAction } from '../index.js'
 import { conditionSql, MissingColumn, sourceColumnsOf } from './condition-sql.js'
 import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from './inferred.js'
-import { ident, literal } from './store.js'
+import { ident, LEDGER_SCHEMA, ledgerTable, literal } from './store.js'
 
 /** A job failure: `notes` is what Query Job reports in `updateUploadedFileJob/notes`. */
 export class JobFailure extends Error {
@@ -48,6 +48,10 @@ export interface ApplyOptions {
   payloadPath: string | undefined
   onProgress(percent: number): void
   isCancelled(): boolean
+  /** The job's id, recorded in the data source's ledger in the same transaction as the change. */
+  jobId: string
+  /** Awaited just before COMMIT and right after it (fault hooks: pause or crash there). */
+  phase?: (phase: 'before-commit' | 'after-commit') => Promise<void>
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -58,7 +62,7 @@ async function describeTargets(conn: DuckDBConnection, alias: string): Promise<M
   const out = new Map<string, Map<string, Columns>>() // schema -> table -> columns
   const cols = await rows(
     conn,
-    `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ${literal(alias)} ORDER BY column_index`,
+    `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ${literal(alias)} AND schema_name <> ${literal(LEDGER_SCHEMA)} ORDER BY column_index`,
   )
   for (const r of cols) {
     const schema = String(r['schema_name'])
@@ -153,13 +157,16 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
       for (const sql of statements.run) await conn.run(sql)
       o.onProgress(Math.round(10 + (80 * (index + 1)) / o.actions.length))
     }
+    await conn.run(`INSERT INTO ${ledgerTable(o.alias)} VALUES (${literal(o.jobId)}, now())`)
+    await o.phase?.('before-commit')
     await conn.run('COMMIT')
-    return 'done'
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {})
     if (e instanceof JobFailure) throw e
     throw new JobFailure(`emulator: the actions failed and nothing was applied: ${(e as Error).message}`)
   }
+  await o.phase?.('after-commit')
+  return 'done'
 }
 
 interface Planned {

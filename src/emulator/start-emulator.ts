@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type Logger, silentLogger, type Table } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
-import { Catalog, restTimestamp } from './catalog.js'
+import { Catalog } from './catalog.js'
 import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
-import { JobRunner } from './jobs.js'
+import { JobRunner, recoverJobs } from './jobs.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
@@ -97,14 +97,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const catalog = await Catalog.open(dataDir)
   for (const contentUrl of options.sites ?? ['']) catalog.ensureSite(contentUrl)
   for (const u of users) catalog.ensureUser(u.name)
-  // Jobs cut short by a previous shutdown end as failed, with completedAt set so pollers stop.
-  for (const job of catalog.data.jobs) {
-    if (job.status === 'done') continue
-    Object.assign(job, { status: 'done', progress: 100, finishCode: 1, completedAt: restTimestamp() })
-    job.notes = 'emulator: the emulator restarted before this job finished; nothing was applied'
-  }
   const store = await Store.open(dataDir)
   for (const ds of catalog.data.datasources) await store.attach(ds.alias, ds.file)
+  await recoverJobs(catalog, store)
   await catalog.save()
 
   const faults = new FaultController()
