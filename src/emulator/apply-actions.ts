@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { WireAction } from '../index.js'
-import { conditionSql, MissingColumn, sourceColumnsOf } from './condition-sql.js'
+import { conditionSql, MissingColumn, type StagedConstants, sourceColumnsOf } from './condition-sql.js'
 import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from './inferred.js'
 import { ident, LEDGER_SCHEMA, ledgerTable, literal } from './store.js'
 
@@ -122,34 +122,42 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
   }
 
   const targets = await describeTargets(conn, o.alias)
+  // Every action's SQL is worked out before the transaction: schema problems fail the job before
+  // anything runs, and the constants a large condition stages go into temp tables up front.
+  const staged: StagedConstants[] = []
+  const planned = o.actions.map((action, index) => {
+    const target = resolveTarget(o.alias, targets, action)
+    const hasSource = action['source-table'] !== undefined
+    const columns = hasSource ? sourceColumns : new Map<string, string>()
+    let cond: string | undefined
+    try {
+      cond =
+        action.condition &&
+        conditionSql(
+          action.condition,
+          { targetType: (c) => target.columns.get(c), sourceType: (c) => columns.get(c) },
+          staged,
+        )
+    } catch (e) {
+      if (!(e instanceof MissingColumn)) throw e
+      const table = e.side === 'target' ? target.label : String(action['source-table'])
+      throw new JobFailure(
+        missingObjectNote(
+          `action ${index} (${action.action}): column "${e.column}" does not exist in ${e.side} table ${table}.`,
+        ),
+      )
+    }
+    return planAction(index, action, target, hasSource ? sourceSql! : undefined, columns, cond)
+  })
+  for (const constants of staged) await stageConstants(conn, constants)
+
   await conn.run('BEGIN TRANSACTION')
   try {
-    for (const [index, action] of o.actions.entries()) {
+    for (const [index, statements] of planned.entries()) {
       if (o.isCancelled()) {
         await conn.run('ROLLBACK')
         return 'cancelled'
       }
-      const target = resolveTarget(o.alias, targets, action)
-      const hasSource = action['source-table'] !== undefined
-      const columns = hasSource ? sourceColumns : new Map<string, string>()
-      let cond: string | undefined
-      try {
-        cond =
-          action.condition &&
-          conditionSql(action.condition, {
-            targetType: (c) => target.columns.get(c),
-            sourceType: (c) => columns.get(c),
-          })
-      } catch (e) {
-        if (!(e instanceof MissingColumn)) throw e
-        const table = e.side === 'target' ? target.label : String(action['source-table'])
-        throw new JobFailure(
-          missingObjectNote(
-            `action ${index} (${action.action}): column "${e.column}" does not exist in ${e.side} table ${table}.`,
-          ),
-        )
-      }
-      const statements = planAction(index, action, target, hasSource ? sourceSql! : undefined, columns, cond)
       for (const check of statements.checks) {
         const found = await rows(conn, check.sql)
         if (found.length > 0) throw new JobFailure(check.note)
@@ -167,6 +175,21 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
   }
   await o.phase?.('after-commit')
   return 'done'
+}
+
+/** Fills the temp table a condition reads its staged constants from (per job connection). */
+async function stageConstants(conn: DuckDBConnection, constants: StagedConstants): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${ident(constants.name)} (v VARCHAR NOT NULL)`)
+  const appender = await conn.createAppender(constants.name, 'main', 'temp')
+  try {
+    for (const v of constants.values) {
+      appender.appendVarchar(v)
+      appender.endRow()
+    }
+    appender.flushSync()
+  } finally {
+    appender.closeSync()
+  }
 }
 
 interface Planned {
