@@ -13,6 +13,7 @@ import {
   type WireBatch,
 } from '../index.js'
 import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from '../schema/column-types.js'
+import { setOwn } from '../schema/own-property.js'
 
 const COLUMN_FACTORIES: Record<ColumnKind, (o: { nullable: boolean }) => ColumnType> = {
   int64,
@@ -81,7 +82,7 @@ export async function loadSchemaFile(file: string): Promise<Map<string, Table>> 
           `input: ${file}: ${name}.${col}: unknown type "${spec}" (use ${COLUMN_KINDS.join(', ')})`,
         )
       }
-      columns[col] = COLUMN_FACTORIES[kind]({ nullable: spec.endsWith('?') })
+      setOwn(columns, col, COLUMN_FACTORIES[kind]({ nullable: spec.endsWith('?') }))
     }
     tables.set(name, defineTable({ name }, columns))
   }

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse'
 import { HyperdeltaError } from '../errors.js'
 import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
+import { setOwn } from '../schema/own-property.js'
 
 const INTEGER = /^[+-]?\d+$/
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^(?:NaN|[+-]?Infinity)$/
@@ -55,11 +56,11 @@ export async function* readCsvRows(file: string, table: Table): AsyncGenerator<R
     for (const [name, raw] of Object.entries(record)) {
       const type = table.columns[name]
       if (!type) {
-        row[name] = raw
+        setOwn(row, name, raw)
         continue
       }
       try {
-        row[name] = csvValue(type, raw)
+        setOwn(row, name, csvValue(type, raw))
       } catch (error) {
         throw inputError(file, info.lines, name, (error as Error).message)
       }

@@ -2,6 +2,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, type SchemaElement } from 'h
 import { HyperdeltaError } from '../errors.js'
 import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from './column-types.js'
 import { type Columns, defineTable, type Table } from './define-table.js'
+import { setOwn } from './own-property.js'
 
 function unsupported(path: string, column: string, what: string): HyperdeltaError {
   return new HyperdeltaError(
@@ -76,7 +77,7 @@ export async function tableFromParquet(
       const what = [element.type, element.logical_type?.type ?? element.converted_type].filter(Boolean).join(' ')
       throw unsupported(path, element.name, `type ${what}`)
     }
-    columns[element.name] = type
+    setOwn(columns, element.name, type)
   }
   return defineTable(ref, columns)
 }
