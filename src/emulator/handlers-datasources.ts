@@ -312,11 +312,29 @@ export const publishDatasource: Handler = async (state, ctx) => {
         'emulator: only Parquet files can be published to the emulator (it has no Hyper engine).',
       )
     }
+    // An unreadable file is the request's fault (400011), found before an overwrite drops anything.
+    const unreadable = (e: unknown) =>
+      new ApiError(
+        400,
+        '400011',
+        'Publishing error',
+        `emulator: the file is not a readable Parquet file: ${(e as Error).message}`,
+      )
+    try {
+      await state.store.checkParquet(file)
+    } catch (e) {
+      throw unreadable(e)
+    }
     const owner = state.catalog.ensureUser(ctx.session!.userName)
     const ds = await registerDatasource(
       state,
       { siteId: site.id, projectId: project.id, ownerId: owner.id, name, connections: 1, overwrite },
-      (alias) => state.store.createTableFromParquet(alias, PUBLISHED_TABLE.schema, PUBLISHED_TABLE.name, file),
+      (alias) =>
+        state.store
+          .createTableFromParquet(alias, PUBLISHED_TABLE.schema, PUBLISHED_TABLE.name, file)
+          .catch((e: unknown) => {
+            throw unreadable(e)
+          }),
     )
     return {
       status: 201,

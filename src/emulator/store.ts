@@ -119,6 +119,11 @@ export class Store {
     }
   }
 
+  /** Throws DuckDB's error when `parquet` is not a readable Parquet file (footer and schema). */
+  async checkParquet(parquet: string): Promise<void> {
+    await this.main.run(`DESCRIBE SELECT * FROM read_parquet(${literal(parquet)})`)
+  }
+
   /** Creates `alias.schema.name` as a copy of a Parquet file (publish). */
   async createTableFromParquet(alias: string, schema: string, name: string, parquet: string): Promise<void> {
     await this.main.run(`CREATE SCHEMA IF NOT EXISTS ${ident(alias)}.${ident(schema)}`)
