@@ -179,11 +179,12 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
 
 /** Fills the temp table a condition reads its staged constants from (per job connection). */
 async function stageConstants(conn: DuckDBConnection, constants: StagedConstants): Promise<void> {
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${ident(constants.name)} (v VARCHAR NOT NULL)`)
+  const columns = Array.from({ length: constants.width }, (_, i) => `c${i} VARCHAR NOT NULL`)
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${ident(constants.name)} (${columns.join(', ')})`)
   const appender = await conn.createAppender(constants.name, 'main', 'temp')
   try {
-    for (const v of constants.values) {
-      appender.appendVarchar(v)
+    for (const row of constants.rows) {
+      for (const v of row) appender.appendVarchar(v)
       appender.endRow()
     }
     appender.flushSync()

@@ -37,10 +37,11 @@ export const STAGE_MIN_TERMS = 8
  */
 export const MAX_INLINE_TERMS = 2000
 
-/** A temp table of constants (one VARCHAR column `v`) the condition's SQL reads. */
+/** A temp table of constants (VARCHAR columns `c0`, `c1`, …; one per tuple member) the condition's SQL reads. */
 export interface StagedConstants {
   readonly name: string
-  readonly values: readonly string[]
+  readonly width: number
+  readonly rows: readonly (readonly string[])[]
 }
 
 const SQL_OP = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
@@ -72,7 +73,10 @@ function constSql(type: WireConst['type'], text: string, targetType: string, inl
   }
 }
 
-type Part = { kind: 'inline'; condition: WireCondition } | { kind: 'staged'; group: WireComparison[] }
+type Part =
+  | { kind: 'inline'; condition: WireCondition }
+  | { kind: 'staged'; group: WireComparison[] }
+  | { kind: 'tuples'; group: WireComparison[][] }
 
 /** A junction's args with same-op junctions merged in (iteratively), in order. */
 function flatArgs(op: 'and' | 'or', args: readonly WireCondition[]): WireCondition[] {
@@ -85,29 +89,45 @@ function flatArgs(op: 'and' | 'or', args: readonly WireCondition[]): WireConditi
   return out
 }
 
-/** Splits a junction into staged constant groups (at their first member's place) and inline terms. */
+/**
+ * The grouping key of a term: a constant comparison by (column, op, const type); inside an `or`, an
+ * `and` of equalities with constants on distinct columns (a composite key) by its columns.
+ */
+function groupKey(op: 'and' | 'or', c: WireCondition): string | undefined {
+  if (!('args' in c)) return c.const === undefined ? undefined : JSON.stringify([c['target-col'], c.op, c.const.type])
+  if (op !== 'or' || c.op !== 'and') return undefined
+  const terms = flatArgs('and', c.args)
+  const columns = new Set<string>()
+  for (const t of terms) {
+    if ('args' in t || t.op !== 'eq' || t.const === undefined || columns.has(t['target-col'])) return undefined
+    columns.add(t['target-col'])
+  }
+  return JSON.stringify(['tuple', ...(terms as WireComparison[]).map((t) => [t['target-col'], t.const!.type])])
+}
+
+/** Splits a junction into staged groups (at their first member's place) and inline terms. */
 function junctionParts(op: 'and' | 'or', args: readonly WireCondition[]): Part[] {
   const flat = flatArgs(op, args)
-  const groups = new Map<string, WireComparison[]>()
-  for (const c of flat) {
-    if ('args' in c || c.const === undefined) continue
-    const key = JSON.stringify([c['target-col'], c.op, c.const.type])
-    const group = groups.get(key)
-    if (group) group.push(c)
-    else groups.set(key, [c])
-  }
+  const keys = flat.map((c) => groupKey(op, c))
+  const sizes = new Map<string, number>()
+  for (const key of keys) if (key !== undefined) sizes.set(key, (sizes.get(key) ?? 0) + 1)
   const parts: Part[] = []
-  const placed = new Set<WireComparison[]>()
-  for (const c of flat) {
-    const group =
-      'args' in c || c.const === undefined
-        ? undefined
-        : groups.get(JSON.stringify([c['target-col'], c.op, c.const.type]))
-    if (!group || group.length < STAGE_MIN_TERMS) parts.push({ kind: 'inline', condition: c })
-    else if (!placed.has(group)) {
-      placed.add(group)
-      parts.push({ kind: 'staged', group })
+  const placed = new Map<string, Part>()
+  for (const [i, c] of flat.entries()) {
+    const key = keys[i]
+    if (key === undefined || sizes.get(key)! < STAGE_MIN_TERMS) {
+      parts.push({ kind: 'inline', condition: c })
+      continue
     }
+    let part = placed.get(key)
+    if (!part) {
+      part = 'args' in c ? { kind: 'tuples', group: [] } : { kind: 'staged', group: [] }
+      placed.set(key, part)
+      parts.push(part)
+    }
+    if (part.kind === 'tuples')
+      part.group.push(flatArgs('and', (c as { args: WireCondition[] }).args) as WireComparison[])
+    else if (part.kind === 'staged') part.group.push(c as WireComparison)
   }
   return parts
 }
@@ -150,8 +170,8 @@ export function conditionSql(condition: WireCondition, scope: ConditionScope, st
     const first = group[0]!
     const target = targetCol(first)
     const name = `hd_constants_${staged.length + 1}`
-    staged.push({ name, values: group.map((c) => constText(c.const!)) })
-    const value = constSql(first.const!.type, 'k.v', target.type, false)
+    staged.push({ name, width: 1, rows: group.map((c) => [constText(c.const!)]) })
+    const value = constSql(first.const!.type, 'k.c0', target.type, false)
     const from = `FROM temp.main.${ident(name)} AS k`
     const col = target.sql
     if (first.op === 'eq') {
@@ -165,10 +185,21 @@ export function conditionSql(condition: WireCondition, scope: ConditionScope, st
     const bound = lower === (op === 'or') ? 'min' : 'max'
     return `(${col} ${SQL_OP[first.op]} (SELECT ${bound}(${value}) ${from}))`
   }
+  // A composite key list: or(and(t.a = 1, t.b = 'x'), …) is "some staged row equals (t.a, t.b)".
+  const tuplesSql = (group: WireComparison[][]): string => {
+    const first = group[0]!
+    const name = `hd_constants_${staged.length + 1}`
+    staged.push({ name, width: first.length, rows: group.map((terms) => terms.map((t) => constText(t.const!))) })
+    const matches = first.map((term, i) => {
+      const target = targetCol(term)
+      return `${target.sql} = ${constSql(term.const!.type, `k.c${i}`, target.type, false)}`
+    })
+    return `(EXISTS (SELECT 1 FROM temp.main.${ident(name)} AS k WHERE ${matches.join(' AND ')}))`
+  }
   const visit = (c: WireCondition): string => {
     if (!('args' in c)) return comparison(c)
     const parts = junctionParts(c.op, c.args).map((p) =>
-      p.kind === 'staged' ? stagedSql(c.op, p.group) : visit(p.condition),
+      p.kind === 'staged' ? stagedSql(c.op, p.group) : p.kind === 'tuples' ? tuplesSql(p.group) : visit(p.condition),
     )
     return `(${parts.join(c.op === 'and' ? ' AND ' : ' OR ')})`
   }
