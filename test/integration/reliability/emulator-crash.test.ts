@@ -156,7 +156,7 @@ describe('the emulator is crash-safe: SIGKILL at a job phase, restart on the sam
       expect(report.requests.map((r) => r.outcome)).toEqual(['applied'])
       expect(await tableOf(dataDir)).toEqual(applied)
     },
-    60_000,
+    150_000,
   )
 })
 
@@ -201,5 +201,5 @@ describe('the emulator is crash-safe: SIGKILL at random moments of a push', () =
       if (resumed === 'applied') expect(after).toEqual(applied)
       else expect([byId(initial), applied]).toContainEqual(after)
     }
-  }, 180_000)
+  }, 300_000)
 })
