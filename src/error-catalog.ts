@@ -48,6 +48,8 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   // schema and actions
   TABLE_INVALID: { table?: string; column?: string }
   PARQUET_SCHEMA_UNSUPPORTED: { path: string; column: string }
+  /** `and`/`or` nest deeper than `limit` levels after flattening (see MAX_CONDITION_DEPTH). */
+  CONDITION_TOO_DEEP: { limit: number; depth: number; actionIndex?: number; action?: string; field?: string }
   CONDITION_INVALID: { op?: string; index?: number; column?: string }
   ACTION_INVALID: { actionIndex: number; action: string; field: string; column?: string; op?: string }
   BATCH_EMPTY: Record<string, never>
@@ -66,7 +68,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
     keys: readonly string[]
     duplicates: { key: Record<string, unknown>; rows: readonly number[] }[]
   }
-  PAYLOAD_PARQUET_INPUT: { path: string }
+  PAYLOAD_PARQUET_INPUT: { path: string; column?: string; precision?: number; scale?: number; row?: number }
   PAYLOAD_ABORTED: Record<string, never>
   PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
   // client
@@ -188,6 +190,7 @@ export type ErrorDetails<C extends ErrorCode = ErrorCode> = ErrorDetailsByCode[C
 export const ERROR_CATALOG = {
   TABLE_INVALID: 'schema',
   PARQUET_SCHEMA_UNSUPPORTED: 'schema',
+  CONDITION_TOO_DEEP: 'actions',
   CONDITION_INVALID: 'actions',
   ACTION_INVALID: 'actions',
   BATCH_EMPTY: 'actions',

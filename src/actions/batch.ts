@@ -1,4 +1,4 @@
-import { HyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import { type Columns, isTable, type Table } from '../schema/define-table.js'
 import type { ActionNode } from './action-node.js'
 import { compileCondition } from './compile-condition.js'
@@ -132,7 +132,15 @@ export class Batch {
     const actions = this.actions.map((node, index) => {
       const problem = validateAction(node)
       if (problem) throw actionError(index, node.kind, problem.field, problem.message)
-      return compileAction(node)
+      try {
+        return compileAction(node)
+      } catch (cause) {
+        if (!isHyperdeltaError(cause, 'CONDITION_TOO_DEEP')) throw cause
+        throw new HyperdeltaError('CONDITION_TOO_DEEP', `batch: actions[${index}] (${node.kind}) ${cause.message}`, {
+          cause,
+          details: { ...cause.details, actionIndex: index, action: node.kind, field: 'condition' },
+        })
+      }
     })
     // Safety net: what compile() emits must pass the same validator as parseActions().
     return wireBatchSchema.parse({ actions })

@@ -1,6 +1,7 @@
 import { HyperdeltaError } from '../errors.js'
 import type { ColumnKind, ColumnType, ColumnValueMap } from '../schema/column-types.js'
 import type { Columns, Table } from '../schema/define-table.js'
+import { setOwn } from '../schema/own-property.js'
 import { ISO_DAYS_RANGE, ISO_MICROS_RANGE } from '../schema/temporal.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
 import { KIND_FAMILY } from './wire-constants.js'
@@ -62,7 +63,7 @@ function conditionError(message: string, details: Record<string, unknown>): Hype
 export function columnRefs<C extends Columns, S extends Side>(table: Table<C>, side: S): ColumnRefs<C, S> {
   const refs = {} as Record<string, ColumnRef<S>>
   for (const name of table.columnNames) {
-    refs[name] = Object.freeze({ kind: 'column', side, table: table.name, name, type: table.columns[name]! })
+    setOwn(refs, name, Object.freeze({ kind: 'column', side, table: table.name, name, type: table.columns[name]! }))
   }
   return Object.freeze(refs) as ColumnRefs<C, S>
 }

@@ -9,16 +9,18 @@ export interface ActionProblem {
   readonly message: string
 }
 
+/** Every column a condition names, in order; iterative, so any nesting depth is fine. */
 function columnRefsOf(condition: Condition): ColumnRef[] {
-  switch (condition.kind) {
-    case 'not':
-      return columnRefsOf(condition.arg)
-    case 'and':
-    case 'or':
-      return condition.args.flatMap(columnRefsOf)
-    case 'compare':
-      return condition.operand.kind === 'column' ? [condition.target, condition.operand] : [condition.target]
+  const refs: ColumnRef[] = []
+  const stack: Condition[] = [condition]
+  for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
+    if (c.kind === 'not') stack.push(c.arg)
+    else if (c.kind === 'compare') {
+      refs.push(c.target)
+      if (c.operand.kind === 'column') refs.push(c.operand)
+    } else for (let i = c.args.length - 1; i >= 0; i--) stack.push(c.args[i]!)
   }
+  return refs
 }
 
 /** Same wire family (int32 ↔ int64 compare and assign, float64 only with float64, ...). */

@@ -1,6 +1,14 @@
 import { z } from 'zod'
 import { parseIsoTimestampMicros } from '../schema/temporal.js'
-import { ACTION_KINDS, BOOLEAN_CONST_SPELLING, COMPARISON_OPS, CONST_TYPES, JUNCTION_OPS } from './wire-vocabulary.js'
+import { boundWireCondition } from './wire-depth.js'
+import {
+  ACTION_KINDS,
+  BOOLEAN_CONST_SPELLING,
+  COMPARISON_OPS,
+  CONST_TYPES,
+  JUNCTION_OPS,
+  MAX_CONDITION_DEPTH,
+} from './wire-vocabulary.js'
 
 /** A typed constant: `v` is always a JSON string, whatever the type. */
 export interface WireConst {
@@ -101,6 +109,20 @@ const wireCondition: z.ZodType<WireCondition> = z.lazy(() =>
   }),
 )
 
+/** Depth is checked (and same-op junctions flattened) before the recursive schema runs. */
+const boundedCondition = z.preprocess((value, ctx) => {
+  const { condition, depth } = boundWireCondition(value)
+  if (depth > MAX_CONDITION_DEPTH) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `and/or junctions nest ${depth} levels deep after flattening same-operator junctions; the limit is ${MAX_CONDITION_DEPTH}`,
+      params: { limit: MAX_CONDITION_DEPTH, depth },
+    })
+    return undefined
+  }
+  return condition
+}, wireCondition)
+
 const wireAction = z
   .strictObject({
     action: z.enum(ACTION_KINDS),
@@ -108,7 +130,7 @@ const wireAction = z
     'source-table': name.optional(),
     'target-schema': name.optional(),
     'target-table': name,
-    condition: wireCondition.optional(),
+    condition: boundedCondition.optional(),
   })
   .superRefine((a, ctx) => {
     const needsCondition = a.action === 'update' || a.action === 'upsert' || a.action === 'delete'
@@ -131,13 +153,21 @@ const wireAction = z
     }
   })
 
-function sourceColumnPaths(c: unknown, path: (string | number)[]): (string | number)[][] {
-  // Runs even when the condition itself is malformed (its issues are already reported): walk defensively.
-  if (typeof c !== 'object' || c === null) return []
-  if ('args' in c) {
-    return Array.isArray(c.args) ? c.args.flatMap((arg, i) => sourceColumnPaths(arg, [...path, 'args', i])) : []
+function sourceColumnPaths(condition: unknown, root: (string | number)[]): (string | number)[][] {
+  // Runs even when the condition itself is malformed (its issues are already reported): walk
+  // defensively, and iteratively (the input may nest arbitrarily deep).
+  const out: (string | number)[][] = []
+  const stack: [unknown, (string | number)[]][] = [[condition, root]]
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [c, path] = item
+    // Beyond the depth limit the condition is refused anyway; don't copy ever longer paths.
+    if (typeof c !== 'object' || c === null || path.length > 2 * MAX_CONDITION_DEPTH + 2) continue
+    if ('args' in c) {
+      if (Array.isArray(c.args))
+        for (let i = c.args.length - 1; i >= 0; i--) stack.push([c.args[i], [...path, 'args', i]])
+    } else if ('source-col' in c && c['source-col'] !== undefined) out.push([...path, 'source-col'])
   }
-  return 'source-col' in c && c['source-col'] !== undefined ? [[...path, 'source-col']] : []
+  return out
 }
 
 /** zod schema of a whole request body; the single validator used by parseActions, compile and the emulator. */

@@ -26,3 +26,11 @@ export type ConstType = (typeof CONST_TYPES)[number]
 
 /** Spelling of boolean constants. INFERRED: no real example exists; `true`/`false` is the XSD-natural form. */
 export const BOOLEAN_CONST_SPELLING = { true: 'true', false: 'false' } as const
+
+/**
+ * How deeply and/or junctions may nest in one condition, counted after same-operator junctions
+ * are flattened: `or(or(a, b), c)` is one level, `and(or(a, b), c)` two. The number of terms is not
+ * limited (a 100,000-id `or` is one level). Deeper conditions are refused with CONDITION_TOO_DEEP,
+ * so no recursive reader (JSON encoders, validators, the server) meets an unbounded nesting.
+ */
+export const MAX_CONDITION_DEPTH = 100

@@ -19,6 +19,7 @@ import {
   timestamp,
   type WireBatch,
 } from '../index.js'
+import { setOwn } from '../wire.js'
 import { assertReadableFile, readJsonFile } from './input-files.js'
 
 const COLUMN_FACTORIES: Record<ColumnKind, (o: { nullable: boolean }) => ColumnType> = {
@@ -110,7 +111,7 @@ export async function loadSchemaFile(file: string): Promise<Map<string, Table>> 
           `: unknown type ${JSON.stringify(spec)} (use ${COLUMN_KINDS.join(', ')}; ? = nullable)`,
         )
       }
-      columns[col] = COLUMN_FACTORIES[kind]({ nullable: (spec as string).endsWith('?') })
+      setOwn(columns, col, COLUMN_FACTORIES[kind]({ nullable: (spec as string).endsWith('?') }))
     }
     tables.set(name, defineTable({ name }, columns))
   }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { parse } from 'csv-parse'
 import type { ColumnType, Table } from '../index.js'
 import { HyperdeltaError } from '../index.js'
+import { setOwn } from '../wire.js'
 import { parseJsonText, unreadableFile } from './input-files.js'
 
 const INTEGER = /^[+-]?\d+$/
@@ -126,11 +127,11 @@ export async function* readCsvRows(file: string, table: Table): AsyncGenerator<R
     for (const [name, raw] of Object.entries(record)) {
       const type = table.columns[name]
       if (!type) {
-        row[name] = raw
+        setOwn(row, name, raw)
         continue
       }
       try {
-        row[name] = csvValue(type, raw)
+        setOwn(row, name, csvValue(type, raw))
       } catch (error) {
         throw inputError(file, info.lines, name, (error as Error).message)
       }

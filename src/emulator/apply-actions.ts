@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { WireAction } from '../wire.js'
-import { conditionSql, MissingColumn, sourceColumnsOf } from './condition-sql.js'
+import { conditionSql, MissingColumn, type StagedConstants, sourceColumnsOf } from './condition-sql.js'
 import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from './inferred.js'
-import { ident, literal } from './store.js'
+import { ident, LEDGER_SCHEMA, ledgerTable, literal } from './store.js'
 
 /** A job failure: `notes` is what Query Job reports in `updateUploadedFileJob/notes`. */
 export class JobFailure extends Error {
@@ -48,6 +48,10 @@ export interface ApplyOptions {
   payloadPath: string | undefined
   onProgress(percent: number): void
   isCancelled(): boolean
+  /** The job's id, recorded in the data source's ledger in the same transaction as the change. */
+  jobId: string
+  /** Awaited just before COMMIT and right after it (fault hooks: pause or crash there). */
+  phase?: (phase: 'before-commit' | 'after-commit') => Promise<void>
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -58,7 +62,7 @@ async function describeTargets(conn: DuckDBConnection, alias: string): Promise<M
   const out = new Map<string, Map<string, Columns>>() // schema -> table -> columns
   const cols = await rows(
     conn,
-    `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ${literal(alias)} ORDER BY column_index`,
+    `SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ${literal(alias)} AND schema_name <> ${literal(LEDGER_SCHEMA)} ORDER BY column_index`,
   )
   for (const r of cols) {
     const schema = String(r['schema_name'])
@@ -118,34 +122,42 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
   }
 
   const targets = await describeTargets(conn, o.alias)
+  // Every action's SQL is worked out before the transaction: schema problems fail the job before
+  // anything runs, and the constants a large condition stages go into temp tables up front.
+  const staged: StagedConstants[] = []
+  const planned = o.actions.map((action, index) => {
+    const target = resolveTarget(o.alias, targets, action)
+    const hasSource = action['source-table'] !== undefined
+    const columns = hasSource ? sourceColumns : new Map<string, string>()
+    let cond: string | undefined
+    try {
+      cond =
+        action.condition &&
+        conditionSql(
+          action.condition,
+          { targetType: (c) => target.columns.get(c), sourceType: (c) => columns.get(c) },
+          staged,
+        )
+    } catch (e) {
+      if (!(e instanceof MissingColumn)) throw e
+      const table = e.side === 'target' ? target.label : String(action['source-table'])
+      throw new JobFailure(
+        missingObjectNote(
+          `action ${index} (${action.action}): column "${e.column}" does not exist in ${e.side} table ${table}.`,
+        ),
+      )
+    }
+    return planAction(index, action, target, hasSource ? sourceSql! : undefined, columns, cond)
+  })
+  for (const constants of staged) await stageConstants(conn, constants)
+
   await conn.run('BEGIN TRANSACTION')
   try {
-    for (const [index, action] of o.actions.entries()) {
+    for (const [index, statements] of planned.entries()) {
       if (o.isCancelled()) {
         await conn.run('ROLLBACK')
         return 'cancelled'
       }
-      const target = resolveTarget(o.alias, targets, action)
-      const hasSource = action['source-table'] !== undefined
-      const columns = hasSource ? sourceColumns : new Map<string, string>()
-      let cond: string | undefined
-      try {
-        cond =
-          action.condition &&
-          conditionSql(action.condition, {
-            targetType: (c) => target.columns.get(c),
-            sourceType: (c) => columns.get(c),
-          })
-      } catch (e) {
-        if (!(e instanceof MissingColumn)) throw e
-        const table = e.side === 'target' ? target.label : String(action['source-table'])
-        throw new JobFailure(
-          missingObjectNote(
-            `action ${index} (${action.action}): column "${e.column}" does not exist in ${e.side} table ${table}.`,
-          ),
-        )
-      }
-      const statements = planAction(index, action, target, hasSource ? sourceSql! : undefined, columns, cond)
       for (const check of statements.checks) {
         const found = await rows(conn, check.sql)
         if (found.length > 0) throw new JobFailure(check.note)
@@ -153,12 +165,31 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
       for (const sql of statements.run) await conn.run(sql)
       o.onProgress(Math.round(10 + (80 * (index + 1)) / o.actions.length))
     }
+    await conn.run(`INSERT INTO ${ledgerTable(o.alias)} VALUES (${literal(o.jobId)}, now())`)
+    await o.phase?.('before-commit')
     await conn.run('COMMIT')
-    return 'done'
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {})
     if (e instanceof JobFailure) throw e
     throw new JobFailure(`emulator: the actions failed and nothing was applied: ${(e as Error).message}`)
+  }
+  await o.phase?.('after-commit')
+  return 'done'
+}
+
+/** Fills the temp table a condition reads its staged constants from (per job connection). */
+async function stageConstants(conn: DuckDBConnection, constants: StagedConstants): Promise<void> {
+  const columns = Array.from({ length: constants.width }, (_, i) => `c${i} VARCHAR NOT NULL`)
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${ident(constants.name)} (${columns.join(', ')})`)
+  const appender = await conn.createAppender(constants.name, 'main', 'temp')
+  try {
+    for (const row of constants.rows) {
+      for (const v of row) appender.appendVarchar(v)
+      appender.endRow()
+    }
+    appender.flushSync()
+  } finally {
+    appender.closeSync()
   }
 }
 

@@ -1,3 +1,4 @@
+import { HyperdeltaError } from '../index.js'
 import { VCONN_ROUTE_NAMES } from './vconn-route-names.js'
 
 /**
@@ -59,6 +60,15 @@ export interface ResponseFault {
   retryAfterSeconds?: number
 }
 
+/**
+ * Points in a job's life where a hook can pause it (or crash the process, to test recovery):
+ * `running` once the job is marked running, `before-commit` with every change made but not
+ * committed, `after-commit` once the change is durable but before the job is marked done,
+ * `finished` after the outcome is saved.
+ */
+export const JOB_PHASES = ['running', 'before-commit', 'after-commit', 'finished'] as const
+export type JobPhase = (typeof JOB_PHASES)[number]
+
 export interface FaultCounters {
   responses429: number
   responses503: number
@@ -97,6 +107,7 @@ export class FaultController {
   private failing = { left: 0, notes: '' }
   private cancelling = 0
   private expireAfter: number | undefined
+  private phaseHooks: { phase: JobPhase; left: number; hook: (job: { id: string; phase: JobPhase }) => unknown }[] = []
 
   /** The next `times` requests matching `route`/`method` answer `status` instead of being served. */
   respondWith(fault: ResponseFault): void {
@@ -128,6 +139,32 @@ export class FaultController {
     this.expireAfter = requests
   }
 
+  /**
+   * The next `times` jobs (default: every job) that reach `phase` wait for `hook` before they go on.
+   * @example `emu.faults.atJobPhase('after-commit', () => process.kill(process.pid, 'SIGKILL'))`
+   */
+  atJobPhase(
+    phase: JobPhase,
+    hook: (job: { id: string; phase: JobPhase }) => unknown,
+    options: { times?: number } = {},
+  ): void {
+    if (!JOB_PHASES.includes(phase)) {
+      throw new HyperdeltaError('CONFIG_INVALID', `atJobPhase: phase must be one of ${JOB_PHASES.join(', ')}`, {
+        details: { field: 'phase', value: phase },
+      })
+    }
+    this.phaseHooks.push({ phase, hook, left: options.times ?? Number.POSITIVE_INFINITY })
+  }
+
+  /** @internal Runs the hooks registered for `phase`. */
+  async jobPhase(phase: JobPhase, jobId: string): Promise<void> {
+    for (const h of this.phaseHooks) {
+      if (h.phase !== phase || h.left <= 0) continue
+      h.left--
+      await h.hook({ id: jobId, phase })
+    }
+  }
+
   /** Removes every pending fault (counters are kept). */
   clear(): void {
     this.responseFaults = []
@@ -136,6 +173,7 @@ export class FaultController {
     this.failing = { left: 0, notes: '' }
     this.cancelling = 0
     this.expireAfter = undefined
+    this.phaseHooks = []
   }
 
   /** @internal The response fault for this request, if one fires. */

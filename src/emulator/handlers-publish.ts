@@ -169,6 +169,17 @@ export const publishDatasource: Handler = async (state, ctx) => {
     if (isParquet && (await detectPayloadFormat(file)) !== 'parquet') {
       throw new ApiError(400, '400011', 'Publishing error', `'${filename}' is not a Parquet file.`)
     }
+    // An unreadable file is the request's fault (400011), found before an overwrite drops anything.
+    if (isParquet) {
+      await state.store.checkParquet(file).catch((e: unknown) => {
+        throw new ApiError(
+          400,
+          '400011',
+          'Publishing error',
+          `emulator: '${filename}' is not a readable Parquet file: ${(e as Error).message}`,
+        )
+      })
+    }
     const owner = state.catalog.ensureUser(ctx.session!.userName)
     const { ds } = await publishContent(state, {
       siteId: site.id,

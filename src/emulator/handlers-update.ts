@@ -3,6 +3,7 @@ import { isHyperdeltaError, parseActions, type WireBatch } from '../index.js'
 import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { readBody } from './body.js'
 import { type JobRecord, restTimestamp } from './catalog.js'
+import { inlineTermCount, MAX_INLINE_TERMS, STAGE_MIN_TERMS } from './condition-sql.js'
 import { jobElement } from './entities.js'
 import { datasourceOf } from './handlers-datasources.js'
 import { uploadNotFound } from './handlers-uploads.js'
@@ -62,7 +63,16 @@ export const updateData: Handler = async (state, ctx) => {
     batch = parseActions(parsed) // the library's one wire validator (wireBatchSchema)
   } catch (e) {
     if (isHyperdeltaError(e, 'WIRE_INVALID')) throw invalidParameter(e.message)
-    throw e
+    // Whatever else the validator could not handle is still the request's fault, never a 500.
+    throw invalidParameter(`emulator: the actions could not be read: ${(e as Error).message}`)
+  }
+  for (const [index, action] of batch.actions.entries()) {
+    const inline = action.condition === undefined ? 0 : inlineTermCount(action.condition)
+    if (inline > MAX_INLINE_TERMS) {
+      throw invalidParameter(
+        `emulator: actions[${index}].condition has ${inline} comparisons the emulator would spell out one by one (source-column comparisons, or fewer than ${STAGE_MIN_TERMS} constants per column and operator); its limit is ${MAX_INLINE_TERMS}.`,
+      )
+    }
   }
 
   const uploadSessionId = ctx.query.get('uploadSessionId') ?? undefined

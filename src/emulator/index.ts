@@ -4,6 +4,8 @@ export {
   FaultController,
   type FaultCounters,
   type FaultRequest,
+  JOB_PHASES,
+  type JobPhase,
   type ResponseFault,
   ROUTE_NAMES,
   type RouteName,

@@ -9,7 +9,8 @@ import type { Store } from './store.js'
 /**
  * Runs update jobs asynchronously: queued for `delayMs` (plus injected slowness), then running,
  * then done with finishCode 0/1/2. `completedAt` is always set together with `finishCode`
- * (TSC polls until completedAt appears).
+ * (TSC polls until completedAt appears). A job's data change and its ledger row commit in one
+ * DuckDB transaction, so {@link recoverJobs} can tell after a crash whether it applied.
  */
 export class JobRunner {
   private readonly timers = new Map<string, NodeJS.Timeout>()
@@ -53,13 +54,14 @@ export class JobRunner {
       const timer = this.timers.get(job.id)
       if (timer) clearTimeout(timer)
       this.timers.delete(job.id)
-      this.finish(job, 2, undefined)
+      void this.finish(job, 2, undefined)
     } else if (job.status === 'running') {
       this.cancelRequested.add(job.id)
     }
   }
 
-  private finish(job: JobRecord, finishCode: number, notes: string | undefined): void {
+  /** Marks the job done and resolves once that is on disk. */
+  private finish(job: JobRecord, finishCode: number, notes: string | undefined): Promise<void> {
     job.status = 'done'
     job.progress = 100
     job.finishCode = finishCode
@@ -67,16 +69,22 @@ export class JobRunner {
     job.startedAt ??= job.completedAt
     if (notes !== undefined) job.notes = notes
     this.cancelRequested.delete(job.id)
-    void this.catalog.save()
     this.logger.info('emulator: job done', { job: job.id, finishCode })
+    return this.catalog.save()
   }
 
   private async run(job: JobRecord): Promise<void> {
+    await this.runUntilDone(job)
+    await this.faults.jobPhase('finished', job.id)
+  }
+
+  private async runUntilDone(job: JobRecord): Promise<void> {
     if (job.status !== 'queued') return
     job.status = 'running'
     job.startedAt = restTimestamp()
     job.progress = 0
-    void this.catalog.save()
+    await this.catalog.save()
+    await this.faults.jobPhase('running', job.id)
     const injected = this.faults.takeJobOutcome()
     if (injected?.kind === 'fail') return this.finish(job, 1, injected.notes)
     if (injected?.kind === 'cancel') return this.finish(job, 2, undefined)
@@ -98,13 +106,15 @@ export class JobRunner {
           job.progress = p
         },
         isCancelled: () => this.cancelRequested.has(job.id),
+        jobId: job.id,
+        phase: (phase) => this.faults.jobPhase(phase, job.id),
       })
       if (outcome === 'cancelled') return this.finish(job, 2, undefined)
       ds.updatedAt = restTimestamp()
-      this.finish(job, 0, undefined)
+      return this.finish(job, 0, undefined)
     } catch (e) {
       const notes = e instanceof JobFailure ? e.notes : `emulator: internal error: ${(e as Error).message}`
-      this.finish(job, 1, notes)
+      return this.finish(job, 1, notes)
     } finally {
       conn.closeSync()
     }
@@ -115,5 +125,26 @@ export class JobRunner {
     for (const t of this.timers.values()) clearTimeout(t)
     this.timers.clear()
     await Promise.allSettled([...this.running.values()])
+  }
+}
+
+/**
+ * Settles the jobs a previous process left queued or running (it was killed or closed mid-job):
+ * a job whose ledger row committed with its change is succeeded, any other failed, with
+ * completedAt set so pollers stop. The catalog file is saved apart from the DuckDB commit, so it
+ * alone cannot say which side of the commit the process died on.
+ */
+export async function recoverJobs(catalog: Catalog, store: Store): Promise<void> {
+  for (const job of catalog.data.jobs) {
+    if (job.status === 'done') continue
+    const ds = catalog.datasource(job.siteId, job.datasourceId)
+    const committed = ds !== undefined && (await store.jobCommitted(ds.alias, job.id))
+    Object.assign(job, { status: 'done', progress: 100, finishCode: committed ? 0 : 1, completedAt: restTimestamp() })
+    job.startedAt ??= job.completedAt
+    if (committed) {
+      if (ds) ds.updatedAt = job.completedAt!
+    } else {
+      job.notes = 'emulator: the emulator stopped before this job committed; nothing was applied'
+    }
   }
 }

@@ -11,7 +11,7 @@ import { lockDataDir } from './data-dir-lock.js'
 import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
-import { JobRunner } from './jobs.js'
+import { JobRunner, recoverJobs } from './jobs.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
@@ -106,14 +106,9 @@ async function start(
   const catalog = await Catalog.open(dataDir)
   for (const contentUrl of options.sites ?? ['']) catalog.ensureSite(contentUrl)
   for (const u of users) catalog.ensureUser(u.name)
-  // Jobs cut short by a previous shutdown end as failed, with completedAt set so pollers stop.
-  for (const job of catalog.data.jobs) {
-    if (job.status === 'done') continue
-    Object.assign(job, { status: 'done', progress: 100, finishCode: 1, completedAt: restTimestamp() })
-    job.notes = 'emulator: the emulator restarted before this job finished; nothing was applied'
-  }
   const store = await Store.open(dataDir)
   for (const ds of catalog.data.datasources) await store.attach(ds.alias, ds.file)
+  await recoverJobs(catalog, store)
   const vconns = await openVirtualConnections(dataDir, catalog, options.groups)
   await catalog.save()
 

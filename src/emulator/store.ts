@@ -15,6 +15,17 @@ export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
 /** Quotes a SQL string literal. */
 export const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`
 
+/**
+ * Each data source's database holds a ledger of the jobs whose change committed, written in the
+ * same DuckDB transaction as the change itself: after a crash, the ledger (not the catalog file,
+ * which is saved separately) says whether a job applied. The schema is hidden from the tables a
+ * job can target.
+ */
+export const LEDGER_SCHEMA = 'hyperdelta_emulator'
+/** The ledger table of the database attached as `alias`. */
+export const ledgerTable = (alias: string): string =>
+  `${ident(alias)}.${ident(LEDGER_SCHEMA)}.${ident('committed_jobs')}`
+
 const SQL_TYPE: Record<ColumnType['kind'], string> = {
   int64: 'BIGINT',
   int32: 'INTEGER',
@@ -55,8 +66,23 @@ export class Store {
     return join(this.dir, file)
   }
 
+  /** Attaches a data source's database and makes sure its committed-jobs ledger exists. */
   async attach(alias: string, file: string): Promise<void> {
     await this.main.run(`ATTACH ${literal(this.fileOf(file))} AS ${ident(alias)}`)
+    await this.main.run(`CREATE SCHEMA IF NOT EXISTS ${ident(alias)}.${ident(LEDGER_SCHEMA)}`)
+    await this.main.run(
+      `CREATE TABLE IF NOT EXISTS ${ledgerTable(alias)} (job_id VARCHAR PRIMARY KEY, committed_at TIMESTAMPTZ NOT NULL)`,
+    )
+  }
+
+  async detach(alias: string): Promise<void> {
+    await this.main.run(`DETACH DATABASE IF EXISTS ${ident(alias)}`)
+  }
+
+  /** True when the job's data change committed (its ledger row is part of the same transaction). */
+  async jobCommitted(alias: string, jobId: string): Promise<boolean> {
+    const found = await this.query(`SELECT 1 AS hit FROM ${ledgerTable(alias)} WHERE job_id = ${literal(jobId)}`)
+    return found.length > 0
   }
 
   async detachAndDelete(alias: string, file: string): Promise<void> {
@@ -92,6 +118,11 @@ export class Store {
         appender.closeSync()
       }
     }
+  }
+
+  /** Throws DuckDB's error when `parquet` is not a readable Parquet file (footer and schema). */
+  async checkParquet(parquet: string): Promise<void> {
+    await this.main.run(`DESCRIBE SELECT * FROM read_parquet(${literal(parquet)})`)
   }
 
   /** Creates `alias.schema.name` as a copy of a Parquet file (publish). */

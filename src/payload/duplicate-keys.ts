@@ -23,6 +23,8 @@ export interface TrackedFile {
  * reduced to a 64-bit hash kept in a {@link KeyHashSet} (~15 bytes per row on average, 23 at most).
  * A repeated hash only makes the key a candidate; candidates are verified exactly by reading the
  * key columns back from the written files and comparing the values themselves.
+ * Keys follow SQL: a key with a NULL component equals no other key (NULL = NULL is not true), so
+ * such rows are never duplicates, never reported and never dropped by `keep-last`.
  */
 export class DuplicateKeyTracker {
   readonly #table: Table
@@ -54,9 +56,14 @@ export class DuplicateKeyTracker {
   observe(batch: RowBatch): void {
     const hasher = this.#hasher
     const columns = this.#keyIndexes.map((j) => batch.columns[j]!)
-    for (let i = 0; i < batch.length; i++) {
+    rows: for (let i = 0; i < batch.length; i++) {
       hasher.reset()
-      for (const column of columns) hasher.push(valueAt(column, i))
+      for (const column of columns) {
+        const value = valueAt(column, i)
+        // SQL keys: NULL equals nothing, not even another NULL, so such a row never duplicates one.
+        if (value === null) continue rows
+        hasher.push(value)
+      }
       hasher.digest()
       if (!this.#seen.add(hasher.hi, hasher.lo)) this.#candidates.add(hasher.hi, hasher.lo)
     }
@@ -78,6 +85,10 @@ export class DuplicateKeyTracker {
             const v = normalizeValue(this.#keyTypes[j]!, record[k])
             return v instanceof InvalidValue ? null : v
           })
+          if (key.includes(null)) {
+            row++
+            continue
+          }
           hasher.reset()
           for (const v of key) hasher.push(v)
           hasher.digest()

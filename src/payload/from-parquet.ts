@@ -1,5 +1,7 @@
-import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetReadObjects } from 'hyparquet'
+import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet'
 import type { Table } from '../schema/define-table.js'
+import { setOwn } from '../schema/own-property.js'
+import { decimalInteger, exactDecimalColumns } from './parquet-decimal.js'
 import { payloadError } from './payload-errors.js'
 
 /** Parquet files on disk as change rows (see {@link fromParquet}). */
@@ -81,17 +83,40 @@ export async function* readParquetRowGroups(
     }
   }
   const columns = fileColumns.filter((c) => wanted.has(c))
+  const exact = exactDecimalColumns(path, metadata, table, columns)
+  // DECIMAL bytes must reach us raw; any other unannotated byte array is no text column anyway.
+  const utf8 = ![...exact.decimals].some((c) => metadata.schema.find((e) => e.name === c)?.type === 'BYTE_ARRAY')
   let rowStart = 0
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows)
-    let rows: Record<string, unknown>[]
+    let arrays: unknown[][] = []
     try {
-      rows = await parquetReadObjects({ file, metadata, columns, rowStart, rowEnd, parsers })
+      // Array rows, made into objects here: hyparquet's object rows assign column names as keys,
+      // and a column named "__proto__" would set the prototype instead.
+      await parquetRead({
+        file,
+        metadata: exact.metadata,
+        columns,
+        rowStart,
+        rowEnd,
+        parsers,
+        utf8,
+        rowFormat: 'array',
+        onComplete: (rows) => {
+          arrays = rows
+        },
+      })
     } catch (cause) {
       throw payloadError('PAYLOAD_PARQUET_INPUT', `cannot read ${path}: ${(cause as Error).message}`, { path }, cause)
     }
     rowStart = rowEnd
-    yield rows
+    const convert = columns.map((c) => exact.decimals.has(c))
+    yield arrays.map((values) => {
+      const row: Record<string, unknown> = {}
+      for (let i = 0; i < columns.length; i++)
+        setOwn(row, columns[i]!, convert[i] ? decimalInteger(values[i]) : values[i])
+      return row
+    })
   }
 }
 

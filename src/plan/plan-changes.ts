@@ -106,7 +106,12 @@ export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
   }
   try {
     for (const [name, table] of sources) {
-      const keys = actions.filter((a) => a.source?.name === name && a.keys.length > 0)[0]?.keys
+      // Duplicate source keys change the result only where a key picks the values written (update /
+      // upsert: several source rows would match one target row). A delete's key list may repeat.
+      const keys = actions.find(
+        (a) =>
+          a.source?.name === name && a.keys.length > 0 && (a.wire.action === 'update' || a.wire.action === 'upsert'),
+      )?.keys
       const files = await writeChangeFiles(table, rows[name]!, {
         maxBytes,
         ...(options.dir !== undefined && { dir: options.dir }),

@@ -1,5 +1,6 @@
 import { HyperdeltaError } from '../errors.js'
 import { COLUMN_KINDS, type ColumnType, type ValueOf } from './column-types.js'
+import { setOwn } from './own-property.js'
 
 /** Column definitions of a table, by column name. */
 export type Columns = Record<string, ColumnType>
@@ -57,7 +58,7 @@ function makeTable<C extends Columns>(schema: string | undefined, name: string, 
       const picked = {} as Pick<C, (typeof names)[number]>
       for (const n of names) {
         if (!Object.hasOwn(columns, n)) throw invalid(`${name} has no column "${n}"`, { table: name, column: n })
-        picked[n] = columns[n]
+        setOwn(picked, n, columns[n])
       }
       return defineTable({ schema, name }, picked)
     },

@@ -1,7 +1,12 @@
 import { asyncBufferFromFile, parquetMetadataAsync, type SchemaElement } from 'hyparquet'
 import { HyperdeltaError } from '../errors.js'
+import { decimalOf } from '../payload/parquet-decimal.js'
 import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from './column-types.js'
 import { type Columns, defineTable, type Table } from './define-table.js'
+import { setOwn } from './own-property.js'
+
+/** Every DECIMAL(p, 0) with p ≤ 18 fits a signed 64-bit integer. */
+const MAX_INT64_DECIMAL_PRECISION = 18
 
 function unsupported(path: string, column: string, what: string): HyperdeltaError {
   return new HyperdeltaError(
@@ -48,8 +53,9 @@ function columnTypeOf(element: SchemaElement): ColumnType | undefined {
 /**
  * Reads a Parquet file's footer (only the footer) and returns the equivalent table definition:
  * BOOLEAN → bool, INT32 → int32 (DATE → date), INT64 → int64 (TIMESTAMP millis/micros → timestamp),
- * FLOAT/DOUBLE → float64, UTF8 BYTE_ARRAY → text; OPTIONAL columns are nullable. Nested columns,
- * decimals, unsigned integers and nanosecond timestamps are rejected rather than converted lossily.
+ * FLOAT/DOUBLE → float64, UTF8 BYTE_ARRAY → text, DECIMAL(p ≤ 18, 0) → int64 (exact); OPTIONAL columns
+ * are nullable. Nested columns, other decimals, unsigned integers and nanosecond timestamps are
+ * rejected rather than converted lossily.
  *
  * @example
  * ```ts
@@ -71,12 +77,23 @@ export async function tableFromParquet(
   }
   for (const element of elements) {
     if (element.repetition_type === 'REPEATED') throw unsupported(path, element.name, 'a repeated type')
-    const type = columnTypeOf(element)
+    const decimal = decimalOf(element)
+    if (decimal && (decimal.scale !== 0 || decimal.precision > MAX_INT64_DECIMAL_PRECISION)) {
+      throw unsupported(
+        path,
+        element.name,
+        decimal.scale !== 0
+          ? `type DECIMAL(${decimal.precision}, ${decimal.scale}) (fractional digits; hyperdelta has no decimal column type and does not round: cast it to DOUBLE, or to BIGINT when whole)`
+          : `type DECIMAL(${decimal.precision}, 0) (values up to ${decimal.precision} digits can exceed int64's 18: cast it to BIGINT or DECIMAL(18, 0))`,
+      )
+    }
+    // DECIMAL(p ≤ 18, 0) always fits int64 and is read exactly (see parquet-decimal.ts).
+    const type = decimal ? int64({ nullable: element.repetition_type === 'OPTIONAL' }) : columnTypeOf(element)
     if (!type) {
       const what = [element.type, element.logical_type?.type ?? element.converted_type].filter(Boolean).join(' ')
       throw unsupported(path, element.name, `type ${what}`)
     }
-    columns[element.name] = type
+    setOwn(columns, element.name, type)
   }
   return defineTable(ref, columns)
 }

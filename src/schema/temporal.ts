@@ -9,14 +9,23 @@ const ISO_TIMESTAMP =
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const MS_PER_DAY = 86_400_000
 
-/** Days since 1970-01-01 for a valid proleptic-Gregorian calendar day, else undefined. */
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * Days since 1970-01-01 for a valid proleptic-Gregorian calendar day, else undefined. Pure
+ * arithmetic (days from civil): `Date.UTC` maps years 0-99 to 1900-1999, which made 0000-02-29
+ * (year 0 is a leap year) invalid.
+ */
 function epochDay(year: number, month: number, day: number): number | undefined {
-  const ms = Date.UTC(year, month - 1, day)
-  const d = new Date(ms)
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear restores the literal year.
-  d.setUTCFullYear(year)
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined
-  return Math.round(d.getTime() / MS_PER_DAY)
+  if (month < 1 || month > 12 || day < 1) return undefined
+  if (day > (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
 }
 
 /** Parses an ISO-8601 timestamp that carries `Z` or a numeric offset; naive timestamps are rejected. */

@@ -56,7 +56,7 @@ describe('duplicate keys across the whole change set', () => {
     expect((await readWithDuckDB(paths)).length).toBe(expected.length)
   })
 
-  it('compares composite keys exactly, NULL included, and tells apart keys that only look alike', async () => {
+  it('compares composite keys exactly and tells apart keys that only look alike', async () => {
     const t = defineTable({ name: 'k' }, { a: text({ nullable: true }), b: timestamp() })
     const ok = [
       { a: null, b: 1n },
@@ -68,13 +68,38 @@ describe('duplicate keys across the whole change set', () => {
     ]
     await using files = await writeChangeFiles(t, ok, { keys: ['a', 'b'] })
     expect(files.rows).toBe(ok.length)
-    const error = await writeChangeFiles(t, [...ok, { a: null, b: '1970-01-01T00:00:00.000001Z' }], {
+    const error = await writeChangeFiles(t, [...ok, { a: 'x', b: '1970-01-01T00:00:00.000002Z' }], {
       keys: ['a', 'b'],
     }).catch((e: unknown) => e)
     expect(isHyperdeltaError(error, 'PAYLOAD_DUPLICATE_KEYS')).toBe(true)
     expect((error as { details: { duplicates: unknown } }).details.duplicates).toEqual([
-      { key: { a: null, b: '1' }, rows: [0, 6] },
+      { key: { a: 'x', b: '2' }, rows: [4, 6] },
     ])
+  })
+
+  it('follows SQL for NULL key components: never equal, never a duplicate, never dropped by keep-last', async () => {
+    const t = defineTable({ name: 'k' }, { a: text({ nullable: true }), b: int64({ nullable: true }), v: int64() })
+    const input = [
+      { a: null, b: 1n, v: 0n },
+      { a: null, b: 1n, v: 1n },
+      { a: 'x', b: null, v: 2n },
+      { a: 'x', b: null, v: 3n },
+      { a: null, b: null, v: 4n },
+      { a: null, b: null, v: 5n },
+      { a: 'x', b: 1n, v: 6n },
+      { a: 'x', b: 1n, v: 7n },
+    ]
+    // Only ('x', 1) repeats: 'error' names it alone, 'keep-last' drops row 6 and nothing else.
+    const error = await writeChangeFiles(t, input, { keys: ['a', 'b'] }).catch((e: unknown) => e)
+    expect((error as { details: { duplicates: unknown } }).details.duplicates).toEqual([
+      { key: { a: 'x', b: '1' }, rows: [6, 7] },
+    ])
+    await using kept = await writeChangeFiles(t, input, { keys: ['a', 'b'], duplicateKeys: 'keep-last' })
+    const back = (await readWithDuckDB(kept.files.map((f) => f.path))) as { v: bigint }[]
+    expect(back.map((r) => r.v).sort()).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 7n])
+    // Without the ('x', 1) pair nothing repeats at all.
+    await using clean = await writeChangeFiles(t, input.slice(0, 6), { keys: ['a', 'b'] })
+    expect(clean.rows).toBe(6)
   })
 
   it('rejects keys that are not columns of the table', async () => {
