@@ -59,13 +59,14 @@ export class CdcEngine {
       const config: Record<string, string> = {
         memory_limit: options.memoryLimit ?? DEFAULT_CDC_MEMORY_LIMIT,
         temp_directory: spill,
-        // Timestamps are UTC instants everywhere: casts between TIMESTAMP and TIMESTAMPTZ must not shift them.
-        TimeZone: 'UTC',
       }
       if (options.threads !== undefined) config.threads = String(options.threads)
       // A database file (not :memory:) so tables larger than the memory limit live on disk.
       const instance = await duckdb.DuckDBInstance.create(join(dir, 'cdc.duckdb'), config)
-      return new CdcEngine(dir, duckdb, instance, await instance.connect())
+      const connection = await instance.connect()
+      // Timestamps are UTC instants everywhere: casts between TIMESTAMP and TIMESTAMPTZ must not shift them.
+      await connection.run(`SET TimeZone = 'UTC'`)
+      return new CdcEngine(dir, duckdb, instance, connection)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
       if (error instanceof HyperdeltaError) throw error
