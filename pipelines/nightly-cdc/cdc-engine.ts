@@ -62,7 +62,7 @@ export class CdcEngine {
       }
       if (options.threads !== undefined) config.threads = String(options.threads)
       // A database file (not :memory:) so tables larger than the memory limit live on disk.
-      const instance = await duckdb.DuckDBInstance.create(join(dir, 'cdc.duckdb'), config)
+      const instance = await duckdb.DuckDBInstance.create(':memory:', config)
       const connection = await instance.connect()
       // Timestamps are UTC instants everywhere: casts between TIMESTAMP and TIMESTAMPTZ must not shift them.
       await connection.run(`SET TimeZone = 'UTC'`)

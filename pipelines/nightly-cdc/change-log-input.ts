@@ -28,6 +28,8 @@ export interface LogShape {
 export interface LoadedLog {
   /** DuckDB type of `__order`. */
   orderType: string
+  /** True when the log has no entries (rows given): its order type is unknown and nothing is compared. */
+  empty?: boolean
   /** For rows: the JS type the order values had, so the watermark comes back as that type. */
   jsOrder?: 'bigint' | 'number' | 'date' | undefined
   /** Names an input position for errors. */
@@ -164,8 +166,8 @@ async function loadRowLog(
     appender = await engine.connection.createAppender('log_src')
     return appender
   }
+  let index = 0
   try {
-    let index = 0
     for await (const row of rows) {
       const opValue = row[shape.opColumn]
       const del = opValue === shape.ops.delete
@@ -214,6 +216,7 @@ async function loadRowLog(
   return {
     orderType: orderType ?? 'VARCHAR',
     jsOrder: jsOrder === 'string' ? undefined : jsOrder,
+    empty: index === 0,
     position: (_file, row) => `row ${row}`,
   }
 }

@@ -114,7 +114,7 @@ export async function compactChangeLog(
   try {
     const loaded = await loadChangeLog(engine, table, log, shape)
     const order = await orderExpression(engine, loaded)
-    const taken = options.since === undefined ? 'true' : `__o > ${sinceSql(options.since, order.type)}`
+    const taken = options.since === undefined || loaded.empty ? 'true' : `__o > ${sinceSql(options.since, order.type)}`
     await engine.run(`CREATE VIEW log AS SELECT *, ${order.sql} AS __o FROM log_src`, 'change log')
     const [s] = await engine.rows(
       `SELECT count(*) AS entries, count(*) FILTER (${taken}) AS taken,
