@@ -32,7 +32,7 @@ const collect = async (rows: AsyncIterable<Record<string, unknown>>) => {
   for await (const r of rows) out.push(zeroSign(r))
   return out
 }
-const zeroSign = (r: object) => ('v' in r && r.v === 0 ? { ...r, v: 0 } : r)
+const zeroSign = <T extends object>(r: T): T => ('v' in r && r.v === 0 ? { ...r, v: 0 } : r)
 
 /** Rows written to a Parquet file by hyperdelta itself (another input path into the diff). */
 async function asParquet(
@@ -69,8 +69,14 @@ describe('diffSnapshots against a JS model (property)', () => {
         for (const s of specs) {
           const a = { id: s.id, ...s.a }
           const b = s.where === 'same' ? a : { id: s.id, ...s.b }
-          if (s.where !== 'current') previous.push(a), prevRows.push(render(a, s.ra))
-          if (s.where !== 'previous') current.push(b), curRows.push(render(b, s.rb))
+          if (s.where !== 'current') {
+            previous.push(a)
+            prevRows.push(render(a, s.ra))
+          }
+          if (s.where !== 'previous') {
+            current.push(b)
+            curRows.push(render(b, s.rb))
+          }
         }
         curRows.reverse()
         const expected = modelDiff(previous, current)
