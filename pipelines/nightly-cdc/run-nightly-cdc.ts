@@ -100,7 +100,10 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       rows: { upserts: fromParquet(changes.files.upserts), deletes: fromParquet(changes.files.deletes) },
       runId,
     })
-    if (store && watermark?.to !== undefined) await store.set(options.name, watermark.to, runId)
+    // A report can say failed without throwing: the watermark moves only when every request succeeded.
+    if (store && watermark?.to !== undefined && push.outcome === 'succeeded') {
+      await store.set(options.name, watermark.to, runId)
+    }
     return { name: options.name, runId, stats: changes.stats, watermark, push }
   } finally {
     await changes.dispose()
