@@ -165,7 +165,7 @@ describe('nightly CDC reruns', () => {
         dir: fx.dir,
       })
     fx.emu.faults.failJobs({ times: 1 })
-    await expect(night('fail-1')).rejects.toMatchObject({ code: 'JOB_FAILED' })
+    await expect(night('fail-1')).rejects.toMatchObject({ code: 'PUSH_FAILED' })
     expect(await new WatermarkStore(watermarks).get('items-log')).toBeUndefined()
     const rerun = await night('fail-1-rerun')
     expect(rerun.push.outcome).toBe('succeeded')
