@@ -122,9 +122,9 @@ export async function compactChangeLog(
         arg_max(__order, {o: __o, f: __f, r: __r}) FILTER (${taken}) AS top FROM log`,
       'change log',
     )
-    const bad = s?.bad as { entries?: [string, unknown][] } | null
+    const bad = s?.bad as { entries: { f: number; r: bigint } } | null
     if (bad) {
-      const [f, r] = (bad.entries ?? Object.entries(bad)).map(([, v]) => v) as [number, bigint]
+      const { f, r } = bad.entries
       throw new HyperdeltaError(
         'ROW_INVALID',
         `cdc: change log ${loaded.position(Number(f), BigInt(r))}: op is not ${Object.values(shape.ops).join(', ')}, or order column "${shape.orderColumn}" has no usable value`,
