@@ -108,7 +108,8 @@ export class CdcEngine {
 function engineError(error: unknown, what: string): HyperdeltaError {
   if (error instanceof HyperdeltaError) return error
   const message = (error as Error).message ?? String(error)
-  // Conversion errors come from input values (an int64 too large for int32, a malformed file); the rest is ours.
-  const code = /Conversion Error|Invalid Input Error|IO Error/i.test(message) ? 'ROW_INVALID' : 'CDC_INVALID'
+  // Conversion errors come from input values (an int64 too large for int32); the rest (a missing or
+  // unreadable file, a bad setting) is about the inputs or options as a whole.
+  const code = /Conversion Error/i.test(message) ? 'ROW_INVALID' : 'CDC_INVALID'
   return new HyperdeltaError(code, `cdc: ${what}: ${message}`, { cause: error })
 }

@@ -23,10 +23,9 @@ export function changeFilePaths(engine: CdcEngine): { upserts: string; deletes: 
   return { upserts: join(engine.dir, 'upserts.parquet'), deletes: join(engine.dir, 'deletes.parquet') }
 }
 
-/** `COPY (query) TO path` as Parquet; returns the path's SQL literal for reading it back. */
-export async function copyToParquet(engine: CdcEngine, query: string, path: string, what: string): Promise<string> {
+/** `COPY (query) TO path` as Parquet. */
+export async function copyToParquet(engine: CdcEngine, query: string, path: string, what: string): Promise<void> {
   await engine.run(`COPY (${query}) TO ${literal(path)} (FORMAT parquet)`, what)
-  return `read_parquet(${literal(path)})`
 }
 
 const describeKey = (row: Record<string, unknown>, keys: readonly string[]) =>
@@ -43,34 +42,38 @@ export async function checkChangeFiles(
   keys: readonly string[],
   files: { upserts: string; deletes: string },
   what: string,
+  options: { duplicates: boolean } = { duplicates: true },
 ): Promise<void> {
-  const problems: string[] = []
+  const nullKeys = keys.map((k) => ({ column: k, sql: `${ident(k)} IS NULL`, reason: 'is a NULL key' }))
+  const upsertProblems = [...nullKeys]
   for (const c of table.columnNames) {
     const column = table.columns[c]!
-    if (keys.includes(c)) problems.push(`WHEN ${ident(c)} IS NULL THEN 'key column "${c}" is NULL'`)
-    else if (!column.nullable) problems.push(`WHEN ${ident(c)} IS NULL THEN 'column "${c}" is NULL but not nullable'`)
+    if (!column.nullable && !keys.includes(c)) {
+      upsertProblems.push({ column: c, sql: `${ident(c)} IS NULL`, reason: 'is NULL but not nullable' })
+    }
     if (column.kind === 'float64' && !column.allowNonFinite) {
-      problems.push(`WHEN NOT isfinite(${ident(c)}) THEN 'column "${c}" is not finite'`)
+      upsertProblems.push({ column: c, sql: `NOT isfinite(${ident(c)})`, reason: 'is not finite' })
     }
   }
   const keyList = keys.map(ident).join(', ')
-  const firstProblem = async (file: string, cases: string[], side: string) => {
+  const firstProblem = async (file: string, problems: typeof nullKeys, side: string) => {
+    const cases = problems.map((p, i) => `WHEN ${p.sql} THEN ${i}`).join(' ')
     const [bad] = await engine.rows(
-      `SELECT ${keyList}, CASE ${cases.join(' ')} END AS problem FROM read_parquet(${literal(file)}) WHERE problem IS NOT NULL LIMIT 1`,
+      `SELECT ${keyList}, CASE ${cases} END AS problem FROM read_parquet(${literal(file)}) WHERE problem IS NOT NULL LIMIT 1`,
       what,
     )
     if (bad) {
-      throw new HyperdeltaError('ROW_INVALID', `cdc: ${what}: ${side} row ${describeKey(bad, keys)}: ${bad.problem}`, {
-        details: { column: String(bad.problem).split('"')[1] },
-      })
+      const problem = problems[Number(bad.problem)]!
+      throw new HyperdeltaError(
+        'ROW_INVALID',
+        `cdc: ${what}: ${side} row ${describeKey(bad, keys)}: column "${problem.column}" ${problem.reason}`,
+        { details: { column: problem.column, key: describeKey(bad, keys) } },
+      )
     }
   }
-  await firstProblem(files.upserts, problems, 'an upsert')
-  await firstProblem(
-    files.deletes,
-    keys.map((k) => `WHEN ${ident(k)} IS NULL THEN 'key column "${k}" is NULL'`),
-    'a delete',
-  )
+  await firstProblem(files.upserts, upsertProblems, 'an upsert')
+  await firstProblem(files.deletes, nullKeys, 'a delete')
+  if (!options.duplicates) return
   const [duplicate] = await engine.rows(
     `SELECT ${keyList}, count(*) AS n FROM read_parquet(${literal(files.upserts)}) GROUP BY ALL HAVING count(*) > 1 LIMIT 1`,
     what,

@@ -1,5 +1,5 @@
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { CdcEngine, type CdcEngineOptions, ident } from './cdc-engine.js'
+import { CdcEngine, type CdcEngineOptions, ident, literal } from './cdc-engine.js'
 import {
   isParquetSource,
   loadSnapshotRows,
@@ -89,11 +89,11 @@ export async function diffSnapshots(
       'snapshot diff',
     )
     await checkChangeFiles(engine, table, keys, files, 'snapshot diff')
-    const upserts = `read_parquet('${files.upserts.replaceAll("'", "''")}')`
+    const upserts = `read_parquet(${literal(files.upserts)})`
     const [counts] = await engine.rows(
       `SELECT (SELECT count(*) FROM previous) AS previous, (SELECT count(*) FROM current) AS current,
         (SELECT count(*) FROM ${upserts}) AS upserts,
-        (SELECT count(*) FROM read_parquet('${files.deletes.replaceAll("'", "''")}')) AS deletes,
+        (SELECT count(*) FROM read_parquet(${literal(files.deletes)})) AS deletes,
         (SELECT count(*) FROM ${upserts} c WHERE NOT EXISTS (SELECT 1 FROM previous p WHERE ${on})) AS inserted`,
       'snapshot diff',
     )

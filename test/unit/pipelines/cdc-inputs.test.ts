@@ -109,7 +109,7 @@ describe('diffSnapshots on Parquet', () => {
     )
     await expect(diffSnapshots(orders, ['id'], [], nullKey, { dir })).rejects.toMatchObject({
       code: 'ROW_INVALID',
-      message: expect.stringContaining('key column "id" is NULL'),
+      message: expect.stringContaining('column "id" is a NULL key'),
     })
   })
 
