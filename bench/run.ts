@@ -16,6 +16,8 @@ import { benchUpload, type UploadResult } from './upload.js'
 const quick = process.argv.includes('--quick')
 // --cdc runs only the nightly CDC line; a full --cdc run replaces that section of bench/results.md.
 const cdcOnly = process.argv.includes('--cdc')
+// --rounds=N sets the CDC rounds (default 3 full, 1 quick): one 10M-row round takes minutes on 2 cores.
+const cdcRounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 1 : 3))
 const SIZES = quick
   ? {
       cdc: 1_000_000,
@@ -206,7 +208,7 @@ async function replaceCdcSection(lines: string[]): Promise<void> {
 if (cdcOnly) {
   log(`nightly CDC ${fmt(SIZES.cdc)} rows (${quick ? 'quick' : 'full'})…`)
   await compileForBench()
-  const lines = cdcSection(await benchCdc(SIZES.cdc, quick ? 1 : 3, CDC_MEMORY_LIMIT, log))
+  const lines = cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log))
   process.stdout.write(`${lines.join('\n')}\n`)
   if (!quick) await replaceCdcSection(lines)
   process.exit(0)
@@ -231,7 +233,7 @@ sections.push(...memorySection(memory))
 log(`end to end ${fmt(SIZES.e2eChanges)} into ${fmt(SIZES.e2eBase)}…`)
 sections.push(...e2eSection(await benchEndToEnd(SIZES.e2eBase, SIZES.e2eChanges)))
 log(`nightly CDC ${fmt(SIZES.cdc)} rows…`)
-sections.push(...cdcSection(await benchCdc(SIZES.cdc, quick ? 1 : 3, CDC_MEMORY_LIMIT, log)))
+sections.push(...cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log)))
 
 const text = [
   '# hyperdelta benchmarks',
