@@ -94,15 +94,15 @@ export async function diffSnapshots(
       `SELECT (SELECT count(*) FROM previous) AS previous, (SELECT count(*) FROM current) AS current,
         (SELECT count(*) FROM ${upserts}) AS upserts,
         (SELECT count(*) FROM read_parquet(${literal(files.deletes)})) AS deletes,
-        (SELECT count(*) FROM ${upserts} c WHERE NOT EXISTS (SELECT 1 FROM previous p WHERE ${on})) AS inserted`,
+        (SELECT count(*) FROM previous p SEMI JOIN ${upserts} c ON ${on}) AS changed`,
       'snapshot diff',
     )
     const n = (name: string) => Number(counts![name])
     const stats = {
       previous: n('previous'),
       current: n('current'),
-      inserted: n('inserted'),
-      changed: n('upserts') - n('inserted'),
+      inserted: n('upserts') - n('changed'),
+      changed: n('changed'),
       unchanged: n('current') - n('upserts'),
       upserts: n('upserts'),
       deletes: n('deletes'),
