@@ -1,4 +1,12 @@
-import { batch, type Columns, fromParquet, type PushReport, pushChanges, type Table } from '../../src/index.js'
+import {
+  batch,
+  type Columns,
+  environment,
+  fromParquet,
+  type PushReport,
+  pushChanges,
+  type Table,
+} from '../../src/index.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 import type { CdcEngineOptions } from './cdc-engine.js'
 import type { RowSource } from './cdc-input.js'
@@ -57,6 +65,7 @@ function describe(w: Watermark | undefined): string {
  * ```
  */
 export async function runNightlyCdc(options: NightlyCdcOptions): Promise<NightlyCdcReport> {
+  const { now } = environment(options)
   const store = options.watermarks ? new WatermarkStore(options.watermarks) : undefined
   let changes: ChangeSet
   let watermark: NightlyCdcReport['watermark']
@@ -87,7 +96,7 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       options.runId ??
       (watermark
         ? `${options.name}-after-${describe(watermark.from)}`
-        : `${options.name}-${new Date().toISOString().slice(0, 10)}`)
+        : `${options.name}-${new Date(now()).toISOString().slice(0, 10)}`)
     const upserts = options.table.as('upserts')
     const deletes = options.table.pick(...(options.keys as [string, ...string[]])).as('deletes')
     const b = batch()
@@ -102,7 +111,7 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
     })
     // A report can say failed without throwing: the watermark moves only when every request succeeded.
     if (store && watermark?.to !== undefined && push.outcome === 'succeeded') {
-      await store.set(options.name, watermark.to, runId)
+      await store.set(options.name, watermark.to, runId, new Date(now()))
     }
     return { name: options.name, runId, stats: changes.stats, watermark, push }
   } finally {

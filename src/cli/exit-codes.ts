@@ -20,7 +20,7 @@ export const EXIT = {
 } as const
 
 const INPUT_CODES =
-  /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_)/
+  /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_)/
 
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {

@@ -1,6 +1,7 @@
 import { HyperdeltaError } from '../errors.js'
 import { type CliIo, emulatorCommand, jobCommand, planCommand, pushCommand } from './commands.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
+import { vconnCommand } from './vconn-command.js'
 
 const HELP = `hyperdelta: push incremental changes into Tableau published data sources
 
@@ -10,6 +11,8 @@ usage:
                   [--schema <file.json>] [--duplicate-keys error|keep-last] [--job-timeout-s N] [--json] [--log-level debug]
   hyperdelta plan --batch <...> --input <table>=<file> [...] [--max-size-mb 100] [--json]     (dry run: no server calls)
   hyperdelta job wait <job-id> [--timeout-s N]      hyperdelta job cancel <job-id>
+  hyperdelta vconn list|download|publish|update|delete|revisions|connections|tag|untag|permissions ...
+                  (virtual connections; "hyperdelta vconn help" for each verb)
   hyperdelta emulator [--port 8787] [--data-dir .emulator] [--host 127.0.0.1] [--max-size-mb 100] [--publish <name>=<file.parquet>]
 
 inputs: .parquet, .csv (header line; unquoted empty field = NULL), .ndjson/.jsonl (int64 as strings or safe integers)
@@ -32,6 +35,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await jobCommand(args, io)
       case 'emulator':
         return await emulatorCommand(args, io)
+      case 'vconn':
+        return await vconnCommand(args, io)
       case undefined:
       case 'help':
       case '--help':

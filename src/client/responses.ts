@@ -7,7 +7,7 @@ import { z } from 'zod'
 // Objects are `loose`: unknown attributes are ignored, so a newer server does not break the client.
 
 /** A text value: a string, `{ value }` (element with attributes and text), or `{}` (empty element). */
-const text = z.union([
+export const text = z.union([
   z.string(),
   z.number().transform(String),
   z.object({ value: z.union([z.string(), z.number().transform(String)]) }).transform((o) => o.value),
@@ -15,7 +15,7 @@ const text = z.union([
 ])
 
 /** An integer sent as a number or a numeric string. */
-const int = z.union([
+export const int = z.union([
   z.number().int(),
   z
     .string()
@@ -24,7 +24,7 @@ const int = z.union([
 ])
 
 /** A list that may arrive as an array, a single object, or nothing at all. */
-function list<T extends z.ZodType>(item: T) {
+export function list<T extends z.ZodType>(item: T) {
   return z.preprocess(
     (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]),
     z.array(item),
@@ -32,7 +32,7 @@ function list<T extends z.ZodType>(item: T) {
 }
 
 /** A collection element: `{ [key]: item | item[] }`, or `{}` / `""` when empty. */
-function collection<T extends z.ZodType>(key: string, item: T) {
+export function collection<T extends z.ZodType>(key: string, item: T) {
   return z
     .preprocess((v) => (v === undefined || v === null || v === '' ? {} : v), z.object({ [key]: list(item).optional() }))
     .transform((o) => (o[key] ?? []) as z.output<T>[])

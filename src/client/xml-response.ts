@@ -19,7 +19,20 @@ const parser = new XMLParser({
   // Tableau bodies carry no entities beyond the XML builtins; keep DOCTYPE expansion off.
   processEntities: true,
   htmlEntities: false,
+  // A virtual connection's content is the user's JSON text: read it raw (no trimming) and decode it below.
+  stopNodes: ['tsResponse.virtualConnection.content'],
 })
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+/** Decodes the XML escapes of raw element text (builtin entities, character references, CDATA sections). */
+export function decodeXmlText(raw: string): string {
+  return raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>|&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, cdata, ref) => {
+    if (cdata !== undefined) return cdata
+    if (ref[0] !== '#') return ENTITIES[ref]!
+    return String.fromCodePoint(ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1)))
+  })
+}
 
 /** Namespace bookkeeping on the root that is not data. */
 const ROOT_NOISE = new Set(['xmlns', 'schemaLocation'])
@@ -54,5 +67,7 @@ export function xmlToJsonShape(text: string): Record<string, unknown> {
   for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
     if (!ROOT_NOISE.has(k)) out[k] = normalize(v)
   }
+  const vc = out['virtualConnection'] as Record<string, unknown> | undefined
+  if (typeof vc?.['content'] === 'string') vc['content'] = decodeXmlText(vc['content'])
   return out
 }

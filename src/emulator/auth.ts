@@ -8,6 +8,8 @@ export interface EmulatorUser {
   password?: string
   pat?: { name: string; secret: string }
   connectedApp?: { clientId: string; secretId: string; secretValue: string }
+  /** Site role (default SiteAdministratorCreator); virtual-connection permissions are checked against it. */
+  siteRole?: string
 }
 
 /** What a sign-in request carried (XML or JSON, already parsed). */

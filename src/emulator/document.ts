@@ -12,6 +12,8 @@ export interface Element {
   readonly children?: readonly Element[]
   /** A collection (`datasources`, `connections`, `tags`): its children become arrays in JSON. */
   readonly collection?: boolean
+  /** A repeatable child of a non-collection parent (`granteeCapabilities`): an array in JSON. */
+  readonly repeated?: boolean
 }
 
 export const el = (tag: string, attrs?: Record<string, AttrValue>, children?: Element[]): Element => ({
@@ -32,9 +34,17 @@ const XML_HEAD =
   'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
   'xsi:schemaLocation="http://tableau.com/api https://help.tableau.com/samples/en-us/rest_api/ts-api_3_24.xsd">'
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+// A carriage return is written as a reference: XML parsers turn a raw CR (LF) into LF, which would change content.
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\r': '&#13;',
+}
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!)
+  return s.replace(/[&<>"'\r]/g, (c) => XML_ESCAPES[c]!)
 }
 
 function attrEntries(e: Element): [string, string][] {
@@ -72,7 +82,10 @@ function jsonOf(e: Element): unknown {
     return Object.keys(attrs).length === 0 ? e.text : { ...attrs, value: e.text }
   }
   const out: Record<string, unknown> = { ...attrs }
-  for (const c of children) out[c.tag] = jsonOf(c)
+  for (const c of children) {
+    if (c.repeated) out[c.tag] = [...((out[c.tag] as unknown[] | undefined) ?? []), jsonOf(c)]
+    else out[c.tag] = jsonOf(c)
+  }
   return out
 }
 

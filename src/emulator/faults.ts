@@ -1,3 +1,5 @@
+import { VCONN_ROUTE_NAMES } from './vconn-route-names.js'
+
 /**
  * Fault injection for one emulator. Every fault is opt-in, counted, and observable through
  * `counters`, so tests can assert that a client really met (and survived) it.
@@ -21,6 +23,7 @@ export const ROUTE_NAMES = [
   'updateConnectionData',
   'queryJob',
   'cancelJob',
+  ...VCONN_ROUTE_NAMES,
 ] as const
 export type RouteName = (typeof ROUTE_NAMES)[number]
 

@@ -9,3 +9,4 @@ export {
   type RouteName,
 } from './faults.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'
+export type { EmulatorGroup } from './vconn-catalog.js'

@@ -1,4 +1,5 @@
 import type { RouteName } from './faults.js'
+import { VCONN_ROUTES } from './vconn-routes.js'
 
 interface RouteDef {
   readonly name: RouteName
@@ -31,6 +32,7 @@ export const ROUTES: readonly RouteDef[] = [
   { name: 'appendUpload', method: 'PUT', segments: ['sites', ':site', 'fileUploads', ':upload'] },
   { name: 'queryJob', method: 'GET', segments: ['sites', ':site', 'jobs', ':job'] },
   { name: 'cancelJob', method: 'PUT', segments: ['sites', ':site', 'jobs', ':job'] },
+  ...VCONN_ROUTES,
 ]
 
 export type RouteMatch =

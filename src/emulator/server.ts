@@ -10,6 +10,7 @@ import { appendUpload, ConnectionReset, initiateUpload } from './handlers-upload
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
 import { matchRoute } from './routes.js'
 import type { EmulatorState, Handler, Reply } from './state.js'
+import { VCONN_HANDLERS } from './vconn-routes.js'
 
 const HANDLERS: Record<RouteName, Handler> = {
   serverInfo,
@@ -25,6 +26,7 @@ const HANDLERS: Record<RouteName, Handler> = {
   updateConnectionData: updateData,
   queryJob,
   cancelJob,
+  ...VCONN_HANDLERS,
 }
 
 function errorBody(e: ApiError): Element[] {

@@ -13,6 +13,7 @@ import { JobRunner } from './jobs.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
+import { type EmulatorGroup, openVirtualConnections } from './vconn-catalog.js'
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   /** `restApiVersion` reported by serverinfo; default '3.24'. */
   restApiVersion?: string
   logger?: Logger
+  /** Groups that virtual-connection permissions may name (every site also has "All Users"). */
+  groups?: EmulatorGroup[]
 }
 
 /** Options of {@link Emulator.createDatasource}. */
@@ -105,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const store = await Store.open(dataDir)
   for (const ds of catalog.data.datasources) await store.attach(ds.alias, ds.file)
+  const vconns = await openVirtualConnections(dataDir, catalog, options.groups)
   await catalog.save()
 
   const faults = new FaultController()
@@ -126,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenTtlMs,
     uploadsDir,
     logger,
+    vconns,
   }
   server.on('request', createListener(state))
   const host = options.host ?? '127.0.0.1'

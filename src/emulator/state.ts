@@ -7,6 +7,7 @@ import type { Element } from './document.js'
 import type { FaultController, RouteName } from './faults.js'
 import type { JobRunner } from './jobs.js'
 import type { Store } from './store.js'
+import type { VirtualConnectionCatalog } from './vconn-catalog.js'
 
 /** Everything a handler may use: one emulator's state and services. */
 export interface EmulatorState {
@@ -22,6 +23,7 @@ export interface EmulatorState {
   readonly tokenTtlMs: number
   readonly uploadsDir: string
   readonly logger: Logger
+  readonly vconns: VirtualConnectionCatalog
 }
 
 export interface RequestContext {

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_NAMES, type RouteName } from '../../../src/emulator/index.js'
+import { VCONN_ROUTE_NAMES } from '../../../src/emulator/vconn-route-names.js'
 import {
   batch,
   HyperdeltaError,
@@ -25,7 +26,7 @@ const upsertBatch = () => batch().upsert({ source: changes, target: items, on: [
 const insertBatch = () => batch().insert({ source: changes, target: items })
 
 /** Routes a push (sign-in → find → upload → PATCH → wait → sign-out) never calls: nothing to fault there. */
-const NOT_ON_PUSH_PATH: readonly RouteName[] = ['publishDatasource', 'cancelJob']
+const NOT_ON_PUSH_PATH: readonly RouteName[] = ['publishDatasource', 'cancelJob', ...VCONN_ROUTE_NAMES]
 
 /** How each route is reached: updateConnectionData needs a data source with several connections. */
 const onPushPath = ROUTE_NAMES.filter((r) => !NOT_ON_PUSH_PATH.includes(r))

@@ -1,0 +1,20 @@
+/** Route names of the virtual-connection endpoints (and users/groups/projects), spread into ROUTE_NAMES. */
+export const VCONN_ROUTE_NAMES = [
+  'queryUsers',
+  'queryGroups',
+  'queryProjects',
+  'listVirtualConnections',
+  'publishVirtualConnection',
+  'downloadVirtualConnection',
+  'updateVirtualConnection',
+  'deleteVirtualConnection',
+  'listVirtualConnectionRevisions',
+  'downloadVirtualConnectionRevision',
+  'listVirtualConnectionConnections',
+  'updateVirtualConnectionConnection',
+  'addVirtualConnectionTags',
+  'deleteVirtualConnectionTag',
+  'addVirtualConnectionPermissions',
+  'listVirtualConnectionPermissions',
+  'deleteVirtualConnectionPermission',
+] as const
