@@ -22,7 +22,7 @@ export interface PushChildResult {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const COMPILED = join(ROOT, 'bench', 'out')
+export const COMPILED = join(ROOT, 'bench', 'out')
 
 /**
  * Compiles the project to bench/out (plain JS, as users run the built package), so the measured child

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { benchCdc, type CdcBenchResult } from './cdc.js'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
@@ -17,9 +18,27 @@ import { benchUpload, type UploadResult } from './upload.js'
 const DESIGN_MEASUREMENTS = '## Measurements behind design choices'
 
 const quick = process.argv.includes('--quick')
+// --cdc runs only the nightly CDC line; a full --cdc run replaces that section of bench/results.md.
+const cdcOnly = process.argv.includes('--cdc')
+// --rounds=N sets the CDC rounds (default 3 full, 1 quick): one 10M-row round takes minutes on 2 cores.
+const cdcRounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 1 : 3))
 const SIZES = quick
-  ? { packaging: 200_000, uploadMB: 50, memory: [100_000, 1_000_000], e2eBase: 1_000_000, e2eChanges: 100_000 }
-  : { packaging: 1_000_000, uploadMB: 200, memory: [1_000_000, 10_000_000], e2eBase: 10_000_000, e2eChanges: 1_000_000 }
+  ? {
+      cdc: 1_000_000,
+      packaging: 200_000,
+      uploadMB: 50,
+      memory: [100_000, 1_000_000],
+      e2eBase: 1_000_000,
+      e2eChanges: 100_000,
+    }
+  : {
+      cdc: 10_000_000,
+      packaging: 1_000_000,
+      uploadMB: 200,
+      memory: [1_000_000, 10_000_000],
+      e2eBase: 10_000_000,
+      e2eChanges: 1_000_000,
+    }
 
 const log = (s: string) => process.stderr.write(`${s}\n`)
 const fmt = (n: number, digits = 0) =>
@@ -142,6 +161,63 @@ function e2eSection(r: EndToEndResult): string[] {
   ]
 }
 
+const CDC_MEMORY_LIMIT = '1GB'
+const CDC_TITLE = '## Nightly CDC (DuckDB set work)'
+
+function cdcSection(r: CdcBenchResult): string[] {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  const line = (name: string, ours: (x: CdcBenchResult['rounds'][number]) => [number, number]) => {
+    const ratios = r.rounds.map((x) => ours(x)[0] / ours(x)[1])
+    const ratio = median(ratios)
+    return {
+      ratio,
+      text: `| ${name} | ${fmt(median(r.rounds.map((x) => ours(x)[0])))} ms | ${fmt(median(r.rounds.map((x) => ours(x)[1])))} ms | **${fmt(ratio, 2)}×** (${ratios.map((x) => fmt(x, 2)).join(', ')}) | ${ratio <= 1.5 ? 'met' : 'NOT met'} |`,
+    }
+  }
+  const diff = line('snapshot diff (`diffSnapshots`)', (x) => [x.diff.ms, x.diffSql.ms])
+  const compaction = line('change-log compaction (`compactChangeLog`)', (x) => [x.log.ms, x.logSql.ms])
+  const peak = (pick: (x: CdcBenchResult['rounds'][number]) => number) => fmt(Math.max(...r.rounds.map(pick)))
+  const first = r.rounds[0]!
+  return [
+    CDC_TITLE,
+    '',
+    `Two ${fmt(r.rows)}-row Parquet snapshots (id, body, amount, timestamp; day 2: 1 % changed, 0.5 % deleted, 0.5 % new) → ` +
+      `${fmt(first.diff.upserts)} upserts + ${fmt(first.diff.deletes)} deletes; a ${fmt(r.logRows)}-entry change log over ${fmt(r.logKeys)} keys → ` +
+      `${fmt(first.log.upserts)} upserts + ${fmt(first.log.deletes)} deletes. Each task in a child process of its own; ` +
+      `the reference is the bare DuckDB SQL for the same set work (join/anti-join, or window + copies) with the same \`memory_limit\` (${r.memoryLimit}) and a temp directory, ` +
+      `writing the same Parquet results; both found the same counts in every round. Median of ${r.rounds.length} rounds; ratio = our time / SQL time per round.`,
+    '',
+    '| | hyperdelta | bare DuckDB SQL | ratio (per round) | target ≤ 1.5× |',
+    '|---|---:|---:|---:|---|',
+    diff.text,
+    compaction.text,
+    '',
+    `Peak RSS (maxRSS of the task's process, \`memory_limit\` ${r.memoryLimit}): diff ${peak((x) => x.diff.maxRssMB)} MB (SQL ${peak((x) => x.diffSql.maxRssMB)} MB), ` +
+      `compaction ${peak((x) => x.log.maxRssMB)} MB (SQL ${peak((x) => x.logSql.maxRssMB)} MB).`,
+    '',
+  ]
+}
+
+async function replaceCdcSection(lines: string[]): Promise<void> {
+  const out = fileURLToPath(new URL('./results.md', import.meta.url))
+  const old = await readFile(out, 'utf8')
+  const start = old.indexOf(CDC_TITLE)
+  const next = start < 0 ? -1 : old.indexOf('\n## ', start + CDC_TITLE.length)
+  const before = start < 0 ? `${old.trimEnd()}\n\n` : old.slice(0, start)
+  const after = next < 0 ? '' : old.slice(next + 1)
+  await writeFile(out, `${before}${lines.join('\n')}\n${after}`)
+  log(`CDC section written to ${out}`)
+}
+
+if (cdcOnly) {
+  log(`nightly CDC ${fmt(SIZES.cdc)} rows (${quick ? 'quick' : 'full'})…`)
+  await compileForBench()
+  const lines = cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log))
+  process.stdout.write(`${lines.join('\n')}\n`)
+  if (!quick) await replaceCdcSection(lines)
+  process.exit(0)
+}
+
 const sections: string[] = []
 log(`bench (${quick ? 'quick' : 'full'})`)
 log(`packaging ${fmt(SIZES.packaging)} rows…`)
@@ -160,6 +236,8 @@ for (const flags of [[], CAPPED_HEAP]) {
 sections.push(...memorySection(memory))
 log(`end to end ${fmt(SIZES.e2eChanges)} into ${fmt(SIZES.e2eBase)}…`)
 sections.push(...e2eSection(await benchEndToEnd(SIZES.e2eBase, SIZES.e2eChanges)))
+log(`nightly CDC ${fmt(SIZES.cdc)} rows…`)
+sections.push(...cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log)))
 
 const text = [
   '# hyperdelta benchmarks',

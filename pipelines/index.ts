@@ -1,9 +1,11 @@
 // Ready-made pipelines, built only on hyperdelta's public API.
+
+export { type CdcEngineOptions, DEFAULT_CDC_MEMORY_LIMIT } from './nightly-cdc/cdc-engine.js'
+export type { RowSource } from './nightly-cdc/cdc-input.js'
 export { type ChangeLogOptions, compactChangeLog } from './nightly-cdc/change-log.js'
-export { PartitionSpool } from './nightly-cdc/partition-spool.js'
-export type { RowSource } from './nightly-cdc/row-source.js'
+export type { ChangeSet } from './nightly-cdc/change-set.js'
 export { type NightlyCdcOptions, type NightlyCdcReport, runNightlyCdc } from './nightly-cdc/run-nightly-cdc.js'
-export { type ChangeSet, diffSnapshots } from './nightly-cdc/snapshot-diff.js'
+export { type DiffOptions, diffSnapshots } from './nightly-cdc/snapshot-diff.js'
 export { type Watermark, WatermarkStore } from './nightly-cdc/watermark-store.js'
 export {
   listParquetFiles,

@@ -167,9 +167,9 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   INPUT_FILE_UNREADABLE: { file: string }
   INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
-  CDC_INVALID: { column?: string }
-  ROW_INVALID: { row: number; column: string }
-  DUPLICATE_KEY: { key: string; snapshot: 'previous' | 'current' }
+  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string }
+  ROW_INVALID: { row?: number; column: string; key?: string }
+  DUPLICATE_KEY: { key: string; snapshot?: 'previous' | 'current' }
   WATERMARK_INVALID: { path: string }
   // emulator
   EMULATOR_SITE_UNKNOWN: { site: string | undefined }

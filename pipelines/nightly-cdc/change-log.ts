@@ -1,10 +1,12 @@
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { PartitionSpool } from './partition-spool.js'
-import { canonicalValues, keyString, type RowSource, rowsOf } from './row-source.js'
-import { type ChangeSet, changeSetFrom } from './snapshot-diff.js'
+import { formatMicrosIso, parseIsoTimestampMicros } from '../../src/wire.js'
+import { CdcEngine, type CdcEngineOptions, ident, literal } from './cdc-engine.js'
+import type { RowSource } from './cdc-input.js'
+import { type LoadedLog, loadChangeLog } from './change-log-input.js'
+import { type ChangeSet, changeFilePaths, changeSetFrom, checkChangeFiles, copyToParquet } from './change-set.js'
 import type { Watermark } from './watermark-store.js'
 
-export interface ChangeLogOptions {
+export interface ChangeLogOptions extends CdcEngineOptions {
   /** Key columns of the target table. */
   keys: readonly string[]
   /** Column holding the operation; its values are mapped by `ops`. Default `op`. */
@@ -15,44 +17,83 @@ export interface ChangeLogOptions {
   orderColumn: string
   /** Only entries with order > since are taken (the last run's watermark). */
   since?: Watermark | undefined
-  partitions?: number
-  dir?: string
+  /** Parent of the work directory (DuckDB database, spill files, result files). Default: the OS temp dir. */
+  dir?: string | undefined
 }
 
-interface LogRecord {
-  k: string
-  o: bigint | number | string
-  seq: number
-  op: 'upsert' | 'delete'
-  row: Record<string, unknown>
-}
+/** ISO-8601 with a date, a time and Z or an offset: text order values that are all like this are instants. */
+const ISO_INSTANT = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$`
 
-/** Order values compared as one type: bigint, number or string (Dates as epoch ms). */
-function orderValue(value: unknown, index: number, column: string): bigint | number | string {
-  if (typeof value === 'bigint' || typeof value === 'string') return value
-  if (typeof value === 'number' && Number.isFinite(value)) return value
-  if (value instanceof Date && Number.isFinite(value.getTime())) return value.getTime()
-  throw new HyperdeltaError(
-    'ROW_INVALID',
-    `cdc: change log row ${index}: order column "${column}" has no usable value`,
-    {
-      details: { row: index, column },
-    },
+/** The typed order expression: text that is all ISO instants is compared as instants, never as text. */
+async function orderExpression(engine: CdcEngine, log: LoadedLog): Promise<{ sql: string; type: string }> {
+  if (log.orderType !== 'VARCHAR') return { sql: '__order', type: log.orderType }
+  const [r] = await engine.rows(
+    `SELECT count(__order) AS n, count(*) FILTER (regexp_full_match(__order, ${literal(ISO_INSTANT)}) AND TRY_CAST(__order AS TIMESTAMPTZ) IS NOT NULL) AS instants FROM log_src`,
+    'change log',
   )
+  const n = Number(r?.n ?? 0)
+  return n > 0 && Number(r?.instants) === n
+    ? { sql: 'CAST(CAST(__order AS TIMESTAMPTZ) AS TIMESTAMP)', type: 'TIMESTAMP' }
+    : { sql: '__order', type: 'VARCHAR' }
 }
 
-function compare(a: bigint | number | string, b: bigint | number | string): number {
-  if (typeof a !== typeof b) {
-    throw new HyperdeltaError('CDC_INVALID', `cdc: order values mix ${typeof a} and ${typeof b}; use one type`)
+/**
+ * The highest order value as written in the log. Only ISO text can spell one instant several ways;
+ * there the input position picks the spelling, so a rerun stores the same text. Plain max elsewhere.
+ */
+const topSql = (orderSql: string) =>
+  orderSql === '__order' ? 'max(__order)' : 'arg_max(__order, {o: __o, f: __f, r: __r})'
+
+/** The watermark as SQL of the order expression's type, or CDC_INVALID when it cannot be one. */
+function sinceSql(since: Watermark, type: string): string {
+  const bad = () =>
+    new HyperdeltaError(
+      'CDC_INVALID',
+      `cdc: watermark ${since instanceof Date ? since.toISOString() : String(since)} cannot be compared with order values of type ${type}`,
+    )
+  if (type === 'TIMESTAMP') {
+    const micros =
+      since instanceof Date
+        ? BigInt(since.getTime()) * 1000n
+        : typeof since === 'string'
+          ? parseIsoTimestampMicros(since)
+          : typeof since === 'bigint'
+            ? since
+            : undefined
+    if (micros === undefined) throw bad()
+    return `make_timestamp(${micros}::BIGINT)`
   }
-  return a < b ? -1 : a > b ? 1 : 0
+  if (type === 'VARCHAR') {
+    if (typeof since !== 'string') throw bad()
+    return literal(since)
+  }
+  if (type === 'DATE' && since instanceof Date) return `DATE ${literal(since.toISOString().slice(0, 10))}`
+  if (since instanceof Date) throw bad()
+  if (typeof since === 'number' && !Number.isFinite(since)) throw bad()
+  return `TRY_CAST(${literal(String(since))} AS ${type})`
+}
+
+/** The highest order value taken, back in the type the caller's order values had. */
+function watermarkFrom(raw: unknown, log: LoadedLog, type: string): Watermark {
+  const micros = (raw as { micros?: bigint }).micros
+  if (log.jsOrder === 'date' && micros !== undefined) return new Date(Number(micros / 1000n))
+  if (micros !== undefined) return formatMicrosIso(micros)
+  if (log.jsOrder === 'number' || typeof raw === 'number')
+    return type.includes('INT') ? BigInt(raw as number) : (raw as number)
+  if (typeof raw === 'bigint' || typeof raw === 'string') return raw
+  return String(raw) // dates and decimals: their text, which casts back exactly
 }
 
 /**
  * Compacts a change log (rows with an op column and an order column) to the last operation per key,
- * taking only entries after `since`: insert/update → one upsert row (the target's columns),
- * delete → one key row. Returns the change set and the new watermark (the highest order value seen).
- * Spilled to disk in key-hash partitions, so memory holds one partition at a time.
+ * in DuckDB, taking only entries after `since`: insert/update → one upsert row (the target's
+ * columns), delete → one key row. Returns the change set and the new watermark (the highest order
+ * value taken; `since` when nothing was).
+ *
+ * Order is by the order column's typed value: numbers numerically, timestamps as instants (offsets,
+ * `Z`, fractional seconds; text order values that are all ISO-8601 instants count as timestamps),
+ * other text byte by byte. Ties (equal order values for one key) go to the entry that comes later
+ * in the input: later file, then later row.
  *
  * @example
  * ```ts
@@ -64,66 +105,77 @@ export async function compactChangeLog(
   log: RowSource,
   options: ChangeLogOptions,
 ): Promise<{ changes: ChangeSet; watermark: Watermark | undefined }> {
-  const opColumn = options.opColumn ?? 'op'
-  const ops = options.ops ?? { insert: 'insert', update: 'update', delete: 'delete' }
-  const since = options.since instanceof Date ? options.since.getTime() : options.since
-  const partitions = options.partitions ?? 16
-  const spool = await PartitionSpool.create(partitions, options.dir)
-  const upserts = await PartitionSpool.create(1, options.dir)
-  const deletes = await PartitionSpool.create(1, options.dir)
+  const keys = options.keys
+  if (keys.length === 0)
+    throw new HyperdeltaError('CDC_INVALID', 'cdc: change-log compaction needs at least one key column')
+  for (const k of keys) {
+    if (!(k in table.columns))
+      throw new HyperdeltaError('CDC_INVALID', `cdc: key column "${k}" is not a column of ${table.name}`)
+  }
+  const shape = {
+    keys,
+    opColumn: options.opColumn ?? 'op',
+    ops: options.ops ?? { insert: 'insert', update: 'update', delete: 'delete' },
+    orderColumn: options.orderColumn,
+  }
+  const engine = await CdcEngine.open(options)
   try {
-    let seq = 0
-    let max: bigint | number | string | undefined
-    let maxRaw: unknown
-    const stats = { entries: 0, taken: 0, upserts: 0, deletes: 0 }
-    for await (const row of rowsOf(log)) {
-      const index = stats.entries++
-      const order = orderValue(row[options.orderColumn], index, options.orderColumn)
-      if (since !== undefined && compare(order, since) <= 0) continue
-      const opValue = row[opColumn]
-      const op =
-        opValue === ops.delete ? 'delete' : opValue === ops.insert || opValue === ops.update ? 'upsert' : undefined
-      if (!op) {
-        throw new HyperdeltaError(
-          'ROW_INVALID',
-          `cdc: change log row ${index}: op "${String(opValue)}" is not ${Object.values(ops).join(', ')}`,
-          {
-            details: { row: index, column: opColumn },
-          },
-        )
-      }
-      if (max === undefined || compare(order, max) > 0) {
-        max = order
-        maxRaw = row[options.orderColumn]
-      }
-      const k = keyString(canonicalValues(table, options.keys, row, index, 'cdc: change log'))
-      // Keep only the target's columns: the op column (and a log-only order column) are not written.
-      const values: Record<string, unknown> = {}
-      for (const c of op === 'delete' ? options.keys : table.columnNames) if (c in row) values[c] = row[c]
-      await spool.write(k, { k, o: order, seq: seq++, op, row: values })
-      stats.taken++
+    const loaded = await loadChangeLog(engine, table, log, shape)
+    const order = await orderExpression(engine, loaded)
+    const taken = options.since === undefined || loaded.empty ? 'true' : `__o > ${sinceSql(options.since, order.type)}`
+    await engine.run(`CREATE VIEW log AS SELECT *, ${order.sql} AS __o FROM log_src`, 'change log')
+    const [s] = await engine.rows(
+      `SELECT count(*) AS entries, count(*) FILTER (${taken}) AS taken,
+        min({f: __f, r: __r}) FILTER (__del IS NULL OR __o IS NULL) AS bad,
+        ${topSql(order.sql)} FILTER (${taken}) AS top FROM log`,
+      'change log',
+    )
+    const bad = s?.bad as { entries: { f: number; r: bigint } } | null
+    if (bad) {
+      const { f, r } = bad.entries
+      throw new HyperdeltaError(
+        'ROW_INVALID',
+        `cdc: change log ${loaded.position(Number(f), BigInt(r))}: op is not ${Object.values(shape.ops).join(', ')}, or order column "${shape.orderColumn}" has no usable value`,
+        { details: { column: shape.opColumn } },
+      )
     }
-    await spool.finish()
-    for (let p = 0; p < partitions; p++) {
-      const last = new Map<string, LogRecord>()
-      for await (const r of spool.read<LogRecord>(p)) {
-        const prev = last.get(r.k)
-        if (!prev || compare(r.o, prev.o) > 0 || (compare(r.o, prev.o) === 0 && r.seq > prev.seq)) last.set(r.k, r)
-      }
-      for (const r of last.values()) {
-        if (r.op === 'delete') {
-          stats.deletes++
-          await deletes.write('', r.row)
-        } else {
-          stats.upserts++
-          await upserts.write('', r.row)
-        }
-      }
+    const partition = keys.map(ident).join(', ')
+    await engine.run(
+      `CREATE TABLE last AS SELECT * FROM log WHERE ${taken}
+       QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY __o DESC, __f DESC, __r DESC) = 1`,
+      'change-log compaction',
+    )
+    const files = changeFilePaths(engine)
+    const columns = table.columnNames.map(ident).join(', ')
+    await copyToParquet(
+      engine,
+      `SELECT ${columns} FROM last WHERE NOT __del ORDER BY ${partition}`,
+      files.upserts,
+      'change-log compaction',
+    )
+    await copyToParquet(
+      engine,
+      `SELECT ${partition} FROM last WHERE __del ORDER BY ${partition}`,
+      files.deletes,
+      'change-log compaction',
+    )
+    // One row per key by construction (the window), so no duplicate check.
+    await checkChangeFiles(engine, table, keys, files, 'change-log compaction', { duplicates: false })
+    const [c] = await engine.rows(
+      `SELECT count(*) FILTER (NOT __del) AS upserts, count(*) FILTER (__del) AS deletes FROM last`,
+      'change-log compaction',
+    )
+    const stats = {
+      entries: Number(s?.entries),
+      taken: Number(s?.taken),
+      upserts: Number(c?.upserts),
+      deletes: Number(c?.deletes),
     }
-    const changes = await changeSetFrom(upserts, deletes, stats, [spool])
-    return { changes, watermark: maxRaw === undefined ? options.since : (maxRaw as Watermark) }
+    const top = s?.top
+    const watermark = top === null || top === undefined ? options.since : watermarkFrom(top, loaded, order.type)
+    return { changes: changeSetFrom(engine, files, stats), watermark }
   } catch (error) {
-    await Promise.all([spool, upserts, deletes].map((s) => s.dispose()))
+    await engine.dispose()
     throw error
   }
 }

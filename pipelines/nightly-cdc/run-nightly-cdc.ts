@@ -1,9 +1,19 @@
-import { batch, type Columns, environment, type PushReport, pushChanges, type Table } from '../../src/index.js'
+import {
+  batch,
+  type Columns,
+  environment,
+  fromParquet,
+  type PushReport,
+  pushChanges,
+  type Table,
+} from '../../src/index.js'
 import { type CreateIfMissing, createFromFirstSnapshot } from '../publish-target.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
+import type { CdcEngineOptions } from './cdc-engine.js'
+import type { RowSource } from './cdc-input.js'
 import { type ChangeLogOptions, compactChangeLog } from './change-log.js'
-import type { RowSource } from './row-source.js'
-import { type ChangeSet, diffSnapshots } from './snapshot-diff.js'
+import type { ChangeSet } from './change-set.js'
+import { diffSnapshots } from './snapshot-diff.js'
 import { type Watermark, WatermarkStore } from './watermark-store.js'
 
 export interface NightlyCdcOptions extends PipelinePushOptions {
@@ -19,6 +29,8 @@ export interface NightlyCdcOptions extends PipelinePushOptions {
   name: string
   /** Watermark file (change-log mode): the next night starts after the highest order value pushed. */
   watermarks?: string
+  /** Bounds for the DuckDB set work (memory limit, spill directory, threads). */
+  engine?: CdcEngineOptions
   /** Run id for RequestIDs; default `<name>-<since watermark or snapshot-day>`, so a rerun of the same night is idempotent. */
   runId?: string
   /** When the data source (by name) does not exist: publish the previous snapshot (a Parquet path) first. */
@@ -41,7 +53,9 @@ function describe(w: Watermark | undefined): string {
 /**
  * The nightly change-data-capture job: turns snapshots (diffed by key) or a change log (compacted to
  * the last operation per key since the watermark) into one upsert and one delete, pushes them, and
- * advances the watermark only when every request succeeded. Upserts and deletes read separate change
+ * advances the watermark only when every request succeeded. The diff and the compaction run in
+ * DuckDB and are deterministic (results sorted by key), so a run that dies before the push reruns
+ * from the same inputs with the same change files. Upserts and deletes read separate change
  * files, so they run as separate requests: each is all-or-nothing, the two together are not.
  *
  * @example
@@ -59,14 +73,14 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
   const store = options.watermarks ? new WatermarkStore(options.watermarks) : undefined
   let changes: ChangeSet
   let watermark: NightlyCdcReport['watermark']
-  const dirOption = options.dir !== undefined ? { dir: options.dir } : {}
+  const engineOptions = { ...options.engine, ...(options.dir !== undefined && { dir: options.dir }) }
   if ('snapshots' in options.source) {
     changes = await diffSnapshots(
       options.table,
       options.keys,
       options.source.snapshots.previous,
       options.source.snapshots.current,
-      dirOption,
+      engineOptions,
     )
   } else {
     const since = await store?.get(options.name)
@@ -76,7 +90,7 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       since,
       ...(options.source.opColumn !== undefined && { opColumn: options.source.opColumn }),
       ...(options.source.ops !== undefined && { ops: options.source.ops }),
-      ...dirOption,
+      ...engineOptions,
     })
     changes = compacted.changes
     watermark = { from: since, to: compacted.watermark }
@@ -95,10 +109,14 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
     const push = await pushChanges({
       ...forwardPushOptions(options),
       batch: b,
-      rows: { upserts: changes.upserts(), deletes: changes.deletes() },
+      // The change files DuckDB wrote are passed on as Parquet input, read in place.
+      rows: { upserts: fromParquet(changes.files.upserts), deletes: fromParquet(changes.files.deletes) },
       runId,
     })
-    if (store && watermark?.to !== undefined) await store.set(options.name, watermark.to, runId, new Date(now()))
+    // A report can say failed without throwing: the watermark moves only when every request succeeded.
+    if (store && watermark?.to !== undefined && push.outcome === 'succeeded') {
+      await store.set(options.name, watermark.to, runId, new Date(now()))
+    }
     return { name: options.name, runId, stats: changes.stats, watermark, push }
   } finally {
     await changes.dispose()

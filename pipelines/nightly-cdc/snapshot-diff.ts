@@ -1,60 +1,58 @@
-import { createHash } from 'node:crypto'
-import { serialize } from 'node:v8'
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { PartitionSpool } from './partition-spool.js'
-import { canonicalValues, keyString, type RowSource, rowsOf } from './row-source.js'
+import { CdcEngine, type CdcEngineOptions, ident, literal } from './cdc-engine.js'
+import {
+  isParquetSource,
+  loadSnapshotRows,
+  parquetColumnSql,
+  parquetColumnTypes,
+  parquetPaths,
+  type RowSource,
+  readParquetSql,
+} from './cdc-input.js'
+import { type ChangeSet, changeFilePaths, changeSetFrom, checkChangeFiles, copyToParquet } from './change-set.js'
 
-export interface ChangeSet extends AsyncDisposable {
-  /** Rows to upsert (new or changed), read back from disk. */
-  upserts(): AsyncIterable<Record<string, unknown>>
-  /** Key rows to delete, read back from disk. */
-  deletes(): AsyncIterable<Record<string, unknown>>
-  readonly stats: { upserts: number; deletes: number; [name: string]: number }
-  dispose(): Promise<void>
+export interface DiffOptions extends CdcEngineOptions {
+  /** Parent of the work directory (DuckDB database, spill files, result files). Default: the OS temp dir. */
+  dir?: string | undefined
 }
 
-interface PreviousRecord {
-  k: string
-  h: string
-  key: Record<string, unknown>
-}
-interface CurrentRecord {
-  k: string
-  h: string
-  row: Record<string, unknown>
-}
-
-/** Builds a ChangeSet from two output spools. */
-export async function changeSetFrom(
-  upserts: PartitionSpool,
-  deletes: PartitionSpool,
-  stats: ChangeSet['stats'],
-  extra: PartitionSpool[],
-): Promise<ChangeSet> {
-  await Promise.all([upserts.finish(), deletes.finish()])
-  const dispose = async () => {
-    await Promise.all([upserts, deletes, ...extra].map((s) => s.dispose()))
-  }
-  return {
-    upserts: () => upserts.read<Record<string, unknown>>(0),
-    deletes: () => deletes.read<Record<string, unknown>>(0),
-    stats,
-    dispose,
-    [Symbol.asyncDispose]: dispose,
+/** Makes `name` a relation of the table's columns in canonical types: a view over Parquet, or a loaded table. */
+async function snapshotRelation(
+  engine: CdcEngine,
+  name: string,
+  table: Table<Columns>,
+  source: RowSource,
+  what: string,
+): Promise<void> {
+  if (isParquetSource(source)) {
+    const paths = parquetPaths(source)
+    const types = await parquetColumnTypes(engine, paths, what)
+    const columns = table.columnNames.map((c) => parquetColumnSql(table, c, types, paths, what))
+    await engine.run(`CREATE VIEW ${ident(name)} AS SELECT ${columns.join(', ')} FROM ${readParquetSql(paths)}`, what)
+  } else {
+    await loadSnapshotRows(engine, name, table, source as Iterable<Record<string, unknown>>, what)
   }
 }
 
 /**
- * Compares two snapshots of a table by key columns: rows that are new or whose values changed become
- * upserts, keys that vanished become deletes. Both snapshots are spilled to disk in key-hash
- * partitions and compared one partition at a time, so memory stays bounded by one partition of the
- * previous snapshot's keys, whatever the snapshot size.
+ * Compares two snapshots of a table by key columns, in DuckDB: rows that are new or whose values
+ * changed become upserts, keys that vanished become deletes. Parquet snapshots are read in place;
+ * row iterables are loaded through DuckDB's appender first.
+ *
+ * Equality is per column type, NULL equal to NULL (`IS DISTINCT FROM`): integers exactly (int64
+ * beyond 2^53 too), floats as values (`-0` equals `0`, NaN equals NaN, `0.1 + 0.2` equals
+ * `0.30000000000000004`), timestamps as instants (whatever offset or unit the input used), text byte by byte.
+ * So two identical snapshots diff to nothing, on every run.
+ *
+ * Keys are matched with `=`: a NULL key can never be matched, so a pushed row with a NULL key is
+ * refused (ROW_INVALID), as is a key that would be upserted twice (DUPLICATE_KEY). A key repeated in
+ * the previous snapshot is tolerated: deleting or upserting it once gives the same table.
  *
  * @example
  * ```ts
- * const diff = await diffSnapshots(orders, ['id'], 'day1.parquet', 'day2.parquet')
+ * await using diff = await diffSnapshots(orders, ['id'], 'day1.parquet', 'day2.parquet', { memoryLimit: '2GB' })
  * console.log(diff.stats)          // { upserts, deletes, inserted, changed, unchanged, previous, current }
- * await diff.dispose()
+ * console.log(diff.files.upserts)  // a Parquet file: pass it on with fromParquet(diff.files.upserts)
  * ```
  */
 export async function diffSnapshots(
@@ -62,72 +60,56 @@ export async function diffSnapshots(
   keys: readonly string[],
   previous: RowSource,
   current: RowSource,
-  options: { partitions?: number; dir?: string } = {},
+  options: DiffOptions = {},
 ): Promise<ChangeSet> {
+  if (keys.length === 0) throw new HyperdeltaError('CDC_INVALID', 'cdc: a snapshot diff needs at least one key column')
   for (const k of keys) {
     if (!(k in table.columns))
       throw new HyperdeltaError('CDC_INVALID', `cdc: key column "${k}" is not a column of ${table.name}`)
   }
-  if (keys.length === 0) throw new HyperdeltaError('CDC_INVALID', 'cdc: a snapshot diff needs at least one key column')
-  const partitions = options.partitions ?? 64
-  const prev = await PartitionSpool.create(partitions, options.dir)
-  const cur = await PartitionSpool.create(partitions, options.dir)
-  const upserts = await PartitionSpool.create(1, options.dir)
-  const deletes = await PartitionSpool.create(1, options.dir)
-  const all = [prev, cur, upserts, deletes]
+  const engine = await CdcEngine.open(options)
   try {
-    const columns = table.columnNames
-    const keyIndexes = keys.map((k) => columns.indexOf(k))
-    const stats = { previous: 0, current: 0, inserted: 0, changed: 0, unchanged: 0, upserts: 0, deletes: 0 }
-    // Each row is validated once; its key string and row hash both come from the canonical values.
-    const canonical = (row: Record<string, unknown>, index: number, what: string) => {
-      const values = canonicalValues(table, columns, row, index, what)
-      const k = keyString(keyIndexes.map((i) => values[i]))
-      return { k, h: createHash('sha1').update(serialize(values)).digest('base64') }
+    await snapshotRelation(engine, 'previous', table, previous, 'previous snapshot')
+    await snapshotRelation(engine, 'current', table, current, 'current snapshot')
+    const on = keys.map((k) => `c.${ident(k)} = p.${ident(k)}`).join(' AND ')
+    const values = table.columnNames.filter((c) => !keys.includes(c))
+    const changed = values.map((c) => ` OR c.${ident(c)} IS DISTINCT FROM p.${ident(c)}`).join('')
+    const byKey = keys.map(ident).join(', ')
+    const files = changeFilePaths(engine)
+    await copyToParquet(
+      engine,
+      `SELECT c.* FROM current c LEFT JOIN previous p ON ${on} WHERE p.${ident(keys[0]!)} IS NULL${changed} ORDER BY ${keys.map((k) => `c.${ident(k)}`).join(', ')}`,
+      files.upserts,
+      'snapshot diff',
+    )
+    await copyToParquet(
+      engine,
+      `SELECT ${keys.map((k) => `p.${ident(k)}`).join(', ')} FROM previous p ANTI JOIN current c ON ${on} ORDER BY ${byKey}`,
+      files.deletes,
+      'snapshot diff',
+    )
+    await checkChangeFiles(engine, table, keys, files, 'snapshot diff')
+    const upserts = `read_parquet(${literal(files.upserts)})`
+    const [counts] = await engine.rows(
+      `SELECT (SELECT count(*) FROM previous) AS previous, (SELECT count(*) FROM current) AS current,
+        (SELECT count(*) FROM ${upserts}) AS upserts,
+        (SELECT count(*) FROM read_parquet(${literal(files.deletes)})) AS deletes,
+        (SELECT count(*) FROM previous p SEMI JOIN ${upserts} c ON ${on}) AS changed`,
+      'snapshot diff',
+    )
+    const n = (name: string) => Number(counts![name])
+    const stats = {
+      previous: n('previous'),
+      current: n('current'),
+      inserted: n('upserts') - n('changed'),
+      changed: n('changed'),
+      unchanged: n('current') - n('upserts'),
+      upserts: n('upserts'),
+      deletes: n('deletes'),
     }
-    for await (const row of rowsOf(previous)) {
-      const { k, h } = canonical(row, stats.previous++, 'cdc: previous snapshot')
-      await prev.write(k, { k, h, key: Object.fromEntries(keys.map((name) => [name, row[name]])) })
-    }
-    for await (const row of rowsOf(current)) {
-      const { k, h } = canonical(row, stats.current++, 'cdc: current snapshot')
-      await cur.write(k, { k, h, row })
-    }
-    await Promise.all([prev.finish(), cur.finish()])
-    for (let p = 0; p < partitions; p++) {
-      const before = new Map<string, PreviousRecord>()
-      for await (const r of prev.read<PreviousRecord>(p)) {
-        if (before.has(r.k))
-          throw new HyperdeltaError('DUPLICATE_KEY', `cdc: previous snapshot has key ${r.k} more than once`, {
-            details: { key: r.k, snapshot: 'previous' },
-          })
-        before.set(r.k, r)
-      }
-      const seen = new Set<string>()
-      for await (const r of cur.read<CurrentRecord>(p)) {
-        if (seen.has(r.k))
-          throw new HyperdeltaError('DUPLICATE_KEY', `cdc: current snapshot has key ${r.k} more than once`, {
-            details: { key: r.k, snapshot: 'current' },
-          })
-        seen.add(r.k)
-        const old = before.get(r.k)
-        before.delete(r.k)
-        if (old?.h === r.h) {
-          stats.unchanged++
-          continue
-        }
-        stats[old ? 'changed' : 'inserted']++
-        stats.upserts++
-        await upserts.write('', r.row)
-      }
-      for (const gone of before.values()) {
-        stats.deletes++
-        await deletes.write('', gone.key)
-      }
-    }
-    return await changeSetFrom(upserts, deletes, stats, [prev, cur])
+    return changeSetFrom(engine, files, stats)
   } catch (error) {
-    await Promise.all(all.map((s) => s.dispose()))
+    await engine.dispose()
     throw error
   }
 }

@@ -10,13 +10,13 @@ import { booleanFlag } from './handlers-publish.js'
 import { TABLE_DOWNLOAD_EXTENSION } from './inferred.js'
 import { pageOf } from './query-datasources.js'
 import type { EmulatorState, Handler, Reply, RequestContext } from './state.js'
-import { ident, literal } from './store.js'
+import { ident, LEDGER_SCHEMA, literal } from './store.js'
 
 /** The table a table-backed data source holds (old catalogs: the first table in its database). */
 async function tableOf(state: EmulatorState, ds: DatasourceRecord): Promise<string> {
   if (ds.content?.kind === 'table') return `${ident(ds.alias)}.${ident(ds.content.schema)}.${ident(ds.content.table)}`
   const [t] = await state.store.query(
-    `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ${literal(ds.alias)} LIMIT 1`,
+    `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ${literal(ds.alias)} AND schema_name <> ${literal(LEDGER_SCHEMA)} LIMIT 1`,
   )
   if (!t) throw new ApiError(400, '400011', 'Download error', 'emulator: the data source holds no table.')
   return `${ident(ds.alias)}.${ident(String(t['schema_name']))}.${ident(String(t['table_name']))}`

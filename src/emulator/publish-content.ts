@@ -7,7 +7,7 @@ import { ApiError } from './api-error.js'
 import { type ConnectionSettings, type DatasourceRecord, type RevisionRecord, restTimestamp } from './catalog.js'
 import { APPEND_SCHEMA_MISMATCH, PUBLISHED_TABLE } from './inferred.js'
 import type { EmulatorState } from './state.js'
-import { ident, literal } from './store.js'
+import { ident, LEDGER_SCHEMA, literal } from './store.js'
 
 /** What one publish request carries once the handler has validated it. */
 export interface PublishInput {
@@ -72,11 +72,11 @@ export async function newDatasourceRecord(
   return ds
 }
 
-/** Drops every table of the data source's database (inside the caller's transaction). */
+/** Drops every data table of the data source's database (inside the caller's transaction); the job ledger stays. */
 async function dropAllTables(conn: DuckDBConnection, alias: string): Promise<void> {
   const tables = (
     await conn.runAndReadAll(
-      `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ${literal(alias)}`,
+      `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ${literal(alias)} AND schema_name <> ${literal(LEDGER_SCHEMA)}`,
     )
   ).getRowObjectsJS() as { schema_name: string; table_name: string }[]
   for (const t of tables) await conn.run(`DROP TABLE ${ident(alias)}.${ident(t.schema_name)}.${ident(t.table_name)}`)

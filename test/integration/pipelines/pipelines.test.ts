@@ -142,3 +142,36 @@ describe('Parquet batch loader', () => {
     ).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining('none-*.parquet') })
   })
 })
+
+describe('nightly CDC reruns', () => {
+  it('a failed push leaves the watermark where it was, and the rerun pushes the same changes', async () => {
+    await fx.emu.createDatasource({ name: 'Items', table: items, rows: itemRows(1, 3) })
+    const watermarks = join(fx.dir, 'watermarks.json')
+    const log = [
+      { id: 1n, body: 'one v2', op: 'update', lsn: 5n },
+      { id: 4n, body: 'four', op: 'insert', lsn: 6n },
+      { id: 2n, body: 'x', op: 'delete', lsn: 7n },
+    ]
+    const night = (runId: string) =>
+      runNightlyCdc({
+        client: fx.client,
+        datasource: { name: 'Items' },
+        table: items,
+        keys: ['id'],
+        name: 'items-log',
+        runId,
+        watermarks,
+        source: { changeLog: log, orderColumn: 'lsn' },
+        dir: fx.dir,
+      })
+    fx.emu.faults.failJobs({ times: 1 })
+    await expect(night('fail-1')).rejects.toMatchObject({ code: 'PUSH_FAILED' })
+    expect(await new WatermarkStore(watermarks).get('items-log')).toBeUndefined()
+    const rerun = await night('fail-1-rerun')
+    expect(rerun.push.outcome).toBe('succeeded')
+    expect(rerun.stats).toMatchObject({ upserts: 2, deletes: 1 })
+    expect(rerun.watermark).toEqual({ from: undefined, to: 7n })
+    expect(await new WatermarkStore(watermarks).get('items-log')).toBe(7n)
+    expect(await fx.rows('Items')).toEqual([{ id: 1n, body: 'one v2' }, itemRows(1, 3)[2], { id: 4n, body: 'four' }])
+  })
+})
