@@ -302,6 +302,14 @@ class ParquetEncoder implements PayloadEncoder {
   }
 }
 
+/** Formats whose files Parquet inputs' row groups may be spliced into (built-in, no statistics). */
+const SPLICING = new WeakSet<PayloadFormat>()
+
+/** True when row groups of Parquet inputs may be copied as bytes into this format's files. */
+export function splicesParquet(format: PayloadFormat): boolean {
+  return SPLICING.has(format)
+}
+
 /**
  * The built-in Parquet change-file format.
  *
@@ -319,11 +327,13 @@ export function parquetFormat(options: ParquetFormatOptions = {}): PayloadFormat
     })
   }
   const snappy = resolveSnappy(options.snappy ?? 'auto')
-  return Object.freeze({
+  const format: PayloadFormat = Object.freeze({
     name: 'parquet',
     extension: '.parquet',
     createEncoder: (context: PayloadEncoderContext) => new ParquetEncoder(context, options, snappy),
     readBack: (path: string, table: Table, columns: readonly string[]) =>
       readParquetRowGroups(path, { table, extraColumns: 'ignore', columns }),
   })
+  if (!options.statistics) SPLICING.add(format)
+  return format
 }
