@@ -87,7 +87,7 @@ describe('encodeDefinitionLevels', () => {
       return out.slice(0, n)
     }
     for (const pattern of [
-      (i: number) => 1,
+      () => 1,
       (i: number) => i % 2,
       (i: number) => (i % 100 < 40 ? 1 : 0),
       (i: number) => ((i * 2654435761) >>> 31) & 1,
