@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer'
-import { snappyUncompress } from 'hyparquet'
 import { CODEC, ENCODING, PAGE } from './parquet-metadata.js'
+import { snappyUncompressAny } from './snappy.js'
 import { ThriftReader } from './thrift-compact.js'
 
 /**
@@ -18,8 +18,28 @@ export type ValueCheck = 'utf8' | 'finite'
 
 const SPACE = 0x20
 
-/** PLAIN BYTE_ARRAY values are valid UTF-8 each: lengths become ASCII spaces, so no sequence spans two values. */
+/**
+ * PLAIN BYTE_ARRAY values are valid UTF-8 each. The 4-byte lengths between values act as ASCII
+ * separators (so no sequence can span two values) when all their bytes are below 0x80: then the
+ * page is checked as it is. Otherwise the lengths become spaces in a copy first.
+ */
 function plainTextIsUtf8(values: Uint8Array): boolean {
+  const view = new DataView(values.buffer, values.byteOffset, values.length)
+  let p = 0
+  let ascii = true
+  while (p + 4 <= values.length) {
+    const n = view.getUint32(p, true)
+    if ((n & 0x80808080) !== 0) {
+      ascii = false
+      break
+    }
+    p += 4 + n
+  }
+  if (ascii) return p === values.length && isUtf8(values)
+  return plainTextIsUtf8Copy(values)
+}
+
+function plainTextIsUtf8Copy(values: Uint8Array): boolean {
   const copy = values.slice()
   const view = new DataView(copy.buffer)
   let p = 0
@@ -36,7 +56,8 @@ function plainTextIsUtf8(values: Uint8Array): boolean {
 
 function plainDoublesFinite(values: Uint8Array): boolean {
   if (values.length % 8 !== 0) return false
-  const doubles = new Float64Array(values.slice().buffer)
+  const aligned = values.byteOffset % 8 === 0 ? values : values.slice()
+  const doubles = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.length / 8)
   for (let i = 0; i < doubles.length; i++) if (!Number.isFinite(doubles[i]!)) return false
   return true
 }
@@ -44,9 +65,8 @@ function plainDoublesFinite(values: Uint8Array): boolean {
 function decompress(codec: number, data: Uint8Array, size: number): Uint8Array | undefined {
   if (codec === CODEC.UNCOMPRESSED) return data
   if (codec !== CODEC.SNAPPY) return undefined
-  const out = new Uint8Array(size)
-  snappyUncompress(data, out)
-  return out
+  const out = snappyUncompressAny(data)
+  return out.length === size ? out : undefined
 }
 
 function checkValues(check: ValueCheck, values: Uint8Array): boolean {

@@ -65,9 +65,12 @@ async function copyGroup(
     })
     at += c.bytes
   }
+  const contiguous =
+    at === span.length && sources.every((c, j) => j === 0 || c.start === sources[j - 1]!.start + sources[j - 1]!.bytes)
   return {
     layout: { rows: group.rows, bytes: at, columns },
     chunks,
+    ...(contiguous && { contiguous: span }),
     optional: plan.map((column) => footer.leaves[column.leaf]!.optional),
   }
 }

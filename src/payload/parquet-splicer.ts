@@ -7,6 +7,8 @@ import type { PayloadSink } from './payload-format.js'
 export interface SplicedGroup {
   readonly layout: GroupLayout
   readonly chunks: readonly Uint8Array[]
+  /** All of `chunks` as one buffer, when they lie back to back in the input (one write instead of one per column). */
+  readonly contiguous?: Uint8Array
   /** Per table column: whether the source declares it OPTIONAL (the pages carry definition levels). */
   readonly optional: readonly boolean[]
   /** Input index of the group's first row. */
@@ -83,7 +85,8 @@ export class ParquetSplicer {
       this.#file = file
       file.footer.add(group.layout, file.offset)
     }
-    for (const chunk of group.chunks) await file.sink.write(chunk)
+    if (group.contiguous) await file.sink.write(group.contiguous)
+    else for (const chunk of group.chunks) await file.sink.write(chunk)
     file.offset += group.layout.bytes
     file.rows += group.layout.rows
   }
