@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Table } from '../schema/define-table.js'
 import type { NormalizedValue } from '../schema/values.js'
+import { arrowRowBatches } from './arrow-columns.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './byte-limit.js'
 import { type DuplicateKey, DuplicateKeyTracker } from './duplicate-keys.js'
 import { FileSink } from './file-sink.js'
@@ -11,7 +12,7 @@ import { isParquetFiles } from './from-parquet.js'
 import { parquetFormat, splicesParquet } from './parquet-format.js'
 import { keyBatch, spliceParquetFiles } from './parquet-splice-run.js'
 import { abortedError, payloadError } from './payload-errors.js'
-import type { PayloadEncoder, PayloadFormat, PayloadSink } from './payload-format.js'
+import type { PayloadEncoder, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
 import { RowBatcher } from './row-batcher.js'
 import { type ChangeRowsInput, consumeRows } from './row-input.js'
 
@@ -253,7 +254,9 @@ class Packaging {
     let index = 0
     const drain = async () => {
       this.#checkAbort()
-      const batch = batcher.take()
+      await writeBatch(batcher.take())
+    }
+    const writeBatch = async (batch: RowBatch) => {
       if (batch.length === 0) return
       tracker?.observe(batch)
       await encoder.write(batch)
@@ -294,7 +297,21 @@ class Packaging {
         checkAbort: () => this.#checkAbort(),
       })
     } else {
-      await consumeRows(input, this.table, extraColumns, { push: (row) => batcher.add(row, index++), drain })
+      await consumeRows(input, this.table, extraColumns, {
+        push: (row) => batcher.add(row, index++),
+        drain,
+        pushArrow: async (arrowBatch) => {
+          const batches = arrowRowBatches(arrowBatch, this.table, extraColumns, index, MAX_GROUP_ROWS)
+          if (!batches) return false
+          await drain() // rows pushed before the batch go first
+          for (const batch of batches) {
+            this.#checkAbort()
+            index += batch.length
+            await writeBatch(batch)
+          }
+          return true
+        },
+      })
     }
     await drain()
     await encoder.flush()
