@@ -7,15 +7,32 @@ import { execFileSync } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { benchColumnar, type ColumnarResult } from './columnar.js'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
 import { benchUpload, type UploadResult } from './upload.js'
 
 const quick = process.argv.includes('--quick')
+/** `--only columnar` runs just the columnar-input lines (and only prints). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const SIZES = quick
-  ? { packaging: 200_000, uploadMB: 50, memory: [100_000, 1_000_000], e2eBase: 1_000_000, e2eChanges: 100_000 }
-  : { packaging: 1_000_000, uploadMB: 200, memory: [1_000_000, 10_000_000], e2eBase: 10_000_000, e2eChanges: 1_000_000 }
+  ? {
+      packaging: 200_000,
+      uploadMB: 50,
+      memory: [100_000, 1_000_000],
+      e2eBase: 1_000_000,
+      e2eChanges: 100_000,
+      columnar: { parquet: 500_000, arrow: 200_000, rss: 1_000_000, rounds: 3 },
+    }
+  : {
+      packaging: 1_000_000,
+      uploadMB: 200,
+      memory: [1_000_000, 10_000_000],
+      e2eBase: 10_000_000,
+      e2eChanges: 1_000_000,
+      columnar: { parquet: 5_000_000, arrow: 2_000_000, rss: 10_000_000, rounds: 5 },
+    }
 
 const log = (s: string) => process.stderr.write(`${s}\n`)
 const fmt = (n: number, digits = 0) =>
@@ -138,14 +155,58 @@ function e2eSection(r: EndToEndResult): string[] {
   ]
 }
 
+function columnarSection(r: ColumnarResult): string[] {
+  const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))} ms`
+  const med = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+  const row = (label: string, l: ColumnarResult['parquet'], reference: string, target: number) => [
+    `| ${label} | ${fmt(l.rows)} | ${fmt(med(l.hyperdeltaAll))} ms (${spread(l.hyperdeltaAll)}) | ${reference}: ${fmt(med(l.duckdbAll))} ms (${spread(l.duckdbAll)}) | **${fmt(l.ratio, 2)}×** (target ≥ ${target}×: ${l.ratio >= target ? 'met' : 'NOT met'}) | ${l.hyperdeltaAll.map((ms, i) => fmt(l.duckdbAll[i]! / ms, 2)).join(', ')} |`,
+  ]
+  return [
+    '## Columnar inputs',
+    '',
+    `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${r.parquet.rounds} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
+    '',
+    '| input | rows | hyperdelta, median (spread) | DuckDB COPY, median (spread) | ratio | per round |',
+    '|---|---:|---:|---:|---:|---|',
+    ...row(
+      '`fromParquet` of a DuckDB-written file (row groups spliced)',
+      r.parquet,
+      "`COPY (SELECT * FROM read_parquet(…)) TO 'x.parquet'`",
+      2,
+    ),
+    ...row('apache-arrow `Table` (columnar path)', r.arrow, "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`", 1),
+    '',
+    'Peak RSS (maxRSS) of a child process running the compiled package:',
+    '',
+    '| path | rows | time | peak RSS | files |',
+    '|---|---:|---:|---:|---:|',
+    ...r.rss.map(
+      (x) =>
+        `| ${x.path === 'parquet' ? '`fromParquet`, one DuckDB-written file' : 'async iterable of Arrow RecordBatches (65,536 rows each)'} | ${fmt(x.rows)} | ${fmt(x.ms)} ms | ${fmt(x.maxRssMB)} MB | ${x.files} |`,
+    ),
+    '',
+    `**Peak ${fmt(Math.max(...r.rss.map((x) => x.maxRssMB)))} MB (target ≤ 256 MB): ${r.rss.every((x) => x.maxRssMB <= 256) ? 'met' : 'NOT met'}.**`,
+    '',
+  ]
+}
+
 const sections: string[] = []
-log(`bench (${quick ? 'quick' : 'full'})`)
+log(`bench (${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''})`)
+if (only === 'columnar') {
+  log('compiling the measured child to bench/out…')
+  await compileForBench()
+  log('columnar inputs…')
+  process.stdout.write(`${[...machine(), '', ...columnarSection(await benchColumnar(SIZES.columnar))].join('\n')}\n`)
+  process.exit(0)
+}
 log(`packaging ${fmt(SIZES.packaging)} rows…`)
 sections.push(...packagingSection(await benchPackaging(SIZES.packaging, quick ? 3 : 21)))
 log(`upload ${SIZES.uploadMB} MB…`)
 sections.push(...uploadSection(await benchUpload(SIZES.uploadMB, 3)))
 log('compiling the measured child to bench/out…')
 await compileForBench()
+log('columnar inputs…')
+sections.push(...columnarSection(await benchColumnar(SIZES.columnar)))
 const memory: (PushChildResult & { nodeFlags: string })[] = []
 for (const flags of [[], CAPPED_HEAP]) {
   for (const rows of SIZES.memory) {
