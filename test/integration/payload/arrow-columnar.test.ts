@@ -93,7 +93,7 @@ function arrowTable(from: number, to: number, batchRows: number): arrow.Table {
 
 const expected = Array.from({ length: N }, (_, i) => expectedRow(i))
 
-describe('Arrow inputs, columnar', () => {
+describe('Arrow inputs, columnar', { timeout: 120_000 }, () => {
   it('takes every column of these batches from the buffers (no row path)', () => {
     const t = arrowTable(0, 100, 100)
     const batches = arrowRowBatches(t.batches[0]!, table, 'error', 0, 32_768)

@@ -1,4 +1,5 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import { parquetWriteFile } from 'hyparquet-writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bool,
@@ -82,7 +83,7 @@ afterAll(async () => {
   await cleanup()
 })
 
-describe('Parquet inputs spliced into change files', () => {
+describe('Parquet inputs spliced into change files', { timeout: 120_000 }, () => {
   it('copies DuckDB row groups as bytes, cuts files at row-group boundaries under the limit, values exact', async () => {
     const input = await copy(SELECT.replace('ROWS', '60000'), `${dir}/every-kind.parquet`, ', ROW_GROUP_SIZE 10240')
     const expected = await readWithDuckDB(input)
@@ -118,6 +119,33 @@ describe('Parquet inputs spliced into change files', () => {
     expect(kinds[0]).toBe(true)
     expect(kinds.at(-1)).toBe(true)
     expect(kinds.filter((k) => !k).length).toBeGreaterThan(1)
+    const back = await readBack(files.files.map((f) => f.path))
+    expect(back.duck).toEqual(expected)
+    expect(back.hyparquet).toEqual(expected)
+  })
+
+  it('splices files whose columns are in another order, and REQUIRED columns into nullable ones (hyparquet-writer input)', async () => {
+    const path = `${dir}/required.parquet`
+    const n = 5000
+    parquetWriteFile({
+      filename: path,
+      columnData: [
+        { name: 's', data: Array.from({ length: n }, (_, i) => `ü${i % 50}`), type: 'STRING', nullable: false },
+        {
+          name: 'id',
+          data: BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * -3n),
+          type: 'INT64',
+          nullable: false,
+        },
+      ],
+      rowGroupSize: 1000,
+    })
+    const loose = defineTable({ name: 'loose' }, { id: int64(), s: text({ nullable: true }) })
+    await using files = await writeChangeFiles(loose, fromParquet(path))
+    expect(await spliced(files.files[0]!.path)).toBe(true)
+    const footer = await parquetFooter(files.files[0]!.path)
+    expect(footer.schema.find((e) => e.name === 's')?.repetition_type).toBe('REQUIRED')
+    const expected = Array.from({ length: n }, (_, i) => ({ id: BigInt(i) * -3n, s: `ü${i % 50}` }))
     const back = await readBack(files.files.map((f) => f.path))
     expect(back.duck).toEqual(expected)
     expect(back.hyparquet).toEqual(expected)
