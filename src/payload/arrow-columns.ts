@@ -162,11 +162,12 @@ export function arrowRowBatches(
     const j = fields.indexOf(name)
     const vector = j < 0 ? null : batch.getChildAt(j)
     const chunks = vector?.data as readonly ArrowData[] | undefined
-    if (!chunks || chunks.length !== 1 || chunks[0]!.offset || chunks[0]!.length !== batch.numRows) return undefined
+    const chunk = chunks?.length === 1 ? chunks[0] : undefined
+    if (!chunk || chunk.offset || chunk.length !== batch.numRows) return undefined
     const column = table.columns[name]!
     let values: ColumnVector | undefined
     try {
-      values = vectorOf(column, chunks[0]!)
+      values = vectorOf(column, chunk)
     } catch (error) {
       if (!(error instanceof BadValue)) throw error
       const row = firstRow + error.row

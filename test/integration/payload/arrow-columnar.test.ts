@@ -120,7 +120,7 @@ describe('Arrow inputs, columnar', { timeout: 120_000 }, () => {
         offsets[i + 1] = offsets[i]! + s.length
       })
       const data = new Uint8Array(offsets[ss.length]!)
-      ss.forEach((s, i) => data.set(s, offsets[i]))
+      for (const [i, s] of ss.entries()) data.set(s, offsets[i])
       return new arrow.Table({
         id: arrow.vectorFromArray(ids, new arrow.Int64()),
         f: arrow.vectorFromArray(fs, new arrow.Float64()),
