@@ -14,7 +14,11 @@ import type { SourceChunk, SourceFooter, SourceGroup, SourceLeaf } from './parqu
  * validated row by row, so the single validation rule holds on every path.
  */
 
-/** Codecs kept as they are. INFERRED: Tableau reads SNAPPY (what we write) and uncompressed pages; others are re-encoded. */
+/**
+ * Codecs kept as they are. INFERRED (the one place for it): the server reads spliced row groups as
+ * DuckDB and hyparquet do — SNAPPY (what we write) or uncompressed pages, the encodings below,
+ * data page v1, and a column's repetition as the source file declares it. Other codecs are re-encoded.
+ */
 const KEPT_CODECS: readonly number[] = [CODEC.SNAPPY, CODEC.UNCOMPRESSED]
 /** Encodings kept as they are: PLAIN, dictionary encoding, and RLE / bit-packed levels. */
 const KEPT_ENCODINGS: readonly number[] = [
