@@ -78,7 +78,10 @@ export function snappyCompress(implementation: SnappyImplementation, input: Uint
 /** Decompresses one SNAPPY block: natively where the binding loads, else with snappyjs. */
 export function snappyUncompressAny(input: Uint8Array): Uint8Array {
   const binding = loadNative()?.binding
-  return binding ? binding.uncompressSync(input, { asBuffer: true }) : uncompressJs(input)
+  if (!binding) return uncompressJs(input)
+  // A plain Uint8Array view, not a Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
+  const out = binding.uncompressSync(input, { asBuffer: true })
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
 /** What a worker thread needs to compress exactly as this thread: the module paths it `require`s and the native options. */
