@@ -5,6 +5,7 @@ import { encodeDefinitionLevels } from '../../../src/payload/parquet-levels.js'
 import { FooterBuilder, MAGIC, tableLeaves } from '../../../src/payload/parquet-metadata.js'
 import { chunkValuesValid } from '../../../src/payload/parquet-page-checks.js'
 import { parseFooter } from '../../../src/payload/parquet-source.js'
+import { resolveSnappy, snappyCompress } from '../../../src/payload/snappy.js'
 import { ThriftWriter } from '../../../src/payload/thrift-compact.js'
 
 const table = defineTable(
@@ -130,6 +131,34 @@ describe('chunkValuesValid', () => {
     expect(chunkValuesValid(plainPage(byteArrays(euro.slice(0, 1), euro.slice(1))), 0, false, 'utf8')).toBe(false)
     // A UTF-16 surrogate encoded as UTF-8 (CESU) is what a lone surrogate would become.
     expect(chunkValuesValid(plainPage(byteArrays([0xed, 0xa0, 0x80])), 0, false, 'utf8')).toBe(false)
+  })
+
+  it('checks SNAPPY pages with definition levels before the values (misaligned doubles after decompression)', () => {
+    const levels = Uint8Array.of(3, 0, 0, 0, 0x06, 0x01, 0x00) // 4-byte length, then 3 level bytes
+    const check = (...v: number[]) => {
+      const plain = new Uint8Array(levels.length + v.length * 8)
+      plain.set(levels)
+      plain.set(new Uint8Array(new Float64Array(v).buffer), levels.length)
+      const body = snappyCompress(resolveSnappy('auto'), plain)
+      const w = new ThriftWriter()
+      w.begin()
+      w.i32(1, 0)
+      w.i32(2, plain.length)
+      w.i32(3, body.length)
+      w.begin(5)
+      w.i32(1, v.length)
+      w.i32(2, 0)
+      w.i32(3, 3)
+      w.i32(4, 3)
+      w.end()
+      w.end()
+      const page = new Uint8Array(w.length + body.length)
+      page.set(w.result())
+      page.set(body, w.length)
+      return chunkValuesValid(page, 1, true, 'finite')
+    }
+    expect(check(1.5, -2, 3)).toBe(true)
+    expect(check(1.5, Number.NaN, 3)).toBe(false)
   })
 
   it('refuses NaN and infinities, accepts finite doubles', () => {
