@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { benchCdc, type CdcBenchResult } from './cdc.js'
+import { benchCdc } from './cdc.js'
+import { CDC_MEMORY_LIMIT, cdcSection, fmt, replaceCdcSection } from './cdc-section.js'
+import { benchColumnar, type ColumnarResult } from './columnar.js'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
@@ -22,6 +24,8 @@ const quick = process.argv.includes('--quick')
 const cdcOnly = process.argv.includes('--cdc')
 // --rounds=N sets the CDC rounds (default 3 full, 1 quick): one 10M-row round takes minutes on 2 cores.
 const cdcRounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 1 : 3))
+/** `--only columnar` runs just the columnar-input lines (and only prints). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const SIZES = quick
   ? {
       cdc: 1_000_000,
@@ -30,6 +34,7 @@ const SIZES = quick
       memory: [100_000, 1_000_000],
       e2eBase: 1_000_000,
       e2eChanges: 100_000,
+      columnar: { parquet: 500_000, arrow: 200_000, rss: 1_000_000, rounds: 3 },
     }
   : {
       cdc: 10_000_000,
@@ -38,11 +43,10 @@ const SIZES = quick
       memory: [1_000_000, 10_000_000],
       e2eBase: 10_000_000,
       e2eChanges: 1_000_000,
+      columnar: { parquet: 5_000_000, arrow: 2_000_000, rss: 10_000_000, rounds: 5 },
     }
 
 const log = (s: string) => process.stderr.write(`${s}\n`)
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const mb = (bytes: number) => bytes / 2 ** 20
 
 function machine(): string[] {
@@ -161,52 +165,39 @@ function e2eSection(r: EndToEndResult): string[] {
   ]
 }
 
-const CDC_MEMORY_LIMIT = '1GB'
-const CDC_TITLE = '## Nightly CDC (DuckDB set work)'
-
-function cdcSection(r: CdcBenchResult): string[] {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-  const line = (name: string, ours: (x: CdcBenchResult['rounds'][number]) => [number, number]) => {
-    const ratios = r.rounds.map((x) => ours(x)[0] / ours(x)[1])
-    const ratio = median(ratios)
-    return {
-      ratio,
-      text: `| ${name} | ${fmt(median(r.rounds.map((x) => ours(x)[0])))} ms | ${fmt(median(r.rounds.map((x) => ours(x)[1])))} ms | **${fmt(ratio, 2)}×** (${ratios.map((x) => fmt(x, 2)).join(', ')}) | ${ratio <= 1.5 ? 'met' : 'NOT met'} |`,
-    }
-  }
-  const diff = line('snapshot diff (`diffSnapshots`)', (x) => [x.diff.ms, x.diffSql.ms])
-  const compaction = line('change-log compaction (`compactChangeLog`)', (x) => [x.log.ms, x.logSql.ms])
-  const peak = (pick: (x: CdcBenchResult['rounds'][number]) => number) => fmt(Math.max(...r.rounds.map(pick)))
-  const first = r.rounds[0]!
+function columnarSection(r: ColumnarResult): string[] {
+  const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))} ms`
+  const med = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+  const row = (label: string, l: ColumnarResult['parquet'], reference: string, target: number) => [
+    `| ${label} | ${fmt(l.rows)} | ${fmt(med(l.hyperdeltaAll))} ms (${spread(l.hyperdeltaAll)}) | ${reference}: ${fmt(med(l.duckdbAll))} ms (${spread(l.duckdbAll)}) | **${fmt(l.ratio, 2)}×** (target ≥ ${target}×: ${l.ratio >= target ? 'met' : 'NOT met'}) | ${l.hyperdeltaAll.map((ms, i) => fmt(l.duckdbAll[i]! / ms, 2)).join(', ')} |`,
+  ]
   return [
-    CDC_TITLE,
+    '## Columnar inputs',
     '',
-    `Two ${fmt(r.rows)}-row Parquet snapshots (id, body, amount, timestamp; day 2: 1 % changed, 0.5 % deleted, 0.5 % new) → ` +
-      `${fmt(first.diff.upserts)} upserts + ${fmt(first.diff.deletes)} deletes; a ${fmt(r.logRows)}-entry change log over ${fmt(r.logKeys)} keys → ` +
-      `${fmt(first.log.upserts)} upserts + ${fmt(first.log.deletes)} deletes. Each task in a child process of its own; ` +
-      `the reference is the bare DuckDB SQL for the same set work (join/anti-join, or window + copies) with the same \`memory_limit\` (${r.memoryLimit}) and a temp directory, ` +
-      `writing the same Parquet results; both found the same counts in every round. Median of ${r.rounds.length} rounds; ratio = our time / SQL time per round.`,
+    `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${r.parquet.rounds} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
     '',
-    '| | hyperdelta | bare DuckDB SQL | ratio (per round) | target ≤ 1.5× |',
-    '|---|---:|---:|---:|---|',
-    diff.text,
-    compaction.text,
+    '| input | rows | hyperdelta, median (spread) | DuckDB COPY, median (spread) | ratio | per round |',
+    '|---|---:|---:|---:|---:|---|',
+    ...row(
+      '`fromParquet` of a DuckDB-written file (row groups spliced)',
+      r.parquet,
+      "`COPY (SELECT * FROM read_parquet(…)) TO 'x.parquet'`",
+      2,
+    ),
+    ...row('apache-arrow `Table` (columnar path)', r.arrow, "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`", 1),
     '',
-    `Peak RSS (maxRSS of the task's process, \`memory_limit\` ${r.memoryLimit}): diff ${peak((x) => x.diff.maxRssMB)} MB (SQL ${peak((x) => x.diffSql.maxRssMB)} MB), ` +
-      `compaction ${peak((x) => x.log.maxRssMB)} MB (SQL ${peak((x) => x.logSql.maxRssMB)} MB).`,
+    'Peak RSS (maxRSS) of a child process running the compiled package:',
+    '',
+    '| path | rows | time | peak RSS | files |',
+    '|---|---:|---:|---:|---:|',
+    ...r.rss.map(
+      (x) =>
+        `| ${x.path === 'parquet' ? '`fromParquet`, one DuckDB-written file' : 'async iterable of Arrow RecordBatches (65,536 rows each)'} | ${fmt(x.rows)} | ${fmt(x.ms)} ms | ${fmt(x.maxRssMB)} MB | ${x.files} |`,
+    ),
+    '',
+    `**Peak ${fmt(Math.max(...r.rss.map((x) => x.maxRssMB)))} MB (target ≤ 256 MB): ${r.rss.every((x) => x.maxRssMB <= 256) ? 'met' : 'NOT met'}.**`,
     '',
   ]
-}
-
-async function replaceCdcSection(lines: string[]): Promise<void> {
-  const out = fileURLToPath(new URL('./results.md', import.meta.url))
-  const old = await readFile(out, 'utf8')
-  const start = old.indexOf(CDC_TITLE)
-  const next = start < 0 ? -1 : old.indexOf('\n## ', start + CDC_TITLE.length)
-  const before = start < 0 ? `${old.trimEnd()}\n\n` : old.slice(0, start)
-  const after = next < 0 ? '' : old.slice(next + 1)
-  await writeFile(out, `${before}${lines.join('\n')}\n${after}`)
-  log(`CDC section written to ${out}`)
 }
 
 if (cdcOnly) {
@@ -214,18 +205,27 @@ if (cdcOnly) {
   await compileForBench()
   const lines = cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log))
   process.stdout.write(`${lines.join('\n')}\n`)
-  if (!quick) await replaceCdcSection(lines)
+  if (!quick) await replaceCdcSection(lines, log)
   process.exit(0)
 }
 
 const sections: string[] = []
-log(`bench (${quick ? 'quick' : 'full'})`)
+log(`bench (${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''})`)
+if (only === 'columnar') {
+  log('compiling the measured child to bench/out…')
+  await compileForBench()
+  log('columnar inputs…')
+  process.stdout.write(`${[...machine(), '', ...columnarSection(await benchColumnar(SIZES.columnar))].join('\n')}\n`)
+  process.exit(0)
+}
 log(`packaging ${fmt(SIZES.packaging)} rows…`)
 sections.push(...packagingSection(await benchPackaging(SIZES.packaging, quick ? 3 : 21)))
 log(`upload ${SIZES.uploadMB} MB…`)
 sections.push(...uploadSection(await benchUpload(SIZES.uploadMB, 3)))
 log('compiling the measured child to bench/out…')
 await compileForBench()
+log('columnar inputs…')
+sections.push(...columnarSection(await benchColumnar(SIZES.columnar)))
 const memory: (PushChildResult & { nodeFlags: string })[] = []
 for (const flags of [[], CAPPED_HEAP]) {
   for (const rows of SIZES.memory) {

@@ -34,14 +34,14 @@ export function isParquetFiles(value: unknown): value is ParquetFiles {
 }
 
 /** Values as `normalizeValue` accepts them: timestamps as bigint microseconds, never a lossy Date. */
-const parsers = {
+export const parsers = {
   timestampFromMicroseconds: (micros: bigint) => micros,
   timestampFromMilliseconds: (millis: bigint) => BigInt(millis) * 1000n,
   // Nanoseconds that are not whole microseconds would be truncated: pass a text normalizeValue rejects.
   timestampFromNanoseconds: (nanos: bigint) => (nanos % 1000n === 0n ? nanos / 1000n : `${nanos} ns`),
 }
 
-async function openParquet(
+export async function openParquet(
   path: string,
 ): Promise<{ file: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
   try {

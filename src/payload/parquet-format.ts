@@ -1,10 +1,11 @@
 import type { SchemaElement } from 'hyparquet'
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
+import { ByteWriter } from 'hyparquet-writer'
 import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
 import { compressGroup, compressGroupSync, defaultCompressionThreads } from './compression-pool.js'
 import { readParquetRowGroups } from './from-parquet.js'
-import { footerBytes, groupFooterBound } from './parquet-footer.js'
+import { appendGeneralGroup } from './parquet-general.js'
+import { FooterBuilder, type GroupLayout, type LeafSchema, MAGIC, tableLeaves } from './parquet-metadata.js'
 import { appendRowGroup, type EncodedRowGroup, encodeRowGroup } from './parquet-pages.js'
 import { parquetSchema } from './parquet-schema.js'
 import { payloadError } from './payload-errors.js'
@@ -13,10 +14,10 @@ import { resolveSnappy, type SnappyChoice, type SnappyImplementation } from './s
 import { TextColumn } from './text-column.js'
 
 /**
- * hyparquet-writer's Writer, holding only the bytes not yet on disk. `offset` counts every byte of
- * the file; `index` is the end of the pending bytes. The built-in fileWriter appends synchronously;
- * this one lets the encoder decide after each row group whether to commit it (async write) or roll
- * it back because the finished file would exceed the limit.
+ * A byte buffer (hyparquet-writer's public ByteWriter) holding only the bytes not yet on disk.
+ * `offset` counts every byte of the file; `index` is the end of the pending bytes. It lets the
+ * encoder decide after each row group whether to commit it (async write) or roll it back because
+ * the finished file would exceed the limit.
  */
 class PendingBytes extends ByteWriter {
   /** Forgets everything written after `offset` (which must not be committed yet). */
@@ -60,21 +61,18 @@ class PendingBytes extends ByteWriter {
 interface OpenFile {
   readonly sink: PayloadSink
   readonly out: PendingBytes
-  readonly writer: ParquetWriter
+  readonly footer: FooterBuilder
   rows: number
   firstRow: number
-  /** Size of the file if it were finished now (written bytes + footer), or an upper bound of it. */
+  /** Size of the file if it were finished now (written bytes + footer), exact. */
   size: number
-  /** Exact footer bytes when last measured, and row groups added since (each grows it ≤ a bound). */
-  footer: number
-  unmeasured: number
 }
 
 export interface ParquetFormatOptions {
   /**
    * Write min/max/null-count statistics per column chunk (default false: change files are read whole).
    * With statistics, row groups are written by hyparquet-writer's general path, which is several
-   * times slower than the default.
+   * times slower than the default, and Parquet inputs are re-encoded rather than spliced.
    */
   readonly statistics?: boolean
   /**
@@ -119,6 +117,7 @@ interface InFlight {
 class ParquetEncoder implements PayloadEncoder {
   readonly #context: PayloadEncoderContext
   readonly #schema: SchemaElement[]
+  readonly #leaves: readonly LeafSchema[]
   readonly #names: readonly string[]
   readonly #types: readonly ColumnType[]
   readonly #statistics: boolean
@@ -126,19 +125,18 @@ class ParquetEncoder implements PayloadEncoder {
   readonly #general = new WeakSet<RowBatch>()
   readonly #threads: number
   readonly #snappy: SnappyImplementation
-  readonly #groupFooterBound: number
   readonly #inFlight: InFlight[] = []
   #file: OpenFile | undefined
 
   constructor(context: PayloadEncoderContext, options: ParquetFormatOptions, snappy: SnappyImplementation) {
     this.#context = context
     this.#schema = parquetSchema(context.table)
+    this.#leaves = tableLeaves(context.table)
     this.#names = context.table.columnNames
     this.#types = this.#names.map((name) => context.table.columns[name]!)
     this.#statistics = options.statistics ?? false
     this.#threads = options.compressionThreads ?? defaultCompressionThreads()
     this.#snappy = snappy
-    this.#groupFooterBound = groupFooterBound(this.#names)
   }
 
   /**
@@ -187,8 +185,8 @@ class ParquetEncoder implements PayloadEncoder {
     const file = this.#file
     if (!file) return
     this.#file = undefined
-    const expected = file.out.offset + footerBytes(file.writer)
-    await file.writer.finish()
+    const expected = file.size
+    file.out.appendBytes(file.footer.bytes())
     await file.out.commit(file.sink)
     if (file.sink.bytes !== expected || expected > this.#context.maxBytes) {
       throw payloadError('PAYLOAD_IO', `internal size check failed for ${file.sink.path}`, {
@@ -203,18 +201,9 @@ class ParquetEncoder implements PayloadEncoder {
   async #open(): Promise<OpenFile> {
     const sink = await this.#context.openFile()
     const out = new PendingBytes(1 << 20)
-    const writer = new ParquetWriter({ writer: out, schema: this.#schema, statistics: this.#statistics })
-    const file: OpenFile = {
-      sink,
-      out,
-      writer,
-      rows: 0,
-      firstRow: 0,
-      size: 0,
-      footer: footerBytes(writer),
-      unmeasured: 0,
-    }
-    file.size = out.offset + file.footer
+    out.appendBytes(MAGIC)
+    const footer = new FooterBuilder(this.#leaves)
+    const file: OpenFile = { sink, out, footer, rows: 0, firstRow: 0, size: out.offset + footer.length }
     if (file.size > this.#context.maxBytes) {
       throw payloadError('PAYLOAD_ROW_TOO_LARGE', `an empty file already exceeds ${this.#context.maxBytes} bytes`, {
         maxBytes: this.#context.maxBytes,
@@ -236,56 +225,38 @@ class ParquetEncoder implements PayloadEncoder {
     end: number,
     encoded?: EncodedRowGroup,
   ): { fits: boolean; size: number } {
-    const { writer, out } = file
+    const { footer, out } = file
     const offset = out.offset
-    const groups = writer.row_groups.length
-    const indexes = writer.pendingIndexes.length
-    const rows = writer.num_rows
-    const general = this.#general.has(batch)
-    if (general) {
+    let layout: GroupLayout
+    if (this.#general.has(batch)) {
       const full = start === 0 && end === batch.length
-      writer.write({
-        columnData: batch.columns.map((data, j) => ({
-          name: this.#names[j]!,
-          data:
-            data instanceof TextColumn
-              ? data.values(start, end)
-              : data instanceof Uint8Array
-                ? Array.from(data.subarray(start, end), (v) => v === 1)
-                : full
-                  ? data
-                  : Array.isArray(data)
-                    ? data.slice(start, end)
-                    : data.subarray(start, end),
-        })),
-        rowGroupSize: end - start,
-      })
+      const columnData = batch.columns.map((data, j) => ({
+        name: this.#names[j]!,
+        data:
+          data instanceof TextColumn
+            ? data.values(start, end)
+            : data instanceof Uint8Array
+              ? Array.from(data.subarray(start, end), (v) => v === 1)
+              : full
+                ? data
+                : Array.isArray(data)
+                  ? data.slice(start, end)
+                  : data.subarray(start, end),
+      }))
+      layout = appendGeneralGroup(out, this.#schema, columnData, end - start, this.#statistics)
     } else {
       const group = encoded ?? compressGroupSync(encodeRowGroup(this.#types, batch.columns, start, end), this.#snappy)
-      appendRowGroup(writer, this.#schema, group)
+      layout = appendRowGroup(out, group)
     }
-    // Serializing the whole footer after every group grew quadratically with the groups of a file
-    // (a measurable share of packaging time, bench/results.md); far from the limit, a proven upper bound decides.
-    let size = out.offset + file.footer + (file.unmeasured + 1) * this.#groupFooterBound
-    let footer: number | undefined
-    if (general || size > this.#context.maxBytes) {
-      footer = footerBytes(writer)
-      size = out.offset + footer
-    }
+    footer.add(layout, offset)
+    const size = out.offset + footer.length
     if (size <= this.#context.maxBytes) {
       if (file.rows === 0) file.firstRow = batch.rowIndexes[start]!
       file.rows += end - start
       file.size = size
-      if (footer === undefined) file.unmeasured++
-      else {
-        file.footer = footer
-        file.unmeasured = 0
-      }
       return { fits: true, size }
     }
-    writer.row_groups.length = groups
-    writer.pendingIndexes.length = indexes
-    writer.num_rows = rows
+    footer.removeLast(layout.rows)
     out.rollback(offset)
     return { fits: false, size }
   }
@@ -331,6 +302,14 @@ class ParquetEncoder implements PayloadEncoder {
   }
 }
 
+/** Formats whose files Parquet inputs' row groups may be spliced into (built-in, no statistics). */
+const SPLICING = new WeakSet<PayloadFormat>()
+
+/** True when row groups of Parquet inputs may be copied as bytes into this format's files. */
+export function splicesParquet(format: PayloadFormat): boolean {
+  return SPLICING.has(format)
+}
+
 /**
  * The built-in Parquet change-file format.
  *
@@ -348,11 +327,13 @@ export function parquetFormat(options: ParquetFormatOptions = {}): PayloadFormat
     })
   }
   const snappy = resolveSnappy(options.snappy ?? 'auto')
-  return Object.freeze({
+  const format: PayloadFormat = Object.freeze({
     name: 'parquet',
     extension: '.parquet',
     createEncoder: (context: PayloadEncoderContext) => new ParquetEncoder(context, options, snappy),
     readBack: (path: string, table: Table, columns: readonly string[]) =>
       readParquetRowGroups(path, { table, extraColumns: 'ignore', columns }),
   })
+  if (!options.statistics) SPLICING.add(format)
+  return format
 }

@@ -1,9 +1,8 @@
-import type { ColumnChunk, SchemaElement } from 'hyparquet'
-import type { ParquetWriter } from 'hyparquet-writer'
-import { ByteWriter } from 'hyparquet-writer'
-import { writePageHeader } from 'hyparquet-writer/src/datapage.js'
-import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js'
+import type { ByteWriter } from 'hyparquet-writer'
 import type { ColumnType } from '../schema/column-types.js'
+import { encodeDefinitionLevels } from './parquet-levels.js'
+import { type ChunkLayout, CODEC, ENCODING, type GroupLayout } from './parquet-metadata.js'
+import { dataPageV2Header } from './parquet-page-header.js'
 import type { ColumnVector } from './payload-format.js'
 import { TextColumn } from './text-column.js'
 
@@ -12,9 +11,10 @@ import { TextColumn } from './text-column.js'
  *
  * Why not `ParquetWriter.write`: for flat PLAIN pages it converts every value on its own (one
  * `Uint8Array` per string, twice; one `DataView` call per number), which was several times slower
- * than DuckDB's COPY on the benchmark change set (bench/results.md, "Measurements behind design choices"). Here fixed-width columns are one memory copy and text is
- * written into one buffer per page. hyparquet-writer still writes everything structural: page
- * headers, RLE levels, compression and the footer. The output is the same layout as before: data
+ * than DuckDB's COPY on the benchmark change set (bench/results.md, "Measurements behind design choices"). Here
+ * fixed-width columns are one memory copy and text is written into one buffer per page. Page headers, levels and
+ * the footer are ours too (parquet-metadata.ts, parquet-levels.ts), so no other package's internals decide a file's
+ * size. The output is the same layout as before: data
  * page v2, PLAIN values, RLE definition levels, one column chunk per column.
  *
  * Pages are encoded independently of where they land in the file, so a row group can be encoded
@@ -111,7 +111,7 @@ function pageEnd(column: ColumnType, vector: ColumnVector, start: number, end: n
 
 function encodePage(column: ColumnType, vector: ColumnVector, start: number, end: number): EncodedPage {
   const rows = end - start
-  let levels = new Uint8Array(0)
+  let levels: Uint8Array = new Uint8Array(0)
   let nulls = 0
   if (column.nullable) {
     const defined = new Uint8Array(rows)
@@ -120,9 +120,7 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
       if (isNull) nulls++
       else defined[i - start] = 1
     }
-    const out = new ByteWriter(Math.max(64, rows >>> 2))
-    writeRleBitPackedHybrid(out, defined, 1)
-    levels = out.getBytes().slice()
+    levels = encodeDefinitionLevels(defined)
   }
   const count = rows - nulls
   let values: Uint8Array
@@ -159,58 +157,41 @@ export function encodeRowGroup(
 }
 
 /**
- * Appends an encoded and SNAPPY-compressed (`compressGroup`) row group at the writer's current offset and records it in the
- * footer metadata, as `ParquetWriter.write` does for its own row groups.
+ * Appends an encoded and SNAPPY-compressed (`compressGroup`) row group at `out`'s current end and
+ * returns where its column chunks lie, relative to the group's first byte (for the footer).
  */
-export function appendRowGroup(writer: ParquetWriter, schema: readonly SchemaElement[], group: EncodedRowGroup): void {
-  const out = writer.writer
+export function appendRowGroup(out: ByteWriter, group: EncodedRowGroup): GroupLayout {
   const groupStart = out.offset
-  const chunks: ColumnChunk[] = []
-  let uncompressedTotal = 0
-  group.columns.forEach((pages, j) => {
-    const element = schema[j + 1]!
+  const columns: ChunkLayout[] = group.columns.map((pages) => {
     const chunkStart = out.offset
     let uncompressed = 0
+    let optional = false
     for (const page of pages) {
-      const headerStart = out.offset
-      writePageHeader(out, {
-        type: 'DATA_PAGE_V2',
-        uncompressed_page_size: page.levels.length + page.plainBytes,
-        compressed_page_size: page.levels.length + page.values.length,
-        data_page_header_v2: {
-          num_values: page.rows,
-          num_nulls: page.nulls,
-          num_rows: page.rows,
-          encoding: 'PLAIN',
-          definition_levels_byte_length: page.levels.length,
-          repetition_levels_byte_length: 0,
-          is_compressed: true,
-        },
+      const header = dataPageV2Header({
+        rows: page.rows,
+        nulls: page.nulls,
+        levelBytes: page.levels.length,
+        plainBytes: page.plainBytes,
+        compressedBytes: page.values.length,
       })
-      uncompressed += out.offset - headerStart + page.levels.length + page.plainBytes
-      if (page.levels.length > 0) out.appendBytes(page.levels)
+      out.appendBytes(header)
+      uncompressed += header.length + page.levels.length + page.plainBytes
+      if (page.levels.length > 0) {
+        optional = true
+        out.appendBytes(page.levels)
+      }
       out.appendBytes(page.values)
     }
-    uncompressedTotal += uncompressed
-    chunks.push({
-      file_offset: BigInt(chunkStart),
-      meta_data: {
-        type: element.type!,
-        encodings: element.repetition_type === 'OPTIONAL' ? ['PLAIN', 'RLE'] : ['PLAIN'],
-        path_in_schema: [element.name],
-        codec: 'SNAPPY',
-        num_values: BigInt(group.rows),
-        total_uncompressed_size: BigInt(uncompressed),
-        total_compressed_size: BigInt(out.offset - chunkStart),
-        data_page_offset: BigInt(chunkStart),
-      },
-    })
+    return {
+      start: chunkStart - groupStart,
+      dataPageStart: chunkStart - groupStart,
+      dictionaryPageStart: undefined,
+      compressedBytes: out.offset - chunkStart,
+      uncompressedBytes: uncompressed,
+      encodings: optional ? [ENCODING.PLAIN, ENCODING.RLE] : [ENCODING.PLAIN],
+      codec: CODEC.SNAPPY,
+      numValues: group.rows,
+    }
   })
-  writer.row_groups.push({
-    columns: chunks,
-    total_byte_size: BigInt(uncompressedTotal),
-    num_rows: BigInt(group.rows),
-    total_compressed_size: BigInt(out.offset - groupStart),
-  })
-  writer.num_rows += BigInt(group.rows)
+  return { rows: group.rows, bytes: out.offset - groupStart, columns }
 }

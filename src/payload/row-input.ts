@@ -25,6 +25,8 @@ export type ChangeRowsInput =
 export interface RowConsumer {
   push(row: unknown): boolean
   drain(): Promise<void>
+  /** Takes a whole Arrow record batch in columnar form; false when it must come row by row instead. */
+  pushArrow?(batch: ArrowRecordBatchLike): Promise<boolean>
 }
 
 /** Rows an async iterable yields that are collected before they are read (see `pushAsync`). */
@@ -78,8 +80,11 @@ export async function consumeRows(
   const pushAll = async (rows: readonly unknown[]) => {
     for (const row of rows) if (consumer.push(row)) await consumer.drain()
   }
+  const pushBatch = async (batch: ArrowRecordBatchLike) => {
+    if (!(await consumer.pushArrow?.(batch))) await pushAll(arrowBatchRows(batch, known, extraColumns, table.name))
+  }
   const pushItem = async (item: unknown) => {
-    if (isArrowRecordBatch(item)) await pushAll(arrowBatchRows(item, known, extraColumns, table.name))
+    if (isArrowRecordBatch(item)) await pushBatch(item)
     else if (consumer.push(item)) await consumer.drain()
   }
 
@@ -90,10 +95,10 @@ export async function consumeRows(
     return
   }
   if (isArrowTable(input)) {
-    for (const batch of input.batches) await pushAll(arrowBatchRows(batch, known, extraColumns, table.name))
+    for (const batch of input.batches) await pushBatch(batch)
     return
   }
-  if (isArrowRecordBatch(input)) return pushAll(arrowBatchRows(input, known, extraColumns, table.name))
+  if (isArrowRecordBatch(input)) return pushBatch(input)
   if (Array.isArray(input)) {
     // Plain arrays of rows take the synchronous path (no await per row).
     for (let i = 0; i < input.length; i++) {

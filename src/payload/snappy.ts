@@ -19,6 +19,7 @@ export type SnappyChoice = SnappyImplementation | 'auto'
 
 interface NativeSnappy {
   compressSync(input: Uint8Array, options?: { copyOutputData?: boolean }): Uint8Array
+  uncompressSync(input: Uint8Array, options?: { asBuffer?: boolean }): Uint8Array
 }
 
 const require = createRequire(import.meta.url)
@@ -72,6 +73,15 @@ export function resolveSnappy(choice: SnappyChoice): SnappyImplementation {
 /** Compresses one buffer with `implementation` (which `resolveSnappy` returned). */
 export function snappyCompress(implementation: SnappyImplementation, input: Uint8Array): Uint8Array {
   return implementation === 'native' ? loadNative()!.binding.compressSync(input, COPY) : compressJs(input)
+}
+
+/** Decompresses one SNAPPY block: natively where the binding loads, else with snappyjs. */
+export function snappyUncompressAny(input: Uint8Array): Uint8Array {
+  const binding = loadNative()?.binding
+  if (!binding) return uncompressJs(input)
+  // A plain Uint8Array view, not a Buffer: Buffer#slice shares memory where Uint8Array#slice copies.
+  const out = binding.uncompressSync(input, { asBuffer: true })
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
 /** What a worker thread needs to compress exactly as this thread: the module paths it `require`s and the native options. */

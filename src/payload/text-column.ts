@@ -16,7 +16,7 @@ const CHUNK = 256
 export class TextColumn {
   #data: Uint8Array
   #buffer: Buffer
-  readonly #starts: Int32Array
+  #starts: Int32Array
   #nulls: Uint8Array | undefined
   readonly #pending: (string | null)[] = []
   #written = 0
@@ -26,6 +26,21 @@ export class TextColumn {
     this.#data = new Uint8Array(Math.max(1024, capacity * 24))
     this.#buffer = Buffer.from(this.#data.buffer)
     this.#starts = new Int32Array(capacity + 1)
+  }
+
+  /**
+   * A column over UTF-8 that is already encoded (Arrow's value offsets and data), without a copy:
+   * row `i` is `data[starts[i], starts[i+1])`; `nulls[i] === 1` marks a NULL, whose range must be empty.
+   */
+  static fromUtf8(data: Uint8Array, starts: Int32Array, nulls: Uint8Array | undefined): TextColumn {
+    const column = new TextColumn(0)
+    column.#data = data
+    column.#buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    column.#starts = starts
+    column.#nulls = nulls
+    column.#written = starts.length - 1
+    column.length = starts.length - 1
+    return column
   }
 
   /**
@@ -121,6 +136,12 @@ export class TextColumn {
   get starts(): Int32Array {
     this.#flush()
     return this.#starts
+  }
+
+  /** Per row, 1 where NULL; undefined when no row is NULL (flushes pending values first). */
+  get nulls(): Uint8Array | undefined {
+    this.#flush()
+    return this.#nulls
   }
 
   isNull(i: number): boolean {

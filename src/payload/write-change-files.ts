@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Table } from '../schema/define-table.js'
 import type { NormalizedValue } from '../schema/values.js'
+import { arrowRowBatches } from './arrow-columns.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './byte-limit.js'
 import { type DuplicateKey, DuplicateKeyTracker } from './duplicate-keys.js'
 import { FileSink } from './file-sink.js'
-import { parquetFormat } from './parquet-format.js'
+import { isParquetFiles } from './from-parquet.js'
+import { parquetFormat, splicesParquet } from './parquet-format.js'
+import { keyBatch, spliceParquetFiles } from './parquet-splice-run.js'
 import { abortedError, payloadError } from './payload-errors.js'
-import type { PayloadEncoder, PayloadFormat, PayloadSink } from './payload-format.js'
+import type { PayloadEncoder, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
 import { RowBatcher } from './row-batcher.js'
 import { type ChangeRowsInput, consumeRows } from './row-input.js'
 
@@ -184,50 +187,54 @@ class Packaging {
     this.options.onProgress({ rows: this.#rowsWritten, bytes, files: this.files.length })
   }
 
+  async #openSink(): Promise<PayloadSink> {
+    this.#checkAbort()
+    this.#seq++
+    const path = join(this.#dir, `${this.#prefix}-${String(this.#seq).padStart(5, '0')}${this.format.extension}`)
+    let sink: FileSink
+    try {
+      sink = await FileSink.create(path)
+    } catch (cause) {
+      throw payloadError('PAYLOAD_IO', `cannot create ${path}: ${(cause as Error).message}`, { path }, cause)
+    }
+    this.#created.add(path)
+    this.#open.set(sink, sink)
+    return sink
+  }
+
+  async #closeSink(into: ChangeFile[], handle: PayloadSink, rows: number, firstRow: number): Promise<void> {
+    const sink = this.#open.get(handle)
+    if (!sink) throw payloadError('PAYLOAD_IO', `closeFile got a sink it did not open`, {})
+    this.#open.delete(handle)
+    const { bytes, sha256 } = await sink.close()
+    if (bytes > this.maxBytes) {
+      throw payloadError('PAYLOAD_IO', `${sink.path} is ${bytes} bytes, over the limit of ${this.maxBytes}`, {
+        path: sink.path,
+        bytes,
+        maxBytes: this.maxBytes,
+      })
+    }
+    const file: ChangeFile = Object.freeze({
+      path: sink.path,
+      rows,
+      bytes,
+      sha256,
+      table: this.table,
+      firstRow,
+      format: this.format.name,
+    })
+    into.push(file)
+    this.#progress()
+    if (into === this.files) await this.onFileClosed?.(file)
+  }
+
   /** An encoder whose completed files go to `into`. */
   #encoder(into: ChangeFile[]): PayloadEncoder {
     return this.format.createEncoder({
       table: this.table,
       maxBytes: this.maxBytes,
-      openFile: async () => {
-        this.#checkAbort()
-        this.#seq++
-        const path = join(this.#dir, `${this.#prefix}-${String(this.#seq).padStart(5, '0')}${this.format.extension}`)
-        let sink: FileSink
-        try {
-          sink = await FileSink.create(path)
-        } catch (cause) {
-          throw payloadError('PAYLOAD_IO', `cannot create ${path}: ${(cause as Error).message}`, { path }, cause)
-        }
-        this.#created.add(path)
-        this.#open.set(sink, sink)
-        return sink
-      },
-      closeFile: async (handle, rows, firstRow) => {
-        const sink = this.#open.get(handle)
-        if (!sink) throw payloadError('PAYLOAD_IO', `closeFile got a sink it did not open`, {})
-        this.#open.delete(handle)
-        const { bytes, sha256 } = await sink.close()
-        if (bytes > this.maxBytes) {
-          throw payloadError('PAYLOAD_IO', `${sink.path} is ${bytes} bytes, over the limit of ${this.maxBytes}`, {
-            path: sink.path,
-            bytes,
-            maxBytes: this.maxBytes,
-          })
-        }
-        const file: ChangeFile = Object.freeze({
-          path: sink.path,
-          rows,
-          bytes,
-          sha256,
-          table: this.table,
-          firstRow,
-          format: this.format.name,
-        })
-        into.push(file)
-        this.#progress()
-        if (into === this.files) await this.onFileClosed?.(file)
-      },
+      openFile: () => this.#openSink(),
+      closeFile: (handle, rows, firstRow) => this.#closeSink(into, handle, rows, firstRow),
     })
   }
 
@@ -247,7 +254,9 @@ class Packaging {
     let index = 0
     const drain = async () => {
       this.#checkAbort()
-      const batch = batcher.take()
+      await writeBatch(batcher.take())
+    }
+    const writeBatch = async (batch: RowBatch) => {
       if (batch.length === 0) return
       tracker?.observe(batch)
       await encoder.write(batch)
@@ -256,10 +265,54 @@ class Packaging {
       if (tracker && !keepLast && tracker.candidates >= ERROR_CANDIDATES) await this.#checkDuplicates(encoder)
     }
     this.#checkAbort()
-    await consumeRows(input, this.table, this.options.extraColumns ?? 'error', {
-      push: (row) => batcher.add(row, index++),
-      drain,
-    })
+    const extraColumns = this.options.extraColumns ?? 'error'
+    if (isParquetFiles(input) && splicesParquet(this.format)) {
+      const keys = this.options.keys ?? []
+      await spliceParquetFiles(input, {
+        table: this.table,
+        extraColumns,
+        maxBytes: this.maxBytes,
+        openFile: () => this.#openSink(),
+        closeFile: (sink, rows, firstRow) => this.#closeSink(this.files, sink, rows, firstRow),
+        nextRow: () => index,
+        pushRows: async (rows) => {
+          for (const row of rows) if (batcher.add(row, index++)) await drain()
+        },
+        endRows: async () => {
+          await drain()
+          await encoder.flush()
+        },
+        spliced: async (rows, readKeys, finishFile) => {
+          const first = index
+          index += rows
+          this.#rowsWritten += rows
+          this.#progress()
+          if (!tracker) return
+          tracker.observe(keyBatch(this.table, keys, await readKeys(keys), first))
+          if (!keepLast && tracker.candidates >= ERROR_CANDIDATES) {
+            await finishFile()
+            await this.#checkDuplicates(encoder)
+          }
+        },
+        checkAbort: () => this.#checkAbort(),
+      })
+    } else {
+      await consumeRows(input, this.table, extraColumns, {
+        push: (row) => batcher.add(row, index++),
+        drain,
+        pushArrow: async (arrowBatch) => {
+          const batches = arrowRowBatches(arrowBatch, this.table, extraColumns, index, MAX_GROUP_ROWS)
+          if (!batches) return false
+          await drain() // rows pushed before the batch go first
+          for (const batch of batches) {
+            this.#checkAbort()
+            index += batch.length
+            await writeBatch(batch)
+          }
+          return true
+        },
+      })
+    }
     await drain()
     await encoder.flush()
     if (tracker && tracker.candidates > 0) {
