@@ -48,6 +48,14 @@ export interface ApplyOptions {
   payloadPath: string | undefined
   onProgress(percent: number): void
   isCancelled(): boolean
+  /** A lossy server (personality `dropOneRow`): the payload's first row is skipped. */
+  dropFirstSourceRow?: boolean
+  /** A personality's reason to fail the job before it runs (see personality.ts). */
+  personalityFailure?: (
+    actions: readonly WireAction[],
+    parquet: boolean,
+    dateColumns: ReadonlySet<string>,
+  ) => string | undefined
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -111,13 +119,20 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
     if (format === 'hyper') throw new JobFailure(HYPER_PAYLOAD_NOTE)
     if (format !== 'parquet') throw new JobFailure('emulator: the payload is neither a Parquet nor a Hyper file')
     if (sourceNames.size > 1) throw new JobFailure(`${PARQUET_PAYLOAD_NOTE} (got ${list(sourceNames)})`)
-    sourceSql = `(SELECT * FROM read_parquet(${literal(o.payloadPath)}))`
+    sourceSql = `(SELECT * FROM read_parquet(${literal(o.payloadPath)})${o.dropFirstSourceRow ? ' OFFSET 1' : ''})`
     for (const r of await rows(conn, `DESCRIBE SELECT * FROM read_parquet(${literal(o.payloadPath)})`)) {
       sourceColumns.set(String(r['column_name']), String(r['column_type']))
     }
   }
 
   const targets = await describeTargets(conn, o.alias)
+  const dateColumns = new Set(
+    [...targets.values()].flatMap((t) =>
+      [...t.values()].flatMap((c) => [...c].filter(([, type]) => type === 'DATE').map(([n]) => n)),
+    ),
+  )
+  const refused = o.personalityFailure?.(o.actions, sourceSql !== undefined, dateColumns)
+  if (refused !== undefined) throw new JobFailure(refused)
   await conn.run('BEGIN TRANSACTION')
   try {
     for (const [index, action] of o.actions.entries()) {

@@ -3,6 +3,7 @@ import type { Logger, WireAction } from '../index.js'
 import { applyActions, JobFailure } from './apply-actions.js'
 import { type Catalog, type JobRecord, restTimestamp } from './catalog.js'
 import type { FaultController } from './faults.js'
+import { personalityJobFailure, type ServerPersonality } from './personality.js'
 import type { Store } from './store.js'
 
 /**
@@ -22,6 +23,7 @@ export class JobRunner {
     private readonly delayMs: number,
     private readonly uploadsDir: string,
     private readonly logger: Logger,
+    private readonly personality: ServerPersonality = {},
   ) {}
 
   /** True when the data source has a queued or running update job (→ 409094). */
@@ -81,6 +83,9 @@ export class JobRunner {
         alias: ds.alias,
         actions: JSON.parse(job.actionsJson) as WireAction[],
         payloadPath: upload ? join(this.uploadsDir, upload.file) : undefined,
+        dropFirstSourceRow: this.personality.dropOneRow === true,
+        personalityFailure: (actions, parquet, dateColumns) =>
+          personalityJobFailure(this.personality, actions, parquet, dateColumns),
         onProgress: (p) => {
           job.progress = p
         },

@@ -10,6 +10,7 @@ import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
 import { JobRunner } from './jobs.js'
+import type { ServerPersonality } from './personality.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   /** `restApiVersion` reported by serverinfo; default '3.24'. */
   restApiVersion?: string
   logger?: Logger
+  /** Departures from the default protocol reading, to test `probe` and `verify` (see {@link ServerPersonality}). */
+  personality?: ServerPersonality
 }
 
 /** Options of {@link Emulator.createDatasource}. */
@@ -108,7 +111,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await catalog.save()
 
   const faults = new FaultController()
-  const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger)
+  const personality = options.personality ?? {}
+  const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger, personality)
   const server = createServer()
   let url = ''
   const state: EmulatorState = {
@@ -126,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenTtlMs,
     uploadsDir,
     logger,
+    personality,
   }
   server.on('request', createListener(state))
   const host = options.host ?? '127.0.0.1'

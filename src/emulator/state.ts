@@ -6,6 +6,7 @@ import type { Catalog, SiteRecord } from './catalog.js'
 import type { Element } from './document.js'
 import type { FaultController, RouteName } from './faults.js'
 import type { JobRunner } from './jobs.js'
+import type { ServerPersonality } from './personality.js'
 import type { Store } from './store.js'
 
 /** Everything a handler may use: one emulator's state and services. */
@@ -22,6 +23,7 @@ export interface EmulatorState {
   readonly tokenTtlMs: number
   readonly uploadsDir: string
   readonly logger: Logger
+  readonly personality: ServerPersonality
 }
 
 export interface RequestContext {
