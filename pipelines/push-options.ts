@@ -1,7 +1,10 @@
-import type { Logger, PushClient, PushOptions, PushProgress } from '../src/index.js'
+import type { Environment, PushClient, PushOptions, PushProgress } from '../src/index.js'
 
-/** The options every pipeline forwards to pushChanges as they are. */
-export interface PipelinePushOptions {
+/**
+ * The options every pipeline forwards to pushChanges as they are. `now` and `logger` are the run's environment
+ * (pass the client's): run ids, watermark timestamps and the push all read the same clock.
+ */
+export interface PipelinePushOptions extends Partial<Pick<Environment, 'now' | 'logger'>> {
   client: PushClient
   datasource: { id: string } | { name: string; project?: string }
   connection?: string
@@ -10,7 +13,6 @@ export interface PipelinePushOptions {
   maxSizeInMb?: number
   dir?: string
   onProgress?: (event: PushProgress) => void
-  logger?: Logger
 }
 
 /** Picks the forwarded options, leaving out the ones not given (the options are exact-optional). */
@@ -25,5 +27,6 @@ export function forwardPushOptions(o: PipelinePushOptions): Omit<PushOptions, 'b
     ...(o.dir !== undefined && { dir: o.dir }),
     ...(o.onProgress && { onProgress: o.onProgress }),
     ...(o.logger && { logger: o.logger }),
+    ...(o.now && { now: o.now }),
   }
 }

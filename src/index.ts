@@ -39,6 +39,7 @@ export {
   JUNCTION_OPS,
 } from './actions/wire-vocabulary.js'
 // client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
+export type { ApiRequest, RequestScope } from './client/api-request.js'
 export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
 export type { TableauAuth } from './client/auth.js'
 export {
@@ -62,6 +63,7 @@ export {
 } from './client/tableau-client.js'
 export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from './client/upload-file.js'
 export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
+export { defaultEnvironment, type Environment, environment } from './environment.js'
 export { HyperdeltaError, isHyperdeltaError } from './errors.js'
 export { consoleLogger, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from './logger.js'
 // payload (issue 3): change rows → size-limited change files (Parquet built in, format seam for .hyper)

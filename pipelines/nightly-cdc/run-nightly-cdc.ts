@@ -1,4 +1,4 @@
-import { batch, type Columns, type PushReport, pushChanges, type Table } from '../../src/index.js'
+import { batch, type Columns, environment, type PushReport, pushChanges, type Table } from '../../src/index.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 import { type ChangeLogOptions, compactChangeLog } from './change-log.js'
 import type { RowSource } from './row-source.js'
@@ -51,6 +51,7 @@ function describe(w: Watermark | undefined): string {
  * ```
  */
 export async function runNightlyCdc(options: NightlyCdcOptions): Promise<NightlyCdcReport> {
+  const { now } = environment(options)
   const store = options.watermarks ? new WatermarkStore(options.watermarks) : undefined
   let changes: ChangeSet
   let watermark: NightlyCdcReport['watermark']
@@ -81,7 +82,7 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       options.runId ??
       (watermark
         ? `${options.name}-after-${describe(watermark.from)}`
-        : `${options.name}-${new Date().toISOString().slice(0, 10)}`)
+        : `${options.name}-${new Date(now()).toISOString().slice(0, 10)}`)
     const upserts = options.table.as('upserts')
     const deletes = options.table.pick(...(options.keys as [string, ...string[]])).as('deletes')
     const b = batch()
@@ -93,7 +94,7 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       rows: { upserts: changes.upserts(), deletes: changes.deletes() },
       runId,
     })
-    if (store && watermark?.to !== undefined) await store.set(options.name, watermark.to, runId)
+    if (store && watermark?.to !== undefined) await store.set(options.name, watermark.to, runId, new Date(now()))
     return { name: options.name, runId, stats: changes.stats, watermark, push }
   } finally {
     await changes.dispose()

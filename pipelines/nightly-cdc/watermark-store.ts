@@ -66,9 +66,10 @@ export class WatermarkStore {
     return stored ? decode(stored) : undefined
   }
 
-  async set(name: string, value: Watermark, runId: string): Promise<void> {
+  /** Stores `value` as the watermark of `name`, stamped with `runId` and `updatedAt` (default: now). */
+  async set(name: string, value: Watermark, runId: string, updatedAt: Date = new Date()): Promise<void> {
     const all = await this.readAll()
-    all[name] = { ...encode(value), runId, updatedAt: new Date().toISOString() }
+    all[name] = { ...encode(value), runId, updatedAt: updatedAt.toISOString() }
     await mkdir(dirname(this.path), { recursive: true })
     const temp = `${this.path}.${process.pid}.tmp`
     await writeFile(temp, `${JSON.stringify(all, null, 2)}\n`)

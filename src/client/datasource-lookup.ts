@@ -1,20 +1,10 @@
 import { HyperdeltaError } from '../errors.js'
-import {
-  connectionsResponseSchema,
-  datasourceResponseSchema,
-  datasourcesResponseSchema,
-  type RawDatasource,
-} from './responses.js'
-import type { UploadCaller } from './upload-file.js'
+import type { Send } from './api-request.js'
+import * as datasources from './resources/datasources.js'
+import type { RawDatasource } from './responses.js'
 
 // Finding the data source to update and choosing its connection (spec §5): the lookups behind
 // TableauClient.findDatasource, listConnections and resolveConnection.
-
-/** The client's authenticated, retried call plus the site path prefix. */
-export type ApiCaller = UploadCaller
-
-/** Page size for listing data sources (the API allows 1..1000). */
-const PAGE_SIZE = 1000
 
 /** A published data source (spec §5.1). */
 export interface Datasource {
@@ -45,30 +35,17 @@ export interface Connection {
  * ```
  */
 export async function findDatasource(
-  caller: ApiCaller,
+  send: Send,
   query: { id: string } | { name: string; project?: string },
 ): Promise<Datasource> {
-  if ('id' in query) {
-    try {
-      const res = await caller.call({
-        layer: 'datasource',
-        method: 'GET',
-        path: caller.sitePath(`/datasources/${encodeURIComponent(query.id)}`),
-        expect: [200],
-        schema: datasourceResponseSchema,
-      })
-      return toDatasource(res.datasource)
-    } catch (error) {
-      throw notFound(error, `datasource: no data source with id ${query.id}`, { id: query.id })
-    }
-  }
+  if ('id' in query) return toDatasource((await send(datasources.getDatasource(query.id))).datasource)
   const { name, project } = query
   if (typeof name !== 'string' || name === '') {
     throw new HyperdeltaError('CONFIG_INVALID', 'datasource: name must be a non-empty string', {
       details: { field: 'name' },
     })
   }
-  const all = await listDatasources(caller, name)
+  const all = await listDatasources(send, name)
   const exact = all.filter((d) => d.name === name)
   let matches = exact.length > 0 ? exact : all.filter((d) => d.name.toLowerCase() === name.toLowerCase())
   if (project !== undefined) matches = matches.filter((d) => d.project?.name === project || d.project?.id === project)
@@ -93,17 +70,10 @@ export async function findDatasource(
  * Lists data sources, all pages. The REST filter cannot carry `,` or `&` (spec §5.1), so such names are matched
  * locally over the unfiltered list.
  */
-async function listDatasources(caller: ApiCaller, name: string): Promise<Datasource[]> {
-  const filter = /[,&]/.test(name) ? '' : `filter=name:eq:${encodeURIComponent(name)}&`
+async function listDatasources(send: Send, name: string): Promise<Datasource[]> {
   const out: Datasource[] = []
   for (let page = 1; ; page++) {
-    const res = await caller.call({
-      layer: 'datasource',
-      method: 'GET',
-      path: caller.sitePath(`/datasources?${filter}pageSize=${PAGE_SIZE}&pageNumber=${page}`),
-      expect: [200],
-      schema: datasourcesResponseSchema,
-    })
+    const res = await send(datasources.listDatasources(name, page))
     const items = res.datasources ?? []
     out.push(...items.map(toDatasource))
     const total = res.pagination?.totalAvailable ?? out.length
@@ -119,24 +89,14 @@ async function listDatasources(caller: ApiCaller, name: string): Promise<Datasou
  * const connections = await client.listConnections(ds.id)
  * ```
  */
-export async function listConnections(caller: ApiCaller, datasourceId: string): Promise<Connection[]> {
-  try {
-    const res = await caller.call({
-      layer: 'datasource',
-      method: 'GET',
-      path: caller.sitePath(`/datasources/${encodeURIComponent(datasourceId)}/connections`),
-      expect: [200],
-      schema: connectionsResponseSchema,
-    })
-    return (res.connections ?? []).map((c) => ({
-      id: c.id,
-      ...(c.type !== undefined && { type: c.type }),
-      ...(c.serverAddress !== undefined && { serverAddress: c.serverAddress }),
-      ...(c.userName !== undefined && { userName: c.userName }),
-    }))
-  } catch (error) {
-    throw notFound(error, `datasource: no data source with id ${datasourceId}`, { id: datasourceId })
-  }
+export async function listConnections(send: Send, datasourceId: string): Promise<Connection[]> {
+  const res = await send(datasources.listConnections(datasourceId))
+  return (res.connections ?? []).map((c) => ({
+    id: c.id,
+    ...(c.type !== undefined && { type: c.type }),
+    ...(c.serverAddress !== undefined && { serverAddress: c.serverAddress }),
+    ...(c.userName !== undefined && { userName: c.userName }),
+  }))
 }
 
 /**
@@ -191,15 +151,4 @@ function toDatasource(d: RawDatasource): Datasource {
     ...(d.createdAt !== undefined && { createdAt: d.createdAt }),
     ...(d.updatedAt !== undefined && { updatedAt: d.updatedAt }),
   }
-}
-
-/** A 404 from a data source lookup becomes `DATASOURCE_NOT_FOUND`; anything else passes through. */
-function notFound(error: unknown, message: string, details: Record<string, unknown>): unknown {
-  if (error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 404) {
-    return new HyperdeltaError('DATASOURCE_NOT_FOUND', message, {
-      cause: error,
-      details: { ...details, tableauCode: error.details['tableauCode'] },
-    })
-  }
-  return error
 }

@@ -1,8 +1,8 @@
-import type { Readable } from 'node:stream'
 import { type Dispatcher, request } from 'undici'
 import type { z } from 'zod'
+import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
+import type { ApiRequest, Send } from './api-request.js'
 import {
   abortedError,
   apiError,
@@ -19,28 +19,11 @@ import { xmlToJsonShape } from './xml-response.js'
 // The one place that talks to undici: sends one request, reads and decodes the answer (JSON, or XML mapped to the
 // JSON shape), turns non-success statuses into API_ERROR and validates success bodies with zod.
 
-/** One HTTP exchange, as the client describes it. */
-export interface HttpCall<S extends z.ZodType> {
-  layer: string
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
-  /** Path + query after the origin, e.g. `/api/3.24/sites/…/jobs/…`; used in logs and errors as is. */
-  path: string
-  headers: Record<string, string>
-  /** A fresh body per attempt (streams cannot be replayed). */
-  body?: string | Buffer | Readable
-  /** Success statuses; anything else is an error. */
-  expect: readonly number[]
-  schema: S
-  requestId?: string
-  signal?: AbortSignal | undefined
-}
-
-/** What sendOnce needs from its surroundings (all injected). */
-export interface HttpRuntime {
+/** What the HTTP layer needs from its surroundings (all injected). */
+export interface HttpConfig {
   origin: string
   dispatcher?: Dispatcher | undefined
-  logger?: Logger | undefined
-  now: () => number
+  env: Pick<Environment, 'now' | 'logger'>
   /** Secrets to scrub from any body excerpt that ends up in an error. */
   secrets: () => readonly string[]
 }
@@ -87,76 +70,82 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * Sends one request and returns the validated body. Throws NETWORK_ERROR (no answer), ABORTED (signal),
- * API_ERROR (non-success status, or a 2xx carrying an `error` body) or RESPONSE_INVALID (schema mismatch).
+ * The innermost layer: sends one request (its `path` already resolved after the origin) and returns the validated
+ * body. Throws NETWORK_ERROR (no answer), ABORTED (signal), API_ERROR (non-success status, or a 2xx carrying an
+ * `error` body) or RESPONSE_INVALID (schema mismatch).
  */
-export async function sendOnce<S extends z.ZodType>(
-  runtime: HttpRuntime,
-  call: HttpCall<S>,
-  attempt: number,
+export function httpLayer(config: HttpConfig): Send {
+  return async (call) => (await sendOnce(config, call)).value
+}
+
+async function sendOnce<S extends z.ZodType>(
+  runtime: HttpConfig,
+  call: ApiRequest<S>,
 ): Promise<{ value: z.output<S>; status: number }> {
-  const logger = runtime.logger ?? silentLogger
+  const logger = runtime.env.logger
+  const attempt = call.attempt ?? 1
   const ctx: RequestContext = {
     method: call.method,
     url: call.path,
     ...(call.requestId !== undefined && { requestId: call.requestId }),
   }
-  const started = runtime.now()
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'hyperdelta', ...call.headers }
+  const started = runtime.env.now()
   let status: number
-  let headers: Record<string, string | string[] | undefined>
+  let answerHeaders: Record<string, string | string[] | undefined>
   let text: string
   try {
     const res = await request(runtime.origin + call.path, {
       method: call.method,
-      headers: call.headers,
-      ...(call.body !== undefined && { body: call.body }),
+      headers,
+      ...(call.body !== undefined && { body: call.body() }),
       ...(runtime.dispatcher !== undefined && { dispatcher: runtime.dispatcher }),
       ...(call.signal !== undefined && { signal: call.signal }),
     })
     status = res.statusCode
-    headers = res.headers
+    answerHeaders = res.headers
     text = await res.body.text()
   } catch (cause) {
-    if (call.signal?.aborted) throw abortedError(call.layer, `${call.method} ${call.path}`, cause)
+    if (call.signal?.aborted) throw abortedError(call.label, `${call.method} ${call.path}`, cause)
     logger.debug('client: request failed', {
       method: call.method,
       path: call.path,
       attempt,
-      durationMs: runtime.now() - started,
+      durationMs: runtime.env.now() - started,
       reason: (cause as { code?: string }).code,
     })
-    throw networkError(call.layer, ctx, cause)
+    throw networkError(call.label, ctx, cause)
   }
   logger.debug('client: request', {
     method: call.method,
     path: call.path,
     status,
     attempt,
-    durationMs: runtime.now() - started,
+    durationMs: runtime.env.now() - started,
     ...(call.requestId !== undefined && { requestId: call.requestId }),
   })
   const decoded = decode(text)
   const excerpt = () => truncateBody(redactSecrets(text, runtime.secrets()))
   if (!call.expect.includes(status)) {
     const tableau = decoded.ok ? tableauError(decoded.value, runtime.secrets()) : undefined
-    const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), runtime.now())
-    throw apiError(call.layer, ctx, status, tableau ?? {}, {
+    const retryAfterMs = parseRetryAfter(header(answerHeaders, 'retry-after'), runtime.env.now())
+    throw apiError(call.label, ctx, status, tableau ?? {}, {
       retryable: isRetryableStatus(status),
       ...(retryAfterMs !== undefined && { retryAfterMs }),
       body: excerpt(),
     })
   }
-  if (!decoded.ok) throw invalidResponseError(call.layer, ctx, status, decoded.problem, excerpt())
+  if (!decoded.ok) throw invalidResponseError(call.label, ctx, status, decoded.problem, excerpt())
   // Some Tableau endpoints answer 2xx with an error envelope (spec §2.6 quirk).
   const quirk = decoded.value !== null && typeof decoded.value === 'object' && 'error' in decoded.value
   if (quirk) {
-    throw apiError(call.layer, ctx, status, tableauError(decoded.value, runtime.secrets()) ?? {}, {
+    throw apiError(call.label, ctx, status, tableauError(decoded.value, runtime.secrets()) ?? {}, {
       retryable: false,
       body: excerpt(),
     })
   }
   const parsed = call.schema.safeParse(decoded.value ?? {})
-  if (!parsed.success) throw invalidResponseError(call.layer, ctx, status, describeIssues(parsed.error), excerpt())
+  if (!parsed.success) throw invalidResponseError(call.label, ctx, status, describeIssues(parsed.error), excerpt())
   return { value: parsed.data, status }
 }
 
@@ -164,6 +153,6 @@ export async function sendOnce<S extends z.ZodType>(
  * True for API_ERROR answers that mean "sign in again". INFERRED (spec §4.3 recommendation): every 401 from a call
  * that carried a token — 401000 and 401002 both occur for expired, invalid or superseded tokens.
  */
-export function isAuthExpired(error: unknown): boolean {
+export function isAuthExpired(error: unknown): error is HyperdeltaError {
   return error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401
 }

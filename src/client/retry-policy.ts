@@ -1,5 +1,6 @@
+import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
+import type { Layer } from './api-request.js'
 import { abortedError } from './client-errors.js'
 
 // The client's one retry policy. Every HTTP call goes through `withRetry` with a body factory per attempt (the
@@ -55,12 +56,18 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-/** Injected time and randomness (tests pass a fake clock). */
-export interface RetryRuntime {
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  now: () => number
-  random: () => number
-  logger?: Logger
+/**
+ * The retry layer: repeats a request under the policy, telling the layers below which attempt it is. Each attempt
+ * builds a fresh body (`ApiRequest.body` is a factory).
+ */
+export function retryLayer(policy: RetryPolicyOptions, env: Environment): Layer {
+  return (next) => (request) =>
+    withRetry((attempt) => next({ ...request, attempt }), policy, env, {
+      label: `${request.label}: ${request.method} ${request.path.split('?')[0]}`,
+      signal: request.signal,
+      ...(request.maxAttempts !== undefined && { maxAttempts: request.maxAttempts }),
+      ...(request.retryAmbiguous !== undefined && { retryAmbiguous: request.retryAmbiguous }),
+    })
 }
 
 type Verdict = { kind: 'terminal' } | { kind: 'transient'; retryAfterMs?: number } | { kind: 'conflict' }
@@ -103,13 +110,13 @@ export function backoffDelay(failures: number, base: number, cap: number, random
  *
  * @example
  * ```ts
- * const job = await withRetry((attempt) => patchOnce(attempt), DEFAULT_RETRY_POLICY, runtime, { label: 'update' })
+ * const job = await withRetry((attempt) => patchOnce(attempt), DEFAULT_RETRY_POLICY, env, { label: 'update' })
  * ```
  */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicyOptions,
-  runtime: RetryRuntime,
+  env: Environment,
   options: {
     label: string
     signal?: AbortSignal | undefined
@@ -118,7 +125,7 @@ export async function withRetry<T>(
     retryAmbiguous?: boolean
   } = { label: 'request' },
 ): Promise<T> {
-  const logger = runtime.logger ?? silentLogger
+  const logger = env.logger
   const maxAttempts = options.maxAttempts ?? policy.maxAttempts
   let failures = 0
   let conflicts = 0
@@ -132,8 +139,8 @@ export async function withRetry<T>(
       if (verdict.kind === 'terminal') throw error
       let delay: number
       if (verdict.kind === 'conflict') {
-        conflictStart ??= runtime.now()
-        const left = policy.conflictBudgetMs - (runtime.now() - conflictStart)
+        conflictStart ??= env.now()
+        const left = policy.conflictBudgetMs - (env.now() - conflictStart)
         if (left <= 0) {
           const e = error as HyperdeltaError
           throw new HyperdeltaError(
@@ -144,7 +151,7 @@ export async function withRetry<T>(
           )
         }
         conflicts++
-        delay = Math.min(left, backoffDelay(conflicts, policy.conflictDelayMs, policy.maxDelayMs, runtime.random))
+        delay = Math.min(left, backoffDelay(conflicts, policy.conflictDelayMs, policy.maxDelayMs, env.random))
       } else {
         failures++
         if (failures >= maxAttempts) throw error
@@ -152,7 +159,7 @@ export async function withRetry<T>(
           if (verdict.retryAfterMs > policy.maxRetryAfterMs) throw error
           delay = verdict.retryAfterMs
         } else {
-          delay = backoffDelay(failures, policy.baseDelayMs, policy.maxDelayMs, runtime.random)
+          delay = backoffDelay(failures, policy.baseDelayMs, policy.maxDelayMs, env.random)
         }
       }
       const e = error as HyperdeltaError
@@ -165,7 +172,7 @@ export async function withRetry<T>(
         delayMs: delay,
       })
       try {
-        await runtime.sleep(delay, options.signal)
+        await env.sleep(delay, options.signal)
       } catch (cause) {
         if (options.signal?.aborted) throw abortedError('client', options.label, cause)
         throw cause

@@ -1,43 +1,35 @@
-import type { Readable } from 'node:stream'
-import { setTimeout as delay } from 'node:timers/promises'
 import { inspect } from 'node:util'
 import type { Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireBatch } from '../actions/wire-schema.js'
+import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
+import type { ApiRequest, Send } from './api-request.js'
+import { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './api-version.js'
+import { authKind, type TableauAuth } from './auth.js'
 import {
-  compareApiVersions,
-  MAX_API_VERSION,
-  MIN_API_VERSION,
-  negotiateApiVersion,
-  SERVER_INFO_API_VERSION,
-} from './api-version.js'
-import { authKind, signInBody, type TableauAuth } from './auth.js'
-import {
-  type ApiCaller,
   type Connection,
   chooseConnection,
   type Datasource,
   findDatasource,
   listConnections,
 } from './datasource-lookup.js'
-import { type HttpCall, type HttpRuntime, isAuthExpired, sendOnce } from './http.js'
 import { type Job, toJob } from './job.js'
-import {
-  cancelJobResponseSchema,
-  emptyResponseSchema,
-  jobResponseSchema,
-  serverInfoResponseSchema,
-  signInResponseSchema,
-} from './responses.js'
-import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions, type RetryRuntime, withRetry } from './retry-policy.js'
+import { createTransport } from './pipeline.js'
+import * as datasources from './resources/datasources.js'
+import * as jobs from './resources/jobs.js'
+import * as sessions from './resources/sessions.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './retry-policy.js'
+import { Session } from './session.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
 import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
 
-/** Options of {@link TableauClient.signIn}. */
-export interface SignInOptions {
+/**
+ * Options of {@link TableauClient.signIn}. `now`, `sleep`, `random` and `logger` are the client's
+ * {@link Environment} (each defaults to the real one); pass the same parts to `pushChanges` and the pipelines.
+ */
+export interface SignInOptions extends Partial<Environment> {
   /** Server origin, e.g. `https://tableau.example.com` (a path prefix is kept). */
   server: string
   /** Site content URL as in `/#/site/<contentUrl>/…`; `''` (default) is the default site. */
@@ -45,11 +37,6 @@ export interface SignInOptions {
   auth: TableauAuth
   /** undici dispatcher (Agent, ProxyAgent, MockAgent…); default: undici's global one. */
   dispatcher?: Dispatcher
-  logger?: Logger
-  /** Sleep used by retries and the job waiter; must reject when `signal` aborts. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  now?: () => number
-  random?: () => number
   retry?: Partial<RetryPolicyOptions>
   /** Refuse servers below this REST API version (default and lowest allowed: 3.13). */
   minApiVersion?: string
@@ -75,31 +62,6 @@ export interface UpdateDataRequest {
   requestId: string
   signal?: AbortSignal
 }
-
-interface CallSpec<S extends z.ZodType> {
-  layer: string
-  method: HttpCall<S>['method']
-  path: string
-  headers?: Record<string, string>
-  body?: () => string | Readable
-  expect: readonly number[]
-  schema: S
-  requestId?: string
-  signal?: AbortSignal | undefined
-  /** false: no token, no re-sign-in (server info, sign-in). */
-  auth?: boolean
-  maxAttempts?: number
-  /** false for calls that are not idempotent (appends): see isAmbiguousFailure. */
-  retryAmbiguous?: boolean
-}
-
-interface Runtime extends RetryRuntime {
-  logger: Logger
-  dispatcher: Dispatcher | undefined
-}
-
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  delay(ms, undefined, signal ? { signal } : undefined)
 
 function parseServer(server: string): string {
   let url: URL
@@ -153,36 +115,20 @@ export class TableauClient {
   /** Signed-in user's LUID, when the server reports it. */
   readonly userId: string | undefined
 
-  readonly #auth: TableauAuth
-  readonly #runtime: Runtime
-  readonly #policy: RetryPolicyOptions
-  #token: string
-  #secrets: string[]
-  #reauthing: Promise<void> | undefined
+  readonly #env: Environment
+  readonly #session: Session
+  readonly #transport: Send
   #closing: Promise<void> | undefined
 
-  private constructor(init: {
-    server: string
-    site: string
-    apiVersion: string
-    siteId: string
-    userId: string | undefined
-    auth: TableauAuth
-    runtime: Runtime
-    policy: RetryPolicyOptions
-    token: string
-    secrets: string[]
-  }) {
+  private constructor(init: { server: string; site: string; env: Environment; session: Session; transport: Send }) {
     this.server = init.server
     this.site = init.site
-    this.apiVersion = init.apiVersion
-    this.siteId = init.siteId
-    this.userId = init.userId
-    this.#auth = init.auth
-    this.#runtime = init.runtime
-    this.#policy = init.policy
-    this.#token = init.token
-    this.#secrets = init.secrets
+    this.apiVersion = init.session.apiVersion ?? ''
+    this.siteId = init.session.siteId ?? ''
+    this.userId = init.session.userId
+    this.#env = init.env
+    this.#session = init.session
+    this.#transport = init.transport
   }
 
   /**
@@ -204,114 +150,46 @@ export class TableauClient {
         details: { field: 'minApiVersion' },
       })
     }
-    const runtime: Runtime = {
-      sleep: options.sleep ?? defaultSleep,
-      now: options.now ?? Date.now,
-      random: options.random ?? Math.random,
-      logger: options.logger ?? silentLogger,
-      dispatcher: options.dispatcher,
-    }
-    const policy: RetryPolicyOptions = { ...DEFAULT_RETRY_POLICY, ...options.retry }
-    const http = (secrets: () => readonly string[]): HttpRuntime => ({
+    const env = environment(options)
+    const session = new Session({ server, site, auth: options.auth, env })
+    const transport = createTransport({
       origin: server,
-      dispatcher: runtime.dispatcher,
-      logger: runtime.logger,
-      now: runtime.now,
-      secrets,
+      dispatcher: options.dispatcher,
+      env,
+      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      session,
     })
-    const info = await callWithRetry(
-      http(() => []),
-      runtime,
-      policy,
-      {
-        layer: 'client',
-        method: 'GET',
-        path: `/api/${SERVER_INFO_API_VERSION}/serverInfo`,
-        headers: { Accept: 'application/json' },
-        expect: [200],
-        schema: serverInfoResponseSchema,
-      },
-    )
-    const apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
+    const info = await transport(sessions.serverInfo())
+    session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
       min: minApi,
       max: options.maxApiVersion ?? MAX_API_VERSION,
     })
-    const session = await signInOnce(server, site, apiVersion, options.auth, runtime, policy, http)
-    runtime.logger.info('auth: signed in', { server, site, apiVersion, auth: authKind(options.auth) })
-    return new TableauClient({ server, site, apiVersion, auth: options.auth, runtime, policy, ...session })
+    await session.signIn(transport)
+    env.logger.info('auth: signed in', {
+      server,
+      site,
+      apiVersion: session.apiVersion,
+      auth: authKind(options.auth),
+    })
+    return new TableauClient({ server, site, env, session, transport })
   }
 
-  /** `/api/{v}/sites/{siteId}` + path. */
-  #sitePath(path: string): string {
-    return `/api/${this.apiVersion}/sites/${encodeURIComponent(this.siteId)}${path}`
-  }
-
-  #http(): HttpRuntime {
-    return {
-      origin: this.server,
-      dispatcher: this.#runtime.dispatcher,
-      logger: this.#runtime.logger,
-      now: this.#runtime.now,
-      secrets: () => [this.#token, ...this.#secrets],
+  /** Sends one request through the transport (refused once the client is closed). */
+  #send: Send = (request) => {
+    if (this.#closing) {
+      return Promise.reject(
+        new HyperdeltaError('CLIENT_CLOSED', `${request.label}: the client is closed (signed out)`, { details: {} }),
+      )
     }
-  }
-
-  /** One authenticated call: retried by the policy, and signed in again once (serialized) on 401. */
-  async #call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
-    let reauthed = false
-    for (;;) {
-      if (this.#closing) {
-        throw new HyperdeltaError('CLIENT_CLOSED', `${spec.layer}: the client is closed (signed out)`, { details: {} })
-      }
-      const token = this.#token
-      try {
-        return await callWithRetry(this.#http(), this.#runtime, this.#policy, spec, token)
-      } catch (error) {
-        if (spec.auth === false || !isAuthExpired(error)) throw error
-        if (reauthed) {
-          const e = error as HyperdeltaError
-          throw new HyperdeltaError(
-            'AUTH_FAILED',
-            `auth: still unauthorized after signing in again (${e.details['tableauCode'] ?? 401})`,
-            { cause: e, details: { ...e.details } },
-          )
-        }
-        reauthed = true
-        this.#runtime.logger.info('auth: token rejected, signing in again', {
-          tableauCode: (error as HyperdeltaError).details['tableauCode'],
-        })
-        await this.#reauth(token)
-      }
-    }
+    return this.#transport(request)
   }
 
   /**
-   * Signs in again, at most once at a time: a PAT allows one session, so concurrent sign-ins would invalidate each
-   * other. Calls that saw the same stale token share one sign-in.
+   * Sends a request described by a resource module (see `src/client/resources/`), through the same layers as
+   * every method of the client: site path, session token and re-sign-in, retry policy, zod validation.
    */
-  async #reauth(staleToken: string): Promise<void> {
-    if (this.#token !== staleToken) return
-    this.#reauthing ??= (async () => {
-      try {
-        const session = await signInOnce(
-          this.server,
-          this.site,
-          this.apiVersion,
-          this.#auth,
-          this.#runtime,
-          this.#policy,
-          (secrets) => ({ ...this.#http(), secrets }),
-        )
-        if (session.siteId !== this.siteId) {
-          this.#runtime.logger.warn('auth: site id changed on re-sign-in', { siteId: session.siteId })
-        }
-        this.#token = session.token
-        this.#secrets = session.secrets
-      } finally {
-        this.#reauthing = undefined
-      }
-    })()
-    await this.#reauthing
+  request<S extends z.ZodType>(request: ApiRequest<S>): Promise<z.output<S>> {
+    return this.#send(request)
   }
 
   /**
@@ -324,11 +202,11 @@ export class TableauClient {
    * ```
    */
   findDatasource(query: { id: string } | { name: string; project?: string }): Promise<Datasource> {
-    return findDatasource(this.#caller(), query)
+    return findDatasource(this.#send, query)
   }
 
   /**
-   * The connections of a data source (spec §5.3). `DATASOURCE_NOT_FOUND` when the id is unknown.
+   * The connections of a data source. `DATASOURCE_NOT_FOUND` when the id is unknown.
    *
    * @example
    * ```ts
@@ -336,7 +214,7 @@ export class TableauClient {
    * ```
    */
   listConnections(datasourceId: string): Promise<Connection[]> {
-    return listConnections(this.#caller(), datasourceId)
+    return listConnections(this.#send, datasourceId)
   }
 
   /**
@@ -353,11 +231,6 @@ export class TableauClient {
     return chooseConnection(await this.listConnections(datasourceId), datasourceId, connectionId)
   }
 
-  /** The authenticated, retried call and the site path, for the helpers in separate files. */
-  #caller(): ApiCaller {
-    return { call: (spec) => this.#call(spec), sitePath: (path) => this.#sitePath(path) }
-  }
-
   /**
    * Uploads a file through a file-upload session: initiate, then append parts of at most 64 MiB streamed from disk.
    *
@@ -369,14 +242,7 @@ export class TableauClient {
    * ```
    */
   uploadFile(path: string, options: UploadFileOptions = {}): Promise<UploadResult> {
-    return uploadFile(
-      {
-        call: (spec) => this.#call(spec),
-        sitePath: (p) => this.#sitePath(p),
-      },
-      path,
-      options,
-    )
+    return uploadFile(this.#send, path, options)
   }
 
   /**
@@ -405,33 +271,24 @@ export class TableauClient {
         details: { field: 'payload' },
       })
     }
-    const actions = parseActions(request.actions)
-    let session = request.uploadSessionId
+    const body = JSON.stringify(parseActions(request.actions))
+    let uploadSessionId = request.uploadSessionId
     if (request.payload !== undefined) {
-      session = (await this.uploadFile(request.payload, request.signal ? { signal: request.signal } : {}))
-        .uploadSessionId
+      const upload = await this.uploadFile(request.payload, request.signal ? { signal: request.signal } : {})
+      uploadSessionId = upload.uploadSessionId
     }
-    const ds = encodeURIComponent(request.datasource)
-    const target =
-      request.connection === undefined
-        ? `/datasources/${ds}/data`
-        : `/datasources/${ds}/connections/${encodeURIComponent(request.connection)}/data`
-    const query = session === undefined ? '' : `?uploadSessionId=${encodeURIComponent(session)}`
-    const body = JSON.stringify(actions)
-    const res = await this.#call({
-      layer: 'update',
-      method: 'PATCH',
-      path: this.#sitePath(target + query),
-      headers: { 'Content-Type': 'application/json', RequestID: request.requestId },
-      body: () => body,
-      // 202 is what servers send; the docs say 200 (spec §7.5).
-      expect: [202, 200],
-      schema: jobResponseSchema,
-      requestId: request.requestId,
-      signal: request.signal,
-    })
+    const res = await this.#send(
+      datasources.updateData({
+        datasource: request.datasource,
+        connection: request.connection,
+        uploadSessionId,
+        body,
+        requestId: request.requestId,
+        signal: request.signal,
+      }),
+    )
     const job = toJob(res.job)
-    this.#runtime.logger.info('update: job created', {
+    this.#env.logger.info('update: job created', {
       jobId: job.id,
       datasource: request.datasource,
       requestId: request.requestId,
@@ -440,7 +297,7 @@ export class TableauClient {
   }
 
   /**
-   * Reads a job's current state (spec §8.1).
+   * Reads a job's current state.
    *
    * @example
    * ```ts
@@ -448,15 +305,7 @@ export class TableauClient {
    * ```
    */
   async getJob(id: string, signal?: AbortSignal): Promise<Job> {
-    const res = await this.#call({
-      layer: `job ${id}`,
-      method: 'GET',
-      path: this.#sitePath(`/jobs/${encodeURIComponent(id)}`),
-      expect: [200],
-      schema: jobResponseSchema,
-      signal,
-    })
-    return toJob(res.job)
+    return toJob((await this.#send(jobs.getJob(id, signal))).job)
   }
 
   /**
@@ -470,19 +319,17 @@ export class TableauClient {
    * ```
    */
   waitForJob(id: string, options: WaitForJobOptions = {}): Promise<Job> {
-    return waitForJob(id, options, {
-      getJob: (jobId, signal) => this.getJob(jobId, signal),
-      cancelJob: (jobId) => this.cancelJob(jobId),
-      sleep: this.#runtime.sleep,
-      now: this.#runtime.now,
-      random: this.#runtime.random,
-      logger: this.#runtime.logger,
-    })
+    return waitForJob(
+      id,
+      options,
+      { getJob: (jobId, signal) => this.getJob(jobId, signal), cancelJob: (jobId) => this.cancelJob(jobId) },
+      this.#env,
+    )
   }
 
   /**
    * Asks the server to cancel a job (`PUT …/jobs/{id}`). Best-effort: Tableau does not document cancelling update
-   * jobs (spec §8.3), so check the job afterwards.
+   * jobs, so check the job afterwards.
    *
    * @example
    * ```ts
@@ -490,13 +337,7 @@ export class TableauClient {
    * ```
    */
   async cancelJob(id: string): Promise<void> {
-    await this.#call({
-      layer: `job ${id}`,
-      method: 'PUT',
-      path: this.#sitePath(`/jobs/${encodeURIComponent(id)}`),
-      expect: [200, 202, 204],
-      schema: cancelJobResponseSchema,
-    })
+    await this.#send(jobs.cancelJob(id))
   }
 
   /**
@@ -510,27 +351,14 @@ export class TableauClient {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#reauthing?.catch(() => {})
+      await this.#session.settled()
       try {
-        await callWithRetry(
-          this.#http(),
-          this.#runtime,
-          this.#policy,
-          {
-            layer: 'auth',
-            method: 'POST',
-            path: `/api/${this.apiVersion}/auth/signout`,
-            expect: [204, 200],
-            schema: emptyResponseSchema,
-            maxAttempts: 2,
-          },
-          this.#token,
-        )
-        this.#runtime.logger.info('auth: signed out', { server: this.server })
+        await this.#transport(sessions.signOut())
+        this.#env.logger.info('auth: signed out', { server: this.server })
       } catch (error) {
-        this.#runtime.logger.warn('auth: sign-out failed (the token expires on its own)', {
-          code: (error as HyperdeltaError).code,
-          status: (error as HyperdeltaError).details?.['status'],
+        this.#env.logger.warn('auth: sign-out failed (the token expires on its own)', {
+          code: error instanceof HyperdeltaError ? error.code : undefined,
+          status: error instanceof HyperdeltaError ? error.details['status'] : undefined,
         })
       }
     })()
@@ -548,91 +376,5 @@ export class TableauClient {
 
   [inspect.custom](): string {
     return this.toString()
-  }
-}
-
-/** Sends one call under the retry policy, with a fresh body per attempt. */
-function callWithRetry<S extends z.ZodType>(
-  http: HttpRuntime,
-  runtime: Runtime,
-  policy: RetryPolicyOptions,
-  spec: CallSpec<S>,
-  token?: string,
-): Promise<z.output<S>> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'User-Agent': 'hyperdelta',
-    ...spec.headers,
-    ...(token !== undefined && { 'X-Tableau-Auth': token }),
-  }
-  return withRetry(
-    async (attempt) =>
-      (
-        await sendOnce(
-          http,
-          {
-            layer: spec.layer,
-            method: spec.method,
-            path: spec.path,
-            headers,
-            ...(spec.body !== undefined && { body: spec.body() }),
-            expect: spec.expect,
-            schema: spec.schema,
-            ...(spec.requestId !== undefined && { requestId: spec.requestId }),
-            signal: spec.signal,
-          },
-          attempt,
-        )
-      ).value,
-    policy,
-    runtime,
-    {
-      label: `${spec.layer}: ${spec.method} ${spec.path.split('?')[0]}`,
-      signal: spec.signal,
-      ...(spec.maxAttempts !== undefined && { maxAttempts: spec.maxAttempts }),
-      ...(spec.retryAmbiguous !== undefined && { retryAmbiguous: spec.retryAmbiguous }),
-    },
-  )
-}
-
-/** `POST /api/{v}/auth/signin` with a JSON body; a 401 becomes `AUTH_FAILED`. */
-async function signInOnce(
-  server: string,
-  site: string,
-  apiVersion: string,
-  auth: TableauAuth,
-  runtime: Runtime,
-  policy: RetryPolicyOptions,
-  http: (secrets: () => readonly string[]) => HttpRuntime,
-): Promise<{ token: string; siteId: string; userId: string | undefined; secrets: string[] }> {
-  const { body, secrets } = await signInBody(auth, site, runtime.now)
-  let token: string | undefined
-  try {
-    const res = await callWithRetry(
-      http(() => (token === undefined ? secrets : [token, ...secrets])),
-      runtime,
-      policy,
-      {
-        layer: 'auth',
-        method: 'POST',
-        path: `/api/${apiVersion}/auth/signin`,
-        headers: { 'Content-Type': 'application/json' },
-        body: () => body,
-        expect: [200],
-        schema: signInResponseSchema,
-      },
-    )
-    token = res.credentials.token
-    return { token, siteId: res.credentials.site.id, userId: res.credentials.user?.id, secrets }
-  } catch (error) {
-    if (error instanceof HyperdeltaError && error.code === 'API_ERROR' && error.details['status'] === 401) {
-      throw new HyperdeltaError(
-        'AUTH_FAILED',
-        `auth: sign-in to ${server} (site "${site}") rejected: ${error.details['tableauCode'] ?? 401} ` +
-          `${error.details['detail'] ?? error.details['summary'] ?? ''}`.trimEnd(),
-        { cause: error, details: { ...error.details, auth: authKind(auth) } },
-      )
-    }
-    throw error
   }
 }

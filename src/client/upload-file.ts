@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
-import type { z } from 'zod'
 import { HyperdeltaError } from '../errors.js'
+import type { Send } from './api-request.js'
 import { multipartPart } from './multipart.js'
-import { fileUploadResponseSchema } from './responses.js'
+import { appendToUpload, initiateUpload } from './resources/uploads.js'
 import { isAmbiguousFailure } from './retry-policy.js'
 
 /**
@@ -27,31 +26,11 @@ export interface UploadResult {
   bytes: number
 }
 
-/** How the uploader reaches the server (the client's authenticated, retried call). */
-export interface UploadCaller {
-  call<S extends z.ZodType>(spec: {
-    layer: string
-    method: 'GET' | 'POST' | 'PUT'
-    path: string
-    headers?: Record<string, string>
-    body?: () => string | Readable
-    expect: readonly number[]
-    schema: S
-    signal?: AbortSignal | undefined
-    retryAmbiguous?: boolean
-  }): Promise<z.output<S>>
-  sitePath(path: string): string
-}
-
 /**
  * Uploads a file: initiate a session (201), then append it in parts, each streamed from disk as a fresh
  * multipart/mixed body per attempt (never the whole file in memory).
  */
-export async function uploadFile(
-  caller: UploadCaller,
-  path: string,
-  options: UploadFileOptions = {},
-): Promise<UploadResult> {
+export async function uploadFile(send: Send, path: string, options: UploadFileOptions = {}): Promise<UploadResult> {
   const partSize = options.partSizeBytes ?? MAX_UPLOAD_PART_BYTES
   if (!Number.isInteger(partSize) || partSize < 1 || partSize > MAX_UPLOAD_PART_BYTES) {
     throw new HyperdeltaError(
@@ -77,7 +56,7 @@ export async function uploadFile(
   // a repeated append could store the chunk twice. The whole upload restarts in a new session instead.
   for (let session = 1; ; session++) {
     try {
-      return await uploadInSession(caller, path, size, partSize, options)
+      return await uploadInSession(send, path, size, partSize, options)
     } catch (error) {
       if (!isAmbiguousFailure(error) || session >= MAX_UPLOAD_SESSIONS || options.signal?.aborted) throw error
     }
@@ -88,39 +67,20 @@ export async function uploadFile(
 export const MAX_UPLOAD_SESSIONS = 3
 
 async function uploadInSession(
-  caller: UploadCaller,
+  send: Send,
   path: string,
   size: number,
   partSize: number,
   options: UploadFileOptions,
 ): Promise<UploadResult> {
-  const initiated = await caller.call({
-    layer: 'upload',
-    method: 'POST',
-    path: caller.sitePath('/fileUploads'),
-    // 201 is documented; 200 tolerated.
-    expect: [201, 200],
-    schema: fileUploadResponseSchema,
-    signal: options.signal,
-  })
+  const initiated = await send(initiateUpload(options.signal))
   const uploadSessionId = initiated.fileUpload.uploadSessionId
   // An empty file still gets one (empty) part, so the session holds a file.
   const parts = Math.max(1, Math.ceil(size / partSize))
   for (let part = 1; part <= parts; part++) {
     const start = (part - 1) * partSize
     const length = Math.min(partSize, size - start)
-    const body = multipartPart(path, start, length)
-    await caller.call({
-      layer: 'upload',
-      method: 'PUT',
-      path: caller.sitePath(`/fileUploads/${encodeURIComponent(uploadSessionId)}`),
-      headers: { 'Content-Type': body.contentType, 'Content-Length': String(body.contentLength) },
-      body: body.body,
-      expect: [200],
-      schema: fileUploadResponseSchema,
-      signal: options.signal,
-      retryAmbiguous: false,
-    })
+    await send(appendToUpload(uploadSessionId, multipartPart(path, start, length), options.signal))
     options.onProgress?.({ uploadedBytes: start + length, totalBytes: size, part, parts })
   }
   return { uploadSessionId, bytes: size }

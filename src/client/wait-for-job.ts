@@ -1,5 +1,5 @@
+import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
 import { FINISH_CODE, isJobFinished, type Job } from './job.js'
 
 /** Options of {@link TableauClient.waitForJob}. */
@@ -22,14 +22,10 @@ export const DEFAULT_JOB_TIMEOUT_MS = 2 * 3600_000
  */
 export const JOB_POLL_SCHEDULE = Object.freeze({ firstDelayMs: 500, factor: 1.4, maxDelayMs: 30_000, jitter: 0.2 })
 
-/** What the waiter needs from the client (injected so it can be tested on a fake clock). */
-export interface JobWaiterDeps {
+/** The two job endpoints the waiter uses (the client's, or a fake in tests). */
+export interface JobSource {
   getJob(id: string, signal?: AbortSignal): Promise<Job>
   cancelJob(id: string): Promise<void>
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-  now(): number
-  random(): number
-  logger?: Logger
 }
 
 function excerpt(notes: string[]): string {
@@ -60,10 +56,15 @@ function outcome(job: Job): Job {
  * `JOB_FAILED` / `JOB_CANCELLED` / `JOB_UNKNOWN_OUTCOME` (details carry finishCode, notes, statusNotes and the job),
  * `JOB_TIMEOUT` (the job is left running) or `JOB_ABORTED` (after a best-effort cancel).
  */
-export async function waitForJob(id: string, options: WaitForJobOptions, deps: JobWaiterDeps): Promise<Job> {
-  const logger = deps.logger ?? silentLogger
+export async function waitForJob(
+  id: string,
+  options: WaitForJobOptions,
+  jobs: JobSource,
+  env: Environment,
+): Promise<Job> {
+  const logger = env.logger
   const timeoutMs = options.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS
-  const deadline = deps.now() + timeoutMs
+  const deadline = env.now() + timeoutMs
   const { signal } = options
   let last: Job | undefined
   let interval: number = JOB_POLL_SCHEDULE.firstDelayMs
@@ -71,7 +72,7 @@ export async function waitForJob(id: string, options: WaitForJobOptions, deps: J
   const abort = async (cause: unknown): Promise<never> => {
     let cancelled = false
     try {
-      await deps.cancelJob(id)
+      await jobs.cancelJob(id)
       cancelled = true
     } catch (e) {
       logger.warn(`job ${id}: cancel after abort failed`, { code: (e as HyperdeltaError).code })
@@ -86,7 +87,7 @@ export async function waitForJob(id: string, options: WaitForJobOptions, deps: J
   for (let poll = 1; ; poll++) {
     if (signal?.aborted) return abort(signal.reason)
     try {
-      last = await deps.getJob(id, signal)
+      last = await jobs.getJob(id, signal)
     } catch (e) {
       if (signal?.aborted) return abort(e)
       throw e
@@ -96,7 +97,7 @@ export async function waitForJob(id: string, options: WaitForJobOptions, deps: J
       logger.debug(`job ${id}: ended`, { finishCode: last.finishCode, polls: poll })
       return outcome(last)
     }
-    const remaining = deadline - deps.now()
+    const remaining = deadline - env.now()
     if (remaining <= 0) {
       throw new HyperdeltaError(
         'JOB_TIMEOUT',
@@ -104,11 +105,11 @@ export async function waitForJob(id: string, options: WaitForJobOptions, deps: J
         { retryable: true, details: { jobId: id, timeoutMs, polls: poll, job: last } },
       )
     }
-    const jitter = 1 + JOB_POLL_SCHEDULE.jitter * (2 * deps.random() - 1)
+    const jitter = 1 + JOB_POLL_SCHEDULE.jitter * (2 * env.random() - 1)
     const delay = Math.max(0, Math.min(Math.round(interval * jitter), JOB_POLL_SCHEDULE.maxDelayMs, remaining))
     interval = Math.min(interval * JOB_POLL_SCHEDULE.factor, JOB_POLL_SCHEDULE.maxDelayMs)
     try {
-      await deps.sleep(delay, signal)
+      await env.sleep(delay, signal)
     } catch (e) {
       if (signal?.aborted) return abort(e)
       throw e

@@ -1,6 +1,7 @@
 import type { WireBatch } from '../actions/wire-schema.js'
+import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import { type Logger, silentLogger } from '../logger.js'
+import type { Logger } from '../logger.js'
 import { type JournalRequest, type JournalState, readJournal, writeJournal } from './journal.js'
 import { type ChangePlan, type PlanOptions, planChanges } from './plan-changes.js'
 import { type PushProgress, type PushReport, payloadSummary, type RequestReport } from './push-report.js'
@@ -35,7 +36,11 @@ export interface PushClient {
   ): Promise<{ id: string }>
 }
 
-export interface PushOptions extends Omit<PlanOptions, 'onPackaging'> {
+/**
+ * `now` and `logger` are the run's {@link Environment} (defaults: the real clock, no logging); pass the client's
+ * so timestamps, durations and logs come from one place.
+ */
+export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<Pick<Environment, 'now' | 'logger'>> {
   client: PushClient
   datasource: { id: string } | { name: string; project?: string }
   /** Connection id, needed when the data source has several connections. */
@@ -43,15 +48,12 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'> {
   /** Journal file: records each request's state so a rerun resumes where a crash stopped. */
   journal?: string
   onProgress?: (event: PushProgress) => void
-  logger?: Logger
   /** Deadline per job (default 2 h). */
   jobTimeoutMs?: number
 }
 
 /** Job outcomes the client reports as errors: the job ended, and applied nothing. */
 const JOB_ENDED = new Set(['JOB_FAILED', 'JOB_CANCELLED'])
-
-const now = () => new Date().toISOString()
 
 /**
  * Pushes a batch and its change rows into a published data source: packages the rows into change
@@ -75,8 +77,10 @@ const now = () => new Date().toISOString()
  * ```
  */
 export async function pushChanges(options: PushOptions): Promise<PushReport> {
-  const started = Date.now()
-  const logger = options.logger ?? silentLogger
+  const env = environment(options)
+  const started = env.now()
+  const logger = env.logger
+  const now = () => new Date(env.now()).toISOString()
   const emit = (event: PushProgress) => options.onProgress?.(event)
   const previous = options.journal ? await readJournal(options.journal) : undefined
   if (previous && options.runId !== undefined && options.runId !== previous.runId) {
@@ -91,7 +95,7 @@ export async function pushChanges(options: PushOptions): Promise<PushReport> {
     runId: options.runId ?? previous?.runId,
     onPackaging: (p) => emit({ type: 'packaging', ...p }),
   })
-  const packagingMs = Date.now() - started
+  const packagingMs = env.now() - started
   try {
     if (previous && previous.fingerprint !== plan.fingerprint) {
       throw new HyperdeltaError(
@@ -144,7 +148,19 @@ export async function pushChanges(options: PushOptions): Promise<PushReport> {
       rows: plan.rows,
       resumed: !!previous,
     })
-    return await runRequests({ options, plan, state, save, datasource, connection, started, packagingMs, emit, logger })
+    return await runRequests({
+      options,
+      plan,
+      state,
+      save,
+      datasource,
+      connection,
+      started,
+      packagingMs,
+      emit,
+      logger,
+      env,
+    })
   } finally {
     await plan.dispose()
   }
@@ -161,6 +177,7 @@ interface RunContext {
   packagingMs: number
   emit: (event: PushProgress) => void
   logger: Logger
+  env: Environment
 }
 
 async function runRequests(ctx: RunContext): Promise<PushReport> {
@@ -184,7 +201,7 @@ async function runRequests(ctx: RunContext): Promise<PushReport> {
     bytes: plan.bytes,
     warnings: plan.warnings,
     packagingMs: ctx.packagingMs,
-    durationMs: Date.now() - ctx.started,
+    durationMs: ctx.env.now() - ctx.started,
     ...(error && { error: { code: error.code, message: error.message } }),
   })
 
@@ -222,7 +239,7 @@ async function runRequests(ctx: RunContext): Promise<PushReport> {
             })
       if (JOB_ENDED.has(e.code)) {
         journal.state = 'failed'
-        journal.updatedAt = now()
+        journal.updatedAt = new Date(ctx.env.now()).toISOString()
         await save()
         rep.outcome = e.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed'
         const notes = (e.details as { notes?: unknown }).notes
@@ -268,7 +285,7 @@ async function runOne(
   const { client, signal } = options
   let jobId = journal.state === 'submitted' ? journal.jobId : undefined
   if (jobId === undefined) {
-    const t0 = Date.now()
+    const t0 = ctx.env.now()
     let uploadSessionId: string | undefined
     if (request.payload) {
       const upload = await client.uploadFile(request.payload.path, {
@@ -277,10 +294,10 @@ async function runOne(
       })
       uploadSessionId = upload.uploadSessionId
       journal.state = 'uploaded'
-      journal.updatedAt = now()
+      journal.updatedAt = new Date(ctx.env.now()).toISOString()
       await save()
     }
-    rep.uploadMs = Date.now() - t0
+    rep.uploadMs = ctx.env.now() - t0
     // Same RequestID on every retry and every resume: the server applies the request at most once.
     const job = await client.updateData({
       datasource: ctx.datasource.id,
@@ -293,22 +310,22 @@ async function runOne(
     jobId = job.id
     journal.state = 'submitted'
     journal.jobId = jobId
-    journal.updatedAt = now()
+    journal.updatedAt = new Date(ctx.env.now()).toISOString()
     await save()
     emit({ type: 'submitted', request: request.index, requestId: journal.requestId, jobId })
     logger.info('push: submitted', { request: request.index, requestId: journal.requestId, jobId })
   }
   rep.jobId = jobId
-  const t1 = Date.now()
+  const t1 = ctx.env.now()
   const id = jobId
   await client.waitForJob(id, {
     timeoutMs: options.jobTimeoutMs ?? 2 * 3600_000,
     ...(signal && { signal }),
     onProgress: (job) => emit({ type: 'job', request: request.index, jobId: id, progress: job.progress }),
   })
-  rep.jobMs = Date.now() - t1
+  rep.jobMs = ctx.env.now() - t1
   journal.state = 'succeeded'
-  journal.updatedAt = now()
+  journal.updatedAt = new Date(ctx.env.now()).toISOString()
   await save()
   rep.outcome = 'applied'
   emit({ type: 'request-done', request: request.index, outcome: 'applied', jobId })

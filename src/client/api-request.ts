@@ -1,0 +1,59 @@
+import type { Readable } from 'node:stream'
+import type { z } from 'zod'
+
+// A request to the Tableau REST API is one value, `ApiRequest`, from the resource module that describes it down to
+// the socket. The transport is a stack of layers, each a function from the next handler to a handler (like
+// octokit's request hooks); see pipeline.ts for the stack and resources/ for the endpoints.
+
+/** Where `path` is rooted. */
+export type RequestScope =
+  /** `path` is absolute after the server origin (e.g. `/api/2.4/serverInfo`). */
+  | 'server'
+  /** `/api/{version}` + `path` (sign-in, sign-out). */
+  | 'api'
+  /** `/api/{version}/sites/{siteId}` + `path` (everything on a site; the default). */
+  | 'site'
+
+/** One request, as a resource module describes it. */
+export interface ApiRequest<S extends z.ZodType = z.ZodType> {
+  /** Prefix of error messages and logs: what the caller was doing (`upload`, `datasource`, `job j1`). */
+  label: string
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** Path (and query) under `scope`; ids already percent-encoded. */
+  path: string
+  /** Default `site`. */
+  scope?: RequestScope
+  headers?: Record<string, string>
+  /** A fresh body per attempt (streams cannot be replayed). */
+  body?: () => string | Readable
+  /** Success statuses; anything else is an error. */
+  expect: readonly number[]
+  /** Validates (and shapes) the success body. */
+  schema: S
+  /** Idempotency key: logged and put in error details (the header itself is in `headers`). */
+  requestId?: string
+  signal?: AbortSignal | undefined
+  /** false: sent without the session token and never re-signed-in (server info, sign-in). Default true. */
+  auth?: boolean
+  /** false: a 401 is not answered by signing in again (sign-out). Default true. */
+  reauth?: boolean
+  /** Cap of attempts for transient failures (default: the retry policy's). */
+  maxAttempts?: number
+  /** false for calls that are not idempotent (appends): see isAmbiguousFailure. Default true. */
+  retryAmbiguous?: boolean
+  /** Turns the transport's error into the endpoint's own (e.g. a 404 into `DATASOURCE_NOT_FOUND`). */
+  mapError?: (error: unknown) => unknown
+  /** Set by the retry layer: which attempt this is (1-based), for logs. */
+  attempt?: number
+}
+
+/** Sends a request and resolves with its validated body. */
+export type Send = <S extends z.ZodType>(request: ApiRequest<S>) => Promise<z.output<S>>
+
+/** One layer of the transport: wraps the next handler. */
+export type Layer = (next: Send) => Send
+
+/** Stacks layers outermost first: `compose(a, b)(http)` runs a, then b, then http. */
+export function compose(...layers: readonly Layer[]): (innermost: Send) => Send {
+  return (innermost) => layers.reduceRight<Send>((next, layer) => layer(next), innermost)
+}

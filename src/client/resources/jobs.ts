@@ -1,0 +1,27 @@
+import type { ApiRequest } from '../api-request.js'
+import { cancelJobResponseSchema, jobResponseSchema } from '../responses.js'
+
+// Endpoints of jobs (the asynchronous work an update starts).
+
+/** `GET …/jobs/{id}`: the job's current state. */
+export function getJob(id: string, signal?: AbortSignal): ApiRequest<typeof jobResponseSchema> {
+  return {
+    label: `job ${id}`,
+    method: 'GET',
+    path: `/jobs/${encodeURIComponent(id)}`,
+    expect: [200],
+    schema: jobResponseSchema,
+    signal,
+  }
+}
+
+/** `PUT …/jobs/{id}`: asks the server to cancel the job (best-effort; see docs/protocol.md). */
+export function cancelJob(id: string): ApiRequest<typeof cancelJobResponseSchema> {
+  return {
+    label: `job ${id}`,
+    method: 'PUT',
+    path: `/jobs/${encodeURIComponent(id)}`,
+    expect: [200, 202, 204],
+    schema: cancelJobResponseSchema,
+  }
+}
