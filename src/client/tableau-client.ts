@@ -8,6 +8,7 @@ import { HyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind, type TableauAuth } from './auth.js'
+import { assertSupported, type Capabilities } from './capabilities.js'
 import {
   type Connection,
   chooseConnection,
@@ -20,9 +21,11 @@ import { createTransport } from './pipeline.js'
 import * as datasources from './resources/datasources.js'
 import * as jobs from './resources/jobs.js'
 import * as sessions from './resources/sessions.js'
+import * as vds from './resources/vizql-data-service.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './retry-policy.js'
 import { Session } from './session.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
+import type { VizqlReader } from './vizql-data-service.js'
 import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
 
 /**
@@ -42,6 +45,11 @@ export interface SignInOptions extends Partial<Environment> {
   minApiVersion?: string
   /** Never use a REST API version above this (default {@link MAX_API_VERSION}). */
   maxApiVersion?: string
+  /**
+   * What `hyperdelta probe` found on this server (see `readCapabilities`): requests using a fact it saw rejected are
+   * refused before anything is sent (`CAPABILITY_REJECTED`). Without it nothing changes.
+   */
+  capabilities?: Capabilities
 }
 
 export type { Connection, Datasource } from './datasource-lookup.js'
@@ -114,13 +122,35 @@ export class TableauClient {
   readonly siteId: string
   /** Signed-in user's LUID, when the server reports it. */
   readonly userId: string | undefined
+  /** The probed capabilities given at sign-in, if any. */
+  readonly capabilities: Capabilities | undefined
+  /**
+   * The VizQL Data Service of this server: reads a published data source's rows back (used by `verify` and `probe`).
+   *
+   * @example
+   * ```ts
+   * const [row] = await client.vizql.queryDatasource(ds.id, { fields: [{ fieldCaption: 'id', function: 'COUNT' }] })
+   * ```
+   */
+  readonly vizql: VizqlReader = {
+    readMetadata: async (luid, signal) => (await this.#send(vds.readMetadata(luid, signal))).data,
+    queryDatasource: async (luid, query, options) => (await this.#send(vds.queryDatasource(luid, query, options))).data,
+  }
 
   readonly #env: Environment
   readonly #session: Session
   readonly #transport: Send
   #closing: Promise<void> | undefined
 
-  private constructor(init: { server: string; site: string; env: Environment; session: Session; transport: Send }) {
+  private constructor(init: {
+    server: string
+    site: string
+    env: Environment
+    session: Session
+    transport: Send
+    capabilities: Capabilities | undefined
+  }) {
+    this.capabilities = init.capabilities
     this.server = init.server
     this.site = init.site
     this.apiVersion = init.session.apiVersion ?? ''
@@ -171,7 +201,7 @@ export class TableauClient {
       apiVersion: session.apiVersion,
       auth: authKind(options.auth),
     })
-    return new TableauClient({ server, site, env, session, transport })
+    return new TableauClient({ server, site, env, session, transport, capabilities: options.capabilities })
   }
 
   /** Sends one request through the transport (refused once the client is closed). */
@@ -271,7 +301,12 @@ export class TableauClient {
         details: { field: 'payload' },
       })
     }
-    const body = JSON.stringify(parseActions(request.actions))
+    const actions = parseActions(request.actions)
+    assertSupported(this.capabilities, {
+      actions: actions.actions,
+      hasPayload: request.payload !== undefined || request.uploadSessionId !== undefined,
+    })
+    const body = JSON.stringify(actions)
     let uploadSessionId = request.uploadSessionId
     if (request.payload !== undefined) {
       const upload = await this.uploadFile(request.payload, request.signal ? { signal: request.signal } : {})
