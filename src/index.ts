@@ -47,6 +47,7 @@ export {
   type ConnectedAppJwtOptions,
   mintConnectedAppJwt,
 } from './client/connected-app-jwt.js'
+export * from './client/datasources/index.js'
 export { FINISH_CODE, isJobFinished, type Job } from './client/job.js'
 export {
   DEFAULT_RETRY_POLICY,

@@ -43,6 +43,11 @@ export interface ApiRequest<S extends z.ZodType = z.ZodType> {
   retryAmbiguous?: boolean
   /** Turns the transport's error into the endpoint's own (e.g. a 404 into `DATASOURCE_NOT_FOUND`). */
   mapError?: (error: unknown) => unknown
+  /**
+   * Downloads: a success body is handed here as a stream (never read into memory) and the value is `undefined`;
+   * error bodies are still read and decoded. Called once per attempt.
+   */
+  sink?: (body: Readable, headers: Record<string, string | string[] | undefined>) => Promise<void>
   /** Set by the retry layer: which attempt this is (1-based), for logs. */
   attempt?: number
 }

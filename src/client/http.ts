@@ -104,9 +104,14 @@ async function sendOnce<S extends z.ZodType>(
     })
     status = res.statusCode
     answerHeaders = res.headers
+    if (call.sink && call.expect.includes(status)) {
+      await call.sink(res.body, answerHeaders)
+      return { value: undefined as z.output<S>, status }
+    }
     text = await res.body.text()
   } catch (cause) {
     if (call.signal?.aborted) throw abortedError(call.label, `${call.method} ${call.path}`, cause)
+    if (cause instanceof HyperdeltaError) throw cause // a sink's own failure (e.g. the target file), not the network
     logger.debug('client: request failed', {
       method: call.method,
       path: call.path,

@@ -16,6 +16,7 @@ import {
   findDatasource,
   listConnections,
 } from './datasource-lookup.js'
+import { DatasourcesApi } from './datasources/datasources-api.js'
 import { type Job, toJob } from './job.js'
 import { createTransport } from './pipeline.js'
 import * as datasources from './resources/datasources.js'
@@ -221,6 +222,17 @@ export class TableauClient {
   request<S extends z.ZodType>(request: ApiRequest<S>): Promise<z.output<S>> {
     return this.#send(request)
   }
+
+  /**
+   * Every Data Sources method (publish, query, download, update, connections, refresh, tags, revisions, keychains,
+   * delete) on the same transport.
+   *
+   * @example
+   * ```ts
+   * await client.datasources.publish({ name: 'Orders', file: 'orders.parquet', mode: 'overwrite' })
+   * ```
+   */
+  readonly datasources: DatasourcesApi = new DatasourcesApi((request) => this.#send(request))
 
   /**
    * Finds a data source by LUID, or by name (and optionally project name or id). Throws `DATASOURCE_NOT_FOUND`, or

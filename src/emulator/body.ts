@@ -43,6 +43,7 @@ export function parseRequestDocument(body: Buffer, contentType: string | undefin
     throw badRequest('The request body is missing or contains malformed XML.')
   }
   const root = doc['tsRequest']
+  if (root === '') return {} // `<tsRequest/>` or `<tsRequest></tsRequest>`
   if (typeof root !== 'object' || root === null) throw badRequest('The request body has no tsRequest element.')
   return root as Record<string, unknown>
 }
@@ -58,4 +59,19 @@ export function objectAt(value: unknown, key: string): Record<string, unknown> |
 export function stringAt(value: Record<string, unknown> | undefined, key: string): string | undefined {
   const v = value?.[key]
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
+}
+
+/** A repeated element (`<tag/><tag/>` or a JSON array) as a list; one element or none works too. */
+export function listAt(value: unknown, key: string): unknown[] {
+  if (typeof value !== 'object' || value === null) return []
+  const v = (value as Record<string, unknown>)[key]
+  if (v === undefined || v === null || v === '') return []
+  return Array.isArray(v) ? v : [v]
+}
+
+/** Reads and parses a small `tsRequest` body (XML, or JSON when the Content-Type says so); empty → {}. */
+export async function readRequestDocument(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, 1024 * 1024)
+  if (body.toString('utf8').trim() === '') return {}
+  return parseRequestDocument(body, req.headers['content-type'])
 }

@@ -33,6 +33,44 @@ export interface DatasourceRecord {
   updatedAt: string
   /** Sequence number used in webpageUrl. */
   number: number
+  /** What was published: a DuckDB table (Parquet or createDatasource) or an opaque file. Absent in old catalogs: a table. */
+  content?: DatasourceContent
+  description?: string
+  isCertified?: boolean
+  certificationNote?: string
+  encryptExtracts?: boolean
+  useRemoteQueryAgent?: boolean
+  tags?: string[]
+  /** Per-connection settings from Update Data Source Connection / publish credentials (never a password). */
+  connections?: Record<string, ConnectionSettings>
+  revisions?: RevisionRecord[]
+  /** The encrypted keychains last applied (applykeychain), returned by retrieveKeychain. */
+  keychains?: string[]
+  keychainUserMapping?: unknown
+}
+export type DatasourceContent =
+  | { kind: 'table'; schema: string; table: string }
+  /** `file` is inside the data dir; `filename` is the name it was published under. */
+  | { kind: 'opaque'; file: string; filename: string }
+export interface ConnectionSettings {
+  serverAddress?: string
+  serverPort?: string
+  userName?: string
+  embedPassword?: boolean
+  /** True once a password was given (the emulator never stores it). */
+  hasPassword?: boolean
+  queryTaggingEnabled?: boolean
+  authenticationType?: string
+}
+export interface RevisionRecord {
+  number: number
+  publishedAt: string
+  publisherId: string
+  /** Revision content inside the data dir; absent once removed. */
+  file?: string
+  filename: string
+  size: number
+  deleted: boolean
 }
 export interface UploadRecord {
   id: string
@@ -42,8 +80,11 @@ export interface UploadRecord {
   createdAt: string
 }
 export type JobStatus = 'queued' | 'running' | 'done'
+/** The job types the emulator runs; absent in old catalogs: UpdateUploadedFile. */
+export type JobType = 'UpdateUploadedFile' | 'RefreshExtract' | 'PublishDatasource'
 export interface JobRecord {
   id: string
+  type?: JobType
   siteId: string
   datasourceId: string
   datasourceName: string
@@ -161,6 +202,9 @@ export class Catalog {
   }
   upload(siteId: string, id: string): UploadRecord | undefined {
     return this.data.uploads.find((u) => u.siteId === siteId && u.id === id)
+  }
+  user(id: string): { id: string; name: string } | undefined {
+    return this.data.users.find((u) => u.id === id)
   }
   job(siteId: string, id: string): JobRecord | undefined {
     return this.data.jobs.find((j) => j.siteId === siteId && j.id === id)

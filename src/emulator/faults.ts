@@ -21,6 +21,18 @@ export const ROUTE_NAMES = [
   'updateConnectionData',
   'queryJob',
   'cancelJob',
+  'updateDatasource',
+  'deleteDatasource',
+  'updateConnection',
+  'refreshDatasource',
+  'downloadDatasource',
+  'addTags',
+  'deleteTag',
+  'listRevisions',
+  'downloadRevision',
+  'removeRevision',
+  'retrieveKeychain',
+  'applyKeychain',
 ] as const
 export type RouteName = (typeof ROUTE_NAMES)[number]
 

@@ -111,3 +111,47 @@ export function vdsValue(value: unknown, duckdbType: string): unknown {
   }
   return value
 }
+
+/** INFERRED: the `type` shown for a data source published from an opaque file (.tds/.tdsx/.hyper/.tde). */
+export function opaqueDatasourceType(filename: string): string {
+  return filename.toLowerCase().endsWith('.hyper') || filename.toLowerCase().endsWith('.tde') ? 'hyper' : 'unknown'
+}
+
+/** Publish Data Source: the file types the page lists, plus Parquet (Tableau 2022.1+). */
+export const PUBLISH_FILE_TYPES = ['hyper', 'tds', 'tdsx', 'tde', 'parquet'] as const
+
+/** The page's single-request limit (64 MB); INFERRED: MiB, and a larger attachment is a 400011 publishing error. */
+export const SINGLE_REQUEST_PUBLISH_LIMIT = 64 * 2 ** 20
+
+/**
+ * INFERRED: the status of a publish with `asJob=true` (202, the job accepted) and that the emulator
+ * does the publish before answering (the job then finishes on its own, finishCode 0).
+ */
+export const PUBLISH_AS_JOB_STATUS = 202
+
+/** INFERRED: schema mismatch on append (the page: "schema … must match") is a 400011 publishing error. */
+export const APPEND_SCHEMA_MISMATCH = { status: 400, code: '400011', summary: 'Publishing error' } as const
+
+/**
+ * INFERRED (emulator design): every publish that creates or overwrites records a revision holding the
+ * published file; an append changes the current revision's data but records none. The current
+ * revision cannot be removed (403055 "Cannot delete head revision").
+ */
+export const REVISION_PER_PUBLISH = true
+
+/**
+ * Emulator design: Download Data Source of a Parquet-published (table) data source returns the
+ * table as it is now, as a Parquet file named `<name>.parquet`; opaque files come back byte-identical.
+ * `includeExtract` is accepted (true/false, any case) and changes nothing.
+ */
+export const TABLE_DOWNLOAD_EXTENSION = 'parquet'
+
+/** INFERRED: an unknown connection id in Update Data Source Connection answers 404020 Connection not found. */
+export const CONNECTION_NOT_FOUND = { code: '404020', summary: 'Connection not found' } as const
+
+/**
+ * Emulator design: retrieveKeychain returns the keychains last applied with applykeychain; before
+ * any, one keychain that encodes (base64 JSON) the data source id and its connections' user names —
+ * never a password. The emulator holds no keys, so nothing is really encrypted.
+ */
+export const KEYCHAIN_FORMAT = 'base64-json'

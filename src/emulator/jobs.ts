@@ -28,7 +28,14 @@ export class JobRunner {
 
   /** True when the data source has a queued or running update job (→ 409094). */
   busy(datasourceId: string): boolean {
-    return this.catalog.data.jobs.some((j) => j.datasourceId === datasourceId && j.status !== 'done')
+    return this.pending(datasourceId, 'UpdateUploadedFile')
+  }
+
+  /** True when the data source has a queued or running job of this type (refresh → 409093). */
+  pending(datasourceId: string, type: NonNullable<JobRecord['type']>): boolean {
+    return this.catalog.data.jobs.some(
+      (j) => j.datasourceId === datasourceId && j.status !== 'done' && (j.type ?? 'UpdateUploadedFile') === type,
+    )
   }
 
   submit(job: JobRecord): void {
@@ -76,6 +83,11 @@ export class JobRunner {
     if (injected?.kind === 'cancel') return this.finish(job, 2, undefined)
     const ds = this.catalog.datasource(job.siteId, job.datasourceId)
     if (!ds) return this.finish(job, 1, `emulator: data source ${job.datasourceId} no longer exists`)
+    // A refresh has nothing to re-read (the data is the extract); a publish job's work was done on accept.
+    if ((job.type ?? 'UpdateUploadedFile') !== 'UpdateUploadedFile') {
+      if (job.type === 'RefreshExtract') ds.updatedAt = restTimestamp()
+      return this.finish(job, 0, undefined)
+    }
     const upload = job.uploadSessionId ? this.catalog.upload(job.siteId, job.uploadSessionId) : undefined
     const conn = await this.store.connect()
     try {

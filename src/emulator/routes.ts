@@ -9,6 +9,8 @@ interface RouteDef {
   readonly anonymous?: boolean
 }
 
+const DS = ['sites', ':site', 'datasources', ':datasource'] as const
+
 export const ROUTES: readonly RouteDef[] = [
   { name: 'serverInfo', method: 'GET', segments: ['serverinfo'], anonymous: true },
   { name: 'signIn', method: 'POST', segments: ['auth', 'signin'], anonymous: true },
@@ -29,6 +31,18 @@ export const ROUTES: readonly RouteDef[] = [
   },
   { name: 'initiateUpload', method: 'POST', segments: ['sites', ':site', 'fileUploads'] },
   { name: 'appendUpload', method: 'PUT', segments: ['sites', ':site', 'fileUploads', ':upload'] },
+  { name: 'updateDatasource', method: 'PUT', segments: [...DS] },
+  { name: 'deleteDatasource', method: 'DELETE', segments: [...DS] },
+  { name: 'updateConnection', method: 'PUT', segments: [...DS, 'connections', ':connection'] },
+  { name: 'refreshDatasource', method: 'POST', segments: [...DS, 'refresh'] },
+  { name: 'downloadDatasource', method: 'GET', segments: [...DS, 'content'] },
+  { name: 'addTags', method: 'PUT', segments: [...DS, 'tags'] },
+  { name: 'deleteTag', method: 'DELETE', segments: [...DS, 'tags', ':tag'] },
+  { name: 'listRevisions', method: 'GET', segments: [...DS, 'revisions'] },
+  { name: 'downloadRevision', method: 'GET', segments: [...DS, 'revisions', ':revision', 'content'] },
+  { name: 'removeRevision', method: 'DELETE', segments: [...DS, 'revisions', ':revision'] },
+  { name: 'retrieveKeychain', method: 'POST', segments: [...DS, 'retrieveKeychain'] },
+  { name: 'applyKeychain', method: 'PUT', segments: [...DS, 'applykeychain'] },
   { name: 'queryJob', method: 'GET', segments: ['sites', ':site', 'jobs', ':job'] },
   { name: 'cancelJob', method: 'PUT', segments: ['sites', ':site', 'jobs', ':job'] },
 ]

@@ -1,10 +1,18 @@
+import { createReadStream } from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { pipeline } from 'node:stream/promises'
 import { ApiError, resourceNotFound } from './api-error.js'
 import { type Element, el, renderJson, renderXml, textEl } from './document.js'
 import type { RouteName } from './faults.js'
 import { serverInfo, signIn, signOut } from './handlers-auth.js'
-import { publishDatasource, queryConnections, queryDatasource, queryDatasources } from './handlers-datasources.js'
+import { downloadDatasource, downloadRevision, listRevisions, removeRevision } from './handlers-content.js'
+import { deleteDatasource, refreshDatasource, updateConnection, updateDatasource } from './handlers-datasource-edit.js'
+import { queryConnections, queryDatasource, queryDatasources } from './handlers-datasources.js'
 import { cancelJob, queryJob } from './handlers-jobs.js'
+import { applyKeychain, retrieveKeychain } from './handlers-keychain.js'
+import { publishDatasource } from './handlers-publish.js'
+import { addTags, deleteTag } from './handlers-tags.js'
 import { updateData } from './handlers-update.js'
 import { appendUpload, ConnectionReset, initiateUpload } from './handlers-uploads.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
@@ -26,6 +34,18 @@ const HANDLERS: Record<RouteName, Handler> = {
   updateConnectionData: updateData,
   queryJob,
   cancelJob,
+  updateDatasource,
+  deleteDatasource,
+  updateConnection,
+  refreshDatasource,
+  downloadDatasource,
+  addTags,
+  deleteTag,
+  listRevisions,
+  downloadRevision,
+  removeRevision,
+  retrieveKeychain,
+  applyKeychain,
 }
 
 function errorBody(e: ApiError): Element[] {
@@ -49,6 +69,23 @@ function send(res: ServerResponse, json: boolean, reply: Reply, error?: ApiError
   }
   res.writeHead(reply.status, headers)
   res.end(payload)
+}
+
+/** Streams a download: `Content-Disposition: name="tableau_datasource"; filename="…"` as the page shows. */
+async function sendFile(res: ServerResponse, reply: Reply): Promise<void> {
+  const file = reply.file!
+  try {
+    const { size } = await stat(file.path)
+    res.writeHead(reply.status, {
+      ...reply.headers,
+      'content-type': 'application/octet-stream',
+      'content-length': String(size),
+      'content-disposition': `name="tableau_datasource"; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
+    })
+    await pipeline(createReadStream(file.path), res)
+  } finally {
+    if (file.temporary) await rm(file.path, { force: true })
+  }
 }
 
 function decodeSegments(pathname: string): string[] | undefined {
@@ -126,6 +163,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       query: url.searchParams,
       session,
     })
+    if (reply.file) return await sendFile(res, reply)
     send(res, json, reply)
   } catch (e) {
     if (e instanceof ConnectionReset) return

@@ -40,6 +40,8 @@ export interface Reply {
   readonly status: number
   readonly body?: readonly Element[]
   readonly headers?: Readonly<Record<string, string>>
+  /** A file streamed as the body (downloads); `temporary` files are removed once sent. */
+  readonly file?: { readonly path: string; readonly filename: string; readonly temporary?: boolean }
 }
 
 export type Handler = (state: EmulatorState, ctx: RequestContext) => Promise<Reply>

@@ -101,6 +101,27 @@ export class Store {
     )
   }
 
+  /**
+   * Runs `work` in one transaction on a fresh connection: either all of it lands or none
+   * (an overwrite that fails half-way leaves the old table).
+   */
+  async transaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect()
+    try {
+      await conn.run('BEGIN TRANSACTION')
+      try {
+        const out = await work(conn)
+        await conn.run('COMMIT')
+        return out
+      } catch (e) {
+        await conn.run('ROLLBACK').catch(() => {})
+        throw e
+      }
+    } finally {
+      conn.closeSync()
+    }
+  }
+
   /** Runs SQL on the shared connection; values exactly as DuckDB returns them (bigint, µs timestamps). */
   async query(sql: string): Promise<Record<string, unknown>[]> {
     const reader = await this.main.runAndReadAll(sql)

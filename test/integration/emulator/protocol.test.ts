@@ -239,7 +239,7 @@ describe('unknown routes', () => {
   })
   it('wrong method on a known resource → 405000 (JSON too)', async () => {
     const r = await call(`${s.base}/datasources/${dsId}`, {
-      method: 'DELETE',
+      method: 'POST',
       headers: { ...s.auth, accept: 'application/json' },
     })
     expect(r.status).toBe(405)

@@ -25,7 +25,22 @@ const upsertBatch = () => batch().upsert({ source: changes, target: items, on: [
 const insertBatch = () => batch().insert({ source: changes, target: items })
 
 /** Routes a push (sign-in → find → upload → PATCH → wait → sign-out) never calls: nothing to fault there. */
-const NOT_ON_PUSH_PATH: readonly RouteName[] = ['publishDatasource', 'cancelJob']
+const NOT_ON_PUSH_PATH: readonly RouteName[] = [
+  'publishDatasource',
+  'cancelJob',
+  'updateDatasource',
+  'deleteDatasource',
+  'updateConnection',
+  'refreshDatasource',
+  'downloadDatasource',
+  'addTags',
+  'deleteTag',
+  'listRevisions',
+  'downloadRevision',
+  'removeRevision',
+  'retrieveKeychain',
+  'applyKeychain',
+]
 
 /** How each route is reached: updateConnectionData needs a data source with several connections. */
 const onPushPath = ROUTE_NAMES.filter((r) => !NOT_ON_PUSH_PATH.includes(r))

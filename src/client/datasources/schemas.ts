@@ -1,0 +1,115 @@
+import { z } from 'zod'
+
+// zod schemas of the Data Sources responses the client reads, in the JSON mapping (XML answers are mapped to it
+// first). Tolerant like ../responses.ts: booleans and numbers may come as strings, one item where a list is
+// expected, `{}` for an empty collection. Objects are loose: unknown attributes are ignored.
+
+const bool = z.union([z.boolean(), z.string().transform((s) => s.toLowerCase() === 'true')])
+const int = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+])
+const text = z.union([
+  z.string(),
+  z.object({ value: z.string() }).transform((o) => o.value),
+  z.strictObject({}).transform(() => ''),
+])
+
+function list<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(item),
+  )
+}
+/** `{ key: item | item[] }`, `{}`, `""` or an empty array (the page's JSON shows `[]` for empty lists). */
+function collection<T extends z.ZodType>(key: string, item: T) {
+  return z
+    .preprocess(
+      (v) => (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) ? {} : v),
+      z.object({ [key]: list(item).optional() }),
+    )
+    .transform((o) => (o[key] ?? []) as z.output<T>[])
+}
+
+const tagSchema = z.object({ label: z.string() }).loose()
+
+export const datasourceDetailsSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string(),
+    contentUrl: z.string().optional(),
+    description: z.string().optional(),
+    type: z.string().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    encryptExtracts: bool.optional(),
+    hasExtracts: bool.optional(),
+    isCertified: bool.optional(),
+    certificationNote: z.string().optional(),
+    useRemoteQueryAgent: bool.optional(),
+    webpageUrl: z.string().optional(),
+    size: int.optional(),
+    project: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
+    owner: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
+    tags: collection('tag', tagSchema).optional(),
+  })
+  .loose()
+
+const paginationSchema = z.object({ pageNumber: int, pageSize: int, totalAvailable: int }).loose()
+
+export const datasourceDetailsResponseSchema = z.object({ datasource: datasourceDetailsSchema })
+
+export const datasourcePageSchema = z.object({
+  pagination: paginationSchema,
+  datasources: collection('datasource', datasourceDetailsSchema).optional(),
+})
+
+export const connectionDetailsSchema = z
+  .object({
+    id: z.string().min(1),
+    type: z.string().optional(),
+    serverAddress: z.string().optional(),
+    serverPort: z.union([z.string(), z.number().transform(String)]).optional(),
+    userName: z.string().optional(),
+    embedPassword: bool.optional(),
+    queryTaggingEnabled: bool.optional(),
+    authenticationType: z.string().optional(),
+    useOAuthManagedKeychain: bool.optional(),
+  })
+  .loose()
+
+export const connectionResponseSchema = z.object({ connection: connectionDetailsSchema })
+export const connectionListSchema = z.object({
+  connections: collection('connection', connectionDetailsSchema).optional(),
+})
+
+export const tagsResponseSchema = z.object({ tags: collection('tag', tagSchema).optional() })
+
+export const revisionPageSchema = z.object({
+  pagination: paginationSchema,
+  revisions: collection(
+    'revision',
+    z
+      .object({
+        revisionNumber: int,
+        publishedAt: z.string().optional(),
+        deleted: bool.optional(),
+        current: bool.optional(),
+        sizeInBytes: int.optional(),
+        publisher: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+  ).optional(),
+})
+
+export const keychainResponseSchema = z.object({
+  associatedUserLuidList: collection('associatedUserLuid', text).optional(),
+  encryptedKeychainList: collection('encryptedKeychain', text).optional(),
+})
+
+export type RawDatasourceDetails = z.output<typeof datasourceDetailsSchema>
+export type RawConnection = z.output<typeof connectionDetailsSchema>
+export type RawRevisionPage = z.output<typeof revisionPageSchema>

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto'
+import { constants } from 'node:fs'
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { DuckDBConnection } from '@duckdb/node-api'
+import { ApiError } from './api-error.js'
+import { type ConnectionSettings, type DatasourceRecord, type RevisionRecord, restTimestamp } from './catalog.js'
+import { APPEND_SCHEMA_MISMATCH, PUBLISHED_TABLE } from './inferred.js'
+import type { EmulatorState } from './state.js'
+import { ident, literal } from './store.js'
+
+/** What one publish request carries once the handler has validated it. */
+export interface PublishInput {
+  siteId: string
+  projectId: string
+  ownerId: string
+  name: string
+  /** The file as received: a temp file (moved) or an upload session's file (copied). */
+  file: string
+  fileIsTemporary: boolean
+  /** The name the file was published under (its extension says the kind). */
+  filename: string
+  kind: 'parquet' | 'opaque'
+  mode: 'create' | 'overwrite' | 'append'
+  description?: string | undefined
+  useRemoteQueryAgent?: boolean | undefined
+  credentials?: ConnectionSettings | undefined
+}
+
+const dsNotFoundByName = (name: string): ApiError =>
+  new ApiError(404, '404004', 'Data source not found', `append=true, but no data source is named '${name}'.`)
+
+/** A DuckDB catalog alias for a new data source: its name, made unique when needed. */
+export function freeAlias(state: EmulatorState, name: string): string {
+  const taken = new Set(state.catalog.data.datasources.map((d) => d.alias.toLowerCase()))
+  let alias = name
+  for (
+    let n = 2;
+    taken.has(alias.toLowerCase()) || ['memory', 'system', 'temp', 'main'].includes(alias.toLowerCase());
+    n++
+  )
+    alias = `${name}#${n}`
+  return alias
+}
+
+const contentUrlOf = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '') || 'datasource'
+
+/** A new data source record (not yet in the catalog); its database is attached. */
+export async function newDatasourceRecord(
+  state: EmulatorState,
+  o: { siteId: string; projectId: string; ownerId: string; name: string; connections: number },
+): Promise<DatasourceRecord> {
+  const now = restTimestamp()
+  const id = randomUUID()
+  const ds: DatasourceRecord = {
+    id,
+    siteId: o.siteId,
+    projectId: o.projectId,
+    ownerId: o.ownerId,
+    name: o.name,
+    contentUrl: contentUrlOf(o.name),
+    alias: freeAlias(state, o.name),
+    file: `datasources/${id}.duckdb`,
+    connectionIds: Array.from({ length: Math.max(1, o.connections) }, () => randomUUID()),
+    createdAt: now,
+    updatedAt: now,
+    number: state.catalog.nextNumber(),
+    tags: [],
+    revisions: [],
+  }
+  await state.store.attach(ds.alias, ds.file)
+  return ds
+}
+
+/** Drops every table of the data source's database (inside the caller's transaction). */
+async function dropAllTables(conn: DuckDBConnection, alias: string): Promise<void> {
+  const tables = (
+    await conn.runAndReadAll(
+      `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ${literal(alias)}`,
+    )
+  ).getRowObjectsJS() as { schema_name: string; table_name: string }[]
+  for (const t of tables) await conn.run(`DROP TABLE ${ident(alias)}.${ident(t.schema_name)}.${ident(t.table_name)}`)
+}
+
+async function loadParquet(conn: DuckDBConnection, alias: string, file: string): Promise<void> {
+  const { schema, name } = PUBLISHED_TABLE
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${ident(alias)}.${ident(schema)}`)
+  await conn.run(
+    `CREATE TABLE ${ident(alias)}.${ident(schema)}.${ident(name)} AS SELECT * FROM read_parquet(${literal(file)})`,
+  )
+}
+
+type Columns = Map<string, string>
+async function columnsOf(conn: DuckDBConnection, sql: string): Promise<Columns> {
+  const rows = (await conn.runAndReadAll(sql)).getRowObjectsJS() as { n: string; t: string }[]
+  return new Map(rows.map((r) => [r.n, r.t]))
+}
+
+/** Append: the file's columns must be the table's (names and types, any order), else 400011 naming them. */
+async function appendParquet(conn: DuckDBConnection, ds: DatasourceRecord, file: string): Promise<void> {
+  const content = ds.content
+  const schema = content?.kind === 'table' ? content.schema : PUBLISHED_TABLE.schema
+  const table = content?.kind === 'table' ? content.table : PUBLISHED_TABLE.name
+  const target = await columnsOf(
+    conn,
+    `SELECT column_name AS n, data_type AS t FROM duckdb_columns() WHERE database_name = ${literal(ds.alias)} ` +
+      `AND schema_name = ${literal(schema)} AND table_name = ${literal(table)}`,
+  )
+  const source = await columnsOf(
+    conn,
+    `SELECT column_name AS n, column_type AS t FROM (DESCRIBE SELECT * FROM read_parquet(${literal(file)}))`,
+  )
+  const problems: string[] = []
+  for (const [n, t] of target) {
+    const s = source.get(n)
+    if (s === undefined) problems.push(`column "${n}" (${t}) is missing from the file`)
+    else if (s !== t) problems.push(`column "${n}" is ${s} in the file but ${t} in the data source`)
+  }
+  for (const [n, t] of source) if (!target.has(n)) problems.push(`column "${n}" (${t}) is not in the data source`)
+  if (problems.length > 0) {
+    const { status, code, summary } = APPEND_SCHEMA_MISMATCH
+    throw new ApiError(status, code, summary, `The schema of the appended file does not match: ${problems.join('; ')}.`)
+  }
+  await conn.run(
+    `INSERT INTO ${ident(ds.alias)}.${ident(schema)}.${ident(table)} BY NAME SELECT * FROM read_parquet(${literal(file)})`,
+  )
+}
+
+/** Puts the published file in place as revision `number` (moved when temporary, else copied). */
+async function keepRevisionFile(state: EmulatorState, ds: DatasourceRecord, input: PublishInput, number: number) {
+  const ext = input.filename.includes('.') ? input.filename.slice(input.filename.lastIndexOf('.')) : ''
+  const rel = `revisions/${ds.id}/${number}${ext.toLowerCase()}`
+  const to = join(state.store.dir, rel)
+  await mkdir(dirname(to), { recursive: true })
+  if (input.fileIsTemporary) await rename(input.file, to)
+  else await copyFile(input.file, to, constants.COPYFILE_FICLONE)
+  return { rel, size: (await stat(to)).size }
+}
+
+/**
+ * Publishes: create, overwrite (the table is replaced in one DuckDB transaction, so a failure keeps
+ * the old data) or append (Parquet onto a Parquet-published table, schemas must match).
+ */
+export async function publishContent(
+  state: EmulatorState,
+  input: PublishInput,
+): Promise<{ ds: DatasourceRecord; created: boolean }> {
+  const existing = state.catalog.data.datasources.find(
+    (d) => d.siteId === input.siteId && d.name.toLowerCase() === input.name.toLowerCase(),
+  )
+  if (input.mode === 'append') {
+    if (!existing) throw dsNotFoundByName(input.name)
+    if (input.kind !== 'parquet' || existing.content?.kind === 'opaque') {
+      throw new ApiError(
+        400,
+        '400011',
+        'Publishing error',
+        'emulator: append needs a Parquet file and a data source published from Parquet.',
+      )
+    }
+    await state.store.transaction((conn) => appendParquet(conn, existing, input.file))
+    existing.updatedAt = restTimestamp()
+    await state.catalog.save()
+    return { ds: existing, created: false }
+  }
+  if (existing && input.mode !== 'overwrite') {
+    throw new ApiError(403, '403007', 'Overwrite forbidden', `A data source named '${input.name}' already exists.`)
+  }
+  const ds = existing ?? (await newDatasourceRecord(state, { ...input, connections: 1 }))
+  ds.revisions ??= []
+  const revisions = ds.revisions
+  const number = (revisions.at(-1)?.number ?? 0) + 1
+  const kept = await keepRevisionFile(state, ds, input, number)
+  const keptPath = join(state.store.dir, kept.rel)
+  try {
+    await state.store.transaction(async (conn) => {
+      await dropAllTables(conn, ds.alias)
+      if (input.kind === 'parquet') await loadParquet(conn, ds.alias, keptPath)
+    })
+  } catch (e) {
+    await rm(keptPath, { force: true })
+    if (!existing) await state.store.detachAndDelete(ds.alias, ds.file)
+    throw e
+  }
+  ds.content =
+    input.kind === 'parquet'
+      ? { kind: 'table', schema: PUBLISHED_TABLE.schema, table: PUBLISHED_TABLE.name }
+      : { kind: 'opaque', file: kept.rel, filename: input.filename }
+  const revision: RevisionRecord = {
+    number,
+    publishedAt: restTimestamp(),
+    publisherId: input.ownerId,
+    file: kept.rel,
+    filename: input.filename,
+    size: kept.size,
+    deleted: false,
+  }
+  revisions.push(revision)
+  ds.updatedAt = revision.publishedAt
+  ds.projectId = input.projectId
+  if (input.description !== undefined) ds.description = input.description
+  if (input.useRemoteQueryAgent !== undefined) ds.useRemoteQueryAgent = input.useRemoteQueryAgent
+  if (input.credentials) {
+    ds.connections ??= {}
+    for (const id of ds.connectionIds) ds.connections[id] = { ...ds.connections[id], ...input.credentials }
+  }
+  if (!existing) state.catalog.data.datasources.push(ds)
+  await state.catalog.save()
+  return { ds, created: !existing }
+}
