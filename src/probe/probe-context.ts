@@ -8,13 +8,13 @@ export interface ProbeClient extends PushClient {
   readonly server: string
   readonly apiVersion: string
   readonly vizql: VizqlReader
-  publishDatasource(options: {
-    file: string
-    name: string
-    project: { name: string } | { id: string }
-    signal?: AbortSignal
-  }): Promise<{ id: string; name: string }>
-  deleteDatasource(id: string): Promise<void>
+  readonly datasources: {
+    publish(options: { file: string; name: string; projectId?: string; signal?: AbortSignal }): Promise<{
+      id: string
+      name: string
+    }>
+    delete(id: string): Promise<void>
+  }
   updateData(request: {
     datasource: string
     actions: WireBatch

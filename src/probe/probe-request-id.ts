@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { batch } from '../actions/batch.js'
 import type { FactOutcome, ProbedFact } from '../client/capabilities.js'
-import { isHyperdeltaError } from '../errors.js'
 import { writeChangeFiles } from '../payload/write-change-files.js'
 import type { ProbeContext } from './probe-context.js'
-import { failureEvidence, judgeRows, type ProbeFinding } from './probe-steps.js'
-import { type ProbeRow, probeTable } from './probe-table.js'
+import { failureEvidence, judgeRows, type ProbeFinding, throwIfAborted } from './probe-steps.js'
+import { currentRows, type ProbeRow, probeTable } from './probe-table.js'
 
 const added = probeTable.as('added')
 const row10: ProbeRow = { id: 10n, label: 'ten', flag: true, day: '2024-01-10', at: '2024-01-10T10:00:00Z' }
@@ -55,12 +54,14 @@ export async function requestIdSteps(ctx: ProbeContext, parquetAccepted: boolean
     const why = 'not tested: needs a Parquet payload, which this server refused'
     return [replay('unknown', why, ''), perDs('unknown', why, '')]
   }
+  throwIfAborted(ctx)
+  if (ctx.canReadBack) ctx.expected.resetTo(await currentRows(ctx.client.vizql, ctx.datasource))
   const requestId = `hyperdelta-probe-${randomUUID()}`
   let first: string
   try {
     first = await sendInsert(ctx, ctx.datasource, requestId)
   } catch (e) {
-    if (isHyperdeltaError(e, 'ABORTED')) throw e
+    throwIfAborted(ctx, e)
     const why = `not tested: the first insert failed (${failureEvidence(e)})`
     return [replay('unknown', why, ''), perDs('unknown', why, '')]
   }
@@ -73,7 +74,7 @@ export async function requestIdSteps(ctx: ProbeContext, parquetAccepted: boolean
       findings.push(replay('rejected', 'a new job was created for the repeated RequestID', evidence))
     else findings.push(await judgeRows(ctx, replay, evidence))
   } catch (e) {
-    if (isHyperdeltaError(e, 'ABORTED')) throw e
+    throwIfAborted(ctx, e)
     findings.push(replay('rejected', 'the repeated request failed', failureEvidence(e)))
   }
   try {
@@ -89,7 +90,7 @@ export async function requestIdSteps(ctx: ProbeContext, parquetAccepted: boolean
         : perDs('confirmed', 'a new job ran on the second data source', `job ${third} (first ${first})`),
     )
   } catch (e) {
-    if (isHyperdeltaError(e, 'ABORTED')) throw e
+    throwIfAborted(ctx, e)
     findings.push(perDs('unknown', 'not tested: the second scratch data source failed', failureEvidence(e)))
   }
   return findings

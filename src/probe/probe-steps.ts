@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { type Batch, batch } from '../actions/batch.js'
 import { and, eq, or } from '../actions/conditions.js'
 import type { FactOutcome, ProbedFact } from '../client/capabilities.js'
-import { isHyperdeltaError } from '../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { PushClient } from '../plan/push-changes.js'
 import { pushChanges } from '../plan/push-changes.js'
 import type { ProbeContext } from './probe-context.js'
-import { differences, type ProbeRow, probeTable } from './probe-table.js'
+import { currentRows, differences, type ProbeRow, probeTable } from './probe-table.js'
 
 /** One row of the probe's table: a fact, what we expect, what the server did, and the evidence. */
 export interface ProbeFinding {
@@ -15,6 +15,12 @@ export interface ProbeFinding {
   expected: string
   observed: string
   evidence: string
+}
+
+/** Stops the probe (the caller's finally still deletes the scratch data sources). */
+export function throwIfAborted(ctx: { signal?: AbortSignal | undefined }, cause?: unknown): void {
+  if (isHyperdeltaError(cause, 'ABORTED')) throw cause
+  if (ctx.signal?.aborted) throw new HyperdeltaError('ABORTED', 'probe: aborted', { cause: cause ?? ctx.signal.reason })
 }
 
 /** Why a push failed, in the words of its job (notes) or its HTTP answer. */
@@ -45,6 +51,10 @@ export async function judgePush(
     observed,
     evidence,
   })
+  throwIfAborted(ctx)
+  // Judge each fact on its own change: start from what the server holds now, so an earlier
+  // lossy or refused step does not make every later fact look wrong.
+  if (ctx.canReadBack) ctx.expected.resetTo(await currentRows(ctx.client.vizql, ctx.datasource))
   let jobs: string
   try {
     const report = await pushChanges({
@@ -57,8 +67,7 @@ export async function judgePush(
     })
     jobs = report.requests.map((r) => r.jobId ?? '?').join(', ')
   } catch (e) {
-    if (isHyperdeltaError(e, 'ABORTED')) throw e
-    ctx.signal?.throwIfAborted()
+    throwIfAborted(ctx, e)
     return finding('rejected', 'the server refused it', failureEvidence(e))
   }
   plan.apply()

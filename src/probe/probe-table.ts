@@ -44,9 +44,23 @@ export class ExpectedTable {
   put(rows: readonly ProbeRow[]): void {
     for (const r of rows) this.rows.set(r.id as bigint, r)
   }
+  /** Starts again from what the server holds (rows as the VizQL Data Service spells them). */
+  resetTo(rows: readonly Record<string, unknown>[]): void {
+    this.rows.clear()
+    for (const r of rows) {
+      const id = BigInt(r['id'] as number | string)
+      this.rows.set(id, { ...(r as ProbeRow), id })
+    }
+  }
   remove(ids: readonly bigint[]): void {
     for (const id of ids) this.rows.delete(id)
   }
+}
+
+/** Every row of the scratch data source, through the VizQL Data Service. */
+export function currentRows(vds: VizqlReader, datasource: string): Promise<Record<string, unknown>[]> {
+  const fields = probeTable.columnNames.map((fieldCaption) => ({ fieldCaption }))
+  return vds.queryDatasource(datasource, { fields }, { disaggregate: true })
 }
 
 /**
@@ -54,8 +68,7 @@ export class ExpectedTable {
  * from the expected table (empty: identical). Throws when the service does not answer.
  */
 export async function differences(vds: VizqlReader, datasource: string, expected: ExpectedTable): Promise<string[]> {
-  const fields = probeTable.columnNames.map((fieldCaption) => ({ fieldCaption }))
-  const rows = await vds.queryDatasource(datasource, { fields }, { disaggregate: true })
+  const rows = await currentRows(vds, datasource)
   const seen = new Map<string, Record<string, unknown>>()
   for (const r of rows) seen.set(String(r['id']), r)
   const out: string[] = []

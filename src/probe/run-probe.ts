@@ -3,17 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CAPABILITIES_VERSION, type Capabilities, PROBED_FACTS, type ProbedFact } from '../client/capabilities.js'
-import { isHyperdeltaError } from '../errors.js'
 import { writeChangeFiles } from '../payload/write-change-files.js'
 import type { ProbeClient, ProbeContext } from './probe-context.js'
 import { requestIdSteps } from './probe-request-id.js'
-import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep } from './probe-steps.js'
+import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep, throwIfAborted } from './probe-steps.js'
 import { differences, ExpectedTable, initialRows, probeTable } from './probe-table.js'
 
 /** Options of {@link probe}. */
 export interface ProbeOptions {
-  /** Project the scratch data sources are published to (they are deleted at the end). */
-  project: { name: string } | { id: string }
+  /** Project LUID the scratch data sources are published to (default: the site's default project). They are deleted at the end. */
+  projectId?: string
   /** Ctrl-C: stops after the current request; the scratch data sources are still deleted. */
   signal?: AbortSignal
   /** Called as each fact is settled (for live output). */
@@ -39,7 +38,7 @@ export interface ProbeResult {
  * ```ts
  * import { TableauClient, probe } from 'hyperdelta'
  * const client = await TableauClient.signIn({ server, site, auth })
- * const { capabilities, findings } = await probe(client, { project: { name: 'Sandbox' } })
+ * const { capabilities, findings } = await probe(client, { projectId })
  * console.table(findings)
  * ```
  */
@@ -56,10 +55,10 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     const files = await writeChangeFiles(probeTable, initialRows(), { dir })
     try {
       const name = `hyperdelta-probe-${stamp}-${randomUUID().slice(0, 8)}`
-      const ds = await client.publishDatasource({
+      const ds = await client.datasources.publish({
         file: files.files[0]!.path,
         name,
-        project: options.project,
+        ...(options.projectId !== undefined && { projectId: options.projectId }),
         ...(options.signal && { signal: options.signal }),
       })
       scratch.push({ id: ds.id, name: ds.name, deleted: false })
@@ -83,7 +82,7 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
         evidence: `data source ${datasource}`,
       })
     } catch (e) {
-      if (isHyperdeltaError(e, 'ABORTED')) throw e
+      throwIfAborted({ signal: options.signal }, e)
       record({
         fact: 'vizqlDataService',
         outcome: 'rejected',
@@ -96,6 +95,7 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     const parquet = await parquetPayloadStep(ctx)
     record(parquet)
     for (const step of constantSteps()) record(await step(ctx))
+    throwIfAborted(ctx)
     for (const f of await requestIdSteps(ctx, parquet.outcome === 'confirmed')) record(f)
     for (const fact of ['nativeNe', 'nativeNot'] as const) {
       record({
@@ -109,7 +109,7 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
   } finally {
     for (const s of scratch) {
       try {
-        await client.deleteDatasource(s.id)
+        await client.datasources.delete(s.id)
         s.deleted = true
       } catch (e) {
         s.error = failureEvidence(e)
