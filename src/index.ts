@@ -43,6 +43,17 @@ export type { ApiRequest, RequestScope } from './client/api-request.js'
 export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
 export type { TableauAuth } from './client/auth.js'
 export {
+  assertSupported,
+  CAPABILITIES_VERSION,
+  type Capabilities,
+  FACT_OUTCOMES,
+  type FactOutcome,
+  PROBED_FACTS,
+  type ProbedFact,
+  parseCapabilities,
+  readCapabilities,
+} from './client/capabilities.js'
+export {
   CONNECTED_APP_DEFAULT_SCOPES,
   type ConnectedAppJwtOptions,
   mintConnectedAppJwt,
@@ -63,6 +74,7 @@ export {
   type UpdateDataRequest,
 } from './client/tableau-client.js'
 export { MAX_UPLOAD_PART_BYTES, type UploadFileOptions, type UploadResult } from './client/upload-file.js'
+export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-data-service.js'
 export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE, type WaitForJobOptions } from './client/wait-for-job.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export { HyperdeltaError, isHyperdeltaError } from './errors.js'
@@ -118,6 +130,16 @@ export {
   summarizeReport,
 } from './plan/push-report.js'
 export { deriveRequestId } from './plan/request-id.js'
+export {
+  sameValue,
+  type VerifyCheck,
+  type VerifyResult,
+  type VerifySpec,
+  verifyDatasource,
+} from './plan/verify-datasource.js'
+export type { ProbeClient } from './probe/probe-context.js'
+export type { ProbeFinding } from './probe/probe-steps.js'
+export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
 export {
   bool,
   COLUMN_KINDS,

@@ -74,8 +74,22 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out
 }
 
+/** A key as a SET filter value: integers beyond 2^53 as decimal strings, so they are not rounded (INFERRED). */
 function keyValue(v: unknown): string | number {
-  return typeof v === 'bigint' || typeof v === 'number' ? Number(v) : String(v)
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
+  return typeof v === 'number' ? v : String(v)
+}
+
+/** One spelling per key value, whichever way the VDS spelled it (numeric keys: the integer's digits). */
+function canonicalKey(v: unknown, numeric: boolean): string {
+  if (numeric && (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string')) {
+    try {
+      return BigInt(v).toString()
+    } catch {
+      return String(v)
+    }
+  }
+  return show(v)
 }
 
 async function rowsByKey(
@@ -86,19 +100,21 @@ async function rowsByKey(
   columns: readonly string[],
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>()
+  const numeric = isNumericKeys(keys)
   for (const part of chunks(keys, KEYS_PER_QUERY)) {
     const query: VdsQuery = {
       fields: [key, ...columns.filter((c) => c !== key)].map((fieldCaption) => ({ fieldCaption })),
       filters: [{ filterType: 'SET', field: { fieldCaption: key }, values: part.map(keyValue) }],
     }
     for (const row of await vds.queryDatasource(datasource, query, { disaggregate: true })) {
-      found.set(show(typeof row[key] === 'number' ? BigInt(row[key] as number) : row[key]), row)
+      found.set(canonicalKey(row[key], numeric), row)
     }
   }
   return found
 }
 
-const keyOf = (v: unknown): string => show(typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v)
+const isNumericKeys = (keys: readonly unknown[]): boolean =>
+  keys.some((k) => typeof k === 'bigint' || (typeof k === 'number' && Number.isInteger(k)))
 
 async function runChecks(vds: VizqlReader, datasource: string, spec: VerifySpec): Promise<VerifyCheck[]> {
   const checks: VerifyCheck[] = []
@@ -122,16 +138,12 @@ async function runChecks(vds: VizqlReader, datasource: string, spec: VerifySpec)
   const key = spec.key!
   if (spec.present?.length) {
     const columns = [...new Set(spec.present.flatMap((r) => Object.keys(r)))]
-    const found = await rowsByKey(
-      vds,
-      datasource,
-      key,
-      spec.present.map((r) => r[key]),
-      columns,
-    )
+    const keys = spec.present.map((r) => r[key])
+    const found = await rowsByKey(vds, datasource, key, keys, columns)
+    const numeric = isNumericKeys(keys)
     const wrong: string[] = []
     for (const row of spec.present) {
-      const got = found.get(keyOf(row[key]))
+      const got = found.get(canonicalKey(row[key], numeric))
       if (!got) wrong.push(`${key}=${show(row[key])} missing`)
       else
         for (const c of Object.keys(row)) {
@@ -148,7 +160,8 @@ async function runChecks(vds: VizqlReader, datasource: string, spec: VerifySpec)
   }
   if (spec.absent?.length) {
     const found = await rowsByKey(vds, datasource, key, spec.absent, [key])
-    const still = spec.absent.filter((k) => found.has(keyOf(k)))
+    const numeric = isNumericKeys(spec.absent)
+    const still = spec.absent.filter((k) => found.has(canonicalKey(k, numeric)))
     checks.push({
       check: 'absent',
       ok: still.length === 0,
