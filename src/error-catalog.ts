@@ -133,6 +133,10 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   VCONN_REQUEST_INVALID: { field?: string; value?: unknown; capability?: string }
   /** A download could not write its target file. */
   DOWNLOAD_WRITE_FAILED: { path: string }
+  /** A capabilities file that cannot be read or does not match its schema. */
+  CAPABILITIES_INVALID: { file: string; field?: string }
+  /** A request uses a protocol fact `probe` saw this server reject; nothing was sent. */
+  CAPABILITY_REJECTED: { fact: string; probedAt: string }
   UPLOAD_FILE_UNREADABLE: { path: string }
   JOB_FAILED: JobEndDetails
   JOB_CANCELLED: JobEndDetails
@@ -245,6 +249,8 @@ export const ERROR_CATALOG = {
   VCONN_CONTENT_INVALID: 'client',
   VCONN_REQUEST_INVALID: 'client',
   DOWNLOAD_WRITE_FAILED: 'client',
+  CAPABILITIES_INVALID: 'client',
+  CAPABILITY_REJECTED: 'client',
   JOB_FAILED: 'client',
   JOB_CANCELLED: 'client',
   JOB_UNKNOWN_OUTCOME: 'client',

@@ -29,6 +29,17 @@ export { writeFileAtomic } from './atomic-write.js'
 export type { ApiRequest, RequestScope } from './client/api-request.js'
 export type { TableauAuth } from './client/auth.js'
 export {
+  assertSupported,
+  CAPABILITIES_VERSION,
+  type Capabilities,
+  FACT_OUTCOMES,
+  type FactOutcome,
+  PROBED_FACTS,
+  type ProbedFact,
+  parseCapabilities,
+  readCapabilities,
+} from './client/capabilities.js'
+export {
   CONNECTED_APP_DEFAULT_SCOPES,
   type ConnectedAppJwtOptions,
   mintConnectedAppJwt,
@@ -41,6 +52,7 @@ export {
   type PromoteVirtualConnectionOptions,
   promoteVirtualConnection,
 } from './client/promote-virtual-connection.js'
+export { findProjectId } from './client/resources/projects.js'
 export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/retry-policy.js'
 export {
   type Connection,
@@ -53,6 +65,7 @@ export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
 export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
 export * from './client/virtual-connection-types.js'
 export { VirtualConnections } from './client/virtual-connections.js'
+export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-data-service.js'
 export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/wait-for-job.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export {
@@ -126,6 +139,16 @@ export {
   type RunTarget,
   runRequests,
 } from './plan/run-requests.js'
+export {
+  sameValue,
+  type VerifyCheck,
+  type VerifyResult,
+  type VerifySpec,
+  verifyDatasource,
+} from './plan/verify-datasource.js'
+export type { ProbeClient } from './probe/probe-context.js'
+export type { ProbeFinding } from './probe/probe-steps.js'
+export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
 export {
   bool,
   COLUMN_KINDS,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { HyperdeltaError } from '../index.js'
+import { type Capabilities, HyperdeltaError, readCapabilities } from '../index.js'
 
 /**
  * Environment variables the CLI reads (flags win over them). Secrets are read only from the environment,
@@ -24,6 +24,8 @@ export interface ConnectionConfig {
   server: string
   site: string
   auth: CliAuth
+  /** From `--capabilities <file>` (what `hyperdelta probe` wrote). */
+  capabilities?: Capabilities
 }
 
 /**
@@ -55,7 +57,7 @@ export async function secretFromEnv(name: string, env: NodeJS.ProcessEnv): Promi
  * (never from flags, which show up in `ps` and shell history).
  */
 export async function connectionConfig(
-  flags: { server?: string | undefined; site?: string | undefined },
+  flags: { server?: string | undefined; site?: string | undefined; capabilities?: string | undefined },
   env: NodeJS.ProcessEnv,
 ): Promise<ConnectionConfig> {
   const server = flags.server ?? env[ENV.server]
@@ -77,5 +79,6 @@ export async function connectionConfig(
       `no credentials: set ${ENV.patName} + ${ENV.patSecret}, or ${ENV.username} + ${ENV.password}, or ${ENV.jwt} (each secret also as <NAME>_FILE)`,
     )
   }
-  return { server, site, auth }
+  const capabilities = flags.capabilities === undefined ? undefined : await readCapabilities(flags.capabilities)
+  return { server, site, auth, ...(capabilities && { capabilities }) }
 }

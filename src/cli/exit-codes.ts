@@ -20,7 +20,7 @@ export const EXIT = {
 } as const
 
 const INPUT_CODES =
-  /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_)/
+  /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_|CAPABILIT)/
 
 /** Causes of PUSH_FAILED that mean "the request did not apply, and rerunning as is will not help by itself". */
 const FAILED_CAUSES: ReadonlySet<string> = new Set([

@@ -16,6 +16,11 @@ export const SERVER_FLAGS = {
   server: { type: 'string', arg: '<url>', help: 'Tableau server URL (or TABLEAU_SERVER)' },
   site: { type: 'string', arg: '<content-url>', help: "site content URL, '' = default site (or TABLEAU_SITE)" },
   json: { type: 'boolean', help: 'print the result as JSON on stdout' },
+  capabilities: {
+    type: 'string',
+    arg: '<file>',
+    help: 'what `hyperdelta probe` found on this server: refuse requests it saw rejected',
+  },
   'log-level': { type: 'string', arg: '<level>', help: `structured logs on stderr: ${LOG_LEVELS.join(', ')}` },
 } as const
 

@@ -3,6 +3,7 @@ import { type CliCommand, defineCommand } from './command-table.js'
 import { datasourceCommand } from './datasource-command.js'
 import { emulatorCommand } from './emulator-command.js'
 import { jobCancelCommand, jobWaitCommand } from './job-commands.js'
+import { probeCommand } from './probe-command.js'
 import { vconnCommand } from './vconn-command.js'
 
 /** `hyperdelta vconn <verb> …` keeps its own verb table and parser (vconn-subcommands.ts). */
@@ -36,5 +37,6 @@ export const COMMANDS: readonly CliCommand[] = [
   jobCancelCommand,
   datasource,
   vconn,
+  probeCommand,
   emulatorCommand,
 ]

@@ -2,9 +2,12 @@ import type { Dispatcher } from 'undici'
 import type { WireBatch } from '../actions/wire-schema.js'
 import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
+import type { Send } from './api-request.js'
 import type { TableauAuth } from './auth.js'
+import type { Capabilities } from './capabilities.js'
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http.js'
 import type { RetryPolicyOptions } from './retry-policy.js'
+import type { Session } from './session.js'
 
 // The options of TableauClient's entry points, and the check of the server URL.
 
@@ -13,6 +16,12 @@ import type { RetryPolicyOptions } from './retry-policy.js'
  * `Environment` (each defaults to the real one); pass the same parts to `pushChanges` and the pipelines.
  */
 export interface SignInOptions extends Partial<Environment> {
+  /**
+   * What `hyperdelta probe` found on this server (see `readCapabilities`): requests using a fact it saw rejected are
+   * refused before anything is sent (`CAPABILITY_REJECTED`). Without it nothing changes.
+   */
+  capabilities?: Capabilities
+
   /** Server origin, e.g. `https://tableau.example.com` (a path prefix is kept). */
   server: string
   /** Site content URL as in `/#/site/<contentUrl>/…`; `''` (default) is the default site. */
@@ -38,6 +47,16 @@ export interface SignInOptions extends Partial<Environment> {
   minApiVersion?: string
   /** Never use a REST API version above this (default `MAX_API_VERSION`). */
   maxApiVersion?: string
+}
+
+/** What TableauClient's constructor keeps. */
+export interface ClientInit {
+  server: string
+  site: string
+  env: Environment
+  session: Session
+  transport: Send
+  capabilities: Capabilities | undefined
 }
 
 /** Request of `TableauClient.updateData`. */

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../environment.js'
+import { isHyperdeltaError } from '../errors.js'
 import type { Send } from './api-request.js'
 import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind } from './auth.js'
@@ -35,4 +36,25 @@ export async function openSession(
   await session.signIn(transport)
   env.logger.info('auth: signed in', { server, site, apiVersion: session.apiVersion, auth: authKind(options.auth) })
   return { session, transport }
+}
+
+/** Sign-out: waits for a re-sign-in in flight, signs out (a failure is logged: the token expires on its own), closes an owned dispatcher. */
+export async function closeSession(o: {
+  session: Session
+  transport: Send
+  env: Environment
+  server: string
+  dispatcher: Dispatcher | undefined
+}): Promise<void> {
+  await o.session.settled()
+  try {
+    await o.transport(sessions.signOut())
+    o.env.logger.info('auth: signed out', { server: o.server })
+  } catch (error) {
+    o.env.logger.warn('auth: sign-out failed (the token expires on its own)', {
+      code: isHyperdeltaError(error) ? error.code : undefined,
+      status: isHyperdeltaError(error, 'API_ERROR') ? error.details.status : undefined,
+    })
+  }
+  await o.dispatcher?.close()
 }

@@ -2,10 +2,11 @@ import { inspect } from 'node:util'
 import type { Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { type Environment, environment } from '../environment.js'
-import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
+import { HyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import { compareApiVersions, MIN_API_VERSION } from './api-version.js'
-import { parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
+import type { Capabilities } from './capabilities.js'
+import { type ClientInit, parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
 import {
   type Connection,
   chooseConnection,
@@ -16,13 +17,14 @@ import {
 import { DatasourcesApi } from './datasources/datasources-api.js'
 import { defaultDispatcher } from './dispatcher.js'
 import { type Job, toJob } from './job.js'
-import { openSession } from './open-session.js'
+import { closeSession, openSession } from './open-session.js'
 import * as jobs from './resources/jobs.js'
-import * as sessions from './resources/sessions.js'
+import { vizqlReader } from './resources/vizql-data-service.js'
 import type { Session } from './session.js'
 import { updateData } from './update-data.js'
 import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
 import { VirtualConnections } from './virtual-connections.js'
+import type { VizqlReader } from './vizql-data-service.js'
 import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
 
 export type { SignInOptions, UpdateDataRequest } from './client-options.js'
@@ -62,18 +64,20 @@ export class TableauClient {
   readonly siteId: string
   /** Signed-in user's LUID, when the server reports it. */
   readonly userId: string | undefined
-
+  /** What `hyperdelta probe` found on this server (`signIn({ capabilities })`); consulted before each update. */
+  readonly capabilities: Capabilities | undefined
   readonly #env: Environment
   readonly #session: Session
   readonly #transport: Send
   #closing: Promise<void> | undefined
 
-  private constructor(init: { server: string; site: string; env: Environment; session: Session; transport: Send }) {
+  private constructor(init: ClientInit) {
     this.server = init.server
     this.site = init.site
     this.apiVersion = init.session.apiVersion ?? ''
     this.siteId = init.session.siteId ?? ''
     this.userId = init.session.userId
+    this.capabilities = init.capabilities
     this.#env = init.env
     this.#session = init.session
     this.#transport = init.transport
@@ -106,7 +110,7 @@ export class TableauClient {
         : undefined
     try {
       const { session, transport } = await openSession(options, { server, site, minApi, env, dispatcher: owned })
-      const client = new TableauClient({ server, site, env, session, transport })
+      const client = new TableauClient({ server, site, env, session, transport, capabilities: options.capabilities })
       client.#ownedDispatcher = owned
       return client
     } catch (error) {
@@ -142,6 +146,8 @@ export class TableauClient {
   }
   /** Every Data Sources method (publish, query, download, revisions, tags, keychains…), e.g. `client.datasources.publish({ name, file })`. */
   readonly datasources: DatasourcesApi = new DatasourcesApi((request) => this.#send(request))
+  /** The VizQL Data Service: reads a published data source's rows back (`verify`, `probe`). */
+  readonly vizql: VizqlReader = vizqlReader((request) => this.#send(request))
 
   /**
    * Finds a data source by LUID, or by name (and optionally project name or id). Throws `DATASOURCE_NOT_FOUND`, or
@@ -207,7 +213,7 @@ export class TableauClient {
    * ```
    */
   updateData(request: UpdateDataRequest): Promise<Job> {
-    return updateData(this.#send, request, this.#env.logger)
+    return updateData(this.#send, request, this.#env.logger, this.capabilities)
   }
 
   /**
@@ -264,19 +270,13 @@ export class TableauClient {
    * ```
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      await this.#session.settled()
-      try {
-        await this.#transport(sessions.signOut())
-        this.#env.logger.info('auth: signed out', { server: this.server })
-      } catch (error) {
-        this.#env.logger.warn('auth: sign-out failed (the token expires on its own)', {
-          code: isHyperdeltaError(error) ? error.code : undefined,
-          status: isHyperdeltaError(error, 'API_ERROR') ? error.details.status : undefined,
-        })
-      }
-      await this.#ownedDispatcher?.close()
-    })()
+    this.#closing ??= closeSession({
+      session: this.#session,
+      transport: this.#transport,
+      env: this.#env,
+      server: this.server,
+      dispatcher: this.#ownedDispatcher,
+    })
     return this.#closing
   }
 

@@ -2,6 +2,7 @@ import { parseActions } from '../actions/parse-actions.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Send } from './api-request.js'
+import { assertSupported, type Capabilities } from './capabilities.js'
 import type { UpdateDataRequest } from './client-options.js'
 import { type Job, toJob } from './job.js'
 import * as datasources from './resources/datasources.js'
@@ -11,7 +12,12 @@ import { uploadFile } from './upload-file.js'
  * The update operation behind `TableauClient.updateData`: checks the request, validates the actions, uploads the
  * payload when one is given, then sends the PATCH (docs/protocol.md §7) and returns the created job.
  */
-export async function updateData(send: Send, request: UpdateDataRequest, logger: Logger): Promise<Job> {
+export async function updateData(
+  send: Send,
+  request: UpdateDataRequest,
+  logger: Logger,
+  capabilities?: Capabilities,
+): Promise<Job> {
   if (typeof request.requestId !== 'string' || request.requestId.trim() === '') {
     throw new HyperdeltaError('CONFIG_INVALID', 'update: requestId must be a non-empty string', {
       details: { field: 'requestId' },
@@ -27,7 +33,12 @@ export async function updateData(send: Send, request: UpdateDataRequest, logger:
       details: { field: 'payload' },
     })
   }
-  const body = JSON.stringify(parseActions(request.actions))
+  const actions = parseActions(request.actions)
+  assertSupported(capabilities, {
+    actions: actions.actions,
+    hasPayload: request.payload !== undefined || request.uploadSessionId !== undefined,
+  })
+  const body = JSON.stringify(actions)
   let uploadSessionId = request.uploadSessionId
   if (request.payload !== undefined) {
     const upload = await uploadFile(send, request.payload, request.signal ? { signal: request.signal } : {})

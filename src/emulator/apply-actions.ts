@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import type { WireAction } from '../wire.js'
 import { conditionSql, MissingColumn, type StagedConstants, sourceColumnsOf } from './condition-sql.js'
 import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from './inferred.js'
+import { dateColumnsOf, type PersonalityCheck } from './personality.js'
 import { ident, LEDGER_SCHEMA, ledgerTable, literal } from './store.js'
 
 /** A job failure: `notes` is what Query Job reports in `updateUploadedFileJob/notes`. */
@@ -52,6 +53,10 @@ export interface ApplyOptions {
   jobId: string
   /** Awaited just before COMMIT and right after it (fault hooks: pause or crash there). */
   phase?: (phase: 'before-commit' | 'after-commit') => Promise<void>
+  /** A lossy server (personality `dropOneRow`): the payload's first row is skipped. */
+  dropFirstSourceRow?: boolean
+  /** A personality's reason to fail the job before it runs (see personality.ts). */
+  personalityFailure?: PersonalityCheck
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -115,7 +120,7 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
     if (format === 'hyper') throw new JobFailure(HYPER_PAYLOAD_NOTE)
     if (format !== 'parquet') throw new JobFailure('emulator: the payload is neither a Parquet nor a Hyper file')
     if (sourceNames.size > 1) throw new JobFailure(`${PARQUET_PAYLOAD_NOTE} (got ${list(sourceNames)})`)
-    sourceSql = `(SELECT * FROM read_parquet(${literal(o.payloadPath)}))`
+    sourceSql = `(SELECT * FROM read_parquet(${literal(o.payloadPath)})${o.dropFirstSourceRow ? ' OFFSET 1' : ''})`
     for (const r of await rows(conn, `DESCRIBE SELECT * FROM read_parquet(${literal(o.payloadPath)})`)) {
       sourceColumns.set(String(r['column_name']), String(r['column_type']))
     }
@@ -151,6 +156,8 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
   })
   for (const constants of staged) await stageConstants(conn, constants)
 
+  const refused = o.personalityFailure?.(o.actions, sourceSql !== undefined, dateColumnsOf(targets))
+  if (refused !== undefined) throw new JobFailure(refused)
   await conn.run('BEGIN TRANSACTION')
   try {
     for (const [index, statements] of planned.entries()) {

@@ -8,6 +8,7 @@ import { jobElement } from './entities.js'
 import { datasourceOf } from './handlers-datasources.js'
 import { uploadNotFound } from './handlers-uploads.js'
 import { BYTES_PER_MB, DUPLICATE_REQUEST_WINDOW_MS, MISSING_REQUEST_ID, PAYLOAD_TOO_LARGE } from './inferred.js'
+import { usesOr } from './personality.js'
 import { type Handler, siteOf } from './state.js'
 
 /**
@@ -43,8 +44,11 @@ export const updateData: Handler = async (state, ctx) => {
   }
   const now = Date.now()
   state.catalog.data.requestIds = state.catalog.data.requestIds.filter((r) => now - r.at < DUPLICATE_REQUEST_WINDOW_MS)
-  const seen = state.catalog.data.requestIds.find((r) => r.siteId === site.id && r.requestId === requestId)
-  const original = seen && state.catalog.job(site.id, seen.jobId)
+  const perDatasource = state.personality.requestIdScope === 'datasource'
+  const original = state.catalog.data.requestIds
+    .filter((r) => r.siteId === site.id && r.requestId === requestId)
+    .map((r) => state.catalog.job(site.id, r.jobId))
+    .find((job) => job !== undefined && (!perDatasource || job.datasourceId === ds.id))
   if (original) {
     // INFERRED: the original job in its current state (an ended one with completedAt and finishCode), so a
     // client can tell a replay of an earlier run's job from the job its request created.
@@ -75,6 +79,9 @@ export const updateData: Handler = async (state, ctx) => {
     }
   }
 
+  if (state.personality.noOrOperator && usesOr(batch.actions)) {
+    throw invalidParameter('emulator (personality noOrOperator): the "or" operator is not supported.')
+  }
   const uploadSessionId = ctx.query.get('uploadSessionId') ?? undefined
   if (uploadSessionId !== undefined) {
     const upload = state.catalog.upload(site.id, uploadSessionId)

@@ -10,5 +10,6 @@ export {
   ROUTE_NAMES,
   type RouteName,
 } from './faults.js'
+export type { ServerPersonality } from './personality.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'
 export type { EmulatorGroup } from './vconn-catalog.js'

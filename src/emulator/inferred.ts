@@ -80,6 +80,38 @@ export function methodNotAllowedDetail(method: string): string {
   return `Request type ${method} is not allowed for this resource.`
 }
 
+/** INFERRED: VizQL Data Service `dataType` for each DuckDB column type the emulator creates. */
+export const VDS_DATA_TYPE: Readonly<Record<string, string>> = {
+  BIGINT: 'INTEGER',
+  INTEGER: 'INTEGER',
+  DOUBLE: 'REAL',
+  VARCHAR: 'STRING',
+  BOOLEAN: 'BOOLEAN',
+  DATE: 'DATE',
+  'TIMESTAMP WITH TIME ZONE': 'DATETIME',
+  TIMESTAMP: 'DATETIME',
+}
+
+/** INFERRED: `errorCode` values of the VizQL Data Service's error envelope. */
+export const VDS_ERROR = { badRequest: '400800', notFound: '404800' } as const
+
+/**
+ * INFERRED: how the VizQL Data Service spells values in JSON. Integers are JSON numbers (those
+ * beyond 2^53 as decimal strings, so nothing is rounded silently), dates `YYYY-MM-DD`, datetimes
+ * ISO 8601 in UTC with the fraction kept.
+ */
+export function vdsValue(value: unknown, duckdbType: string): unknown {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
+  if (duckdbType === 'DATE' || duckdbType.startsWith('TIMESTAMP')) {
+    const text = String(value)
+    if (duckdbType === 'DATE') return text
+    const [date, time = '00:00:00'] = text.replace(/\+00(:00)?$/, '').split(' ')
+    return `${date}T${time}Z`
+  }
+  return value
+}
+
 /** INFERRED: the `type` shown for a data source published from an opaque file (.tds/.tdsx/.hyper/.tde). */
 export function opaqueDatasourceType(filename: string): string {
   return filename.toLowerCase().endsWith('.hyper') || filename.toLowerCase().endsWith('.tde') ? 'hyper' : 'unknown'

@@ -4,6 +4,7 @@ import type { WireAction } from '../wire.js'
 import { applyActions, JobFailure } from './apply-actions.js'
 import { type Catalog, type JobRecord, restTimestamp } from './catalog.js'
 import type { FaultController } from './faults.js'
+import { personalityJobFailure, type ServerPersonality } from './personality.js'
 import type { Store } from './store.js'
 
 /**
@@ -24,6 +25,7 @@ export class JobRunner {
     private readonly delayMs: number,
     private readonly uploadsDir: string,
     private readonly logger: Logger,
+    private readonly personality: ServerPersonality = {},
   ) {}
 
   /** True when the data source has a queued or running update job (→ 409094). */
@@ -102,6 +104,9 @@ export class JobRunner {
         alias: ds.alias,
         actions: JSON.parse(job.actionsJson) as WireAction[],
         payloadPath: upload ? join(this.uploadsDir, upload.file) : undefined,
+        dropFirstSourceRow: this.personality.dropOneRow === true,
+        personalityFailure: (actions, parquet, dateColumns) =>
+          personalityJobFailure(this.personality, actions, parquet, dateColumns),
         onProgress: (p) => {
           job.progress = p
         },

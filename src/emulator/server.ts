@@ -19,6 +19,7 @@ import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferr
 import { matchRoute } from './routes.js'
 import type { EmulatorState, Handler, Reply } from './state.js'
 import { VCONN_HANDLERS } from './vconn-routes.js'
+import { handleVizqlDataService, sendVdsError, VDS_PREFIX } from './vizql-data-service.js'
 
 const HANDLERS: Record<RouteName, Handler> = {
   serverInfo,
@@ -100,6 +101,17 @@ function decodeSegments(pathname: string): string[] | undefined {
   }
 }
 
+async function vizqlDataService(state: EmulatorState, req: IncomingMessage, res: ServerResponse, method: string) {
+  try {
+    await handleVizqlDataService(state, req, res, method)
+  } catch (e) {
+    req.resume()
+    if (e instanceof ApiError) return sendVdsError(res, e)
+    state.logger.error('emulator: internal error', { message: (e as Error).message })
+    sendVdsError(res, new ApiError(500, '500000', 'Internal Server Error', `emulator: ${(e as Error).message}`))
+  }
+}
+
 /** The request listener: route, faults, auth, handler, envelope. */
 export function createListener(state: EmulatorState): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -117,6 +129,9 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
   }
   try {
     const segments = decodeSegments(url.pathname)
+    if (segments && segments.length === 4 && VDS_PREFIX.every((p, i) => segments[i] === p)) {
+      return await vizqlDataService(state, req, res, segments[3]!)
+    }
     const match = segments ? matchRoute(method, segments) : { kind: 'not-found' as const }
     const shown = url.pathname.replace(/^\/api/, '')
     if (match.kind === 'not-found') return fail(resourceNotFound(shown))

@@ -12,6 +12,7 @@ import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
 import { JobRunner, recoverJobs } from './jobs.js'
+import type { ServerPersonality } from './personality.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
 import { Store } from './store.js'
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   logger?: Logger
   /** Groups that virtual-connection permissions may name (every site also has "All Users"). */
   groups?: EmulatorGroup[]
+  /** Departures from the default protocol reading, to test `probe` and `verify` (see {@link ServerPersonality}). */
+  personality?: ServerPersonality
 }
 
 /** A running emulator. */
@@ -113,7 +116,8 @@ async function start(
   await catalog.save()
 
   const faults = new FaultController()
-  const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger)
+  const personality = options.personality ?? {}
+  const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger, personality)
   const server = createServer()
   let url = ''
   const state: EmulatorState = {
@@ -132,6 +136,7 @@ async function start(
     uploadsDir,
     logger,
     vconns,
+    personality,
   }
   server.on('request', createListener(state))
   const host = options.host ?? '127.0.0.1'

@@ -6,6 +6,7 @@ import type { Catalog, SiteRecord } from './catalog.js'
 import type { Element } from './document.js'
 import type { FaultController, RouteName } from './faults.js'
 import type { JobRunner } from './jobs.js'
+import type { ServerPersonality } from './personality.js'
 import type { Store } from './store.js'
 import type { VirtualConnectionCatalog } from './vconn-catalog.js'
 
@@ -24,6 +25,7 @@ export interface EmulatorState {
   readonly uploadsDir: string
   readonly logger: Logger
   readonly vconns: VirtualConnectionCatalog
+  readonly personality: ServerPersonality
 }
 
 export interface RequestContext {

@@ -6,6 +6,7 @@ import { type PlanOptions, planChanges } from './plan-changes.js'
 import type { PushClient } from './push-client.js'
 import type { PushProgress, PushReport } from './push-report.js'
 import { requestIdOf, runRequests } from './run-requests.js'
+import { type VerifySpec, verifyDatasource } from './verify-datasource.js'
 
 export type { PushClient, SubmittedJob } from './push-client.js'
 
@@ -37,6 +38,12 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
    * an earlier run of the same run id.
    */
   maxAttempts?: number
+  /**
+   * After the last job, read the data source back through the VizQL Data Service and check these
+   * (row count, pushed keys present / absent); the result is `report.verification`. A client without
+   * the service, or a server that does not answer, gives `not-verified`, never a false `verified`.
+   */
+  verify?: VerifySpec
 }
 
 function mismatch(message: string, details: Record<string, unknown>): HyperdeltaError {
@@ -150,7 +157,7 @@ async function push(options: PushOptions): Promise<PushReport> {
       rows: plan.rows,
       resumed: !!previous,
     })
-    return await runRequests({
+    const report = await runRequests({
       client: options.client,
       plan,
       journal,
@@ -166,6 +173,12 @@ async function push(options: PushOptions): Promise<PushReport> {
       started,
       packagingMs,
     })
+    if (options.verify === undefined) return report
+    const verification = options.client.vizql
+      ? await verifyDatasource(options.client.vizql, target.datasource.id, options.verify)
+      : { status: 'not-verified' as const, checks: [], reason: 'the client has no VizQL Data Service reader' }
+    logger.info('push: verified', { status: verification.status })
+    return { ...report, verification }
   } finally {
     await plan.dispose()
   }

@@ -1,4 +1,5 @@
 import type { WireBatch } from '../actions/wire-schema.js'
+import type { VizqlReader } from '../client/vizql-data-service.js'
 
 /** What a PATCH answers: the job, with its times and finish code when it has already ended. */
 export interface SubmittedJob {
@@ -14,6 +15,8 @@ export interface SubmittedJob {
  */
 export interface PushClient {
   readonly siteId?: string | undefined
+  /** The VizQL Data Service reader `verify` uses (TableauClient has one). */
+  readonly vizql?: VizqlReader
   findDatasource(query: { id: string } | { name: string; project?: string }): Promise<{ id: string; name?: string }>
   resolveConnection(datasourceId: string, connectionId?: string): Promise<string | undefined>
   uploadFile(

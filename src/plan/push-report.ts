@@ -1,4 +1,5 @@
 import type { WireAction } from '../actions/wire-schema.js'
+import type { VerifyResult } from './verify-result.js'
 
 /** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
 export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
@@ -41,6 +42,8 @@ export interface PushReport {
   packagingMs: number
   durationMs: number
   error?: { code: string; message: string } | undefined
+  /** What `verify` found after the last job (only when `verify` was given). */
+  verification?: VerifyResult
 }
 
 /** What a report says about a payload file: its table, rows, bytes and sha256 (not its temporary path). */

@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises'
+import { findProjectId, formatProbeTable, probe, TableauClient } from '../index.js'
+import { defineCommand, usageError } from './command-table.js'
+import { connectionConfig } from './config.js'
+import { type CliIo, cliLogger, SERVER_FLAGS } from './io.js'
+
+/** `hyperdelta probe`: confirms every inferred wire fact on the user's own server, on a scratch data source. */
+export const probeCommand = defineCommand({
+  name: 'probe',
+  summary: 'Find out, on your server, every protocol fact hyperdelta infers (a scratch data source, always deleted).',
+  usage: '(--project <name> | --project-id <luid>) [--capabilities-out <file>] [--json]',
+  flags: {
+    project: { type: 'string', arg: '<name>', help: 'project the scratch data sources are published to' },
+    'project-id': { type: 'string', arg: '<luid>', help: 'the same, by LUID' },
+    'capabilities-out': { type: 'string', arg: '<file>', help: 'write the findings as a capabilities file' },
+    ...SERVER_FLAGS,
+  },
+  async run({ values, io }) {
+    if ((values.project === undefined) === (values['project-id'] === undefined)) {
+      throw usageError('pass exactly one of --project or --project-id')
+    }
+    const client = await TableauClient.signIn({
+      ...(await connectionConfig(values, io.env)),
+      logger: cliLogger(values['log-level'], io),
+    })
+    try {
+      const projectId = values['project-id'] ?? (await findProjectId((r) => client.request(r), values.project!))
+      const result = await probe(client, {
+        projectId,
+        signal: io.signal,
+        onFinding: (f) => {
+          if (!values.json) io.stderr.write(`probe: ${f.fact}: ${f.outcome}\n`)
+        },
+      })
+      if (values['capabilities-out']) {
+        await writeFile(values['capabilities-out'], `${JSON.stringify(result.capabilities, null, 2)}\n`)
+      }
+      printResult(result, values.json === true, io)
+      return result.scratch.every((s) => s.deleted) ? 0 : 4
+    } finally {
+      await client.close()
+    }
+  },
+})
+
+function printResult(result: Awaited<ReturnType<typeof probe>>, json: boolean, io: CliIo): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    return
+  }
+  io.stdout.write(`${formatProbeTable(result.findings)}\n`)
+  for (const s of result.scratch.filter((x) => !x.deleted)) {
+    io.stdout.write(
+      `scratch data source ${s.name} (${s.id}) could not be deleted: ${s.error ?? ''}; remove it by hand\n`,
+    )
+  }
+}

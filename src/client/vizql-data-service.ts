@@ -1,0 +1,69 @@
+import { z } from 'zod'
+
+// The VizQL Data Service (VDS): `POST /api/v1/vizql-data-service/{read-metadata,query-datasource}` on the same
+// server, authenticated with the REST session token. It returns a published data source's rows as JSON, which is how
+// `probe` and `verify` read back what a job really changed. Only the subset they use is typed here.
+
+/** Path of a VDS method, rooted at the server origin (it is not under `/api/{version}/sites/…`). */
+export const VDS_PATH = '/api/v1/vizql-data-service'
+
+export type VdsAggregate = 'SUM' | 'COUNT' | 'COUNTD' | 'MIN' | 'MAX' | 'AVG'
+
+/** A field to return: a column, optionally aggregated. */
+export interface VdsField {
+  fieldCaption: string
+  function?: VdsAggregate
+  fieldAlias?: string
+  sortDirection?: 'ASC' | 'DESC'
+  sortPriority?: number
+}
+
+/** The filters `verify` and `probe` use. */
+export type VdsFilter =
+  | { filterType: 'SET'; field: { fieldCaption: string }; values: (string | number | boolean)[]; exclude?: boolean }
+  | {
+      filterType: 'QUANTITATIVE_NUMERICAL'
+      field: { fieldCaption: string }
+      quantitativeFilterType: 'RANGE' | 'MIN' | 'MAX' | 'ONLY_NULL' | 'ONLY_NON_NULL'
+      min?: number
+      max?: number
+    }
+
+export interface VdsQuery {
+  fields: VdsField[]
+  filters?: VdsFilter[]
+}
+
+export const vdsQueryOutputSchema = z.object({ data: z.array(z.record(z.string(), z.unknown())).default([]) })
+export const vdsMetadataOutputSchema = z.object({
+  data: z
+    .array(
+      z.looseObject({
+        fieldName: z.string().optional(),
+        fieldCaption: z.string().optional(),
+        dataType: z.string().optional(),
+      }),
+    )
+    .default([]),
+})
+export type VdsFieldMetadata = z.infer<typeof vdsMetadataOutputSchema>['data'][number]
+
+/** Body of `query-datasource`; `disaggregate` returns row-level data instead of distinct combinations. */
+export function vdsQueryBody(datasourceLuid: string, query: VdsQuery, disaggregate: boolean): string {
+  return JSON.stringify({ datasource: { datasourceLuid }, query, options: { returnFormat: 'OBJECTS', disaggregate } })
+}
+
+/** Body of `read-metadata`. */
+export function vdsMetadataBody(datasourceLuid: string): string {
+  return JSON.stringify({ datasource: { datasourceLuid } })
+}
+
+/** Reads a published data source through the VDS (implemented by `TableauClient.vizql`). */
+export interface VizqlReader {
+  readMetadata(datasourceLuid: string, signal?: AbortSignal): Promise<VdsFieldMetadata[]>
+  queryDatasource(
+    datasourceLuid: string,
+    query: VdsQuery,
+    options?: { disaggregate?: boolean; signal?: AbortSignal },
+  ): Promise<Record<string, unknown>[]>
+}

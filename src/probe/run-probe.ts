@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CAPABILITIES_VERSION, type Capabilities, PROBED_FACTS, type ProbedFact } from '../client/capabilities.js'
+import { writeChangeFiles } from '../payload/write-change-files.js'
+import type { ProbeClient, ProbeContext } from './probe-context.js'
+import { requestIdSteps } from './probe-request-id.js'
+import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep, throwIfAborted } from './probe-steps.js'
+import { differences, ExpectedTable, initialRows, probeTable } from './probe-table.js'
+
+/** Options of {@link probe}. */
+export interface ProbeOptions {
+  /** Project LUID the scratch data sources are published to (default: the site's default project). They are deleted at the end. */
+  projectId?: string
+  /** Ctrl-C: stops after the current request; the scratch data sources are still deleted. */
+  signal?: AbortSignal
+  /** Called as each fact is settled (for live output). */
+  onFinding?: (finding: ProbeFinding) => void
+  /** `now` for the capabilities' date (default: the clock). */
+  now?: () => Date
+}
+
+export interface ProbeResult {
+  capabilities: Capabilities
+  findings: ProbeFinding[]
+  /** The scratch data sources, and whether each was deleted (a failed delete is named so it can be removed by hand). */
+  scratch: { id: string; name: string; deleted: boolean; error?: string }[]
+}
+
+/**
+ * Finds out, on the user's own server, every protocol fact hyperdelta could only infer: publishes a
+ * small scratch data source from Parquet, runs one short request per fact, reads the rows back
+ * through the VizQL Data Service where it answers, and always deletes the scratch data sources —
+ * on failure and on abort too. Touches no other data source.
+ *
+ * @example
+ * ```ts
+ * import { TableauClient, probe } from 'hyperdelta'
+ * const client = await TableauClient.signIn({ server, site, auth })
+ * const { capabilities, findings } = await probe(client, { projectId })
+ * console.table(findings)
+ * ```
+ */
+export async function probe(client: ProbeClient, options: ProbeOptions): Promise<ProbeResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'hyperdelta-probe-'))
+  const scratch: ProbeResult['scratch'] = []
+  const findings: ProbeFinding[] = []
+  const record = (f: ProbeFinding) => {
+    findings.push(f)
+    options.onFinding?.(f)
+  }
+  const stamp = (options.now?.() ?? new Date()).toISOString().slice(0, 10)
+  const publishScratch = async (): Promise<string> => {
+    const files = await writeChangeFiles(probeTable, initialRows(), { dir })
+    try {
+      const name = `hyperdelta-probe-${stamp}-${randomUUID().slice(0, 8)}`
+      const ds = await client.datasources.publish({
+        file: files.files[0]!.path,
+        name,
+        ...(options.projectId !== undefined && { projectId: options.projectId }),
+        ...(options.signal && { signal: options.signal }),
+      })
+      scratch.push({ id: ds.id, name: ds.name, deleted: false })
+      return ds.id
+    } finally {
+      await files.dispose()
+    }
+  }
+  try {
+    const datasource = await publishScratch()
+    const expected = new ExpectedTable(initialRows())
+    let canReadBack = false
+    try {
+      const diff = await differences(client.vizql, datasource, expected)
+      canReadBack = diff.length === 0
+      record({
+        fact: 'vizqlDataService',
+        outcome: canReadBack ? 'confirmed' : 'rejected',
+        expected: 'the published rows read back through the VizQL Data Service',
+        observed: canReadBack ? 'rows read back as published' : `rows differ: ${diff.slice(0, 5).join('; ')}`,
+        evidence: `data source ${datasource}`,
+      })
+    } catch (e) {
+      throwIfAborted({ signal: options.signal }, e)
+      record({
+        fact: 'vizqlDataService',
+        outcome: 'rejected',
+        expected: 'the published rows read back through the VizQL Data Service',
+        observed: 'not available: later facts rely on job outcomes only',
+        evidence: failureEvidence(e),
+      })
+    }
+    const ctx: ProbeContext = { client, datasource, expected, canReadBack, dir, signal: options.signal, publishScratch }
+    const parquet = await parquetPayloadStep(ctx)
+    record(parquet)
+    for (const step of constantSteps()) record(await step(ctx))
+    throwIfAborted(ctx)
+    for (const f of await requestIdSteps(ctx, parquet.outcome === 'confirmed')) record(f)
+    for (const fact of ['nativeNe', 'nativeNot'] as const) {
+      record({
+        fact,
+        outcome: 'unknown',
+        expected: PROBED_FACTS[fact],
+        observed: 'not tested: hyperdelta compiles ne() and not() into confirmed operators',
+        evidence: '',
+      })
+    }
+  } finally {
+    for (const s of scratch) {
+      try {
+        await client.datasources.delete(s.id)
+        s.deleted = true
+      } catch (e) {
+        s.error = failureEvidence(e)
+      }
+    }
+    await rm(dir, { recursive: true, force: true })
+  }
+  return { capabilities: capabilitiesOf(client, findings, options.now?.() ?? new Date()), findings, scratch }
+}
+
+function capabilitiesOf(client: ProbeClient, findings: readonly ProbeFinding[], at: Date): Capabilities {
+  const facts: Capabilities['facts'] = {}
+  for (const f of findings) {
+    facts[f.fact as ProbedFact] = {
+      outcome: f.outcome,
+      observed: f.observed,
+      ...(f.evidence && { evidence: f.evidence }),
+    }
+  }
+  return {
+    version: CAPABILITIES_VERSION,
+    server: { url: client.server, restApiVersion: client.apiVersion },
+    probedAt: at.toISOString(),
+    facts,
+  }
+}
+
+/** The findings as a plain-text table: fact, outcome, expected, observed, evidence. */
+export function formatProbeTable(findings: readonly ProbeFinding[]): string {
+  const rows = [
+    ['fact', 'outcome', 'expected', 'observed', 'evidence'],
+    ...findings.map((f) => [f.fact, f.outcome, f.expected, f.observed, f.evidence]),
+  ]
+  const widths = rows[0]!.map((_, i) => Math.min(60, Math.max(...rows.map((r) => r[i]!.length))))
+  const cut = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w))
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => cut(c, widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}

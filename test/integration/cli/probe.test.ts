@@ -1,0 +1,64 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../../src/cli/run-cli.js'
+import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
+
+// `hyperdelta probe` and `--capabilities` through the CLI, against an emulator that rejects `or`.
+const pat = { name: 'ci', secret: 's3cret-pat' }
+let emu: Emulator
+let dir: string
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    stdout: { write: (s: string) => ((stdout += s), true) },
+    stderr: { write: (s: string) => ((stderr += s), true) },
+    env: { TABLEAU_SERVER: emu.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret },
+    signal: new AbortController().signal,
+  })
+  return { code, stdout, stderr }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hd-probe-cli-'))
+  emu = await startEmulator({
+    jobDelayMs: 2,
+    users: [{ name: 'admin', password: 'pw', pat }],
+    personality: { noOrOperator: true },
+  })
+})
+afterAll(async () => {
+  await emu.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('hyperdelta probe', () => {
+  it('prints the fact table, writes the capabilities file, deletes the scratch data sources', async () => {
+    const caps = join(dir, 'caps.json')
+    const r = await cli(['probe', '--project', 'Default', '--capabilities-out', caps])
+    expect(r.stderr).not.toContain('at ')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^fact\s+outcome/)
+    expect(r.stdout).toMatch(/orJunction\s+rejected/)
+    expect(r.stdout).toMatch(/parquetPayload\s+confirmed/)
+    const written = JSON.parse(await readFile(caps, 'utf8'))
+    expect(written.facts.orJunction.outcome).toBe('rejected')
+    const left = await emu.query(
+      `SELECT count(*)::INT AS n FROM duckdb_databases() WHERE database_name LIKE 'hyperdelta-probe-%'`,
+    )
+    expect(left).toEqual([{ n: 0 }])
+  })
+
+  it('usage mistakes exit 2; an unknown project and a bad capabilities file exit 3', async () => {
+    expect((await cli(['probe'])).code).toBe(2)
+    const unknown = await cli(['probe', '--project', 'Nope'])
+    expect([unknown.code, unknown.stderr]).toEqual([3, expect.stringContaining('Nope')])
+    const bad = join(dir, 'bad.json')
+    await writeFile(bad, '{"version": 9}')
+    const r = await cli(['job', 'wait', 'x', '--capabilities', bad])
+    expect([r.code, r.stderr]).toEqual([3, expect.stringContaining('version')])
+  })
+})
