@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { objectAt, readRequestDocument, stringAt } from './body.js'
-import { type ConnectionSettings, type JobRecord, restTimestamp } from './catalog.js'
+import { type ConnectionSettings, restTimestamp } from './catalog.js'
+import { submitDatasourceJob } from './datasource-jobs.js'
 import { connectionElement, datasourceElement, jobElement } from './entities.js'
 import { datasourceOf } from './handlers-datasources.js'
 import { booleanFlag } from './handlers-publish.js'
@@ -98,21 +98,6 @@ export const refreshDatasource: Handler = async (state, ctx) => {
   if (state.jobs.pending(ds.id, 'RefreshExtract')) {
     throw new ApiError(409, '409093', 'Operation already in Queue', 'The extract refresh job is already in the queue.')
   }
-  const job: JobRecord = {
-    id: randomUUID(),
-    type: 'RefreshExtract',
-    siteId: ds.siteId,
-    datasourceId: ds.id,
-    datasourceName: ds.name,
-    connectionId: '',
-    status: 'queued',
-    progress: 0,
-    createdAt: restTimestamp(),
-    requestId: '',
-    actionsJson: '[]',
-  }
-  state.catalog.data.jobs.push(job)
-  await state.catalog.save()
-  state.jobs.submit(job)
+  const job = await submitDatasourceJob(state, 'RefreshExtract', ds)
   return { status: 202, body: [jobElement(job, true)] }
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { detectPayloadFormat } from './apply-actions.js'
 import { objectAt, parseRequestDocument, stringAt } from './body.js'
-import { type ConnectionSettings, type JobRecord, restTimestamp } from './catalog.js'
+import type { ConnectionSettings } from './catalog.js'
+import { submitDatasourceJob } from './datasource-jobs.js'
 import { datasourceElement, jobElement } from './entities.js'
 import { PUBLISH_AS_JOB_STATUS, PUBLISH_FILE_TYPES, SINGLE_REQUEST_PUBLISH_LIMIT } from './inferred.js'
 import { boundaryOf, MultipartError, type PartSink, parseMultipart } from './multipart.js'
@@ -196,22 +197,7 @@ export const publishDatasource: Handler = async (state, ctx) => {
       credentials,
     })
     if (asJob) {
-      const job: JobRecord = {
-        id: randomUUID(),
-        type: 'PublishDatasource',
-        siteId: site.id,
-        datasourceId: ds.id,
-        datasourceName: ds.name,
-        connectionId: '',
-        status: 'queued',
-        progress: 0,
-        createdAt: restTimestamp(),
-        requestId: '',
-        actionsJson: '[]',
-      }
-      state.catalog.data.jobs.push(job)
-      await state.catalog.save()
-      state.jobs.submit(job)
+      const job = await submitDatasourceJob(state, 'PublishDatasource', { ...ds, siteId: site.id })
       return { status: PUBLISH_AS_JOB_STATUS, body: [jobElement(job, true)] }
     }
     return {
