@@ -14,8 +14,18 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   let stdout = ''
   let stderr = ''
   const code = await runCli(args, {
-    stdout: { write: (s: string) => ((stdout += s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
+    stdout: {
+      write: (s: string) => {
+        stdout += s
+        return true
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s
+        return true
+      },
+    },
     env: { TABLEAU_SERVER: emu.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret },
     signal: new AbortController().signal,
   })
