@@ -133,7 +133,10 @@ describe('the emulator is crash-safe: SIGKILL at a job phase, restart on the sam
       const journal = join(dir, `phase-${phase}.journal`)
       const port = await freePort()
       const first = await spawnEmulator(dataDir, port, phase)
-      await expect(push(first.url, journal)).rejects.toThrow()
+      const pushed = push(first.url, journal)
+      // Killed after the job is on disk as done, a poll may already have seen it succeed: either way is right.
+      if (phase === 'finished') await pushed.catch(() => undefined)
+      else await expect(pushed).rejects.toThrow()
       expect(await first.exit).toBe('SIGKILL')
 
       const stop = async (c: Child) => {
@@ -153,7 +156,9 @@ describe('the emulator is crash-safe: SIGKILL at a job phase, restart on the sam
         ? push(third.url, journal)
         : push(third.url, join(dir, `phase-${phase}-rerun.journal`), 'crash-rerun')
       ).finally(() => stop(third))
-      expect(report.requests.map((r) => r.outcome)).toEqual(['applied'])
+      // 'already-applied' when the journal or the replayed job says so, 'applied' when this run saw it land;
+      // either way the table below holds every row exactly once.
+      expect(['applied', 'already-applied']).toContain(report.requests.map((r) => r.outcome).join())
       expect(await tableOf(dataDir)).toEqual(applied)
     },
     150_000,
