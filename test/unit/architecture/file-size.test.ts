@@ -7,12 +7,6 @@ import { describe, expect, it } from 'vitest'
 const root = resolve(import.meta.dirname, '../../..')
 const MAX_LINES = 300
 
-/**
- * Files still over the limit, each being reworked on another branch at the time this check was added; remove an
- * entry once its file is split. The check fails when a listed file is back under the limit, so the list only shrinks.
- */
-const PENDING_SPLIT = new Set(['src/payload/parquet-format.ts', 'src/payload/write-change-files.ts'])
-
 function tsFiles(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {
     const path = join(dir, name)
@@ -28,8 +22,6 @@ describe('file size', () => {
       lines: readFileSync(join(root, file), 'utf8').split('\n').length - 1,
     }))
     expect(sizes.length).toBeGreaterThan(50)
-    expect(sizes.filter((s) => s.lines > MAX_LINES && !PENDING_SPLIT.has(s.file))).toEqual([])
-    const split = sizes.filter((s) => PENDING_SPLIT.has(s.file) && s.lines <= MAX_LINES).map((s) => s.file)
-    expect(split, 'split already: remove from PENDING_SPLIT').toEqual([])
+    expect(sizes.filter((s) => s.lines > MAX_LINES)).toEqual([])
   })
 })
