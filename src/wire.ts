@@ -22,6 +22,7 @@ export {
   type ConstType,
   JUNCTION_OPS,
 } from './actions/wire-vocabulary.js'
+export { wireConditionNodes } from './actions/wire-walk.js'
 export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
 export { FINISH_CODE, isJobFinished } from './client/job.js'
 export { type MultipartPart, multipartPart } from './client/multipart.js'

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import type { WireAction, WireCondition } from '../actions/wire-schema.js'
+import type { WireAction } from '../actions/wire-schema.js'
+import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
 
 /**
@@ -90,15 +91,6 @@ export function parseCapabilities(json: unknown, source = 'capabilities'): Capab
   })
 }
 
-function* walk(c: WireCondition | undefined): Generator<WireCondition> {
-  const stack: WireCondition[] = c ? [c] : []
-  while (stack.length > 0) {
-    const next = stack.pop()!
-    yield next
-    if ('args' in next) stack.push(...next.args)
-  }
-}
-
 const ALTERNATIVES =
   'run `hyperdelta probe` again after a server upgrade, or use `fallback: "publish-overwrite"` (pipelines) to publish the full state instead'
 
@@ -122,7 +114,7 @@ export function assertSupported(
     refuse('parquetPayload', 'Parquet update payloads')
   }
   for (const action of request.actions) {
-    for (const c of walk(action.condition)) {
+    for (const c of wireConditionNodes(action.condition)) {
       if ('args' in c) {
         if (c.op === 'or' && factOutcome(capabilities, 'orJunction') === 'rejected')
           refuse('orJunction', '`or` conditions')

@@ -1,4 +1,4 @@
-import type { WireAction, WireCondition } from '../wire.js'
+import { type WireAction, wireConditionNodes } from '../wire.js'
 
 /**
  * How this emulator departs from our default reading of the protocol, so that `probe` and
@@ -29,19 +29,10 @@ export interface ServerPersonality {
   dropOneRow?: boolean
 }
 
-function* conditionsOf(c: WireCondition | undefined): Generator<WireCondition> {
-  // Iterative walk: probe and verify conditions are small, but user batches may be deep.
-  const stack: WireCondition[] = c ? [c] : []
-  while (stack.length > 0) {
-    const next = stack.pop()!
-    yield next
-    if ('args' in next) stack.push(...next.args)
-  }
-}
-
 /** True when any action's condition uses an `or` junction. */
 export function usesOr(actions: readonly WireAction[]): boolean {
-  for (const a of actions) for (const c of conditionsOf(a.condition)) if ('args' in c && c.op === 'or') return true
+  for (const a of actions)
+    for (const c of wireConditionNodes(a.condition)) if ('args' in c && c.op === 'or') return true
   return false
 }
 
@@ -60,7 +51,7 @@ export function personalityJobFailure(
     return 'emulator (personality rejectParquetPayloads): the payload is not a Hyper file; only .hyper payloads are read'
   }
   for (const [index, action] of actions.entries()) {
-    for (const c of conditionsOf(action.condition)) {
+    for (const c of wireConditionNodes(action.condition)) {
       if ('args' in c || !('const' in c) || c.const === undefined) continue
       const { type, v } = c.const
       if (p.booleanSpelling === 'other' && type === 'boolean') {
