@@ -1,4 +1,13 @@
-import { type Batch, type ChangeRows, HyperdeltaError, type Table, type VerifySpec, type WireBatch } from '../index.js'
+import {
+  type Batch,
+  type ChangeRows,
+  HyperdeltaError,
+  type ParquetFiles,
+  readParquetRows,
+  type Table,
+  type VerifySpec,
+  type WireBatch,
+} from '../index.js'
 import { formatMicrosIso, InvalidValue, normalizeValue, setOwn, type WireAction, wireConditionNodes } from '../wire.js'
 import { usageError } from './command-table.js'
 
@@ -79,8 +88,10 @@ function comparable(table: Table, column: string, value: unknown): unknown {
   return v
 }
 
+/** Row objects of a CLI input: Parquet files (`fromParquet`) or the CSV / NDJSON readers' generators. */
 async function* rowsOf(rows: ChangeRows): AsyncGenerator<Record<string, unknown>> {
-  yield* rows as AsyncIterable<Record<string, unknown>>
+  if ((rows as ParquetFiles).kind === 'parquet-files') yield* readParquetRows((rows as ParquetFiles).paths)
+  else yield* rows as AsyncIterable<Record<string, unknown>>
 }
 
 const keyText = (v: unknown): string => (typeof v === 'bigint' ? `n${v}` : JSON.stringify(v))

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/run-cli.js'
 import { type Emulator, type ServerPersonality, startEmulator } from '../../../src/emulator/index.js'
-import { date, defineTable, int64, text, timestamp } from '../../../src/index.js'
+import { date, defineTable, int64, tableFromParquet, text, timestamp } from '../../../src/index.js'
+import { repoRoot } from '../../helpers/spawn-cli.js'
 
 // `hyperdelta push --verify` against the emulator: a sound server verifies, a lossy one (dropOneRow) exits 7
 // with MISMATCH, one without the VizQL Data Service says NOT VERIFIED (exit 0) and never "verified".
@@ -144,6 +145,45 @@ describe('hyperdelta push --verify', () => {
     expect(r.stdout).toContain('verification: NOT VERIFIED')
     expect(r.stdout).not.toContain('verification: verified')
     expect(r.stderr).toContain('warning: NOT VERIFIED: the VizQL Data Service did not answer')
+  })
+
+  it('Parquet inputs (the sample data): the upserted rows read back as pushed', async () => {
+    emu = await startEmulator({ jobDelayMs: 2, users: [{ name: 'admin', password: 'pw', pat }] })
+    const day0 = join(repoRoot, 'samples/data/orders-day0.parquet')
+    const table = await tableFromParquet(day0, { schema: 'Extract', name: 'Extract' })
+    await emu.createDatasource({ name: 'Sample', table, parquet: day0 })
+    const batch = join(dir, 'upsert.json')
+    const eq = { op: 'eq', 'target-col': 'id', 'source-col': 'id' }
+    await writeFile(
+      batch,
+      JSON.stringify({
+        actions: [
+          {
+            action: 'upsert',
+            'source-table': 'changes',
+            'target-schema': 'Extract',
+            'target-table': 'Extract',
+            condition: eq,
+          },
+        ],
+      }),
+    )
+    const day1 = join(repoRoot, 'samples/data/orders-day1.parquet')
+    const r = await cli([
+      'push',
+      '--batch',
+      batch,
+      '--input',
+      `changes=${day1}`,
+      '--datasource',
+      'Sample',
+      '--quiet',
+      '--verify',
+      'keys',
+    ])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/ok {3}present: expected \d+ rows as pushed, observed all as pushed/)
   })
 
   it('a bad --verify value is a usage error before anything is sent', async () => {
