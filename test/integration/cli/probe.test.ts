@@ -48,7 +48,7 @@ afterAll(async () => {
 describe('hyperdelta probe', () => {
   it('prints the fact table, writes the capabilities file, deletes the scratch data sources', async () => {
     const caps = join(dir, 'caps.json')
-    const r = await cli(['probe', '--project', 'Default', '--capabilities-out', caps])
+    const r = await cli(['probe', '--project', 'Default', '--capabilities-out', caps, '--part-size-mb', '0.25'])
     expect(r.stderr).not.toContain('at ')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^fact\s+outcome/)
