@@ -22,7 +22,7 @@ export {
   not,
   or,
 } from './actions/conditions.js'
-export { parseActions } from './actions/parse-actions.js'
+export { type ParseActionsOptions, parseActions } from './actions/parse-actions.js'
 export type { WireBatch } from './actions/wire-schema.js'
 export { writeFileAtomic } from './atomic-write.js'
 // client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)

@@ -9,7 +9,7 @@ export const probeCommand = defineCommand({
   name: 'probe',
   summary: 'Find out, on your server, every protocol fact hyperdelta infers (a scratch data source, always deleted).',
   usage:
-    '(--project <name> | --project-id <luid>) [--capabilities-out <file>] [--part-size-mb <n>] [--size <MB>] [--json]',
+    '(--project <name> | --project-id <luid>) [--capabilities-out <file>] [--part-size-mb <n>] [--size <MB>] [--probe-native-ops] [--json]',
   flags: {
     project: { type: 'string', arg: '<name>', help: 'project the scratch data sources are published to' },
     'project-id': { type: 'string', arg: '<luid>', help: 'the same, by LUID' },
@@ -18,6 +18,10 @@ export const probeCommand = defineCommand({
       type: 'string',
       arg: '<n>',
       help: "upload part size to confirm, in MiB (default 64, the client's; 0 skips; uploads about twice this)",
+    },
+    'probe-native-ops': {
+      type: 'boolean',
+      help: 'also try the unconfirmed native ne / not operators (confirmed ones are then sent by the client)',
     },
     size: {
       type: 'string',
@@ -43,6 +47,7 @@ export const probeCommand = defineCommand({
         signal: io.signal,
         ...(partMb !== undefined && { uploadPartBytes: partMb === 0 ? false : Math.round(partMb * 2 ** 20) }),
         ...(sizeMb !== undefined && { sizeMb }),
+        ...(values['probe-native-ops'] && { nativeOps: true }),
         onFinding: (f) => {
           if (!values.json) io.stderr.write(`probe: ${f.fact}: ${f.outcome}\n`)
         },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { WireAction } from '../actions/wire-schema.js'
+import type { NativeOp } from '../actions/wire-vocabulary.js'
 import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
 import { MAX_UPLOAD_PART_BYTES } from './upload-file.js'
@@ -62,6 +63,14 @@ export type Capabilities = z.infer<typeof capabilitiesSchema>
  */
 export function probedPartSize(capabilities: Capabilities | undefined): number {
   return Math.min(capabilities?.limits?.uploadPartBytes ?? MAX_UPLOAD_PART_BYTES, MAX_UPLOAD_PART_BYTES)
+}
+
+/** The unconfirmed operators (`ne`, `not`) a probe confirmed on this server: the only ones parsed and sent. */
+export function confirmedNativeOps(capabilities: Capabilities | undefined): NativeOp[] {
+  const ops: NativeOp[] = []
+  if (factOutcome(capabilities, 'nativeNe') === 'confirmed') ops.push('ne')
+  if (factOutcome(capabilities, 'nativeNot') === 'confirmed') ops.push('not')
+  return ops
 }
 
 /** The outcome recorded for `fact`, or `unknown`. */

@@ -32,6 +32,8 @@ export interface ServerPersonality {
    * (default: no limit below the request body itself). E.g. `64 * 10 ** 6` for a server that counts MB as 10^6.
    */
   uploadPartLimitBytes?: number
+  /** A PATCH using the native `ne` or `not` operators is refused with 400 (the default emulator understands both). */
+  noNativeOps?: boolean
 }
 
 /** True when any action's condition uses an `or` junction. */

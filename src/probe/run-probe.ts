@@ -8,6 +8,7 @@ import { payloadByteLimit } from '../payload/byte-limit.js'
 import { writeChangeFiles } from '../payload/write-change-files.js'
 import type { ProbeClient, ProbeContext } from './probe-context.js'
 import { payloadSizeStep, uploadPartStep } from './probe-limits.js'
+import { nativeOpSteps } from './probe-native-ops.js'
 import { requestIdSteps } from './probe-request-id.js'
 import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep, throwIfAborted } from './probe-steps.js'
 import { differences, ExpectedTable, initialRows, probeTable } from './probe-table.js'
@@ -32,6 +33,11 @@ export interface ProbeOptions {
    * accepted (uploads that much). Not probed unless given.
    */
   sizeMb?: number
+  /**
+   * Also try the native `ne` and `not` operators (unconfirmed; off by default). Where confirmed, a client
+   * loading the capabilities sends them instead of the compiled forms.
+   */
+  nativeOps?: boolean
 }
 
 export interface ProbeResult {
@@ -119,15 +125,18 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     for (const step of constantSteps()) record(await step(ctx))
     throwIfAborted(ctx)
     for (const f of await requestIdSteps(ctx, parquet.outcome === 'confirmed')) record(f)
-    for (const fact of ['nativeNe', 'nativeNot'] as const) {
-      record({
-        fact,
-        outcome: 'unknown',
-        expected: PROBED_FACTS[fact],
-        observed: 'not tested: hyperdelta compiles ne() and not() into confirmed operators',
-        evidence: '',
-      })
-    }
+    if (options.nativeOps) for (const f of await nativeOpSteps(ctx)) record(f)
+    else
+      for (const fact of ['nativeNe', 'nativeNot'] as const) {
+        record({
+          fact,
+          outcome: 'unknown',
+          expected: PROBED_FACTS[fact],
+          observed:
+            'not tested (opt-in: nativeOps / --probe-native-ops): ne() and not() compile into confirmed operators',
+          evidence: '',
+        })
+      }
     if (options.uploadPartBytes !== false) {
       const part = await uploadPartStep(ctx, options.uploadPartBytes)
       record(part.finding)

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FactOutcome } from '../../../src/client/capabilities.js'
 import { type Emulator, type ServerPersonality, startEmulator } from '../../../src/emulator/index.js'
-import { TableauClient } from '../../../src/index.js'
+import { batch, ne, pushChanges, TableauClient } from '../../../src/index.js'
+import { probeTable } from '../../../src/probe/probe-table.js'
 import { type ProbeOptions, probe } from '../../../src/probe/run-probe.js'
 
 // `probe` against the real emulator in each personality: the capability table it writes must say
@@ -119,6 +120,37 @@ describe('probe', () => {
     expect(over.outcomes['payloadSize']).toBe('rejected')
     expect(over.result.findings.find((f) => f.fact === 'payloadSize')!.observed).toContain('413')
     expect(over.result.capabilities.limits).toBeUndefined()
+    expect(await leftover()).toBe(0)
+  })
+
+  it('--probe-native-ops: confirmed on a server that understands ne / not, rejected where refused', async () => {
+    const ok = await run({}, { nativeOps: true })
+    expect(ok.outcomes).toEqual({ ...AS_INFERRED, nativeNe: 'confirmed', nativeNot: 'confirmed' })
+    expect(ok.result.findings.find((f) => f.fact === 'nativeNe')!.observed).toContain('rows read back as expected')
+    // A client loading these capabilities sends ne() as the native operator, and the rows are right.
+    const caps = ok.result.capabilities
+    const c2 = await TableauClient.signIn({ server: emu!.url, auth: { personalAccessToken: pat }, capabilities: caps })
+    const ds = await emu!.createDatasource({
+      name: 'Native',
+      table: probeTable,
+      rows: [
+        { id: 1n, label: 'keep', flag: null, day: null, at: null },
+        { id: 2n, label: 'drop', flag: null, day: null, at: null },
+      ],
+    })
+    const report = await pushChanges({
+      client: c2,
+      datasource: { id: ds.id },
+      batch: batch().delete({ target: probeTable, where: (c) => ne(c.label, 'keep') }),
+    })
+    expect(report.requests[0]!.actions[0]!.condition).toMatchObject({ op: 'ne', 'target-col': 'label' })
+    expect(await emu!.query(`SELECT id FROM "Native"."Extract"."Extract"`)).toEqual([{ id: 1n }])
+    await c2.close()
+    await client!.close()
+    await emu!.close()
+    const refused = await run({ noNativeOps: true }, { nativeOps: true })
+    expect(refused.outcomes).toEqual({ ...AS_INFERRED, nativeNe: 'rejected', nativeNot: 'rejected' })
+    expect(refused.result.findings.find((f) => f.fact === 'nativeNe')!.evidence).toContain('unconfirmed')
     expect(await leftover()).toBe(0)
   })
 
