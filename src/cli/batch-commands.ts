@@ -16,7 +16,7 @@ import { parseInputFlags, resolveInputs } from './inputs.js'
 import { type CliIo, cliLogger, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
 import { loadBatch, loadSchemaFile } from './load-batch.js'
 import { progressRenderer } from './progress.js'
-import { parseVerifyFlags, VERIFY_FLAG, VERIFY_NOTES, verifySpecFor } from './push-verify.js'
+import { parseVerifyFlags, resolveVerify, VERIFY_FLAG, VERIFY_NOTES, verifySpecFor } from './push-verify.js'
 
 const BATCH_FLAGS = {
   batch: { type: 'string', arg: '<file.json|module.js>', help: 'wire actions as JSON, or a module exporting `batch`' },
@@ -142,10 +142,11 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         : undefined
     if (!datasource) throw usageError('--datasource <name> or --datasource-id <id> is required')
     const jobTimeout = positiveNumber('job-timeout-s', values['job-timeout-s'])
-    const verify = parseVerifyFlags(values.verify)
+    const parsedVerify = parseVerifyFlags(values.verify)
     const config = await connectionConfig(values, io.env)
     if (values.journal !== undefined) await assertJournalUsable(values.journal)
     const inputs = await batchInputs(values)
+    const verify = parsedVerify && resolveVerify(parsedVerify, inputs.batch)
     const client = await TableauClient.signIn({ ...config, env: io.env, logger: log })
     const progress = values.json || values.quiet ? undefined : progressRenderer(io.stderr)
     try {

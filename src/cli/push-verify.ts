@@ -96,6 +96,27 @@ async function* rowsOf(rows: ChangeRows): AsyncGenerator<Record<string, unknown>
 
 const keyText = (v: unknown): string => (typeof v === 'bigint' ? `n${v}` : JSON.stringify(v))
 
+const wireActions = (batch: Batch | WireBatch): readonly WireAction[] =>
+  'compile' in batch ? batch.compile().actions : batch.actions
+
+/**
+ * The key column `--verify keys` checks, resolved before anything is sent: a batch it cannot be told from, or a
+ * delete that does not match on it, is a usage error while nothing has been pushed yet.
+ */
+export function resolveVerify(verify: CliVerify, batch: Batch | WireBatch): CliVerify {
+  if (verify.keys === undefined) return verify
+  const actions = wireActions(batch)
+  const key = verify.keys ?? deriveKey(actions)
+  for (const action of actions) {
+    if (action.action === 'delete' && action['source-table'] !== undefined && !sourceKeyColumn(action, key)) {
+      throw usageError(
+        `--verify keys: the delete from ${action['source-table']} does not match on ${key} (eq ${key} = <source column>)`,
+      )
+    }
+  }
+  return { ...verify, keys: key }
+}
+
 /**
  * The VerifySpec of `--verify`, from the batch and its inputs read again (the push consumed the first read):
  * walking the actions in order, an insert / upsert / replace makes its rows expected present, a delete by
@@ -109,7 +130,7 @@ export async function verifySpecFor(
 ): Promise<VerifySpec> {
   const spec: VerifySpec = verify.rowCount === undefined ? {} : { rowCount: verify.rowCount }
   if (verify.keys === undefined) return spec
-  const actions = 'compile' in batch ? batch.compile().actions : batch.actions
+  const actions = wireActions(batch)
   const key = verify.keys ?? deriveKey(actions)
   const tables = new Map(sources.map((t) => [t.name, t]))
   if ('compile' in batch) for (const n of batch.actions) if (n.source) tables.set(n.source.name, n.source)

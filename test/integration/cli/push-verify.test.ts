@@ -186,6 +186,65 @@ describe('hyperdelta push --verify', () => {
     expect(r.stdout).toMatch(/ok {3}present: expected \d+ rows as pushed, observed all as pushed/)
   })
 
+  it('--verify keys that cannot be told from the batch is a usage error before anything is pushed', async () => {
+    await start({})
+    const mixed = join(dir, 'mixed.json')
+    const target = { 'target-schema': 'Extract', 'target-table': 'Extract' }
+    await writeFile(
+      mixed,
+      JSON.stringify({
+        actions: [
+          {
+            action: 'upsert',
+            'source-table': 'changes',
+            ...target,
+            condition: { op: 'eq', 'target-col': 'id', 'source-col': 'id' },
+          },
+          {
+            action: 'delete',
+            'source-table': 'gone',
+            ...target,
+            condition: { op: 'eq', 'target-col': 'name', 'source-col': 'name' },
+          },
+        ],
+      }),
+    )
+    await writeFile(join(dir, 'gone-names.ndjson'), `${JSON.stringify({ name: 'a' })}\n`)
+    await writeFile(
+      join(dir, 'mixed-tables.json'),
+      JSON.stringify({
+        changes: { id: 'int64', name: 'text', updated_at: 'timestamp', day: 'date' },
+        gone: { name: 'text' },
+      }),
+    )
+    const args = (verify: string) => [
+      'push',
+      '--batch',
+      mixed,
+      '--schema',
+      join(dir, 'mixed-tables.json'),
+      '--input',
+      `changes=${join(dir, 'changes.ndjson')}`,
+      '--input',
+      `gone=${join(dir, 'gone-names.ndjson')}`,
+      '--datasource',
+      'Orders',
+      '--quiet',
+      '--verify',
+      verify,
+    ]
+    const derived = await cli(args('keys'))
+    expect(derived.code).toBe(2)
+    expect(derived.stderr).toContain('cannot tell the key column from the batch (candidates: id, name)')
+    const named = await cli(args('keys=id'))
+    expect(named.code).toBe(2)
+    expect(named.stderr).toContain('the delete from gone does not match on id')
+    expect(await emu!.query(`SELECT id FROM "Orders"."Extract"."Extract" ORDER BY id`)).toEqual([
+      { id: 1n },
+      { id: 2n },
+    ])
+  })
+
   it('a bad --verify value is a usage error before anything is sent', async () => {
     await start({})
     for (const bad of ['count=x', 'rows', 'keys=', 'count=-1']) {
