@@ -12,4 +12,5 @@ export {
   loadParquetFiles,
   type ParquetBatchLoaderOptions,
 } from './parquet-batch-loader/load-parquet-files.js'
+export type { PipelineFallback, PublishFallbackReport } from './publish-fallback.js'
 export type { CreateIfMissing, PublishingClient } from './publish-target.js'

@@ -22,7 +22,7 @@ export {
   not,
   or,
 } from './actions/conditions.js'
-export { parseActions } from './actions/parse-actions.js'
+export { type ParseActionsOptions, parseActions } from './actions/parse-actions.js'
 export type { WireBatch } from './actions/wire-schema.js'
 export { writeFileAtomic } from './atomic-write.js'
 // client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
@@ -146,6 +146,7 @@ export {
   type VerifySpec,
   verifyDatasource,
 } from './plan/verify-datasource.js'
+export { summarizeVerification } from './plan/verify-result.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ProbeFinding } from './probe/probe-steps.js'
 export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'

@@ -21,6 +21,8 @@ export {
   type ComparisonOp,
   type ConstType,
   JUNCTION_OPS,
+  NATIVE_OPS,
+  type NativeOp,
 } from './actions/wire-vocabulary.js'
 export { wireConditionNodes } from './actions/wire-walk.js'
 export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'

@@ -3,14 +3,22 @@ import {
   type Columns,
   environment,
   fromParquet,
+  HyperdeltaError,
   type PushReport,
   pushChanges,
   type Table,
 } from '../../src/index.js'
+import {
+  checkFallback,
+  fileBytes,
+  type PipelineFallback,
+  type PublishFallbackReport,
+  publishFullState,
+} from '../publish-fallback.js'
 import { type CreateIfMissing, createFromFirstSnapshot } from '../publish-target.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 import type { CdcEngineOptions } from './cdc-engine.js'
-import type { RowSource } from './cdc-input.js'
+import { isParquetSource, parquetPaths, type RowSource } from './cdc-input.js'
 import { type ChangeLogOptions, compactChangeLog } from './change-log.js'
 import type { ChangeSet } from './change-set.js'
 import { diffSnapshots } from './snapshot-diff.js'
@@ -35,6 +43,13 @@ export interface NightlyCdcOptions extends PipelinePushOptions {
   runId?: string
   /** When the data source (by name) does not exist: publish the previous snapshot (a Parquet path) first. */
   createIfMissing?: CreateIfMissing
+  /**
+   * `'publish-overwrite'` (snapshot mode, Parquet snapshots): publish the current snapshot with `overwrite` instead
+   * of pushing the diff as Parquet update payloads — for servers that reject those (`CAPABILITY_REJECTED`, the
+   * probe's `parquetPayload`). Atomic; costs a full publish, which the report states (`fallback`). Never chosen
+   * by itself.
+   */
+  fallback?: PipelineFallback
 }
 
 export interface NightlyCdcReport {
@@ -43,6 +58,24 @@ export interface NightlyCdcReport {
   stats: ChangeSet['stats']
   watermark?: { from: Watermark | undefined; to: Watermark | undefined } | undefined
   push: PushReport
+  /** Present when `fallback` published the full state: what was published against what the diff held. */
+  fallback?: PublishFallbackReport
+}
+
+/** The current snapshot's Parquet paths for `fallback`, checked before any work is done. */
+function fallbackSnapshot(options: NightlyCdcOptions): readonly string[] | undefined {
+  if (!checkFallback(options.fallback)) return undefined
+  const current = 'snapshots' in options.source ? options.source.snapshots.current : undefined
+  if (current === undefined || !isParquetSource(current)) {
+    throw new HyperdeltaError(
+      'CONFIG_INVALID',
+      current === undefined
+        ? "nightly-cdc: fallback 'publish-overwrite' needs snapshot mode (a change log holds no full state to publish)"
+        : "nightly-cdc: fallback 'publish-overwrite' needs source.snapshots.current as Parquet path(s) to publish",
+      { details: { field: 'fallback' } },
+    )
+  }
+  return parquetPaths(current)
 }
 
 function describe(w: Watermark | undefined): string {
@@ -69,6 +102,7 @@ function describe(w: Watermark | undefined): string {
  */
 export async function runNightlyCdc(options: NightlyCdcOptions): Promise<NightlyCdcReport> {
   const { now } = environment(options)
+  const fullState = fallbackSnapshot(options)
   if (options.createIfMissing) await createFromFirstSnapshot(options)
   const store = options.watermarks ? new WatermarkStore(options.watermarks) : undefined
   let changes: ChangeSet
@@ -101,6 +135,14 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       (watermark
         ? `${options.name}-after-${describe(watermark.from)}`
         : `${options.name}-${new Date(now()).toISOString().slice(0, 10)}`)
+    if (fullState) {
+      const change = {
+        rows: changes.stats.upserts + changes.stats.deletes,
+        bytes: await fileBytes([changes.files.upserts, changes.files.deletes]),
+      }
+      const push = await publishFullState({ ...options, runId }, options.table, fullState, change)
+      return { name: options.name, runId, stats: changes.stats, watermark, push, fallback: push.fallback }
+    }
     const upserts = options.table.as('upserts')
     const deletes = options.table.pick(...(options.keys as [string, ...string[]])).as('deletes')
     const b = batch()

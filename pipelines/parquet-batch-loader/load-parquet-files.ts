@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
 import {
   batch,
   type Columns,
@@ -13,6 +14,12 @@ import {
   type Table,
   tableFromParquet,
 } from '../../src/index.js'
+import {
+  checkFallback,
+  type PipelineFallback,
+  type PublishFallbackReport,
+  publishFullState,
+} from '../publish-fallback.js'
 import { type CreateIfMissing, isMissing, publishFiles } from '../publish-target.js'
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 
@@ -26,6 +33,13 @@ export interface ParquetBatchLoaderOptions extends PipelinePushOptions {
   target?: Table<Columns>
   /** When the data source (by name) does not exist: publish the files as it (one request), instead of failing. */
   createIfMissing?: CreateIfMissing
+  /**
+   * `'publish-overwrite'` (mode `replace`): publish the files with `overwrite` instead of sending them as Parquet
+   * update payloads — for servers that reject those (`CAPABILITY_REJECTED`, the probe's `parquetPayload`). Atomic;
+   * the report's `fallback` states the cost. `insert` and `upsert` are refused with it: their resulting table
+   * includes rows only the server holds.
+   */
+  fallback?: PipelineFallback
 }
 
 /** The Parquet files a directory or a file-name glob names, sorted so runs are reproducible. */
@@ -61,13 +75,28 @@ export async function listParquetFiles(pattern: string): Promise<string[]> {
  * const report = await loadParquetFiles({ client, datasource: { name: 'Orders' }, files: 'exports/orders-*.parquet', mode: 'upsert', keys: ['id'] })
  * ```
  */
-export async function loadParquetFiles(options: ParquetBatchLoaderOptions): Promise<PushReport> {
+export async function loadParquetFiles(
+  options: ParquetBatchLoaderOptions,
+): Promise<PushReport & { fallback?: PublishFallbackReport }> {
+  const fallback = checkFallback(options.fallback)
+  if (fallback && options.mode !== 'replace') {
+    throw new HyperdeltaError(
+      'CONFIG_INVALID',
+      `loader: fallback 'publish-overwrite' publishes the whole table, so it needs mode 'replace' (an ${options.mode} keeps rows only the server holds); use nightly CDC with snapshots for deltas`,
+      { details: { field: 'fallback' } },
+    )
+  }
   const paths = await listParquetFiles(options.files)
   const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
   if (options.createIfMissing && (await isMissing(options))) {
     return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
   }
   const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  if (fallback) {
+    // A replace would have sent every row of the files as change rows: the cost is the same rows, published.
+    const rows = await totalRows(paths)
+    return publishFullState({ ...options, runId }, target, paths, { rows, bytes: await totalBytes(paths) })
+  }
   if (
     options.mode === 'replace' &&
     isPublishedExtract(target) &&
@@ -90,6 +119,12 @@ export async function loadParquetFiles(options: ParquetBatchLoaderOptions): Prom
 
 /** A Parquet publish becomes the table Extract.Extract: only that target can be replaced by a publish. */
 const isPublishedExtract = (t: Table<Columns>): boolean => (t.schema ?? 'Extract') === 'Extract' && t.name === 'Extract'
+
+async function totalRows(paths: readonly string[]): Promise<number> {
+  let n = 0
+  for (const p of paths) n += Number((await parquetMetadataAsync(await asyncBufferFromFile(p))).num_rows)
+  return n
+}
 
 async function totalBytes(paths: readonly string[]): Promise<number> {
   let n = 0

@@ -3,9 +3,20 @@ import { type Columns, isTable, type Table } from '../schema/define-table.js'
 import type { ActionNode } from './action-node.js'
 import { compileCondition } from './compile-condition.js'
 import { and, type ColumnRefs, type Condition, columnRefs, eq } from './conditions.js'
+import { parseActions } from './parse-actions.js'
 import { validateAction } from './validate-action.js'
-import { type WireAction, type WireBatch, wireBatchSchema } from './wire-schema.js'
-import type { ActionKind } from './wire-vocabulary.js'
+import type { WireAction, WireBatch } from './wire-schema.js'
+import type { ActionKind, NativeOp } from './wire-vocabulary.js'
+
+/** Options of {@link Batch.compile}. */
+export interface CompileOptions {
+  /**
+   * Unconfirmed operators the server is known to understand (from a probe's capabilities; pushChanges passes
+   * them): `ne` sends `ne()` / `not(eq)` as `ne` instead of `or(lt, gt)`; `not` sends `not()` as a `not` junction
+   * instead of pushing the negation down. Default none: only confirmed operators.
+   */
+  nativeOps?: readonly NativeOp[]
+}
 
 export type { ActionNode } from './action-node.js'
 
@@ -125,7 +136,7 @@ export class Batch {
    * Validates every action and returns the request body for `PATCH .../data`: exactly Tableau's
    * JSON, no I/O. Throws `BATCH_EMPTY` or `ACTION_INVALID` (naming the action index and field).
    */
-  compile(): WireBatch {
+  compile(options: CompileOptions = {}): WireBatch {
     if (this.actions.length === 0) {
       throw new HyperdeltaError('BATCH_EMPTY', 'batch: no actions to compile; add insert/update/upsert/replace/delete')
     }
@@ -133,7 +144,7 @@ export class Batch {
       const problem = validateAction(node)
       if (problem) throw actionError(index, node.kind, problem.field, problem.message)
       try {
-        return compileAction(node)
+        return compileAction(node, options.nativeOps ?? [])
       } catch (cause) {
         if (!isHyperdeltaError(cause, 'CONDITION_TOO_DEEP')) throw cause
         throw new HyperdeltaError('CONDITION_TOO_DEEP', `batch: actions[${index}] (${node.kind}) ${cause.message}`, {
@@ -143,7 +154,7 @@ export class Batch {
       }
     })
     // Safety net: what compile() emits must pass the same validator as parseActions().
-    return wireBatchSchema.parse({ actions })
+    return parseActions({ actions }, options)
   }
 }
 
@@ -173,7 +184,7 @@ function keyCondition(
   return parts.length === 1 ? parts[0]! : and(...parts)
 }
 
-function compileAction(node: ActionNode): WireAction {
+function compileAction(node: ActionNode, nativeOps: readonly NativeOp[]): WireAction {
   // Key order follows the reference page: action, source-schema, source-table, target-schema, target-table, condition.
   return {
     action: node.kind,
@@ -181,7 +192,7 @@ function compileAction(node: ActionNode): WireAction {
     ...(node.source !== undefined && { 'source-table': node.source.name }),
     ...(node.target.schema !== undefined && { 'target-schema': node.target.schema }),
     'target-table': node.target.name,
-    ...(node.condition !== undefined && { condition: compileCondition(node.condition) }),
+    ...(node.condition !== undefined && { condition: compileCondition(node.condition, nativeOps) }),
   }
 }
 

@@ -2,7 +2,7 @@ import { HyperdeltaError } from '../errors.js'
 import type { Condition } from './conditions.js'
 import { encodeConst } from './wire-constants.js'
 import type { WireCondition, WireJunction } from './wire-schema.js'
-import { type ComparisonOp, MAX_CONDITION_DEPTH } from './wire-vocabulary.js'
+import { type ComparisonOp, MAX_CONDITION_DEPTH, type NativeOp } from './wire-vocabulary.js'
 
 export { MAX_CONDITION_DEPTH }
 
@@ -23,11 +23,11 @@ interface Work {
   /** The args array (or the one-slot root) the node's wire form goes into. */
   readonly into: WireCondition[]
   /** The junction op owning `into`; a same-op junction or `ne` pair is flattened into it. */
-  readonly parentOp: 'and' | 'or' | undefined
+  readonly parentOp: 'and' | 'or' | 'not' | undefined
   readonly depth: number
 }
 
-function comparison(condition: Extract<Condition, { kind: 'compare' }>, op: ComparisonOp): WireCondition {
+function comparison(condition: Extract<Condition, { kind: 'compare' }>, op: ComparisonOp | 'ne'): WireCondition {
   const { operand } = condition
   return operand.kind === 'column'
     ? { op, 'target-col': condition.target.name, 'source-col': operand.name }
@@ -41,18 +41,33 @@ function comparison(condition: Extract<Condition, { kind: 'compare' }>, op: Comp
  * left- or right-deep, compiles to one flat junction. Iterative: no depth of builder nesting can
  * overflow the stack.
  */
-export function compileCondition(condition: Condition): WireCondition {
+export function compileCondition(condition: Condition, nativeOps: readonly NativeOp[] = []): WireCondition {
+  const nativeNe = nativeOps.includes('ne')
+  const nativeNot = nativeOps.includes('not')
   const root: WireCondition[] = []
   // LIFO with children pushed in reverse: each args array is filled in the builder's order.
   const stack: Work[] = [{ node: condition, negated: false, into: root, parentOp: undefined, depth: 0 }]
   for (let work = stack.pop(); work !== undefined; work = stack.pop()) {
     let { node, negated } = work
+    // ne() is not(eq): with native `ne` it is sent as `ne` even where `not` is native too.
+    const isNe = node.kind === 'not' && node.arg.kind === 'compare' && node.arg.op === 'eq'
+    if (nativeNot && node.kind === 'not' && !(nativeNe && isNe)) {
+      // Sent as written (negated stays false throughout: every `not` becomes a junction of its own).
+      const depth = work.depth + 1
+      if (depth > MAX_CONDITION_DEPTH) throw conditionTooDeep(depth)
+      const junction: WireJunction = { op: 'not', args: [] }
+      work.into.push(junction)
+      stack.push({ node: node.arg, negated: false, into: junction.args, parentOp: 'not', depth })
+      continue
+    }
     while (node.kind === 'not') {
       node = node.arg
       negated = !negated
     }
     if (node.kind === 'compare') {
-      if (negated && node.op === 'eq') {
+      if (negated && node.op === 'eq' && nativeNe) {
+        work.into.push(comparison(node, 'ne'))
+      } else if (negated && node.op === 'eq') {
         const pair = [comparison(node, 'lt'), comparison(node, 'gt')]
         if (work.parentOp === 'or') work.into.push(...pair)
         else work.into.push({ op: 'or', args: pair })

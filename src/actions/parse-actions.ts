@@ -1,5 +1,29 @@
 import { HyperdeltaError } from '../errors.js'
-import { type WireBatch, wireBatchSchema } from './wire-schema.js'
+import { type WireBatch, type WireCondition, wireBatchSchema } from './wire-schema.js'
+import { COMPARISON_OPS, JUNCTION_OPS, type NativeOp } from './wire-vocabulary.js'
+
+export interface ParseActionsOptions {
+  /**
+   * Unconfirmed operators to accept (`ne`, `not`): only those `hyperdelta probe` confirmed on the server the batch
+   * goes to (the client passes them from its capabilities). Default none.
+   */
+  nativeOps?: readonly NativeOp[]
+}
+
+/** The path of the first `ne` / `not` not in `allowed`, or undefined. Iterative, like every condition walk. */
+function unconfirmedOp(batch: WireBatch, allowed: readonly NativeOp[]): { path: string; op: NativeOp } | undefined {
+  for (const [i, action] of batch.actions.entries()) {
+    const stack: [WireCondition, string][] = action.condition ? [[action.condition, `actions[${i}].condition`]] : []
+    for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+      const [node, path] = item
+      if ((node.op === 'ne' || node.op === 'not') && !allowed.includes(node.op))
+        return { path: `${path}.op`, op: node.op }
+      if ('args' in node)
+        for (let j = node.args.length - 1; j >= 0; j--) stack.push([node.args[j]!, `${path}.args[${j}]`])
+    }
+  }
+  return undefined
+}
 
 /** `actions[1].condition.args[0].const.v` for a zod issue path. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {
@@ -26,7 +50,7 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
  *   '"condition":{"op":"eq","target-col":"Region","const":{"type":"string","v":"Europe"}}}]}')
  * ```
  */
-export function parseActions(json: unknown): WireBatch {
+export function parseActions(json: unknown, options: ParseActionsOptions = {}): WireBatch {
   let value = json
   if (typeof json === 'string') {
     try {
@@ -39,7 +63,16 @@ export function parseActions(json: unknown): WireBatch {
     }
   }
   const result = wireBatchSchema.safeParse(value)
-  if (result.success) return result.data
+  if (result.success) {
+    const native = unconfirmedOp(result.data, options.nativeOps ?? [])
+    if (native === undefined) return result.data
+    const message =
+      `"${native.op}" is unconfirmed on Tableau's servers: expected one of ${[...COMPARISON_OPS, ...JUNCTION_OPS].join(', ')}; ` +
+      `it is sent only where \`hyperdelta probe --probe-native-ops\` confirmed it (capabilities)`
+    throw new HyperdeltaError('WIRE_INVALID', `actions: ${native.path}: ${message}`, {
+      details: { path: native.path, issues: [{ path: native.path, message }] },
+    })
+  }
   const issues = result.error.issues.map((i) => {
     // An extra key is reported on its object; point at the key itself when there is exactly one.
     const keys = (i as { keys?: unknown }).keys

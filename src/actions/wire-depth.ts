@@ -10,7 +10,7 @@ type Junction = { op: string; args: unknown[] }
 function isJunction(value: unknown): value is Junction {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const v = value as Record<string, unknown>
-  return (JUNCTION_OPS as readonly unknown[]).includes(v['op']) && Array.isArray(v['args'])
+  return (v['op'] === 'not' || (JUNCTION_OPS as readonly unknown[]).includes(v['op'])) && Array.isArray(v['args'])
 }
 
 /** Nesting depth of and/or junctions (a lone comparison is 0), measured iteratively. */
@@ -28,7 +28,8 @@ export function wireConditionDepth(condition: unknown): number {
 
 /** Only plain `{ op, args }` objects are merged, so every other key is left for the validator to report. */
 function mergeable(value: unknown, op: string): value is Junction {
-  return isJunction(value) && value.op === op && Object.keys(value).length === 2
+  // `not` is no associative junction: not(not(a)) is a, never not(a).
+  return op !== 'not' && isJunction(value) && value.op === op && Object.keys(value).length === 2
 }
 
 /** A copy with same-operator junctions merged into their parent (`or(or(a, b), c)` → `or(a, b, c)`). */

@@ -17,14 +17,15 @@ export interface WireConst {
 }
 /** `{ op, target-col, source-col | const }` */
 export interface WireComparison {
-  op: (typeof COMPARISON_OPS)[number]
+  /** `ne` only where a probe confirmed it (see NATIVE_OPS). */
+  op: (typeof COMPARISON_OPS)[number] | 'ne'
   'target-col': string
   'source-col'?: string
   const?: WireConst
 }
-/** `{ op: and | or, args: [...] }` */
+/** `{ op: and | or, args: [...] }`; `{ op: not, args: [one] }` only where a probe confirmed it (see NATIVE_OPS). */
 export interface WireJunction {
-  op: (typeof JUNCTION_OPS)[number]
+  op: (typeof JUNCTION_OPS)[number] | 'not'
   args: WireCondition[]
 }
 export type WireCondition = WireComparison | WireJunction
@@ -78,7 +79,7 @@ const wireConst = z
 
 const wireComparison = z
   .strictObject({
-    op: z.enum(COMPARISON_OPS),
+    op: z.enum([...COMPARISON_OPS, 'ne']),
     'target-col': name,
     'source-col': name.optional(),
     const: wireConst.optional(),
@@ -89,18 +90,24 @@ const wireComparison = z
     }
   })
 
-const wireJunction: z.ZodType<WireJunction> = z.strictObject({
-  op: z.enum(JUNCTION_OPS),
-  get args() {
-    return z.array(wireCondition).min(1, `"args" needs at least one condition`)
-  },
-})
+const wireJunction: z.ZodType<WireJunction> = z
+  .strictObject({
+    op: z.enum([...JUNCTION_OPS, 'not']),
+    get args() {
+      return z.array(wireCondition).min(1, `"args" needs at least one condition`)
+    },
+  })
+  .superRefine((j, ctx) => {
+    if (j.op === 'not' && j.args.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['args'], message: '"not" takes exactly one condition' })
+    }
+  })
 
 const wireCondition: z.ZodType<WireCondition> = z.lazy(() =>
   z.unknown().transform((value, ctx): WireCondition => {
     // Dispatch on `op` so an error points into the right shape instead of a union summary.
     const op = (value as { op?: unknown } | null)?.op
-    const schema = (JUNCTION_OPS as readonly unknown[]).includes(op) ? wireJunction : wireComparison
+    const schema = op === 'not' || (JUNCTION_OPS as readonly unknown[]).includes(op) ? wireJunction : wireComparison
     const result = schema.safeParse(value)
     // Return the parsed value (not the input) so keys come out in the canonical order compile() uses.
     if (result.success) return result.data

@@ -16,6 +16,15 @@ export type ActionKind = (typeof ACTION_KINDS)[number]
 export const COMPARISON_OPS = ['eq', 'gt', 'gte', 'lt', 'lte'] as const
 export type ComparisonOp = (typeof COMPARISON_OPS)[number]
 
+/**
+ * Operators the XSD names but no example confirms: `ne` (a comparison) and `not` (a junction of exactly one
+ * condition). UNCONFIRMED: accepted by parseActions and emitted by the compiler only where `hyperdelta probe`
+ * confirmed them (capabilities `nativeNe` / `nativeNot`); elsewhere `ne()` and `not()` compile into the operators
+ * above, and a hand-written batch using them is refused.
+ */
+export const NATIVE_OPS = ['ne', 'not'] as const
+export type NativeOp = (typeof NATIVE_OPS)[number]
+
 /** Junctions with an `args` list. `and`: CONFIRMED. `or`: INFERRED (strong: XSD `args`, symmetric with and). */
 export const JUNCTION_OPS = ['and', 'or'] as const
 export type JunctionOp = (typeof JUNCTION_OPS)[number]

@@ -6,14 +6,17 @@ import {
   pushChanges,
   summarizeReport,
   TableauClient,
+  verifyDatasource,
 } from '../index.js'
 import { defineCommand, type FlagValues, usageError } from './command-table.js'
 import { connectionConfig } from './config.js'
+import { EXIT } from './exit-codes.js'
 import { assertReadableFile } from './input-files.js'
 import { parseInputFlags, resolveInputs } from './inputs.js'
 import { type CliIo, cliLogger, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
 import { loadBatch, loadSchemaFile } from './load-batch.js'
 import { progressRenderer } from './progress.js'
+import { parseVerifyFlags, resolveVerify, VERIFY_FLAG, VERIFY_NOTES, verifySpecFor } from './push-verify.js'
 
 const BATCH_FLAGS = {
   batch: { type: 'string', arg: '<file.json|module.js>', help: 'wire actions as JSON, or a module exporting `batch`' },
@@ -113,7 +116,7 @@ export const pushCommand = defineCommand({
   name: 'push',
   summary: 'Plan, upload, apply and wait; resumable with --journal.',
   usage:
-    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--journal <file>] [--json] [--quiet]',
+    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--journal <file>] [--verify count=<n>|keys[=<column>]] [--json] [--quiet]',
   flags: {
     ...BATCH_FLAGS,
     datasource: { type: 'string', arg: '<name>', help: 'the published data source, by name' },
@@ -123,9 +126,11 @@ export const pushCommand = defineCommand({
     journal: { type: 'string', arg: '<file>', help: 'resume file; its folder is created; rerun with it to resume' },
     'job-timeout-s': { type: 'string', arg: '<n>', help: 'give up waiting for a job after n seconds' },
     quiet: { type: 'boolean', help: 'no progress output (errors and the report still print)' },
+    verify: VERIFY_FLAG,
     ...SERVER_FLAGS,
   },
   notes: `${INPUT_NOTES}
+${VERIFY_NOTES}
 credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TABLEAU_USERNAME + TABLEAU_PASSWORD,
   or TABLEAU_JWT; each secret also as <NAME>_FILE (a file holding it: Docker/Kubernetes secrets)`,
   async run({ values, io }) {
@@ -137,9 +142,11 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         : undefined
     if (!datasource) throw usageError('--datasource <name> or --datasource-id <id> is required')
     const jobTimeout = positiveNumber('job-timeout-s', values['job-timeout-s'])
+    const parsedVerify = parseVerifyFlags(values.verify)
     const config = await connectionConfig(values, io.env)
     if (values.journal !== undefined) await assertJournalUsable(values.journal)
     const inputs = await batchInputs(values)
+    const verify = parsedVerify && resolveVerify(parsedVerify, inputs.batch)
     const client = await TableauClient.signIn({ ...config, env: io.env, logger: log })
     const progress = values.json || values.quiet ? undefined : progressRenderer(io.stderr)
     try {
@@ -155,8 +162,21 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         signal: io.signal,
       })
       progress?.finish()
-      printReport(report, values.json, io)
-      return 0
+      if (!verify) {
+        printReport(report, values.json, io)
+        return 0
+      }
+      // The push consumed the inputs' rows: read them again for the keys to check.
+      const spec = await verifySpecFor(
+        verify,
+        inputs.batch,
+        inputs.sources,
+        async () => (await batchInputs(values)).rows,
+      )
+      const verification = await verifyDatasource(client.vizql, report.datasource.id, spec)
+      printReport({ ...report, verification }, values.json, io)
+      if (verification.status === 'not-verified') io.stderr.write(`warning: NOT VERIFIED: ${verification.reason}\n`)
+      return verification.status === 'mismatch' ? EXIT.mismatch : EXIT.ok
     } catch (error) {
       progress?.finish()
       const report = isHyperdeltaError(error, 'PUSH_FAILED') ? error.details.report : undefined

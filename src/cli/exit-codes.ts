@@ -15,6 +15,8 @@ export const EXIT = {
   failed: 5,
   /** The run was interrupted (network, timeout, abort); rerun with the same journal to resume. */
   interrupted: 6,
+  /** Every job succeeded, but `--verify` read back something else than was pushed (the report says what). */
+  mismatch: 7,
   /** Stopped by SIGINT/SIGTERM. */
   signal: 130,
 } as const

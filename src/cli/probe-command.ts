@@ -2,23 +2,40 @@ import { writeFile } from 'node:fs/promises'
 import { findProjectId, formatProbeTable, probe, TableauClient } from '../index.js'
 import { defineCommand, usageError } from './command-table.js'
 import { connectionConfig } from './config.js'
-import { type CliIo, cliLogger, SERVER_FLAGS } from './io.js'
+import { type CliIo, cliLogger, positiveNumber, SERVER_FLAGS } from './io.js'
 
 /** `hyperdelta probe`: confirms every inferred wire fact on the user's own server, on a scratch data source. */
 export const probeCommand = defineCommand({
   name: 'probe',
   summary: 'Find out, on your server, every protocol fact hyperdelta infers (a scratch data source, always deleted).',
-  usage: '(--project <name> | --project-id <luid>) [--capabilities-out <file>] [--json]',
+  usage:
+    '(--project <name> | --project-id <luid>) [--capabilities-out <file>] [--part-size-mb <n>] [--size <MB>] [--probe-native-ops] [--json]',
   flags: {
     project: { type: 'string', arg: '<name>', help: 'project the scratch data sources are published to' },
     'project-id': { type: 'string', arg: '<luid>', help: 'the same, by LUID' },
     'capabilities-out': { type: 'string', arg: '<file>', help: 'write the findings as a capabilities file' },
+    'part-size-mb': {
+      type: 'string',
+      arg: '<n>',
+      help: "upload part size to confirm, in MiB (default 64, the client's; 0 skips; uploads about twice this)",
+    },
+    'probe-native-ops': {
+      type: 'boolean',
+      help: 'also try the unconfirmed native ne / not operators (confirmed ones are then sent by the client)',
+    },
+    size: {
+      type: 'string',
+      arg: '<MB>',
+      help: "the server's max_size_in_mb: confirm a payload of hyperdelta's budget for it applies (uploads that much)",
+    },
     ...SERVER_FLAGS,
   },
   async run({ values, io }) {
     if ((values.project === undefined) === (values['project-id'] === undefined)) {
       throw usageError('pass exactly one of --project or --project-id')
     }
+    const partMb = values['part-size-mb'] === '0' ? 0 : positiveNumber('part-size-mb', values['part-size-mb'])
+    const sizeMb = positiveNumber('size', values.size)
     const client = await TableauClient.signIn({
       ...(await connectionConfig(values, io.env)),
       logger: cliLogger(values['log-level'], io),
@@ -28,6 +45,9 @@ export const probeCommand = defineCommand({
       const result = await probe(client, {
         projectId,
         signal: io.signal,
+        ...(partMb !== undefined && { uploadPartBytes: partMb === 0 ? false : Math.round(partMb * 2 ** 20) }),
+        ...(sizeMb !== undefined && { sizeMb }),
+        ...(values['probe-native-ops'] && { nativeOps: true }),
         onFinding: (f) => {
           if (!values.json) io.stderr.write(`probe: ${f.fact}: ${f.outcome}\n`)
         },

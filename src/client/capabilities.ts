@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { WireAction } from '../actions/wire-schema.js'
+import type { NativeOp } from '../actions/wire-vocabulary.js'
 import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
+import { MAX_UPLOAD_PART_BYTES } from './upload-file.js'
 
 /**
  * What `hyperdelta probe` found out about one server: each protocol fact we could only infer,
@@ -26,6 +28,8 @@ export const PROBED_FACTS = {
   requestIdReplay: 'A repeated RequestID answers with the first job and applies nothing twice',
   requestIdPerDatasource: 'A RequestID repeated on another data source is a new request',
   vizqlDataService: 'The VizQL Data Service answers for published data sources (rows can be read back)',
+  uploadPartSize: "An upload part of 64 MiB (the client's part size) is accepted",
+  payloadSize: 'A payload as large as the byte budget for max_size_in_mb is accepted (probe --size)',
 } as const
 export type ProbedFact = keyof typeof PROBED_FACTS
 
@@ -52,6 +56,22 @@ export const capabilitiesSchema = z.object({
     .optional(),
 })
 export type Capabilities = z.infer<typeof capabilitiesSchema>
+
+/**
+ * The upload part size to use: the one the probe confirmed where it is below the client's (a server that counts
+ * MB as 10^6), else the client's 64 MiB.
+ */
+export function probedPartSize(capabilities: Capabilities | undefined): number {
+  return Math.min(capabilities?.limits?.uploadPartBytes ?? MAX_UPLOAD_PART_BYTES, MAX_UPLOAD_PART_BYTES)
+}
+
+/** The unconfirmed operators (`ne`, `not`) a probe confirmed on this server: the only ones parsed and sent. */
+export function confirmedNativeOps(capabilities: Capabilities | undefined): NativeOp[] {
+  const ops: NativeOp[] = []
+  if (factOutcome(capabilities, 'nativeNe') === 'confirmed') ops.push('ne')
+  if (factOutcome(capabilities, 'nativeNot') === 'confirmed') ops.push('not')
+  return ops
+}
 
 /** The outcome recorded for `fact`, or `unknown`. */
 export function factOutcome(capabilities: Capabilities | undefined, fact: ProbedFact): FactOutcome {

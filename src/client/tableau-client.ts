@@ -5,7 +5,7 @@ import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
 import type { ApiRequest, Send } from './api-request.js'
 import { compareApiVersions, MIN_API_VERSION } from './api-version.js'
-import type { Capabilities } from './capabilities.js'
+import { type Capabilities, probedPartSize } from './capabilities.js'
 import { type ClientInit, parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
 import {
   type Connection,
@@ -199,7 +199,7 @@ export class TableauClient {
    * ```
    */
   uploadFile(path: string, options: UploadFileOptions = {}): Promise<UploadResult> {
-    return uploadFile(this.#send, path, options)
+    return uploadFile(this.#send, path, { partSizeBytes: probedPartSize(this.capabilities), ...options })
   }
 
   /**

@@ -2,7 +2,7 @@ import { parseActions } from '../actions/parse-actions.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Send } from './api-request.js'
-import { assertSupported, type Capabilities } from './capabilities.js'
+import { assertSupported, type Capabilities, confirmedNativeOps } from './capabilities.js'
 import type { UpdateDataRequest } from './client-options.js'
 import { type Job, toJob } from './job.js'
 import * as datasources from './resources/datasources.js'
@@ -33,7 +33,7 @@ export async function updateData(
       details: { field: 'payload' },
     })
   }
-  const actions = parseActions(request.actions)
+  const actions = parseActions(request.actions, { nativeOps: confirmedNativeOps(capabilities) })
   assertSupported(capabilities, {
     actions: actions.actions,
     hasPayload: request.payload !== undefined || request.uploadSessionId !== undefined,

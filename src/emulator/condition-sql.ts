@@ -44,7 +44,7 @@ export interface StagedConstants {
   readonly rows: readonly (readonly string[])[]
 }
 
-const SQL_OP = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const
+const SQL_OP = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=', ne: '<>' } as const
 
 /** The const's value as text the SQL casts (datetimes normalised to UTC, so no time zone applies). */
 function constText(c: WireConst): string {
@@ -94,7 +94,10 @@ function flatArgs(op: 'and' | 'or', args: readonly WireCondition[]): WireConditi
  * `and` of equalities with constants on distinct columns (a composite key) by its columns.
  */
 function groupKey(op: 'and' | 'or', c: WireCondition): string | undefined {
-  if (!('args' in c)) return c.const === undefined ? undefined : JSON.stringify([c['target-col'], c.op, c.const.type])
+  // `ne` is spelled inline: a list of `<>` has no min/max or IN form.
+  if (!('args' in c)) {
+    return c.const === undefined || c.op === 'ne' ? undefined : JSON.stringify([c['target-col'], c.op, c.const.type])
+  }
   if (op !== 'or' || c.op !== 'and') return undefined
   const terms = flatArgs('and', c.args)
   const columns = new Set<string>()
@@ -138,6 +141,7 @@ export function inlineTermCount(condition: WireCondition): number {
   const stack: WireCondition[] = [condition]
   for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
     if (!('args' in c)) count++
+    else if (c.op === 'not') stack.push(...c.args)
     else for (const part of junctionParts(c.op, c.args)) if (part.kind === 'inline') stack.push(part.condition)
   }
   return count
@@ -198,8 +202,10 @@ export function conditionSql(condition: WireCondition, scope: ConditionScope, st
   }
   const visit = (c: WireCondition): string => {
     if (!('args' in c)) return comparison(c)
-    const parts = junctionParts(c.op, c.args).map((p) =>
-      p.kind === 'staged' ? stagedSql(c.op, p.group) : p.kind === 'tuples' ? tuplesSql(p.group) : visit(p.condition),
+    if (c.op === 'not') return `(NOT ${visit(c.args[0]!)})`
+    const op = c.op
+    const parts = junctionParts(op, c.args).map((p) =>
+      p.kind === 'staged' ? stagedSql(op, p.group) : p.kind === 'tuples' ? tuplesSql(p.group) : visit(p.condition),
     )
     return `(${parts.join(c.op === 'and' ? ' AND ' : ' OR ')})`
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { isHyperdeltaError, parseActions, type WireBatch } from '../index.js'
+import { NATIVE_OPS } from '../wire.js'
 import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { readBody } from './body.js'
 import { type JobRecord, restTimestamp } from './catalog.js'
@@ -64,7 +65,8 @@ export const updateData: Handler = async (state, ctx) => {
   }
   let batch: WireBatch
   try {
-    batch = parseActions(parsed) // the library's one wire validator (wireBatchSchema)
+    // The library's one wire validator (wireBatchSchema); native ne/not unless the personality says otherwise.
+    batch = parseActions(parsed, { nativeOps: state.personality.noNativeOps ? [] : NATIVE_OPS })
   } catch (e) {
     if (isHyperdeltaError(e, 'WIRE_INVALID')) throw invalidParameter(e.message)
     // Whatever else the validator could not handle is still the request's fault, never a 500.

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { ApiError, badRequest } from './api-error.js'
 import { restTimestamp, type UploadRecord } from './catalog.js'
 import { fileUploadElement } from './entities.js'
-import { UPLOAD_NOT_FOUND } from './inferred.js'
+import { PAYLOAD_TOO_LARGE, UPLOAD_NOT_FOUND } from './inferred.js'
 import { boundaryOf, MultipartError, parseMultipart } from './multipart.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
 
@@ -96,6 +96,7 @@ async function appendParts(
           state.faults.counters.appendResets++
         })
   const fh = await open(path, 'a')
+  const partLimit = state.personality.uploadPartLimitBytes ?? Number.POSITIVE_INFINITY
   let added = 0
   let files = 0
   try {
@@ -104,13 +105,22 @@ async function appendParts(
       files++
       return {
         write: async (chunk) => {
-          await fh.write(chunk)
+          // Over a personality's part limit: the rest is read and dropped, and the append refused below.
+          if (added + chunk.length <= partLimit) await fh.write(chunk)
           added += chunk.length
         },
         end: () => {},
       }
     })
     if (files !== 1) throw badRequest(`The body must hold exactly one tableau_file part (got ${files}).`)
+    if (added > partLimit) {
+      throw new ApiError(
+        PAYLOAD_TOO_LARGE.status,
+        PAYLOAD_TOO_LARGE.code,
+        PAYLOAD_TOO_LARGE.summary,
+        `The part (${added} bytes) exceeds the upload part limit of ${partLimit} bytes.`,
+      )
+    }
     upload.size = before + added
     await state.catalog.save()
   } catch (e) {

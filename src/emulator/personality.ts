@@ -27,6 +27,13 @@ export interface ServerPersonality {
   noVizqlDataService?: boolean
   /** Each update job silently loses the first row of its payload (a lossy server, to test `verify`). */
   dropOneRow?: boolean
+  /**
+   * An upload part (one append's file bytes) above this many bytes is refused with 413 and stores nothing
+   * (default: no limit below the request body itself). E.g. `64 * 10 ** 6` for a server that counts MB as 10^6.
+   */
+  uploadPartLimitBytes?: number
+  /** A PATCH using the native `ne` or `not` operators is refused with 400 (the default emulator understands both). */
+  noNativeOps?: boolean
 }
 
 /** True when any action's condition uses an `or` junction. */

@@ -1,6 +1,7 @@
 import type { Batch } from '../actions/batch.js'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireAction, WireBatch, WireCondition } from '../actions/wire-schema.js'
+import type { NativeOp } from '../actions/wire-vocabulary.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Table } from '../schema/define-table.js'
 
@@ -38,16 +39,20 @@ export function wireMatchKeys(condition: WireCondition | undefined): string[] {
  * A typed batch, or raw wire JSON plus the source tables it reads (e.g. from `tableFromParquet`),
  * as the list of actions planning works on.
  */
-export function plannedActions(batch: Batch | WireBatch, sources: readonly Table[] = []): PlannedAction[] {
+export function plannedActions(
+  batch: Batch | WireBatch,
+  sources: readonly Table[] = [],
+  nativeOps: readonly NativeOp[] = [],
+): PlannedAction[] {
   if ('compile' in batch) {
-    const wire = batch.compile().actions
+    const wire = batch.compile({ nativeOps }).actions
     return batch.actions.map((node, i) => ({
       wire: wire[i]!,
       source: node.source,
       keys: wireMatchKeys(wire[i]!.condition),
     }))
   }
-  const parsed = parseActions(batch).actions
+  const parsed = parseActions(batch, { nativeOps }).actions
   return parsed.map((wire, i) => {
     const name = wire['source-table']
     const source = name === undefined ? undefined : sources.find((t) => t.name === name)

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Batch } from '../actions/batch.js'
 import type { WireAction, WireBatch } from '../actions/wire-schema.js'
+import type { NativeOp } from '../actions/wire-vocabulary.js'
 import type { ErrorDetails } from '../error-catalog.js'
 import { HyperdeltaError } from '../errors.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from '../payload/byte-limit.js'
@@ -54,6 +55,11 @@ export interface PlanOptions {
   duplicateKeys?: 'error' | 'keep-last'
   onPackaging?: (p: { table: string; rows: number; bytes: number; files: number }) => void
   signal?: AbortSignal
+  /**
+   * Unconfirmed operators the target server understands (`ne`, `not`; see Batch.compile). pushChanges fills it from
+   * the client's capabilities; default none.
+   */
+  nativeOps?: readonly NativeOp[]
 }
 
 function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING'>(
@@ -80,7 +86,7 @@ function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING'>(
  */
 export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
   if (!('compile' in options.batch)) tablesByName(options.sources ?? [], (i) => `sources[${i}]`)
-  const actions = plannedActions(options.batch, options.sources)
+  const actions = plannedActions(options.batch, options.sources, options.nativeOps)
   const runId = options.runId ?? randomUUID()
   const maxBytes = options.maxBytes ?? payloadByteLimit(options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB)
   const rows = options.rows ?? {}

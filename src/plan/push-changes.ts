@@ -1,3 +1,4 @@
+import { confirmedNativeOps } from '../client/capabilities.js'
 import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
 import { Journal, type JournalState, readJournal } from './journal.js'
@@ -93,6 +94,7 @@ async function push(options: PushOptions): Promise<PushReport> {
   }
   const plan = await planChanges({
     ...options,
+    nativeOps: options.nativeOps ?? confirmedNativeOps(options.client.capabilities),
     runId: options.runId ?? previous?.runId,
     onPackaging: (p) => emit({ type: 'packaging', ...p }),
   })

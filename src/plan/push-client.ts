@@ -1,4 +1,5 @@
 import type { WireBatch } from '../actions/wire-schema.js'
+import type { Capabilities } from '../client/capabilities.js'
 import type { VizqlReader } from '../client/vizql-data-service.js'
 
 /** What a PATCH answers: the job, with its times and finish code when it has already ended. */
@@ -17,6 +18,8 @@ export interface PushClient {
   readonly siteId?: string | undefined
   /** The VizQL Data Service reader `verify` uses (TableauClient has one). */
   readonly vizql?: VizqlReader
+  /** What a probe found on the server (TableauClient has it): confirmed native operators are used. */
+  readonly capabilities?: Capabilities | undefined
   findDatasource(query: { id: string } | { name: string; project?: string }): Promise<{ id: string; name?: string }>
   resolveConnection(datasourceId: string, connectionId?: string): Promise<string | undefined>
   uploadFile(

@@ -1,5 +1,5 @@
 import type { WireAction } from '../actions/wire-schema.js'
-import type { VerifyResult } from './verify-result.js'
+import { summarizeVerification, type VerifyResult } from './verify-result.js'
 
 /** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
 export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
@@ -84,5 +84,6 @@ export function summarizeReport(report: PushReport): string {
   }
   for (const w of report.warnings) lines.push(`  warning: ${w}`)
   if (report.error) lines.push(`  error: ${report.error.code}: ${report.error.message}`)
+  if (report.verification) lines.push(...summarizeVerification(report.verification).map((l) => `  ${l}`))
   return lines.join('\n')
 }

@@ -1,4 +1,6 @@
+import type { z } from 'zod'
 import type { WireBatch } from '../actions/wire-schema.js'
+import type { ApiRequest } from '../client/api-request.js'
 import type { VizqlReader } from '../client/vizql-data-service.js'
 import type { PushClient } from '../plan/push-changes.js'
 import type { ExpectedTable } from './probe-table.js'
@@ -22,6 +24,8 @@ export interface ProbeClient extends PushClient {
     requestId: string
     signal?: AbortSignal
   }): Promise<{ id: string }>
+  /** One raw REST request (the upload-part limit is probed below the uploader). */
+  request<S extends z.ZodType>(request: ApiRequest<S>): Promise<z.output<S>>
 }
 
 /** State shared by the probe's steps. */

@@ -3,8 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CAPABILITIES_VERSION, type Capabilities, PROBED_FACTS, type ProbedFact } from '../client/capabilities.js'
+import { HyperdeltaError } from '../errors.js'
+import { payloadByteLimit } from '../payload/byte-limit.js'
 import { writeChangeFiles } from '../payload/write-change-files.js'
 import type { ProbeClient, ProbeContext } from './probe-context.js'
+import { payloadSizeStep, uploadPartStep } from './probe-limits.js'
+import { nativeOpSteps } from './probe-native-ops.js'
 import { requestIdSteps } from './probe-request-id.js'
 import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep, throwIfAborted } from './probe-steps.js'
 import { differences, ExpectedTable, initialRows, probeTable } from './probe-table.js'
@@ -19,6 +23,21 @@ export interface ProbeOptions {
   onFinding?: (finding: ProbeFinding) => void
   /** `now` for the capabilities' date (default: the clock). */
   now?: () => Date
+  /**
+   * The upload part size to confirm (default the client's 64 MiB; a part one MiB larger is sent too).
+   * `false` skips the step (it uploads about twice this many bytes).
+   */
+  uploadPartBytes?: number | false
+  /**
+   * The server's `max_size_in_mb`, to confirm that a payload as large as hyperdelta's byte budget for it is
+   * accepted (uploads that much). Not probed unless given.
+   */
+  sizeMb?: number
+  /**
+   * Also try the native `ne` and `not` operators (unconfirmed; off by default). Where confirmed, a client
+   * loading the capabilities sends them instead of the compiled forms.
+   */
+  nativeOps?: boolean
 }
 
 export interface ProbeResult {
@@ -43,9 +62,18 @@ export interface ProbeResult {
  * ```
  */
 export async function probe(client: ProbeClient, options: ProbeOptions): Promise<ProbeResult> {
+  // Bad sizes fail before anything is published.
+  if (options.sizeMb !== undefined) payloadByteLimit(options.sizeMb)
+  const part = options.uploadPartBytes
+  if (part !== undefined && part !== false && !(Number.isInteger(part) && part > 0)) {
+    throw new HyperdeltaError('CONFIG_INVALID', `probe: uploadPartBytes must be a positive integer, got ${part}`, {
+      details: { field: 'uploadPartBytes' },
+    })
+  }
   const dir = await mkdtemp(join(tmpdir(), 'hyperdelta-probe-'))
   const scratch: ProbeResult['scratch'] = []
   const findings: ProbeFinding[] = []
+  const limits: NonNullable<Capabilities['limits']> = {}
   const record = (f: ProbeFinding) => {
     findings.push(f)
     options.onFinding?.(f)
@@ -97,14 +125,27 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     for (const step of constantSteps()) record(await step(ctx))
     throwIfAborted(ctx)
     for (const f of await requestIdSteps(ctx, parquet.outcome === 'confirmed')) record(f)
-    for (const fact of ['nativeNe', 'nativeNot'] as const) {
-      record({
-        fact,
-        outcome: 'unknown',
-        expected: PROBED_FACTS[fact],
-        observed: 'not tested: hyperdelta compiles ne() and not() into confirmed operators',
-        evidence: '',
-      })
+    if (options.nativeOps) for (const f of await nativeOpSteps(ctx)) record(f)
+    else
+      for (const fact of ['nativeNe', 'nativeNot'] as const) {
+        record({
+          fact,
+          outcome: 'unknown',
+          expected: PROBED_FACTS[fact],
+          observed:
+            'not tested (opt-in: nativeOps / --probe-native-ops): ne() and not() compile into confirmed operators',
+          evidence: '',
+        })
+      }
+    if (options.uploadPartBytes !== false) {
+      const part = await uploadPartStep(ctx, options.uploadPartBytes)
+      record(part.finding)
+      if (part.uploadPartBytes !== undefined) limits.uploadPartBytes = part.uploadPartBytes
+    }
+    if (options.sizeMb !== undefined) {
+      const size = await payloadSizeStep(ctx, options.sizeMb)
+      record(size.finding)
+      if (size.payloadBytes !== undefined) limits.payloadBytes = size.payloadBytes
     }
   } finally {
     for (const s of scratch) {
@@ -117,7 +158,8 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     }
     await rm(dir, { recursive: true, force: true })
   }
-  return { capabilities: capabilitiesOf(client, findings, options.now?.() ?? new Date()), findings, scratch }
+  const capabilities = capabilitiesOf(client, findings, options.now?.() ?? new Date())
+  return { capabilities: Object.keys(limits).length ? { ...capabilities, limits } : capabilities, findings, scratch }
 }
 
 function capabilitiesOf(client: ProbeClient, findings: readonly ProbeFinding[], at: Date): Capabilities {

@@ -48,12 +48,13 @@ afterAll(async () => {
 describe('hyperdelta probe', () => {
   it('prints the fact table, writes the capabilities file, deletes the scratch data sources', async () => {
     const caps = join(dir, 'caps.json')
-    const r = await cli(['probe', '--project', 'Default', '--capabilities-out', caps])
+    const r = await cli(['probe', '--project', 'Default', '--capabilities-out', caps, '--part-size-mb', '0.25'])
     expect(r.stderr).not.toContain('at ')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^fact\s+outcome/)
     expect(r.stdout).toMatch(/orJunction\s+rejected/)
     expect(r.stdout).toMatch(/parquetPayload\s+confirmed/)
+    expect(r.stdout).toMatch(/uploadPartSize\s+confirmed/)
     const written = JSON.parse(await readFile(caps, 'utf8'))
     expect(written.facts.orJunction.outcome).toBe('rejected')
     const left = await emu.query(
@@ -64,6 +65,13 @@ describe('hyperdelta probe', () => {
 
   it('usage mistakes exit 2; an unknown project and a bad capabilities file exit 3', async () => {
     expect((await cli(['probe'])).code).toBe(2)
+    for (const bad of [
+      ['--part-size-mb', 'x'],
+      ['--size', '-2'],
+    ]) {
+      const r = await cli(['probe', '--project', 'Default', ...bad])
+      expect([r.code, r.stderr], bad.join(' ')).toEqual([2, expect.stringContaining(bad[0]!)])
+    }
     const unknown = await cli(['probe', '--project', 'Nope'])
     expect([unknown.code, unknown.stderr]).toEqual([3, expect.stringContaining('Nope')])
     const bad = join(dir, 'bad.json')

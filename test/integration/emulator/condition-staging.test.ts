@@ -74,7 +74,7 @@ function randomCondition(r: () => number, depth: number): WireCondition {
 /** The condition spelled out term by term, the way SQL would read it without staging. */
 function spelled(c: WireCondition): string {
   if ('args' in c) return `(${c.args.map(spelled).join(c.op === 'and' ? ' AND ' : ' OR ')})`
-  const sym = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[c.op]
+  const sym = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=', ne: '<>' }[c.op]
   const col = c['target-col'] as Col
   return `(t.${col} ${sym} CAST('${c.const!.v}' AS ${TYPES[col]}))`
 }

@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FactOutcome } from '../../../src/client/capabilities.js'
 import { type Emulator, type ServerPersonality, startEmulator } from '../../../src/emulator/index.js'
-import { TableauClient } from '../../../src/index.js'
-import { probe } from '../../../src/probe/run-probe.js'
+import { batch, ne, pushChanges, TableauClient } from '../../../src/index.js'
+import { probeTable } from '../../../src/probe/probe-table.js'
+import { type ProbeOptions, probe } from '../../../src/probe/run-probe.js'
 
 // `probe` against the real emulator in each personality: the capability table it writes must say
 // what that server does, and the scratch data sources must be gone afterwards, whatever happened.
@@ -16,15 +20,23 @@ afterEach(async () => {
   emu = undefined
 })
 
-async function run(personality: ServerPersonality, signal?: AbortSignal) {
-  emu = await startEmulator({ jobDelayMs: 2, users: [{ name: 'admin', password: 'pw', pat }], personality })
+/** The part size the tests confirm (the real default, 64 MiB, would upload 129 MiB per probe). */
+const PART = 256 * 1024
+
+async function run(personality: ServerPersonality, options: Omit<ProbeOptions, 'signal'> = {}, maxSizeInMb?: number) {
+  emu = await startEmulator({
+    jobDelayMs: 2,
+    users: [{ name: 'admin', password: 'pw', pat }],
+    personality,
+    ...(maxSizeInMb !== undefined && { maxSizeInMb }),
+  })
   client = await TableauClient.signIn({
     server: emu.url,
     auth: { personalAccessToken: pat },
     sleep: async () => {},
     retry: { baseDelayMs: 1, maxDelayMs: 2, conflictDelayMs: 5 },
   })
-  const result = await probe(client, signal ? { signal } : {})
+  const result = await probe(client, { uploadPartBytes: PART, ...options })
   return { result, outcomes: Object.fromEntries(result.findings.map((f) => [f.fact, f.outcome])) }
 }
 
@@ -47,6 +59,7 @@ const AS_INFERRED: Record<string, FactOutcome> = {
   requestIdPerDatasource: 'rejected',
   nativeNe: 'unknown',
   nativeNot: 'unknown',
+  uploadPartSize: 'confirmed',
 }
 
 describe('probe', () => {
@@ -58,6 +71,95 @@ describe('probe', () => {
     expect(await leftover()).toBe(0)
     expect(result.capabilities.version).toBe(1)
     expect(result.findings.find((f) => f.fact === 'parquetPayload')!.observed).toContain('rows read back')
+    expect(result.capabilities.limits).toEqual({ uploadPartBytes: PART })
+    expect(result.findings.find((f) => f.fact === 'uploadPartSize')!.observed).toContain('accepted too')
+  })
+
+  it('upload part limit: exactly at the client size, at 10^6-based MB, and below both', async () => {
+    const at = await run({ uploadPartLimitBytes: PART })
+    expect(at.outcomes['uploadPartSize']).toBe('confirmed')
+    expect(at.result.findings.find((f) => f.fact === 'uploadPartSize')!.observed).toContain('refused (the limit sits')
+    expect(at.result.capabilities.limits).toEqual({ uploadPartBytes: PART })
+    await client!.close()
+    await emu!.close()
+    // A server counting MB as 10^6: the client's size is refused, 0.25 × 10^6 bytes accepted and recorded.
+    const decimal = await run({ uploadPartLimitBytes: 250_000 })
+    expect(decimal.outcomes['uploadPartSize']).toBe('rejected')
+    expect(decimal.result.capabilities.limits).toEqual({ uploadPartBytes: 250_000 })
+    const finding = decimal.result.findings.find((f) => f.fact === 'uploadPartSize')!
+    expect(finding.evidence).toContain('413')
+    // The client then uploads in parts of the probed size.
+    const caps = decimal.result.capabilities
+    const c2 = await TableauClient.signIn({ server: emu!.url, auth: { personalAccessToken: pat }, capabilities: caps })
+    const dir = await mkdtemp(join(tmpdir(), 'hd-part-'))
+    const file = join(dir, 'part.bin')
+    await writeFile(file, Buffer.alloc(600_000, 7))
+    const parts: number[] = []
+    await c2.uploadFile(file, { onProgress: (p) => parts.push(p.parts) })
+    expect(parts.at(-1)).toBe(3)
+    await c2.close()
+    await rm(dir, { recursive: true, force: true })
+    await client!.close()
+    await emu!.close()
+    const below = await run({ uploadPartLimitBytes: 100_000 })
+    expect(below.outcomes['uploadPartSize']).toBe('rejected')
+    expect(below.result.capabilities.limits).toBeUndefined()
+    expect(await leftover()).toBe(0)
+  })
+
+  it('--size: a payload of the byte budget for max_size_in_mb applies where the server allows it, 413 where not', async () => {
+    const ok = await run({}, { sizeMb: 1, uploadPartBytes: false }, 1)
+    expect(ok.outcomes['payloadSize']).toBe('confirmed')
+    expect(ok.outcomes['uploadPartSize']).toBeUndefined()
+    const bytes = ok.result.capabilities.limits?.payloadBytes ?? 0
+    expect(bytes).toBeGreaterThan(800_000)
+    expect(bytes).toBeLessThanOrEqual(950_000)
+    await client!.close()
+    await emu!.close()
+    const over = await run({}, { sizeMb: 2, uploadPartBytes: false }, 1)
+    expect(over.outcomes['payloadSize']).toBe('rejected')
+    expect(over.result.findings.find((f) => f.fact === 'payloadSize')!.observed).toContain('413')
+    expect(over.result.capabilities.limits).toBeUndefined()
+    expect(await leftover()).toBe(0)
+  })
+
+  it('--probe-native-ops: confirmed on a server that understands ne / not, rejected where refused', async () => {
+    const ok = await run({}, { nativeOps: true })
+    expect(ok.outcomes).toEqual({ ...AS_INFERRED, nativeNe: 'confirmed', nativeNot: 'confirmed' })
+    expect(ok.result.findings.find((f) => f.fact === 'nativeNe')!.observed).toContain('rows read back as expected')
+    // A client loading these capabilities sends ne() as the native operator, and the rows are right.
+    const caps = ok.result.capabilities
+    const c2 = await TableauClient.signIn({ server: emu!.url, auth: { personalAccessToken: pat }, capabilities: caps })
+    const ds = await emu!.createDatasource({
+      name: 'Native',
+      table: probeTable,
+      rows: [
+        { id: 1n, label: 'keep', flag: null, day: null, at: null },
+        { id: 2n, label: 'drop', flag: null, day: null, at: null },
+      ],
+    })
+    const report = await pushChanges({
+      client: c2,
+      datasource: { id: ds.id },
+      batch: batch().delete({ target: probeTable, where: (c) => ne(c.label, 'keep') }),
+    })
+    expect(report.requests[0]!.actions[0]!.condition).toMatchObject({ op: 'ne', 'target-col': 'label' })
+    expect(await emu!.query(`SELECT id FROM "Native"."Extract"."Extract"`)).toEqual([{ id: 1n }])
+    await c2.close()
+    await client!.close()
+    await emu!.close()
+    const refused = await run({ noNativeOps: true }, { nativeOps: true })
+    expect(refused.outcomes).toEqual({ ...AS_INFERRED, nativeNe: 'rejected', nativeNot: 'rejected' })
+    expect(refused.result.findings.find((f) => f.fact === 'nativeNe')!.evidence).toContain('unconfirmed')
+    expect(await leftover()).toBe(0)
+  })
+
+  it('bad sizes fail before anything is published', async () => {
+    await expect(run({}, { sizeMb: -1 })).rejects.toMatchObject({ code: 'PAYLOAD_OPTIONS_INVALID' })
+    expect(await leftover()).toBe(0)
+    await client!.close()
+    await emu!.close()
+    await expect(run({}, { uploadPartBytes: 1.5 })).rejects.toMatchObject({ code: 'CONFIG_INVALID' })
   })
 
   const cases: [string, ServerPersonality, Record<string, FactOutcome>][] = [
