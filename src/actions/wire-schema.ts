@@ -80,8 +80,8 @@ const wireComparison = z
   .strictObject({
     op: z.enum(COMPARISON_OPS),
     'target-col': name,
-    'source-col': name.optional(),
-    const: wireConst.optional(),
+    'source-col': name.exactOptional(),
+    const: wireConst.exactOptional(),
   })
   .superRefine((c, ctx) => {
     if ((c['source-col'] === undefined) === (c.const === undefined)) {
@@ -126,11 +126,11 @@ const boundedCondition = z.preprocess((value, ctx) => {
 const wireAction = z
   .strictObject({
     action: z.enum(ACTION_KINDS),
-    'source-schema': name.optional(),
-    'source-table': name.optional(),
-    'target-schema': name.optional(),
+    'source-schema': name.exactOptional(),
+    'source-table': name.exactOptional(),
+    'target-schema': name.exactOptional(),
     'target-table': name,
-    condition: boundedCondition.optional(),
+    condition: boundedCondition.exactOptional(),
   })
   .superRefine((a, ctx) => {
     const needsCondition = a.action === 'update' || a.action === 'upsert' || a.action === 'delete'

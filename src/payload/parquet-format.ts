@@ -232,10 +232,11 @@ class ParquetEncoder implements PayloadEncoder {
     const guess = Math.floor(((n * (maxBytes - before)) / (attempt.size - before)) * 0.9)
     if (file.rows === 0) {
       if (n === 1) {
+        const row = batch.rowIndexes[start]!
         throw payloadError(
           'PAYLOAD_ROW_TOO_LARGE',
-          `row ${batch.rowIndexes[start]} of ${this.#context.table.name} needs ${attempt.size} bytes as a file, over the limit of ${maxBytes}`,
-          { table: this.#context.table.name, row: batch.rowIndexes[start], bytes: attempt.size, maxBytes },
+          `row ${row} of ${this.#context.table.name} needs ${attempt.size} bytes as a file, over the limit of ${maxBytes}`,
+          { table: this.#context.table.name, row, bytes: attempt.size, maxBytes },
         )
       }
       const k = Math.min(n - 1, Math.max(1, guess))
