@@ -2,7 +2,7 @@ import type { Table } from '../schema/define-table.js'
 import type { NormalizedValue } from '../schema/values.js'
 import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './byte-limit.js'
 import type { DuplicateKey } from './duplicate-keys.js'
-import { parquetFormat } from './parquet-format.js'
+import { parquetFormat } from './parquet/index.js'
 import { payloadError } from './payload-errors.js'
 import type { PayloadFormat } from './payload-format.js'
 

@@ -1,17 +1,17 @@
 import type { SchemaElement } from 'hyparquet'
-import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
+import type { ColumnType } from '../../schema/column-types.js'
+import type { Table } from '../../schema/define-table.js'
+import { readParquetRowGroups } from '../from-parquet.js'
+import { payloadError } from '../payload-errors.js'
+import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from '../payload-format.js'
+import { TextColumn } from '../text-column.js'
 import { compressGroup, compressGroupSync, defaultCompressionThreads } from './compression-pool.js'
-import { readParquetRowGroups } from './from-parquet.js'
 import { appendGeneralGroup } from './parquet-general.js'
 import { FooterBuilder, type GroupLayout, type LeafSchema, MAGIC, tableLeaves } from './parquet-metadata.js'
 import { appendRowGroup, type EncodedRowGroup, encodeRowGroup } from './parquet-pages.js'
 import { parquetSchema } from './parquet-schema.js'
-import { payloadError } from './payload-errors.js'
-import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
 import { PendingBytes } from './pending-bytes.js'
 import { resolveSnappy, type SnappyChoice, type SnappyImplementation } from './snappy.js'
-import { TextColumn } from './text-column.js'
 
 interface OpenFile {
   readonly sink: PayloadSink

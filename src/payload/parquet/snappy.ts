@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { compress as compressJs, uncompress as uncompressJs } from 'snappyjs'
-import { payloadError } from './payload-errors.js'
+import { payloadError } from '../payload-errors.js'
 
 /**
  * The SNAPPY compressor of change-file pages: native when it loads here, pure JavaScript otherwise.
