@@ -37,7 +37,7 @@ export interface ParquetFormatOptions {
    */
   readonly compressionThreads?: number
   /**
-   * SNAPPY implementation: `native` (the optional dependency `snappy`, about twice as fast), `js`
+   * SNAPPY implementation: `native` (the optional dependency `snappy`, faster: bench/results.md), `js`
    * (snappyjs), or `auto` (default: native where it installed and loads, else js). Both write
    * standard SNAPPY that every Parquet reader decodes; the bytes may differ slightly between them.
    * `native` where it does not load is a PAYLOAD_OPTIONS_INVALID error.
