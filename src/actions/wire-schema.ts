@@ -76,7 +76,16 @@ const wireConst = z
     }
   })
 
-const wireComparison = z
+/**
+ * A key holding `undefined` is a key left out, as in JSON: objects built in code (`{ 'source-col': maybe }`) parse
+ * like their JSON text, and the parsed value never carries the key (optional fields are exact: absent or set).
+ */
+const withoutUndefinedKeys = (value: unknown): unknown =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).includes(undefined)
+    ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined))
+    : value
+
+const wireComparisonShape = z
   .strictObject({
     op: z.enum(COMPARISON_OPS),
     'target-col': name,
@@ -88,6 +97,7 @@ const wireComparison = z
       ctx.addIssue({ code: 'custom', message: 'a comparison needs exactly one of "source-col" or "const"' })
     }
   })
+const wireComparison = z.preprocess(withoutUndefinedKeys, wireComparisonShape)
 
 const wireJunction: z.ZodType<WireJunction> = z.strictObject({
   op: z.enum(JUNCTION_OPS),
@@ -123,7 +133,7 @@ const boundedCondition = z.preprocess((value, ctx) => {
   return condition
 }, wireCondition)
 
-const wireAction = z
+const wireActionShape = z
   .strictObject({
     action: z.enum(ACTION_KINDS),
     'source-schema': name.exactOptional(),
@@ -152,6 +162,8 @@ const wireAction = z
       }
     }
   })
+
+const wireAction = z.preprocess(withoutUndefinedKeys, wireActionShape)
 
 function sourceColumnPaths(condition: unknown, root: (string | number)[]): (string | number)[][] {
   // Runs even when the condition itself is malformed (its issues are already reported): walk
