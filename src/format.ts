@@ -3,8 +3,14 @@
 // from the root entry and need nothing here.
 
 export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
-export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
-export { parquetSchema } from './payload/parquet-schema.js'
+export {
+  type ParquetFormatOptions,
+  parquetFormat,
+  parquetSchema,
+  resolveSnappy,
+  type SnappyChoice,
+  type SnappyImplementation,
+} from './payload/parquet/index.js'
 export { PAYLOAD_ERROR_CODES, type PayloadErrorCode } from './payload/payload-errors.js'
 export {
   type ColumnVector,
@@ -15,5 +21,4 @@ export {
   type RowBatch,
   valueAt,
 } from './payload/payload-format.js'
-export { resolveSnappy, type SnappyChoice, type SnappyImplementation } from './payload/snappy.js'
 export { TextColumn } from './payload/text-column.js'

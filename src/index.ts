@@ -93,7 +93,7 @@ export {
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'
 export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
-export { type ParquetFormatOptions, parquetFormat } from './payload/parquet-format.js'
+export { type ParquetFormatOptions, parquetFormat } from './payload/parquet/index.js'
 export type { PayloadFormat } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
 export {

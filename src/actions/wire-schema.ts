@@ -77,18 +77,28 @@ const wireConst = z
     }
   })
 
-const wireComparison = z
+/**
+ * A key holding `undefined` is a key left out, as in JSON: objects built in code (`{ 'source-col': maybe }`) parse
+ * like their JSON text, and the parsed value never carries the key (optional fields are exact: absent or set).
+ */
+const withoutUndefinedKeys = (value: unknown): unknown =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).includes(undefined)
+    ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined))
+    : value
+
+const wireComparisonShape = z
   .strictObject({
     op: z.enum([...COMPARISON_OPS, 'ne']),
     'target-col': name,
-    'source-col': name.optional(),
-    const: wireConst.optional(),
+    'source-col': name.exactOptional(),
+    const: wireConst.exactOptional(),
   })
   .superRefine((c, ctx) => {
     if ((c['source-col'] === undefined) === (c.const === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'a comparison needs exactly one of "source-col" or "const"' })
     }
   })
+const wireComparison = z.preprocess(withoutUndefinedKeys, wireComparisonShape)
 
 const wireJunction: z.ZodType<WireJunction> = z
   .strictObject({
@@ -130,14 +140,14 @@ const boundedCondition = z.preprocess((value, ctx) => {
   return condition
 }, wireCondition)
 
-const wireAction = z
+const wireActionShape = z
   .strictObject({
     action: z.enum(ACTION_KINDS),
-    'source-schema': name.optional(),
-    'source-table': name.optional(),
-    'target-schema': name.optional(),
+    'source-schema': name.exactOptional(),
+    'source-table': name.exactOptional(),
+    'target-schema': name.exactOptional(),
     'target-table': name,
-    condition: boundedCondition.optional(),
+    condition: boundedCondition.exactOptional(),
   })
   .superRefine((a, ctx) => {
     const needsCondition = a.action === 'update' || a.action === 'upsert' || a.action === 'delete'
@@ -159,6 +169,8 @@ const wireAction = z
       }
     }
   })
+
+const wireAction = z.preprocess(withoutUndefinedKeys, wireActionShape)
 
 function sourceColumnPaths(condition: unknown, root: (string | number)[]): (string | number)[][] {
   // Runs even when the condition itself is malformed (its issues are already reported): walk

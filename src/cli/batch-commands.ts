@@ -157,7 +157,7 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         ...(values.connection !== undefined && { connection: values.connection }),
         ...(values.journal !== undefined && { journal: values.journal }),
         ...(jobTimeout !== undefined && { jobTimeoutMs: jobTimeout * 1000 }),
-        onProgress: progress?.onProgress,
+        ...(progress !== undefined && { onProgress: progress.onProgress }),
         logger: log,
         signal: io.signal,
       })

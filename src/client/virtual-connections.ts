@@ -62,8 +62,8 @@ function toPermissions(p: z.output<typeof permissionsResponseSchema>['permission
 
 const toDownload = (v: {
   name: string
-  project?: { id: string }
-  owner?: { id: string }
+  project?: { id: string } | undefined
+  owner?: { id: string } | undefined
   content: string
 }): DownloadedVirtualConnection => ({
   name: v.name,

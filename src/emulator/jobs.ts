@@ -144,10 +144,11 @@ export async function recoverJobs(catalog: Catalog, store: Store): Promise<void>
     if (job.status === 'done') continue
     const ds = catalog.datasource(job.siteId, job.datasourceId)
     const committed = ds !== undefined && (await store.jobCommitted(ds.alias, job.id))
-    Object.assign(job, { status: 'done', progress: 100, finishCode: committed ? 0 : 1, completedAt: restTimestamp() })
-    job.startedAt ??= job.completedAt
+    const completedAt = restTimestamp()
+    Object.assign(job, { status: 'done', progress: 100, finishCode: committed ? 0 : 1, completedAt })
+    job.startedAt ??= completedAt
     if (committed) {
-      if (ds) ds.updatedAt = job.completedAt!
+      if (ds) ds.updatedAt = completedAt
     } else {
       job.notes = 'emulator: the emulator stopped before this job committed; nothing was applied'
     }

@@ -1,132 +1,80 @@
-import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm, unlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Table } from '../schema/define-table.js'
 import { arrowRowBatches } from './arrow-columns.js'
-import {
-  byteLimit,
-  type ChangeFile,
-  type ChangeFiles,
-  duplicateError,
-  ERROR_CANDIDATES,
-  groupTargetBytes,
-  MAX_GROUP_ROWS,
-  safeName,
-  type WriteChangeFilesOptions,
-} from './change-file-types.js'
-import { DuplicateKeyTracker } from './duplicate-keys.js'
-import { FileSink } from './file-sink.js'
+import type { ChangeFile, ChangeFiles, WriteChangeFilesOptions } from './change-file-types.js'
+import { DuplicateCheck } from './duplicate-check.js'
 import { isParquetFiles } from './from-parquet.js'
-import { parquetFormat, splicesParquet } from './parquet-format.js'
-import { keyBatch, spliceParquetFiles } from './parquet-splice-run.js'
+import { MAX_GROUP_ROWS, type PackagingOptions, resolvePackagingOptions } from './packaging-options.js'
+import { keyBatch, spliceParquetFiles, splicesParquet } from './parquet/index.js'
 import { abortedError, payloadError } from './payload-errors.js'
 import type { PayloadEncoder, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
 import { RowBatcher } from './row-batcher.js'
 import { consumeRows } from './row-input.js'
+import { TempFileStore } from './temp-file-store.js'
 
-/** State of one packaging run: created files, the encoder, key tracking, progress. */
+/**
+ * One packaging run: rows in, change files out. Its collaborators hold the rest: the resolved options
+ * ({@link resolvePackagingOptions}), the files on disk ({@link TempFileStore}) and the duplicate-key policy
+ * ({@link DuplicateCheck}); this class wires the input to the format's encoder and reports progress.
+ */
 export class Packaging {
   readonly table: Table
   readonly format: PayloadFormat
   readonly maxBytes: number
-  readonly options: WriteChangeFilesOptions
   readonly files: ChangeFile[] = []
-  readonly #created = new Set<string>()
-  readonly #open = new Map<PayloadSink, FileSink>()
-  readonly #prefix: string
-  readonly #tracker: DuplicateKeyTracker | undefined
-  #dir = ''
-  #ownsDir = false
-  #seq = 0
+  readonly #settings: PackagingOptions
+  readonly #options: WriteChangeFilesOptions
+  readonly #duplicates: DuplicateCheck | undefined
+  #store: TempFileStore | undefined
   #rowsWritten = 0
-  #disposed = false
   /** Called after each file of the main pass is complete (used by changeFileStream for hand-over). */
   onFileClosed: ((file: ChangeFile) => Promise<void>) | undefined
 
   constructor(table: Table, options: WriteChangeFilesOptions) {
     this.table = table
-    this.options = options
-    this.maxBytes = byteLimit(options)
-    this.format = options.format ?? parquetFormat()
-    this.#prefix = `${safeName(table.name)}-${randomUUID().slice(0, 8)}`
-    for (const [name, value, allowed] of [
-      ['duplicateKeys', options.duplicateKeys, ['error', 'keep-last']],
-      ['extraColumns', options.extraColumns, ['error', 'ignore']],
-    ] as const) {
-      if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
-        throw payloadError('PAYLOAD_OPTIONS_INVALID', `${name} must be ${allowed.join(' or ')}, got ${value}`, {
-          [name]: value,
-        })
-      }
-    }
-    const keys = options.keys
-    if (keys !== undefined) {
-      if (!Array.isArray(keys) || keys.length === 0) {
-        throw payloadError('PAYLOAD_OPTIONS_INVALID', 'keys must be a non-empty array of column names', {})
-      }
-      for (const k of keys) {
-        if (!table.columnNames.includes(k)) {
-          throw payloadError('PAYLOAD_OPTIONS_INVALID', `key column "${k}" is not a column of ${table.name}`, {
-            table: table.name,
-            column: k,
-            columns: table.columnNames,
-          })
-        }
-      }
-      this.#tracker = new DuplicateKeyTracker(table, keys)
-    }
+    this.#options = options
+    this.#settings = resolvePackagingOptions(table, options)
+    this.format = this.#settings.format
+    this.maxBytes = this.#settings.maxBytes
+    const keys = this.#settings.keys
+    if (keys !== undefined) this.#duplicates = new DuplicateCheck(table, keys, this.#settings.duplicateKeys)
   }
 
   async init(): Promise<void> {
-    if (this.options.dir !== undefined) this.#dir = this.options.dir
-    else {
-      this.#dir = await mkdtemp(join(tmpdir(), 'hyperdelta-'))
-      this.#ownsDir = true
-    }
+    this.#store = await TempFileStore.create(this.table.name, this.#options.dir)
+  }
+
+  get #files(): TempFileStore {
+    if (!this.#store) throw new Error('internal: Packaging.init() was not awaited')
+    return this.#store
   }
 
   #checkAbort(): void {
-    if (this.options.signal?.aborted) throw abortedError(this.options.signal)
+    if (this.#options.signal?.aborted) throw abortedError(this.#options.signal)
   }
 
   #progress(): void {
-    if (!this.options.onProgress) return
-    let bytes = 0
+    if (!this.#options.onProgress) return
+    let bytes = this.#files.openBytes
     for (const f of this.files) bytes += f.bytes
-    for (const sink of this.#open.values()) bytes += sink.bytes
-    this.options.onProgress({ rows: this.#rowsWritten, bytes, files: this.files.length })
+    this.#options.onProgress({ rows: this.#rowsWritten, bytes, files: this.files.length })
   }
 
   async #openSink(): Promise<PayloadSink> {
     this.#checkAbort()
-    this.#seq++
-    const path = join(this.#dir, `${this.#prefix}-${String(this.#seq).padStart(5, '0')}${this.format.extension}`)
-    let sink: FileSink
-    try {
-      sink = await FileSink.create(path)
-    } catch (cause) {
-      throw payloadError('PAYLOAD_IO', `cannot create ${path}: ${(cause as Error).message}`, { path }, cause)
-    }
-    this.#created.add(path)
-    this.#open.set(sink, sink)
-    return sink
+    return this.#files.open(this.format.extension)
   }
 
   async #closeSink(into: ChangeFile[], handle: PayloadSink, rows: number, firstRow: number): Promise<void> {
-    const sink = this.#open.get(handle)
-    if (!sink) throw payloadError('PAYLOAD_IO', `closeFile got a sink it did not open`, {})
-    this.#open.delete(handle)
-    const { bytes, sha256 } = await sink.close()
+    const { path, bytes, sha256 } = await this.#files.close(handle)
     if (bytes > this.maxBytes) {
-      throw payloadError('PAYLOAD_IO', `${sink.path} is ${bytes} bytes, over the limit of ${this.maxBytes}`, {
-        path: sink.path,
+      throw payloadError('PAYLOAD_IO', `${path} is ${bytes} bytes, over the limit of ${this.maxBytes}`, {
+        path,
         bytes,
         maxBytes: this.maxBytes,
       })
     }
     const file: ChangeFile = Object.freeze({
-      path: sink.path,
+      path,
       rows,
       bytes,
       sha256,
@@ -151,17 +99,16 @@ export class Packaging {
 
   #batcher(): RowBatcher {
     return new RowBatcher(this.table, {
-      extraColumns: this.options.extraColumns ?? 'error',
+      extraColumns: this.#settings.extraColumns,
       maxRows: MAX_GROUP_ROWS,
-      targetBytes: groupTargetBytes(this.maxBytes),
+      targetBytes: this.#settings.groupTargetBytes,
     })
   }
 
   async run(input: unknown): Promise<void> {
     const encoder = this.#encoder(this.files)
     const batcher = this.#batcher()
-    const tracker = this.#tracker
-    const keepLast = this.options.duplicateKeys === 'keep-last'
+    const duplicates = this.#duplicates
     let index = 0
     const drain = async () => {
       this.#checkAbort()
@@ -169,16 +116,15 @@ export class Packaging {
     }
     const writeBatch = async (batch: RowBatch) => {
       if (batch.length === 0) return
-      tracker?.observe(batch)
+      duplicates?.observe(batch)
       await encoder.write(batch)
       this.#rowsWritten += batch.length
       this.#progress()
-      if (tracker && !keepLast && tracker.candidates >= ERROR_CANDIDATES) await this.#checkDuplicates(encoder)
+      if (duplicates?.due) await this.#verifyDuplicates(encoder, duplicates)
     }
     this.#checkAbort()
-    const extraColumns = this.options.extraColumns ?? 'error'
+    const extraColumns = this.#settings.extraColumns
     if (isParquetFiles(input) && splicesParquet(this.format)) {
-      const keys = this.options.keys ?? []
       await spliceParquetFiles(input, {
         table: this.table,
         extraColumns,
@@ -198,11 +144,11 @@ export class Packaging {
           index += rows
           this.#rowsWritten += rows
           this.#progress()
-          if (!tracker) return
-          tracker.observe(keyBatch(this.table, keys, await readKeys(keys), first))
-          if (!keepLast && tracker.candidates >= ERROR_CANDIDATES) {
+          if (!duplicates) return
+          duplicates.observe(keyBatch(this.table, duplicates.keys, await readKeys(duplicates.keys), first))
+          if (duplicates.due) {
             await finishFile()
-            await this.#checkDuplicates(encoder)
+            await this.#verifyDuplicates(encoder, duplicates)
           }
         },
         checkAbort: () => this.#checkAbort(),
@@ -226,25 +172,20 @@ export class Packaging {
     }
     await drain()
     await encoder.flush()
-    if (tracker && tracker.candidates > 0) {
-      if (keepLast) await this.#keepLast(tracker)
-      else await this.#checkDuplicates(encoder)
+    if (duplicates?.pending) {
+      if (duplicates.keepLast) await this.#keepLast(duplicates)
+      else await this.#verifyDuplicates(encoder, duplicates)
     }
   }
 
-  async #checkDuplicates(encoder: PayloadEncoder): Promise<void> {
-    const tracker = this.#tracker!
+  async #verifyDuplicates(encoder: PayloadEncoder, duplicates: DuplicateCheck): Promise<void> {
     await encoder.flush()
-    const duplicates = await tracker.resolve(this.files, this.format)
-    if (duplicates.length > 0) throw duplicateError(this.table, this.options.keys!, duplicates)
-    tracker.clearCandidates() // every candidate was a hash collision
+    await duplicates.verify(this.files, this.format)
   }
 
   /** Rewrites the files holding earlier occurrences of duplicate keys without those rows. */
-  async #keepLast(tracker: DuplicateKeyTracker): Promise<void> {
-    const duplicates = await tracker.resolve(this.files, this.format)
-    const dropped = new Set<number>()
-    for (const d of duplicates) for (const row of d.rows.slice(0, -1)) dropped.add(row)
+  async #keepLast(duplicates: DuplicateCheck): Promise<void> {
+    const dropped = await duplicates.rowsToDrop(this.files, this.format)
     if (dropped.size === 0) return
     const result: ChangeFile[] = []
     for (const file of this.files) {
@@ -265,21 +206,14 @@ export class Packaging {
       }
       await encoder.write(batcher.take())
       await encoder.flush()
-      await unlink(file.path)
-      this.#created.delete(file.path)
+      await this.#files.remove(file.path)
     }
     this.files.splice(0, this.files.length, ...result)
     this.#rowsWritten -= dropped.size
   }
 
   async dispose(): Promise<void> {
-    if (this.#disposed) return
-    this.#disposed = true
-    await Promise.all([...this.#open.values()].map((s) => s.discard()))
-    this.#open.clear()
-    if (this.#ownsDir) await rm(this.#dir, { recursive: true, force: true })
-    else await Promise.all([...this.#created].map((p) => rm(p, { force: true })))
-    this.#created.clear()
+    await this.#store?.dispose()
   }
 
   result(): ChangeFiles {

@@ -34,8 +34,8 @@ const FAST_ACCEPT: Record<ColumnType['kind'], ((v: string) => string) | undefine
 /**
  * Builds a {@link RowReader} specialised to the table's columns. Why generated code: a generic loop
  * reads `record[name]` with a different key each time and calls a different validator each time,
- * which V8 cannot specialise (~90 ns per value on the benchmark); the generated function reads each
- * column by a constant key and inlines its check (~10 ns). Column names only ever appear as
+ * which V8 cannot specialise; the generated function reads each column by a constant key and inlines
+ * its check, several times faster per value (bench/results.md, "Measurements behind design choices"). Column names only ever appear as
  * `JSON.stringify`-quoted string literals.
  */
 export function compileRowReader(

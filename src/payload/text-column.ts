@@ -9,9 +9,9 @@ const CHUNK = 256
  *
  * Why not an array of strings: values are encoded as rows are read, so the caller's strings die
  * young instead of being kept (and copied by the garbage collector) until the batch is written,
- * which cost a quarter of packaging time. Why in chunks: copying a short string character by
- * character, or one native call per string, cost ~100 ns a value; joining a chunk and writing it
- * with one call costs a fraction of that.
+ * which cost a large share of packaging time. Why in chunks: copying a short string character by
+ * character, or one native call per string, costs far more per value than joining a chunk and writing
+ * it with one call (bench/results.md, "Measurements behind design choices").
  */
 export class TextColumn {
   #data: Uint8Array

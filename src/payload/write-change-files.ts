@@ -1,5 +1,6 @@
 import type { Table } from '../schema/define-table.js'
 import type { ChangeFile, ChangeFiles, WriteChangeFilesOptions } from './change-file-types.js'
+import { Channel } from './channel.js'
 import { Packaging } from './packaging.js'
 import { payloadError } from './payload-errors.js'
 import type { ChangeRowsInput } from './row-input.js'
@@ -62,49 +63,22 @@ export async function* changeFileStream(
       {},
     )
   }
-  const stop = new AbortController()
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+  const channel = new Channel<ChangeFile>(1)
+  const signal = options.signal ? AbortSignal.any([options.signal, channel.signal]) : channel.signal
   const packaging = new Packaging(table, { ...options, signal })
   await packaging.init()
-  const ready: ChangeFile[] = []
-  let wakeConsumer: (() => void) | undefined
-  let wakeProducer: (() => void) | undefined
-  let stopped = false
-  let finished = false
-  let failure: { error: unknown } | undefined
   packaging.onFileClosed = async (file) => {
-    ready.push(file)
-    wakeConsumer?.()
-    while (ready.length > 0 && !stopped) await new Promise<void>((r) => (wakeProducer = r))
+    await channel.send(file)
   }
+  // A stop the consumer caused (break, return) is not its error; the channel ignores a failure after cancel.
   const running = packaging.run(rows).then(
-    () => {
-      finished = true
-    },
-    (error: unknown) => {
-      failure = { error }
-    },
+    () => channel.close(),
+    (error: unknown) => channel.fail(error),
   )
-  void running.finally(() => wakeConsumer?.())
   try {
-    for (;;) {
-      const file = ready.shift()
-      if (file) {
-        wakeProducer?.()
-        yield file
-        continue
-      }
-      if (failure) {
-        // A stop we caused ourselves is not the caller's error; anything else is.
-        throw failure.error
-      }
-      if (finished) return
-      await new Promise<void>((r) => (wakeConsumer = r))
-    }
+    yield* channel
   } finally {
-    stopped = true
-    stop.abort()
-    wakeProducer?.()
+    channel.cancel()
     await running
     await packaging.dispose()
   }

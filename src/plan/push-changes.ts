@@ -92,10 +92,11 @@ async function push(options: PushOptions): Promise<PushReport> {
   if (previous && options.runId !== undefined && options.runId !== previous.runId) {
     throw mismatch(`journal ${path} belongs to run ${previous.runId}, not ${options.runId}`, { journal: path })
   }
+  const runId = options.runId ?? previous?.runId
   const plan = await planChanges({
     ...options,
     nativeOps: options.nativeOps ?? confirmedNativeOps(options.client.capabilities),
-    runId: options.runId ?? previous?.runId,
+    ...(runId !== undefined && { runId }),
     onPackaging: (p) => emit({ type: 'packaging', ...p }),
   })
   const packagingMs = env.now() - started

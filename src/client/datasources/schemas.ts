@@ -99,7 +99,7 @@ export const revisionPageSchema = z.object({
         deleted: bool.optional(),
         current: bool.optional(),
         sizeInBytes: int.optional(),
-        publisher: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
+        publisher: z.object({ id: z.string().exactOptional(), name: z.string().exactOptional() }).loose().optional(),
       })
       .loose(),
   ).optional(),

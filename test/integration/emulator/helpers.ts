@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { XMLParser } from 'fast-xml-parser'
 import { request } from 'undici'
@@ -49,9 +50,13 @@ const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@'
 /** A plain undici request; the body is parsed as XML or JSON when possible. */
 export async function call(
   url: string,
-  o: { method?: string; headers?: Record<string, string>; body?: string | Buffer | AsyncIterable<Buffer> } = {},
+  o: { method?: string; headers?: Record<string, string>; body?: string | Buffer | Readable } = {},
 ): Promise<Res> {
-  const r = await request(url, { method: (o.method ?? 'GET') as 'GET', headers: o.headers, body: o.body as string })
+  const r = await request(url, {
+    method: (o.method ?? 'GET') as 'GET',
+    ...(o.headers !== undefined && { headers: o.headers }),
+    ...(o.body !== undefined && { body: o.body }),
+  })
   const text = await r.body.text()
   let xml: Record<string, Doc> = {}
   let json: Record<string, Doc> = {}

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Emulator } from '../../../src/emulator/index.js'
 import { call, initiate, orders, parquetOf, run, type Signed, signIn, start, tempDir, tscMultipart } from './helpers.js'
@@ -95,7 +96,7 @@ describe('append', () => {
     const r = await call(`${s.base}/fileUploads/${id}`, {
       method: 'PUT',
       headers: { ...s.auth, 'content-type': contentType },
-      body: slices(),
+      body: Readable.from(slices()),
     })
     expect(r.status).toBe(200)
     expect(r.xml.tsResponse.fileUpload['@fileSize']).toBe('8')

@@ -26,7 +26,7 @@ describe('SNAPPY without the optional native binding', () => {
 
 describe('SNAPPY with the native binding', () => {
   it('loads on the platforms CI runs on (the lock file carries their binaries)', async () => {
-    const { resolveSnappy } = await import('../../../src/payload/snappy.js')
+    const { resolveSnappy } = await import('../../../src/format.js')
     if (process.platform === 'linux' && process.arch === 'x64') expect(resolveSnappy('auto')).toBe('native')
     expect(resolveSnappy('js')).toBe('js')
   })

@@ -246,6 +246,26 @@ describe('parseActions accepts what the spec allows', () => {
     expect(parseActions(input)).toEqual(input)
   })
 
+  it('reads a key holding undefined as a key left out (as JSON does), and returns it without the key', () => {
+    const built = {
+      actions: [
+        {
+          action: 'upsert',
+          'source-schema': undefined,
+          'source-table': 'changes',
+          'target-table': 't',
+          condition: { op: 'eq', 'target-col': 'id', 'source-col': 'id', const: undefined },
+        },
+        { action: 'insert', 'source-table': 'changes', 'target-table': 't', condition: undefined },
+      ],
+    }
+    const wire = parseActions(built)
+    expect(wire).toEqual(parseActions(JSON.parse(JSON.stringify(built))))
+    expect(Object.keys(wire.actions[0]!)).toEqual(['action', 'source-table', 'target-table', 'condition'])
+    expect(Object.keys(wire.actions[0]!.condition!)).toEqual(['op', 'target-col', 'source-col'])
+    expect(Object.keys(wire.actions[1]!)).toEqual(['action', 'source-table', 'target-table'])
+  })
+
   it('returns keys in the canonical order whatever the input order', () => {
     const scrambled = {
       actions: [

@@ -13,6 +13,14 @@ const PUBLIC_ENTRIES = ['src/index.ts', 'src/wire.ts', 'src/format.ts', 'src/emu
 /** Consumer folders: each may import its own files, and otherwise only public entries. */
 const CONSUMERS = ['src/cli', 'src/emulator', 'pipelines', 'samples', 'bench']
 
+/**
+ * Walled sub-modules: a folder whose files are internals, reached from outside only through its face. Tests that
+ * unit-test the internals live in the mirrored test folder and may import them.
+ */
+const WALLS = [
+  { folder: 'src/payload/parquet', face: 'src/payload/parquet/index.ts', tests: 'test/unit/payload/parquet' },
+]
+
 function tsFiles(dir: string): string[] {
   const abs = join(root, dir)
   if (!existsSync(abs)) return []
@@ -33,6 +41,22 @@ function localImports(file: string): string[] {
   return specs.map((s) => relative(root, resolve(root, dirname(file), s.replace(/\.js$/, '.ts'))))
 }
 
+/** Imports that cross a wall into anything but its face; `as` checks a file's imports as if it lived there. */
+function wallViolations(files: readonly string[], as?: string): string[] {
+  const violations: string[] = []
+  for (const file of files) {
+    const where = as ?? file
+    for (const target of localImports(file)) {
+      for (const wall of WALLS) {
+        const inside = (path: string) => path.startsWith(`${wall.folder}/`)
+        const allowed = inside(where) || where.startsWith(`${wall.tests}/`) || target === wall.face
+        if (inside(target) && !allowed) violations.push(`${file} → ${target}`)
+      }
+    }
+  }
+  return violations
+}
+
 describe('import graph', () => {
   it('cli, emulator, pipelines, samples and bench import only public entries', () => {
     const violations: string[] = []
@@ -45,6 +69,19 @@ describe('import graph', () => {
       }
     }
     expect(violations).toEqual([])
+  })
+
+  it('the Parquet engine is reached only through its face (parquetFormat and friends)', () => {
+    const everything = ['src', 'pipelines', 'samples', 'bench', 'test'].flatMap(tsFiles)
+    expect(wallViolations(everything)).toEqual([])
+  })
+
+  it('the wall check catches an import of an engine internal from outside', () => {
+    const walled = WALLS[0]!
+    const face = localImports(walled.face)
+    expect(face.length).toBeGreaterThan(0)
+    // The face itself imports internals: seen from outside the folder, those very edges are violations.
+    expect(wallViolations([walled.face], 'src/payload/outside.ts')).toHaveLength(face.length)
   })
 
   it('has no import cycles, type-only imports included', () => {

@@ -1,13 +1,13 @@
 import { type FileHandle, open } from 'node:fs/promises'
 import { parquetReadObjects } from 'hyparquet'
-import type { Table } from '../schema/define-table.js'
-import { openParquet, parsers, readParquetRowGroups } from './from-parquet.js'
+import type { Table } from '../../schema/define-table.js'
+import { openParquet, parsers, readParquetRowGroups } from '../from-parquet.js'
+import { payloadError } from '../payload-errors.js'
 import type { ChunkLayout } from './parquet-metadata.js'
 import { chunkValuesValid } from './parquet-page-checks.js'
 import { readFooter, type SourceFooter, type SourceGroup } from './parquet-source.js'
 import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice-plan.js'
 import type { SplicedGroup } from './parquet-splicer.js'
-import { payloadError } from './payload-errors.js'
 import { MalformedParquet } from './thrift-compact.js'
 
 /** A row group to copy as bytes (with a way to decode it after all), or rows decoded for the row path. */

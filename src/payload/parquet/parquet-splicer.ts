@@ -1,7 +1,7 @@
-import type { Table } from '../schema/define-table.js'
+import type { Table } from '../../schema/define-table.js'
+import { payloadError } from '../payload-errors.js'
+import type { PayloadSink } from '../payload-format.js'
 import { FooterBuilder, type GroupLayout, MAGIC, tableLeaves } from './parquet-metadata.js'
-import { payloadError } from './payload-errors.js'
-import type { PayloadSink } from './payload-format.js'
 
 /** A row group copied from an input file: its chunks' bytes in table column order and their layout. */
 export interface SplicedGroup {

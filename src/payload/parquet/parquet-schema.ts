@@ -1,6 +1,6 @@
 import type { SchemaElement } from 'hyparquet'
-import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
+import type { ColumnType } from '../../schema/column-types.js'
+import type { Table } from '../../schema/define-table.js'
 
 function element(name: string, column: ColumnType): SchemaElement {
   const repetition_type = column.nullable ? 'OPTIONAL' : 'REQUIRED'

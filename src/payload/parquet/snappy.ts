@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module'
 import { compress as compressJs, uncompress as uncompressJs } from 'snappyjs'
-import { payloadError } from './payload-errors.js'
+import { payloadError } from '../payload-errors.js'
 
 /**
  * The SNAPPY compressor of change-file pages: native when it loads here, pure JavaScript otherwise.
  *
  * Native is the optional dependency `snappy` (napi-rs bindings over the Rust `snap` crate, with a
  * prebuilt binary per platform from the npm registry, no install script). On the benchmark's pages
- * it compresses about twice as fast as snappyjs (bench/results.md); that matters most on one core,
+ * it compresses markedly faster than snappyjs (bench/results.md); that matters most on one core,
  * where compression runs on the caller's thread. snappyjs (MIT, no dependencies) is the fallback
  * wherever the binary is missing. Both write standard raw SNAPPY blocks that every Parquet reader
  * decodes; their bytes may differ slightly, so a process uses one of them for every page it writes.

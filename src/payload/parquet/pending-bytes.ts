@@ -1,5 +1,5 @@
 import { ByteWriter } from 'hyparquet-writer'
-import type { PayloadSink } from './payload-format.js'
+import type { PayloadSink } from '../payload-format.js'
 
 /**
  * A byte buffer (hyparquet-writer's public ByteWriter) holding only the bytes not yet on disk.

@@ -1,17 +1,17 @@
 import type { SchemaElement } from 'hyparquet'
-import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
+import type { ColumnType } from '../../schema/column-types.js'
+import type { Table } from '../../schema/define-table.js'
+import { readParquetRowGroups } from '../from-parquet.js'
+import { payloadError } from '../payload-errors.js'
+import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from '../payload-format.js'
+import { TextColumn } from '../text-column.js'
 import { compressGroup, compressGroupSync, defaultCompressionThreads } from './compression-pool.js'
-import { readParquetRowGroups } from './from-parquet.js'
 import { appendGeneralGroup } from './parquet-general.js'
 import { FooterBuilder, type GroupLayout, type LeafSchema, MAGIC, tableLeaves } from './parquet-metadata.js'
 import { appendRowGroup, type EncodedRowGroup, encodeRowGroup } from './parquet-pages.js'
 import { parquetSchema } from './parquet-schema.js'
-import { payloadError } from './payload-errors.js'
-import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
 import { PendingBytes } from './pending-bytes.js'
 import { resolveSnappy, type SnappyChoice, type SnappyImplementation } from './snappy.js'
-import { TextColumn } from './text-column.js'
 
 interface OpenFile {
   readonly sink: PayloadSink
@@ -37,7 +37,7 @@ export interface ParquetFormatOptions {
    */
   readonly compressionThreads?: number
   /**
-   * SNAPPY implementation: `native` (the optional dependency `snappy`, about twice as fast), `js`
+   * SNAPPY implementation: `native` (the optional dependency `snappy`, faster: bench/results.md), `js`
    * (snappyjs), or `auto` (default: native where it installed and loads, else js). Both write
    * standard SNAPPY that every Parquet reader decodes; the bytes may differ slightly between them.
    * `native` where it does not load is a PAYLOAD_OPTIONS_INVALID error.
@@ -232,10 +232,11 @@ class ParquetEncoder implements PayloadEncoder {
     const guess = Math.floor(((n * (maxBytes - before)) / (attempt.size - before)) * 0.9)
     if (file.rows === 0) {
       if (n === 1) {
+        const row = batch.rowIndexes[start]!
         throw payloadError(
           'PAYLOAD_ROW_TOO_LARGE',
-          `row ${batch.rowIndexes[start]} of ${this.#context.table.name} needs ${attempt.size} bytes as a file, over the limit of ${maxBytes}`,
-          { table: this.#context.table.name, row: batch.rowIndexes[start], bytes: attempt.size, maxBytes },
+          `row ${row} of ${this.#context.table.name} needs ${attempt.size} bytes as a file, over the limit of ${maxBytes}`,
+          { table: this.#context.table.name, row, bytes: attempt.size, maxBytes },
         )
       }
       const k = Math.min(n - 1, Math.max(1, guess))

@@ -1,12 +1,12 @@
 import { parquetMetadata } from 'hyparquet'
 import { describe, expect, it } from 'vitest'
-import { bool, defineTable, int64, text, timestamp } from '../../../src/index.js'
-import { encodeDefinitionLevels } from '../../../src/payload/parquet-levels.js'
-import { FooterBuilder, MAGIC, tableLeaves } from '../../../src/payload/parquet-metadata.js'
-import { chunkValuesValid } from '../../../src/payload/parquet-page-checks.js'
-import { parseFooter } from '../../../src/payload/parquet-source.js'
-import { resolveSnappy, snappyCompress } from '../../../src/payload/snappy.js'
-import { ThriftWriter } from '../../../src/payload/thrift-compact.js'
+import { bool, defineTable, int64, text, timestamp } from '../../../../src/index.js'
+import { encodeDefinitionLevels } from '../../../../src/payload/parquet/parquet-levels.js'
+import { FooterBuilder, MAGIC, tableLeaves } from '../../../../src/payload/parquet/parquet-metadata.js'
+import { chunkValuesValid } from '../../../../src/payload/parquet/parquet-page-checks.js'
+import { parseFooter } from '../../../../src/payload/parquet/parquet-source.js'
+import { resolveSnappy, snappyCompress } from '../../../../src/payload/parquet/snappy.js'
+import { ThriftWriter } from '../../../../src/payload/parquet/thrift-compact.js'
 
 const table = defineTable(
   { schema: 'Extract', name: 'footer' },

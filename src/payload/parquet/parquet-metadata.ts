@@ -1,5 +1,5 @@
-import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
+import type { ColumnType } from '../../schema/column-types.js'
+import type { Table } from '../../schema/define-table.js'
 import { T, ThriftWriter } from './thrift-compact.js'
 
 /**

@@ -47,7 +47,7 @@ export function appendGeneralGroup(
       encodings: c.encodings,
       codec: c.codec,
       numValues: c.numValues,
-      statistics: statistics && c.statistics ? encodeStatistics(c.statistics) : undefined,
+      ...(statistics && c.statistics && { statistics: encodeStatistics(c.statistics) }),
     })),
   }
 }

@@ -1,10 +1,10 @@
 import type { ByteWriter } from 'hyparquet-writer'
-import type { ColumnType } from '../schema/column-types.js'
+import type { ColumnType } from '../../schema/column-types.js'
+import type { ColumnVector } from '../payload-format.js'
+import { TextColumn } from '../text-column.js'
 import { encodeDefinitionLevels } from './parquet-levels.js'
 import { type ChunkLayout, CODEC, ENCODING, type GroupLayout } from './parquet-metadata.js'
 import { dataPageV2Header } from './parquet-page-header.js'
-import type { ColumnVector } from './payload-format.js'
-import { TextColumn } from './text-column.js'
 
 /**
  * Our flat columns' data pages, encoded straight from the batch's typed arrays and strings.

@@ -1,5 +1,5 @@
-import type { ColumnType } from '../schema/column-types.js'
-import type { Table } from '../schema/define-table.js'
+import type { ColumnType } from '../../schema/column-types.js'
+import type { Table } from '../../schema/define-table.js'
 import { CODEC, ENCODING, physicalType } from './parquet-metadata.js'
 import type { ValueCheck } from './parquet-page-checks.js'
 import type { SourceChunk, SourceFooter, SourceGroup, SourceLeaf } from './parquet-source.js'

@@ -1,9 +1,9 @@
-import type { Table } from '../schema/define-table.js'
-import { InvalidValue, normalizeValue } from '../schema/values.js'
-import type { ParquetFiles } from './from-parquet.js'
+import type { Table } from '../../schema/define-table.js'
+import { InvalidValue, normalizeValue } from '../../schema/values.js'
+import type { ParquetFiles } from '../from-parquet.js'
+import type { ColumnVector, PayloadSink, RowBatch } from '../payload-format.js'
 import { parquetUnits } from './parquet-splice-input.js'
 import { ParquetSplicer } from './parquet-splicer.js'
-import type { ColumnVector, PayloadSink, RowBatch } from './payload-format.js'
 
 /** What packaging lends the Parquet splice path: its files, its row path and its key tracking. */
 export interface SpliceHost {
