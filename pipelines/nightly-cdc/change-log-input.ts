@@ -44,6 +44,12 @@ export interface LoadedLog {
    * accepted cast to a canonical type is one-to-one.
    */
   scan: { from: string; select: string; order: string; file: string; row: string }
+  /**
+   * Table columns whose input type is not already the canonical one: their casts can fail (an int64
+   * too large for an int32 column), so the validation scan reads them on every entry, not only on the
+   * entries that win.
+   */
+  converted: readonly string[]
   /** Names an input position for errors. */
   position(file: number, row: bigint): string
 }
@@ -98,6 +104,7 @@ async function loadParquetLog(
   )
   return {
     scan,
+    converted: table.columnNames.filter((c) => types.get(c) !== SQL_TYPES[table.columns[c]!.kind]),
     orderType:
       shape.orderColumn in table.columns
         ? SQL_TYPES[table.columns[shape.orderColumn]!.kind]
@@ -238,6 +245,7 @@ async function loadRowLog(
     jsOrder: jsOrder === 'string' ? undefined : jsOrder,
     empty: index === 0,
     files: 1,
+    converted: [],
     scan: {
       from: 'log_src',
       select: [...table.columnNames.map(ident), '__del'].join(', '),

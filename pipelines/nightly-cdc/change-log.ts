@@ -153,7 +153,7 @@ export async function compactChangeLog(
     const [s] = await engine.rows(
       `SELECT count(*) AS entries, count(*) FILTER (${taken('__o')}) AS taken,
         min({f: __f, r: __r}) FILTER (__del IS NULL OR __o IS NULL) AS bad,
-        ${topSql(order.iso)} FILTER (${taken('__o')}) AS top FROM log`,
+        ${topSql(order.iso)} FILTER (${taken('__o')}) AS top${loaded.converted.map((c) => `, count(${ident(c)})`).join('')} FROM log`,
       'change log',
     )
     const bad = s?.bad as { entries: { f: number; r: bigint } } | null
