@@ -47,7 +47,8 @@ async function orderExpression(
  */
 const topSql = (iso: boolean) => (iso ? 'arg_max(__order, {o: __o, f: __f, r: __r})' : 'max(__order)')
 
-const SMALL_INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']
+/** Order types whose every value is an int64, so it packs into the high half of a HUGEINT. */
+const INT64_ORDER_TYPES = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']
 
 /**
  * One sort key per entry, highest = the entry that wins: the order value, then the file index, then the
@@ -59,7 +60,7 @@ const SMALL_INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 
 function rankSql(type: string, log: LoadedLog, o: string): string {
   const { file: f, row: r } = log.scan
   const packed = (v: string) => `(${v})::HUGEINT * 18446744073709551616 + (${f})::HUGEINT * 281474976710656 + ${r}`
-  if (log.files < 65536 && SMALL_INTEGERS.includes(type)) return packed(o)
+  if (log.files < 65536 && INT64_ORDER_TYPES.includes(type)) return packed(o)
   if (log.files < 65536 && type === 'TIMESTAMP') {
     // epoch_us of ±infinity is NULL; they sort as the extremes they are.
     return packed(
