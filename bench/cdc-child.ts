@@ -1,6 +1,7 @@
 /**
  * A child process that runs one nightly-CDC task on the bench files and prints one JSON line: its
- * time, peak RSS (maxRSS) and the row counts it produced. Each task gets a fresh process, so peak
+ * time, CPU time (user + system, all threads: DuckDB's workers too, so it shows the work done however
+ * busy the machine is), peak RSS (maxRSS) and the row counts it produced. Each task gets a fresh process, so peak
  * RSS is that task's alone.
  * argv: <ours-diff|sql-diff|ours-log|sql-log> <data dir> <memory budget (our memoryLimit)> <work dir>
  */
@@ -38,6 +39,7 @@ async function bareSql(statements: (out: string) => string[]): Promise<{ upserts
 }
 
 const t0 = performance.now()
+const cpu0 = process.cpuUsage()
 let counts: { upserts: number; deletes: number }
 if (task === 'ours-diff') {
   await using diff = await diffSnapshots(table, ['id'], file('previous.parquet'), file('current.parquet'), {
@@ -73,10 +75,12 @@ if (task === 'ours-diff') {
   ])
 } else throw new Error(`unknown task ${task}`)
 const ms = performance.now() - t0
+const cpu = process.cpuUsage(cpu0)
 console.log(
   JSON.stringify({
     task,
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     upserts: counts.upserts,
     deletes: counts.deletes,
     maxRssMB: process.resourceUsage().maxRSS / 1024,

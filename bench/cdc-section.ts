@@ -23,6 +23,11 @@ export function cdcSection(r: CdcBenchResult): string[] {
   }
   const diff = line('snapshot diff (`diffSnapshots`)', (x) => [x.diff.ms, x.diffSql.ms])
   const compaction = line('change-log compaction (`compactChangeLog`)', (x) => [x.log.ms, x.logSql.ms])
+  // CPU time as a second view: the machine may be shared, and CPU time moves less with the load than wall time.
+  const cpu = (name: string, ours: (x: CdcBenchResult['rounds'][number]) => [number, number]) => {
+    const ratios = r.rounds.map((x) => ours(x)[0] / ours(x)[1])
+    return `${name} ${fmt(median(r.rounds.map((x) => ours(x)[0])))} vs ${fmt(median(r.rounds.map((x) => ours(x)[1])))} ms, **${fmt(median(ratios), 2)}×** (${ratios.map((x) => fmt(x, 2)).join(', ')})`
+  }
   const peak = (pick: (x: CdcBenchResult['rounds'][number]) => number) => Math.max(...r.rounds.map(pick))
   const budgetMiB = parseMemorySize(r.memoryLimit)! / 2 ** 20
   const duckdbMiB = Number.parseInt(duckdbMemoryLimit(r.memoryLimit), 10) / 1024
@@ -42,6 +47,9 @@ export function cdcSection(r: CdcBenchResult): string[] {
     '|---|---:|---:|---:|---|',
     diff.text,
     compaction.text,
+    '',
+    `CPU time (user + system of the task's process, median; ours vs SQL): ${cpu('diff', (x) => [x.diff.cpuMs, x.diffSql.cpuMs])}; ` +
+      `${cpu('compaction', (x) => [x.log.cpuMs, x.logSql.cpuMs])}.`,
     '',
     `Memory budget \`memoryLimit: '${r.memoryLimit}'\` (${fmt(budgetMiB)} MiB; DuckDB's \`memory_limit\` gets ${DUCKDB_MEMORY_SHARE * 100} % of it, ${fmt(duckdbMiB)} MiB, for ours and the reference). ` +
       `Peak RSS (maxRSS of the task's process, highest round): diff ${fmt(peaks.diff)} MiB (SQL ${fmt(peak((x) => x.diffSql.maxRssMB))} MiB), ` +
