@@ -24,7 +24,9 @@ export const DEFAULT_CDC_MEMORY_LIMIT = '1GB'
  * The part of `memoryLimit` given to DuckDB's `memory_limit`. DuckDB holds its limit for what its buffer
  * manager tracks, but the process carries more: Node and DuckDB's own code, scan buffers per
  * thread and allocator slack. Half the budget for DuckDB keeps the whole process under the budget
- * (bench/results.md measures it at 10M rows); budgets below about 512MB leave too little for that fixed part.
+ * (bench/results.md measures it at 10M rows). The part outside the buffer manager does not shrink with
+ * the budget and grows with the threads: below about 1GB, or with many cores, it can outgrow the other
+ * half; there give fewer `threads`.
  */
 export const DUCKDB_MEMORY_SHARE = 0.5
 
