@@ -1,12 +1,13 @@
 /**
  * A child process that runs one nightly-CDC task on the bench files and prints one JSON line: its
- * time, peak RSS (maxRSS) and the row counts it produced. Each task gets a fresh process, so peak
+ * time, CPU time (user + system, all threads: DuckDB's workers too, so it shows the work done however
+ * busy the machine is), peak RSS (maxRSS) and the row counts it produced. Each task gets a fresh process, so peak
  * RSS is that task's alone.
- * argv: <ours-diff|sql-diff|ours-log|sql-log> <data dir> <memory limit> <work dir>
+ * argv: <ours-diff|sql-diff|ours-log|sql-log> <data dir> <memory budget (our memoryLimit)> <work dir>
  */
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { compactChangeLog, diffSnapshots } from '../pipelines/index.js'
+import { compactChangeLog, diffSnapshots, duckdbMemoryLimit } from '../pipelines/index.js'
 import { defineTable, float64, int64, text, timestamp } from '../src/index.js'
 
 const [task, data, memoryLimit, work] = process.argv.slice(2) as [string, string, string, string]
@@ -16,10 +17,13 @@ const table = defineTable(
 )
 const file = (name: string) => join(data, name)
 
-/** The bare SQL a DuckDB user writes for the same set work, on an engine with the same settings. */
+/**
+ * The bare SQL a DuckDB user writes for the same set work, on an engine with the same settings: the
+ * DuckDB `memory_limit` ours derives from the budget `memoryLimit`, and a temp directory.
+ */
 async function bareSql(statements: (out: string) => string[]): Promise<{ upserts: number; deletes: number }> {
   const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: memoryLimit,
+    memory_limit: duckdbMemoryLimit(memoryLimit),
     temp_directory: join(work, 'spill'),
   })
   const connection = await instance.connect()
@@ -35,6 +39,7 @@ async function bareSql(statements: (out: string) => string[]): Promise<{ upserts
 }
 
 const t0 = performance.now()
+const cpu0 = process.cpuUsage()
 let counts: { upserts: number; deletes: number }
 if (task === 'ours-diff') {
   await using diff = await diffSnapshots(table, ['id'], file('previous.parquet'), file('current.parquet'), {
@@ -70,10 +75,12 @@ if (task === 'ours-diff') {
   ])
 } else throw new Error(`unknown task ${task}`)
 const ms = performance.now() - t0
+const cpu = process.cpuUsage(cpu0)
 console.log(
   JSON.stringify({
     task,
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     upserts: counts.upserts,
     deletes: counts.deletes,
     maxRssMB: process.resourceUsage().maxRSS / 1024,

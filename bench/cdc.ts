@@ -14,6 +14,8 @@ import { COMPILED } from './memory.js'
 export interface CdcTaskResult {
   task: string
   ms: number
+  /** User + system CPU time of the task's process. */
+  cpuMs: number
   upserts: number
   deletes: number
   maxRssMB: number
@@ -110,7 +112,9 @@ export async function benchCdc(
         }
       }
       log(
-        `  round ${r + 1}: diff ${diff.ms.toFixed(0)} ms vs SQL ${diffSql.ms.toFixed(0)} ms; compaction ${logOurs.ms.toFixed(0)} ms vs SQL ${logSql.ms.toFixed(0)} ms`,
+        `  round ${r + 1}: diff ${diff.ms.toFixed(0)} ms vs SQL ${diffSql.ms.toFixed(0)} ms; compaction ${logOurs.ms.toFixed(0)} ms vs SQL ${logSql.ms.toFixed(0)} ms` +
+          ` (CPU: diff ${diff.cpuMs.toFixed(0)} vs ${diffSql.cpuMs.toFixed(0)} ms, compaction ${logOurs.cpuMs.toFixed(0)} vs ${logSql.cpuMs.toFixed(0)} ms;` +
+          ` maxRSS MiB: ${[diff, diffSql, logOurs, logSql].map((t) => t.maxRssMB.toFixed(0)).join('/')})`,
       )
       result.rounds.push({ diff, diffSql, log: logOurs, logSql })
     }

@@ -1,6 +1,12 @@
 // Ready-made pipelines, built only on hyperdelta's public API.
 
-export { type CdcEngineOptions, DEFAULT_CDC_MEMORY_LIMIT } from './nightly-cdc/cdc-engine.js'
+export {
+  type CdcEngineOptions,
+  DEFAULT_CDC_MEMORY_LIMIT,
+  DUCKDB_MEMORY_SHARE,
+  duckdbMemoryLimit,
+  parseMemorySize,
+} from './nightly-cdc/cdc-engine.js'
 export type { RowSource } from './nightly-cdc/cdc-input.js'
 export { type ChangeLogOptions, compactChangeLog } from './nightly-cdc/change-log.js'
 export type { ChangeSet } from './nightly-cdc/change-set.js'

@@ -9,6 +9,7 @@ import {
   parquetColumnTypes,
   parquetPaths,
   type RowSource,
+  readParquetSql,
   SQL_TYPES,
   validValue,
 } from './cdc-input.js'
@@ -32,6 +33,23 @@ export interface LoadedLog {
   empty?: boolean
   /** For rows: the JS type the order values had, so the watermark comes back as that type. */
   jsOrder?: 'bigint' | 'number' | 'date' | undefined
+  /** How many files `__f` counts (1 for rows). */
+  files: number
+  /**
+   * The same log in terms of the raw input, for the compaction's window: DuckDB turns "the last entry
+   * per key" into a per-key arg_max over row ids, fetching only the winners' columns, only when the
+   * window runs straight over the scan and partitions by plain columns. `from` is the relation,
+   * `select` gives the table's columns (canonical types) and `__del`, `order`/`file`/`row` are
+   * `__order`/`__f`/`__r` over `from`. The raw key columns partition like the canonical ones: every
+   * accepted cast to a canonical type is one-to-one.
+   */
+  scan: { from: string; select: string; order: string; file: string; row: string }
+  /**
+   * Table columns whose input type is not already the canonical one: their casts can fail (an int64
+   * too large for an int32 column), so the validation scan reads them on every entry, not only on the
+   * entries that win.
+   */
+  converted: readonly string[]
   /** Names an input position for errors. */
   position(file: number, row: bigint): string
 }
@@ -70,21 +88,30 @@ async function loadParquetLog(
       : orderType.startsWith('TIMESTAMP')
         ? `CAST(${order} AS TIMESTAMP)`
         : order
-  const files = paths.map(
-    (p, i) => `SELECT *, ${i} AS __f, file_row_number AS __r FROM read_parquet(${literal(p)}, file_row_number = true)`,
-  )
+  // One scan over all files: file_index is the position in the list, so ties resolve by the caller's order.
+  // Reading the files directly (no union of subqueries) lets DuckDB find the last entry per key by row
+  // id and fetch only those rows' columns.
+  const scan = {
+    from: readParquetSql(paths),
+    select: `${columns.join(', ')}, ${opSql(shape, `CAST(${ident(shape.opColumn)} AS VARCHAR)`)} AS __del`,
+    order: orderSql,
+    file: 'file_index',
+    row: 'file_row_number',
+  }
   await engine.run(
-    `CREATE VIEW log_src AS SELECT ${columns.join(', ')}, ${opSql(shape, `CAST(${ident(shape.opColumn)} AS VARCHAR)`)} AS __del,
-      ${orderSql} AS __order, __f, __r FROM (${files.join(' UNION ALL BY NAME ')})`,
+    `CREATE VIEW log_src AS SELECT ${scan.select}, ${scan.order} AS __order, ${scan.file} AS __f, ${scan.row} AS __r FROM ${scan.from}`,
     what,
   )
   return {
+    scan,
+    converted: table.columnNames.filter((c) => types.get(c) !== SQL_TYPES[table.columns[c]!.kind]),
     orderType:
       shape.orderColumn in table.columns
         ? SQL_TYPES[table.columns[shape.orderColumn]!.kind]
         : orderType.startsWith('TIMESTAMP')
           ? 'TIMESTAMP'
           : orderType,
+    files: paths.length,
     position: (file, row) => `${paths[file]} row ${row}`,
   }
 }
@@ -217,6 +244,15 @@ async function loadRowLog(
     orderType: orderType ?? 'VARCHAR',
     jsOrder: jsOrder === 'string' ? undefined : jsOrder,
     empty: index === 0,
+    files: 1,
+    converted: [],
+    scan: {
+      from: 'log_src',
+      select: [...table.columnNames.map(ident), '__del'].join(', '),
+      order: '__order',
+      file: '__f',
+      row: '__r',
+    },
     position: (_file, row) => `row ${row}`,
   }
 }

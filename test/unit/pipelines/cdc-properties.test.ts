@@ -183,10 +183,10 @@ describe('compactChangeLog against a JS model (property)', () => {
     )
   })
 
-  it('reads a Parquet log the same way as rows (typed int64 order, duplicates, delete then re-insert)', async () => {
+  it('reads a Parquet log the same way as rows (typed int64 order, duplicates, delete then re-insert, ties across files)', async () => {
     const logTable = defineTable({ name: 'log' }, { ...cdcTable.columns, op: text(), lsn: int64() })
     await fc.assert(
-      fc.asyncProperty(logArb, async ({ entries, since }) => {
+      fc.asyncProperty(logArb, fc.array(fc.nat(), { maxLength: 3 }), async ({ entries, since }, cuts) => {
         const model: LogEntry[] = []
         const rows = entries.map((e) => {
           const row = { id: e.id, ...e.values }
@@ -194,7 +194,11 @@ describe('compactChangeLog against a JS model (property)', () => {
           return { ...row, op: e.op, lsn: BigInt(e.step) }
         })
         const expected = modelCompaction(model, since === undefined ? undefined : BigInt(since))
-        const log = await asParquet(rows, logTable as never)
+        // The log in up to four files, in input order: a later file wins a tie like a later row.
+        const bounds = [...new Set(cuts.map((c) => c % (rows.length + 1)))].sort((a, b) => a - b)
+        const parts = [...bounds, rows.length].map((end, i) => rows.slice(i === 0 ? 0 : bounds[i - 1], end))
+        const paths = await Promise.all(parts.filter((p) => p.length > 0).map((p) => asParquet(p, logTable as never)))
+        const log = paths.length === 0 ? rows : (paths as string[])
         const { changes, watermark } = await compactChangeLog(cdcTable, log, {
           keys: ['id'],
           orderColumn: 'lsn',
