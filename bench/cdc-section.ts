@@ -63,7 +63,7 @@ export async function replaceCdcSection(lines: string[], log: (line: string) => 
   const old = await readFile(out, 'utf8')
   const start = old.indexOf(CDC_TITLE)
   const next = start < 0 ? -1 : old.indexOf('\n## ', start + CDC_TITLE.length)
-  const before = start < 0 ? `${old.trimEnd()}\n\n` : old.slice(0, start)
+  const before = `${(start < 0 ? old : old.slice(0, start)).trimEnd()}\n\n`
   const after = next < 0 ? '' : old.slice(next + 1)
   await writeFile(out, `${before}${lines.join('\n')}\n${after}`)
   log(`CDC section written to ${out}`)
