@@ -1,7 +1,8 @@
+import type { HyperdeltaError } from '../errors.js'
 import type { Table } from '../schema/define-table.js'
 import type { NormalizedValue } from '../schema/values.js'
 import { type DuplicateKey, DuplicateKeyTracker, type TrackedFile } from './duplicate-keys.js'
-import { payloadError } from './payload-errors.js'
+import { type PayloadErrorCode, payloadError } from './payload-errors.js'
 import type { PayloadFormat, RowBatch } from './payload-format.js'
 
 /** Distinct duplicate-key candidates collected before checking them in 'error' mode. */
@@ -62,7 +63,11 @@ function jsonValue(v: NormalizedValue): unknown {
   return typeof v === 'bigint' ? v.toString() : v
 }
 
-function duplicateError(table: Table, keys: readonly string[], duplicates: readonly DuplicateKey[]): Error {
+function duplicateError(
+  table: Table,
+  keys: readonly string[],
+  duplicates: readonly DuplicateKey[],
+): HyperdeltaError<PayloadErrorCode> {
   const listed = duplicates.slice(0, LISTED_DUPLICATES).map((d) => ({
     key: Object.fromEntries(keys.map((k, j) => [k, jsonValue(d.key[j] ?? null)])),
     rows: d.rows,

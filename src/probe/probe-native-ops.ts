@@ -4,7 +4,7 @@ import { PROBED_FACTS, type ProbedFact } from '../client/capabilities.js'
 import { toJob } from '../client/job.js'
 import * as datasources from '../client/resources/datasources.js'
 import type { ProbeContext } from './probe-context.js'
-import { failureEvidence, judgeRows, type ProbeFinding, throwIfAborted } from './probe-steps.js'
+import { failureEvidence, findingOf, judgeRows, type ProbeFinding, throwIfAborted } from './probe-steps.js'
 import { currentRows } from './probe-table.js'
 
 // The native `ne` / `not` operators (opt-in: `probe({ nativeOps: true })`, `--probe-native-ops`). The client
@@ -30,13 +30,7 @@ async function judgeRaw(
   condition: WireCondition,
   removes: bigint,
 ): Promise<ProbeFinding> {
-  const finding = (outcome: ProbeFinding['outcome'], observed: string, evidence: string): ProbeFinding => ({
-    fact,
-    outcome,
-    expected,
-    observed,
-    evidence,
-  })
+  const finding = findingOf(fact, expected)
   throwIfAborted(ctx)
   if (ctx.canReadBack) ctx.expected.resetTo(await currentRows(ctx.client.vizql, ctx.datasource))
   const actions: WireBatch = { actions: [{ action: 'delete', ...T, condition }] }

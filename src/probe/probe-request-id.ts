@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { batch } from '../actions/batch.js'
-import type { FactOutcome, ProbedFact } from '../client/capabilities.js'
 import { writeChangeFiles } from '../payload/write-change-files.js'
 import type { ProbeContext } from './probe-context.js'
-import { failureEvidence, judgeRows, type ProbeFinding, throwIfAborted } from './probe-steps.js'
+import { failureEvidence, findingOf, judgeRows, type ProbeFinding, throwIfAborted } from './probe-steps.js'
 import { currentRows, type ProbeRow, probeTable } from './probe-table.js'
 
 const added = probeTable.as('added')
@@ -32,15 +31,7 @@ async function sendInsert(ctx: ProbeContext, datasource: string, requestId: stri
   }
 }
 
-const make =
-  (fact: ProbedFact, expected: string) =>
-  (outcome: FactOutcome, observed: string, evidence: string): ProbeFinding => ({
-    fact,
-    outcome,
-    expected,
-    observed,
-    evidence,
-  })
+const make = findingOf
 
 /**
  * A repeated RequestID (same data source): the second PATCH must answer with the first job and

@@ -17,6 +17,13 @@ export interface ProbeFinding {
   evidence: string
 }
 
+/** The finding for one fact, once the server has answered. */
+export type FindingOf = (outcome: FactOutcome, observed: string, evidence: string) => ProbeFinding
+
+export function findingOf(fact: ProbedFact, expected: string): FindingOf {
+  return (outcome, observed, evidence) => ({ fact, outcome, expected, observed, evidence })
+}
+
 /** Stops the probe (the caller's finally still deletes the scratch data sources). */
 export function throwIfAborted(ctx: { signal?: AbortSignal | undefined }, cause?: unknown): void {
   if (isHyperdeltaError(cause, 'ABORTED')) throw cause
@@ -43,13 +50,7 @@ export async function judgePush(
   expected: string,
   plan: { batch: Batch; rows?: Record<string, ProbeRow[] | { id: bigint }[]>; apply: () => void },
 ): Promise<ProbeFinding> {
-  const finding = (outcome: FactOutcome, observed: string, evidence: string): ProbeFinding => ({
-    fact,
-    outcome,
-    expected,
-    observed,
-    evidence,
-  })
+  const finding = findingOf(fact, expected)
   throwIfAborted(ctx)
   // Judge each fact on its own change: start from what the server holds now, so an earlier
   // lossy or refused step does not make every later fact look wrong.
@@ -74,11 +75,7 @@ export async function judgePush(
 }
 
 /** After a successful job: compare the rows when the VDS answers, else rely on the job outcome. */
-export async function judgeRows(
-  ctx: ProbeContext,
-  finding: (outcome: FactOutcome, observed: string, evidence: string) => ProbeFinding,
-  evidence: string,
-): Promise<ProbeFinding> {
+export async function judgeRows(ctx: ProbeContext, finding: FindingOf, evidence: string): Promise<ProbeFinding> {
   if (!ctx.canReadBack)
     return finding('confirmed', 'job succeeded (rows not read back: no VizQL Data Service)', evidence)
   const diff = await differences(ctx.client.vizql, ctx.datasource, ctx.expected)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../../src/cli/exit-codes.js'
-import { runCli } from '../../../src/cli/run-cli.js'
+import { runCliInProcess } from '../../helpers/spawn-cli.js'
 import { type Fixture, PAT, startFixture } from '../plan/emulator-fixture.js'
 
 // `hyperdelta datasource …` end to end against the emulator, exit codes as for push.
@@ -26,23 +26,10 @@ afterAll(async () => {
 })
 
 async function cli(...args: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const sink = (add: (s: string) => void) => ({
-    write: (s: string) => {
-      add(s)
-      return true
-    },
-  })
-  const code = await runCli(args, {
-    stdout: sink((s) => {
-      stdout += s
-    }),
-    stderr: sink((s) => {
-      stderr += s
-    }),
-    env: { TABLEAU_SERVER: fx.emu.url, TABLEAU_PAT_NAME: PAT.name, TABLEAU_PAT_SECRET: PAT.secret },
-    signal: new AbortController().signal,
+  const { code, stdout, stderr } = await runCliInProcess(args, {
+    TABLEAU_SERVER: fx.emu.url,
+    TABLEAU_PAT_NAME: PAT.name,
+    TABLEAU_PAT_SECRET: PAT.secret,
   })
   return { code, stdout, stderr, json: () => JSON.parse(stdout) }
 }

@@ -2,10 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/run-cli.js'
 import { type Emulator, type ServerPersonality, startEmulator } from '../../../src/emulator/index.js'
 import { date, defineTable, int64, tableFromParquet, text, timestamp } from '../../../src/index.js'
-import { repoRoot } from '../../helpers/spawn-cli.js'
+import { type CliResult, repoRoot, runCliInProcess } from '../../helpers/spawn-cli.js'
 
 // `hyperdelta push --verify` against the emulator: a sound server verifies, a lossy one (dropOneRow) exits 7
 // with MISMATCH, one without the VizQL Data Service says NOT VERIFIED (exit 0) and never "verified".
@@ -17,26 +16,8 @@ const orders = defineTable(
 let emu: Emulator | undefined
 let dir: string
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const sink = (add: (s: string) => void) => ({
-    write: (s: string) => {
-      add(s)
-      return true
-    },
-  })
-  const code = await runCli(args, {
-    stdout: sink((s) => {
-      stdout += s
-    }),
-    stderr: sink((s) => {
-      stderr += s
-    }),
-    env: { TABLEAU_SERVER: emu!.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret },
-    signal: new AbortController().signal,
-  })
-  return { code, stdout, stderr }
+async function cli(args: string[]): Promise<CliResult> {
+  return runCliInProcess(args, { TABLEAU_SERVER: emu!.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret })
 }
 
 beforeAll(async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../../src/cli/exit-codes.js'
-import { runCli } from '../../../src/cli/run-cli.js'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { TableauClient } from '../../../src/index.js'
+import { runCliInProcess } from '../../helpers/spawn-cli.js'
 
 // `hyperdelta vconn …` against the emulator: every verb, exact content files, exit codes.
 let dir: string
@@ -15,25 +15,12 @@ let bobId: string
 const CONTENT = `${JSON.stringify({ connections: [{ id: 'conn-1', dbClass: 'postgres', server: 'db.dev', port: 5432, username: 'etl' }], q: '"<&>"' }, null, 2)}\n`
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = ''
-  let stderr = ''
-  const sink = (add: (s: string) => void) => ({
-    write: (s: string) => {
-      add(s)
-      return true
-    },
+  return runCliInProcess(args, {
+    TABLEAU_SERVER: emu.url,
+    TABLEAU_USERNAME: 'admin',
+    TABLEAU_PASSWORD: 'pw-123',
+    ...env,
   })
-  const code = await runCli(args, {
-    stdout: sink((s) => {
-      stdout += s
-    }),
-    stderr: sink((s) => {
-      stderr += s
-    }),
-    env: { TABLEAU_SERVER: emu.url, TABLEAU_USERNAME: 'admin', TABLEAU_PASSWORD: 'pw-123', ...env },
-    signal: new AbortController().signal,
-  })
-  return { code, stdout, stderr }
 }
 
 beforeAll(async () => {
