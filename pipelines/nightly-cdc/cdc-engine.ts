@@ -7,8 +7,8 @@ import { HyperdeltaError } from '../../src/index.js'
 /** How much the CDC set work may use; DuckDB spills to the temp directory beyond its share of the memory. */
 export interface CdcEngineOptions {
   /**
-   * The memory budget of the diff or compaction, e.g. `'2GB'`, `'1.5GiB'`, `'800MB'`: the peak RSS of
-   * the process doing it stays under it. DuckDB's `memory_limit` (its buffer manager) gets
+   * The memory budget of the diff or compaction, written as a size such as `'2GB'`, `'1.5GiB'` or
+   * `'800MB'`. The process doing the work keeps its peak RSS under it. DuckDB's `memory_limit` (its buffer manager) gets
    * {@link DUCKDB_MEMORY_SHARE} of it, see {@link duckdbMemoryLimit}; the rest covers what lives
    * outside the buffer manager (Node itself, DuckDB's code and per-thread scan buffers). Default `'1GB'`.
    */
