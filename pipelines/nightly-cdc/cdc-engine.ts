@@ -7,10 +7,12 @@ import { HyperdeltaError } from '../../src/index.js'
 /** How much the CDC set work may use; DuckDB spills to the temp directory beyond its share of the memory. */
 export interface CdcEngineOptions {
   /**
-   * The memory budget of the diff or compaction, written as a size such as `'2GB'`, `'1.5GiB'` or
-   * `'800MB'`. The process doing the work keeps its peak RSS under it. DuckDB's `memory_limit` (its buffer manager) gets
-   * {@link DUCKDB_MEMORY_SHARE} of it, see {@link duckdbMemoryLimit}; the rest covers what lives
-   * outside the buffer manager (Node itself, DuckDB's code and per-thread scan buffers). Default `'1GB'`.
+   * The memory budget of the diff or compaction: the process doing the work keeps its peak RSS under
+   * it. DuckDB's `memory_limit` (its buffer manager) gets {@link DUCKDB_MEMORY_SHARE} of it, see
+   * {@link duckdbMemoryLimit}; the rest covers what lives outside the buffer manager (Node itself,
+   * DuckDB's code and per-thread scan buffers).
+   *
+   * A size as DuckDB writes it: `'2GB'`, `'1.5GiB'`, `'800MB'`. Default `'1GB'`.
    */
   memoryLimit?: string
   /** DuckDB `temp_directory` for spilled data. Default: a `spill` folder in the run's work directory. */
