@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import { rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { stat } from 'node:fs/promises'
 import { type Columns, type DatasourceDetails, HyperdeltaError, type PushReport, type Table } from '../src/index.js'
-import { publishFiles } from './publish-target.js'
+import { concatParquet, publishFiles } from './publish-target.js'
 import type { PipelinePushOptions } from './push-options.js'
 
 // `fallback: 'publish-overwrite'`: for servers that reject Parquet update payloads (the probe's `parquetPayload`
@@ -40,35 +37,20 @@ export function checkFallback(value: unknown, field = 'fallback'): value is Pipe
   )
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`
-const sqlIdent = (s: string) => `"${s.replaceAll('"', '""')}"`
-
 /**
  * One Parquet file holding the table's columns (only those, by name) of every row of `files`: what the data source
- * is after the publish. DuckDB does the concatenation; the file is removed by `dispose`.
+ * is after the publish. The file is removed by `dispose`.
  */
 async function tableFile(table: Table<Columns>, files: readonly string[], dir: string | undefined) {
-  const { DuckDBInstance } = await import('@duckdb/node-api')
-  const path = join(dir ?? tmpdir(), `hyperdelta-full-state-${randomUUID()}.parquet`)
-  const db = await DuckDBInstance.create(':memory:')
-  const c = await db.connect()
   try {
-    const columns = table.columnNames.map(sqlIdent).join(', ')
-    const list = files.map(sqlString).join(', ')
-    await c.run(
-      `COPY (SELECT ${columns} FROM read_parquet([${list}], union_by_name = true)) TO ${sqlString(path)} (FORMAT parquet)`,
-    )
+    return await concatParquet(files, dir, table.columnNames)
   } catch (cause) {
     throw new HyperdeltaError(
       'INPUT_INVALID',
       `fallback publish-overwrite: cannot read ${table.columnNames.join(', ')} from ${files.join(', ')}: ${(cause as Error).message}`,
       { cause, details: { file: files[0]!, field: 'fallback' } },
     )
-  } finally {
-    c.closeSync()
-    db.closeSync()
   }
-  return { path, dispose: () => rm(path, { force: true }) }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type PushReport,
 } from '../src/index.js'
 import type { PipelinePushOptions } from './push-options.js'
+import { ident, literal } from './sql-text.js'
 
 // Publishing from pipelines: create a missing target from the first load (`createIfMissing`), and the loader's
 // atomic full reload (one `overwrite` publish instead of replace + inserts).
@@ -47,18 +48,24 @@ export async function isMissing(o: PipelinePushOptions): Promise<boolean> {
   }
 }
 
-/** One Parquet file holding every row of `files` (DuckDB concatenates by column name), or the file itself. */
-async function singleFile(files: readonly string[], dir: string | undefined) {
-  if (files.length === 1) return { path: files[0]!, dispose: async () => {} }
+/**
+ * One Parquet file holding every row of `files` (DuckDB concatenates by column name; `columns`, when given,
+ * keeps only those), or the file itself when there is one and nothing to drop. `dispose` removes what was made.
+ */
+export async function concatParquet(files: readonly string[], dir: string | undefined, columns?: readonly string[]) {
+  if (files.length === 1 && columns === undefined) return { path: files[0]!, dispose: async () => {} }
   const { DuckDBInstance } = await import('@duckdb/node-api')
   const path = join(dir ?? tmpdir(), `hyperdelta-publish-${randomUUID()}.parquet`)
   const db = await DuckDBInstance.create(':memory:')
   const c = await db.connect()
   try {
-    const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')
+    const select = columns === undefined ? '*' : columns.map(ident).join(', ')
     await c.run(
-      `COPY (SELECT * FROM read_parquet([${list}], union_by_name = true)) TO '${path.replace(/'/g, "''")}' (FORMAT parquet)`,
+      `COPY (SELECT ${select} FROM read_parquet([${files.map(literal).join(', ')}], union_by_name = true)) TO ${literal(path)} (FORMAT parquet)`,
     )
+  } catch (error) {
+    await rm(path, { force: true })
+    throw error
   } finally {
     c.closeSync()
     db.closeSync()
@@ -90,7 +97,7 @@ export async function publishFiles(
       details: { field: 'createIfMissing.projectId' },
     })
   }
-  const file = await singleFile(files, o.dir)
+  const file = await concatParquet(files, o.dir)
   try {
     const bytes = (await stat(file.path)).size
     const rows = Number((await parquetMetadataAsync(await asyncBufferFromFile(file.path))).num_rows)

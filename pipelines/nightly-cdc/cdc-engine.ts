@@ -72,11 +72,6 @@ export function duckdbMemoryLimit(memoryLimit: string = DEFAULT_CDC_MEMORY_LIMIT
   return `${Math.max(1, Math.floor((bytes * DUCKDB_MEMORY_SHARE) / 1024))}KiB`
 }
 
-/** `"name"` with inner quotes doubled: an identifier that is always read as one. */
-export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`
-/** `'text'` with inner quotes doubled. */
-export const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`
-
 type DuckDBModule = typeof import('@duckdb/node-api')
 let duckdbModule: Promise<DuckDBModule> | undefined
 

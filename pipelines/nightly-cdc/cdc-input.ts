@@ -1,7 +1,8 @@
 import type { DuckDBAppender } from '@duckdb/node-api'
 import { type ColumnKind, type Columns, type ColumnType, HyperdeltaError, type Table } from '../../src/index.js'
 import { InvalidValue, normalizeValue } from '../../src/wire.js'
-import { type CdcEngine, ident, literal } from './cdc-engine.js'
+import { ident, literal } from '../sql-text.js'
+import type { CdcEngine } from './cdc-engine.js'
 
 /** Rows from Parquet files (paths) or any (async) iterable of row objects. */
 export type RowSource =

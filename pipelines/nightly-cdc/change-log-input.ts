@@ -1,6 +1,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api'
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { type CdcEngine, ident, literal } from './cdc-engine.js'
+import { ident, literal } from '../sql-text.js'
+import type { CdcEngine } from './cdc-engine.js'
 import {
   appendValue,
   createTableSql,

@@ -1,6 +1,7 @@
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
 import { formatMicrosIso, parseIsoTimestampMicros } from '../../src/wire.js'
-import { CdcEngine, type CdcEngineOptions, ident, literal } from './cdc-engine.js'
+import { ident, literal } from '../sql-text.js'
+import { CdcEngine, type CdcEngineOptions } from './cdc-engine.js'
 import type { RowSource } from './cdc-input.js'
 import { type LoadedLog, loadChangeLog } from './change-log-input.js'
 import { type ChangeSet, changeFilePaths, changeSetFrom, checkChangeFiles, copyToParquet } from './change-set.js'

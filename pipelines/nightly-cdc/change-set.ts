@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { type Columns, HyperdeltaError, readParquetRows, type Table } from '../../src/index.js'
-import { type CdcEngine, ident, literal } from './cdc-engine.js'
+import { ident, literal } from '../sql-text.js'
+import type { CdcEngine } from './cdc-engine.js'
 
 /**
  * The result of a snapshot diff or a change-log compaction: two Parquet files written by DuckDB,

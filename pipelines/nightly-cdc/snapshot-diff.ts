@@ -1,5 +1,6 @@
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { CdcEngine, type CdcEngineOptions, ident, literal } from './cdc-engine.js'
+import { ident, literal } from '../sql-text.js'
+import { CdcEngine, type CdcEngineOptions } from './cdc-engine.js'
 import {
   isParquetSource,
   loadSnapshotRows,
