@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { repoFiles, root } from './repo-files.js'
 
 // The architecture rules, checked on the source: consumers of the library (cli, emulator, pipelines, samples,
 // bench) import only public entries, and no module imports itself back through a cycle (type-only imports count).
-
-const root = resolve(import.meta.dirname, '../../..')
 
 /** Public entries: the package's exports. */
 const PUBLIC_ENTRIES = ['src/index.ts', 'src/wire.ts', 'src/format.ts', 'src/emulator/index.ts', 'pipelines/index.ts']
@@ -20,16 +19,6 @@ const CONSUMERS = ['src/cli', 'src/emulator', 'pipelines', 'samples', 'bench']
 const WALLS = [
   { folder: 'src/payload/parquet', face: 'src/payload/parquet/index.ts', tests: 'test/unit/payload/parquet' },
 ]
-
-function tsFiles(dir: string): string[] {
-  const abs = join(root, dir)
-  if (!existsSync(abs)) return []
-  return readdirSync(abs).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(join(root, path)).isDirectory()) return tsFiles(path)
-    return /\.ts$/.test(name) && !/\.d\.ts$/.test(name) ? [path] : []
-  })
-}
 
 /** Relative import specifiers of a file (static, type-only, re-exports and dynamic), resolved to repo paths. */
 function localImports(file: string): string[] {
@@ -61,7 +50,7 @@ describe('import graph', () => {
   it('cli, emulator, pipelines, samples and bench import only public entries', () => {
     const violations: string[] = []
     for (const folder of CONSUMERS) {
-      for (const file of tsFiles(folder)) {
+      for (const file of repoFiles(folder)) {
         for (const target of localImports(file)) {
           const inside = target.startsWith(`${folder}/`)
           if (!inside && !PUBLIC_ENTRIES.includes(target)) violations.push(`${file} → ${target}`)
@@ -72,7 +61,7 @@ describe('import graph', () => {
   })
 
   it('the Parquet engine is reached only through its face (parquetFormat and friends)', () => {
-    const everything = ['src', 'pipelines', 'samples', 'bench', 'test'].flatMap(tsFiles)
+    const everything = ['src', 'pipelines', 'samples', 'bench', 'test'].flatMap((dir) => repoFiles(dir))
     expect(wallViolations(everything)).toEqual([])
   })
 
@@ -85,7 +74,7 @@ describe('import graph', () => {
   })
 
   it('has no import cycles, type-only imports included', () => {
-    const files = [...tsFiles('src'), ...tsFiles('pipelines')]
+    const files = [...repoFiles('src'), ...repoFiles('pipelines')]
     const edges = new Map(files.map((f) => [f, localImports(f).filter((t) => files.includes(t))]))
     const cycles: string[] = []
     const state = new Map<string, 'open' | 'done'>()

@@ -1,12 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { repoFiles, root } from './repo-files.js'
 
 // No measured figures in code comments: they go stale silently. They live, dated, in bench/results.md
 // ("Measurements behind design choices"), and a comment points there. Limits, defaults and protocol facts
 // ("at most 64 MiB", "default 50 ms", "a 5 % margin") are not measurements and stay.
-
-const root = resolve(import.meta.dirname, '../../..')
 
 const NUMBER = String.raw`~?\d[\d,]*(?:\.\d+)?`
 const UNIT = '(?:ns|µs|us|ms|s|sec|seconds?|minutes?|min|h|hours?|B|bytes?|KB|MB|GB|KiB|MiB|GiB|%|×|x)'
@@ -139,19 +138,9 @@ function sentenceAround(context: string, line: string): string {
     .join(' ')
 }
 
-function tsFiles(dir: string): string[] {
-  const abs = join(root, dir)
-  if (!existsSync(abs)) return []
-  return readdirSync(abs).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(join(root, path)).isDirectory()) return tsFiles(path)
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : []
-  })
-}
-
 describe('no measured figures in code comments', () => {
   it('src/ and pipelines/ comments cite bench/results.md instead of quoting measurements', () => {
-    const files = ['src', 'pipelines'].flatMap(tsFiles)
+    const files = ['src', 'pipelines'].flatMap((dir) => repoFiles(dir))
     expect(files.length).toBeGreaterThan(50)
     expect(files.flatMap((f) => measuredFigures(f, readFileSync(join(root, f), 'utf8')))).toEqual([])
   })

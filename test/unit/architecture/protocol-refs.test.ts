@@ -1,22 +1,16 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { repoFiles, root } from './repo-files.js'
 
 // Comments cite the protocol as `docs/protocol.md §x.y`: every cited section exists, and nothing in the repository
 // points at files outside it.
 
-const root = resolve(import.meta.dirname, '../../..')
-
-function files(dir: string): string[] {
-  return readdirSync(join(root, dir)).flatMap((name) => {
-    const path = join(dir, name)
-    if (statSync(join(root, path)).isDirectory()) return files(path)
-    return /\.(ts|md)$/.test(name) ? [path] : []
-  })
-}
-
 describe('protocol references', () => {
-  const sources = [...['src', 'pipelines', 'bench', 'samples', 'test', 'docs'].flatMap(files), 'README.md']
+  const sources = [
+    ...['src', 'pipelines', 'bench', 'samples', 'test', 'docs'].flatMap((dir) => repoFiles(dir, /\.(ts|md)$/)),
+    'README.md',
+  ]
   const headings = new Set(
     [...readFileSync(join(root, 'docs/protocol.md'), 'utf8').matchAll(/^#+ (\d+(?:\.\d+)*)\.? /gm)].map((m) => m[1]!),
   )
