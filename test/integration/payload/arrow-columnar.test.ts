@@ -1,19 +1,9 @@
 import * as arrow from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
-import {
-  bool,
-  date,
-  defineTable,
-  float64,
-  int32,
-  int64,
-  isHyperdeltaError,
-  text,
-  timestamp,
-  writeChangeFiles,
-} from '../../../src/index.js'
+import { defineTable, float64, int64, isHyperdeltaError, text, writeChangeFiles } from '../../../src/index.js'
 import { arrowRowBatches } from '../../../src/payload/arrow-columns.js'
 import { readWithDuckDB, readWithHyparquet } from '../../helpers/read-parquet.js'
+import { everyKind } from './fixtures.js'
 
 /**
  * Arrow inputs taken column by column from the vectors' buffers: values exact (int64 over its whole
@@ -21,19 +11,7 @@ import { readWithDuckDB, readWithHyparquet } from '../../helpers/read-parquet.js
  * row and column — read back with DuckDB and hyparquet.
  */
 
-const table = defineTable(
-  { name: 'arrow' },
-  {
-    id: int64(),
-    n64: int64({ nullable: true }),
-    i32: int32({ nullable: true }),
-    f: float64({ nullable: true }),
-    s: text({ nullable: true }),
-    b: bool({ nullable: true }),
-    d: date({ nullable: true }),
-    ts: timestamp({ nullable: true }),
-  },
-)
+const table = defineTable({ name: 'arrow' }, everyKind)
 
 const WORDS = ['', 'plain', 'ü東京😀', 'a\u0000b', '𝄞 music', 'x'.repeat(300)]
 const N = 70_000 // more than one row group (32,768 rows)

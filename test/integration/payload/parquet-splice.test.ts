@@ -2,12 +2,9 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  bool,
-  date,
   defineTable,
   float64,
   fromParquet,
-  int32,
   int64,
   isHyperdeltaError,
   parquetFormat,
@@ -16,7 +13,7 @@ import {
   writeChangeFiles,
 } from '../../../src/index.js'
 import { parquetFooter, readWithDuckDB, readWithHyparquet } from '../../helpers/read-parquet.js'
-import { tempDir } from './fixtures.js'
+import { everyKind, tempDir } from './fixtures.js'
 
 /**
  * Parquet inputs written by DuckDB, packaged by splicing (row groups copied as bytes), by
@@ -24,19 +21,7 @@ import { tempDir } from './fixtures.js'
  * DuckDB and hyparquet: the values must equal what DuckDB reads from the input itself.
  */
 
-const table = defineTable(
-  { name: 'splice' },
-  {
-    id: int64(),
-    n64: int64({ nullable: true }),
-    i32: int32({ nullable: true }),
-    f: float64({ nullable: true }),
-    s: text({ nullable: true }),
-    b: bool({ nullable: true }),
-    d: date({ nullable: true }),
-    ts: timestamp({ nullable: true }),
-  },
-)
+const table = defineTable({ name: 'splice' }, everyKind)
 
 /** Every kind, NULLs, int64 extremes, µs timestamps, Unicode beyond the BMP, empty strings. */
 const SELECT = `SELECT i::BIGINT AS id,
