@@ -2,15 +2,18 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_NAMES, type RouteName } from '../../../src/emulator/index.js'
 import { VCONN_ROUTE_NAMES } from '../../../src/emulator/vconn-route-names.js'
+import { HyperdeltaError, type PushReport, pushChanges, TableauClient, writeChangeFiles } from '../../../src/index.js'
 import {
-  batch,
-  HyperdeltaError,
-  type PushReport,
-  pushChanges,
-  TableauClient,
-  writeChangeFiles,
-} from '../../../src/index.js'
-import { byId, changes, expectedAfter, type Fixture, itemRows, items, PAT, startFixture } from './helpers.js'
+  byId,
+  changes,
+  expectedAfter,
+  type Fixture,
+  insertBatch,
+  itemRows,
+  PAT,
+  startFixture,
+  upsertBatch,
+} from './helpers.js'
 
 // Every fault ends the same way: the table equals the expected rows — nothing lost, nothing doubled.
 let fx: Fixture
@@ -21,9 +24,6 @@ afterAll(async () => {
   await fx.close()
 })
 afterEach(() => fx.emu.faults.clear())
-
-const upsertBatch = () => batch().upsert({ source: changes, target: items, on: ['id'] })
-const insertBatch = () => batch().insert({ source: changes, target: items })
 
 /** Routes a push (sign-in → find → upload → PATCH → wait → sign-out) never calls: nothing to fault there. */
 const NOT_ON_PUSH_PATH: readonly RouteName[] = [

@@ -2,8 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
+import { expect } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
-import { defineTable, int64, type Logger, type RowOf, TableauClient, text } from '../../../src/index.js'
+import {
+  batch,
+  defineTable,
+  HyperdeltaError,
+  int64,
+  isHyperdeltaError,
+  type Logger,
+  type PushReport,
+  type RowOf,
+  TableauClient,
+  text,
+} from '../../../src/index.js'
 
 // Shared by the reliability suite: an emulator over loopback, a client whose retries barely sleep,
 // deterministic rows, and a row-by-row read-back of a data source's table.
@@ -13,6 +25,18 @@ export const items = defineTable({ schema: 'Extract', name: 'Extract' }, { id: i
 export type Item = RowOf<typeof items>
 /** The source table of the change rows (same columns). */
 export const changes = items.as('changes')
+
+/** The two batches most cases push: `changes` upserted by id, or inserted. */
+export const upsertBatch = () => batch().upsert({ source: changes, target: items, on: ['id'] })
+export const insertBatch = () => batch().insert({ source: changes, target: items })
+
+/** Asserts a PUSH_FAILED and hands back its cause and the report of what was applied. */
+export function pushFailed(error: unknown): { error: HyperdeltaError; cause: HyperdeltaError; report: PushReport } {
+  expect(error).toBeInstanceOf(HyperdeltaError)
+  expect((error as HyperdeltaError).code).toBe('PUSH_FAILED')
+  if (!isHyperdeltaError(error, 'PUSH_FAILED')) throw error
+  return { error, cause: error.cause as HyperdeltaError, report: error.details.report }
+}
 
 export const PAT = { name: 'rel-ci', secret: 'rel-pat-secret-9f8e7d6c5b4a' }
 export const PASSWORD = { username: 'admin', password: 'rel-password-0a1b2c3d' }

@@ -1,15 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { pushChanges, readJournal, summarizeReport } from '../../../src/index.js'
 import {
-  batch,
-  HyperdeltaError,
-  type PushReport,
-  pushChanges,
-  readJournal,
-  summarizeReport,
-} from '../../../src/index.js'
-import { byId, changes, expectedAfter, type Fixture, itemRows, items, startFixture } from './helpers.js'
+  byId,
+  expectedAfter,
+  type Fixture,
+  insertBatch,
+  itemRows,
+  pushFailed,
+  startFixture,
+  upsertBatch,
+} from './helpers.js'
 
 // Reruns that must neither skip nor repeat: request identity across data sources, reruns after a
 // failed or cancelled job (with and without a journal), Ctrl-C during the job wait, and `retryable`.
@@ -22,16 +24,6 @@ afterAll(async () => {
   await fx.close()
 })
 afterEach(() => fx.emu.faults.clear())
-
-const upsertBatch = () => batch().upsert({ source: changes, target: items, on: ['id'] })
-const insertBatch = () => batch().insert({ source: changes, target: items })
-
-function pushFailed(error: unknown): { error: HyperdeltaError; cause: HyperdeltaError; report: PushReport } {
-  expect(error).toBeInstanceOf(HyperdeltaError)
-  const e = error as HyperdeltaError
-  expect(e.code).toBe('PUSH_FAILED')
-  return { error: e, cause: e.cause as HyperdeltaError, report: (e.details as { report: PushReport }).report }
-}
 
 describe('request identity includes where a request goes', () => {
   it('the same runId pushed to two data sources on one site writes both', async () => {

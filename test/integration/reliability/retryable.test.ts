@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { batch, HyperdeltaError, type PushReport, pushChanges } from '../../../src/index.js'
-import { byId, changes, type Fixture, itemRows, items, startFixture } from './helpers.js'
+import { batch, pushChanges } from '../../../src/index.js'
+import { byId, changes, type Fixture, insertBatch, itemRows, items, pushFailed, startFixture } from './helpers.js'
 
 // PUSH_FAILED.retryable tells the truth: it follows its cause. A request that will fail the same way
 // again (a schema error, a payload over the server's limit) is not retryable; one that may pass is.
@@ -13,15 +13,6 @@ afterAll(async () => {
   await fx.close()
 })
 afterEach(() => fx.emu.faults.clear())
-
-const insertBatch = () => batch().insert({ source: changes, target: items })
-
-function pushFailed(error: unknown): { error: HyperdeltaError; cause: HyperdeltaError; report: PushReport } {
-  expect(error).toBeInstanceOf(HyperdeltaError)
-  const e = error as HyperdeltaError
-  expect(e.code).toBe('PUSH_FAILED')
-  return { error: e, cause: e.cause as HyperdeltaError, report: (e.details as { report: PushReport }).report }
-}
 
 describe('PUSH_FAILED.retryable follows its cause', () => {
   it('a job failing with a schema error is not retryable; nothing is applied', async () => {
