@@ -21,30 +21,43 @@ const xml = new XMLParser({
   parseAttributeValue: false,
 })
 
+/** How a body is read: the XML parser, and the error for a malformed body (400000 unless a method documents another). */
+export interface DocumentReading {
+  parser?: XMLParser
+  malformed?: (detail: string) => ApiError
+}
+
 /**
  * Parses a `tsRequest` body: JSON when the Content-Type says json, XML otherwise (TSC sends no
  * Content-Type on sign-in, docs/protocol.md §2.3). Returns the children of tsRequest (XML) or the JSON object.
  */
-export function parseRequestDocument(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+export function parseRequestDocument(
+  body: Buffer,
+  contentType: string | undefined,
+  { parser = xml, malformed = badRequest }: DocumentReading = {},
+): Record<string, unknown> {
   const text = body.toString('utf8')
   if (contentType?.toLowerCase().includes('json')) {
+    let value: unknown
     try {
-      const value = JSON.parse(text) as unknown
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
-      return value as Record<string, unknown>
+      value = JSON.parse(text)
     } catch {
-      throw badRequest('The request body is not valid JSON.')
+      throw malformed('The request body is not valid JSON.')
     }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw malformed('The body is not an object.')
+    }
+    return value as Record<string, unknown>
   }
   let doc: Record<string, unknown>
   try {
-    doc = xml.parse(text, true) as Record<string, unknown>
+    doc = parser.parse(text, true) as Record<string, unknown>
   } catch {
-    throw badRequest('The request body is missing or contains malformed XML.')
+    throw malformed('The request body is missing or contains malformed XML.')
   }
   const root = doc['tsRequest']
   if (root === '') return {} // `<tsRequest/>` or `<tsRequest></tsRequest>`
-  if (typeof root !== 'object' || root === null) throw badRequest('The request body has no tsRequest element.')
+  if (typeof root !== 'object' || root === null) throw malformed('The request body has no tsRequest element.')
   return root as Record<string, unknown>
 }
 
