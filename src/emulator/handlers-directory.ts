@@ -1,8 +1,7 @@
-import { collection, el } from './document.js'
+import { el } from './document.js'
 import { type Handler, siteOf } from './state.js'
 import { DEFAULT_SITE_ROLE } from './vconn-access.js'
-import { paginationElement } from './vconn-elements.js'
-import { pageOf, pageParams } from './vconn-query.js'
+import { pagedReply } from './vconn-query.js'
 
 /**
  * The users, groups and projects that virtual-connection permissions and publishing refer to
@@ -17,57 +16,27 @@ function nameFilter(query: URLSearchParams): (name: string) => boolean {
 
 export const queryUsers: Handler = async (state, ctx) => {
   siteOf(state, ctx)
-  const page = pageParams(ctx.query)
   const keep = nameFilter(ctx.query)
   const list = state.catalog.data.users.filter((u) => keep(u.name))
-  return {
-    status: 200,
-    body: [
-      paginationElement(page.pageNumber, page.pageSize, list.length),
-      collection(
-        'users',
-        pageOf(list, page).map((u) =>
-          el('user', {
-            id: u.id,
-            name: u.name,
-            siteRole: state.users.find((c) => c.name === u.name)?.siteRole ?? DEFAULT_SITE_ROLE,
-          }),
-        ),
-      ),
-    ],
-  }
+  return pagedReply(ctx.query, 'users', list, (u) =>
+    el('user', {
+      id: u.id,
+      name: u.name,
+      siteRole: state.users.find((c) => c.name === u.name)?.siteRole ?? DEFAULT_SITE_ROLE,
+    }),
+  )
 }
 
 export const queryGroups: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
-  const page = pageParams(ctx.query)
   const keep = nameFilter(ctx.query)
   const list = state.vconns.data.groups.filter((g) => g.siteId === site.id && keep(g.name))
-  return {
-    status: 200,
-    body: [
-      paginationElement(page.pageNumber, page.pageSize, list.length),
-      collection(
-        'groups',
-        pageOf(list, page).map((g) => el('group', { id: g.id, name: g.name })),
-      ),
-    ],
-  }
+  return pagedReply(ctx.query, 'groups', list, (g) => el('group', { id: g.id, name: g.name }))
 }
 
 export const queryProjects: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
-  const page = pageParams(ctx.query)
   const keep = nameFilter(ctx.query)
   const list = state.catalog.data.projects.filter((p) => p.siteId === site.id && keep(p.name))
-  return {
-    status: 200,
-    body: [
-      paginationElement(page.pageNumber, page.pageSize, list.length),
-      collection(
-        'projects',
-        pageOf(list, page).map((p) => el('project', { id: p.id, name: p.name })),
-      ),
-    ],
-  }
+  return pagedReply(ctx.query, 'projects', list, (p) => el('project', { id: p.id, name: p.name }))
 }

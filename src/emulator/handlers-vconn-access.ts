@@ -1,34 +1,23 @@
 import { ApiError, resourceNotFound } from './api-error.js'
 import { objectAt, stringAt } from './body.js'
-import { collection } from './document.js'
 import { vconnOf } from './handlers-virtual-connections.js'
 import type { EmulatorState, Handler } from './state.js'
 import { actorOf, requireAccess } from './vconn-access.js'
 import { listAt, readVConnDocument } from './vconn-body.js'
 import type { GranteeType, VConnGrant, VConnRecord } from './vconn-catalog.js'
-import { dbConnectionElement, paginationElement, permissionsElement, tagsElement } from './vconn-elements.js'
+import { dbConnectionElement, permissionsElement, tagsElement } from './vconn-elements.js'
 import {
   ADD_PERMISSIONS_ANSWERS_ALL_GRANTS,
   DB_CONNECTION_NOT_FOUND,
   OTHER_TABLEAU_CAPABILITIES,
   VCONN_CAPABILITIES,
 } from './vconn-inferred.js'
-import { pageOf, pageParams } from './vconn-query.js'
+import { pagedReply } from './vconn-query.js'
 
 /** GET …/virtualconnections/{id}/connections (paged). */
 export const listVirtualConnectionConnections: Handler = async (state, ctx) => {
   const v = vconnOf(state, ctx)
-  const page = pageParams(ctx.query)
-  return {
-    status: 200,
-    body: [
-      paginationElement(page.pageNumber, page.pageSize, v.connections.length),
-      collection(
-        'virtualConnectionConnections',
-        pageOf(v.connections, page).map((c) => dbConnectionElement(c)),
-      ),
-    ],
-  }
+  return pagedReply(ctx.query, 'virtualConnectionConnections', v.connections, (c) => dbConnectionElement(c))
 }
 
 /**

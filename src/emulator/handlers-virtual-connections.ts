@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import { ApiError } from './api-error.js'
 import { objectAt, stringAt } from './body.js'
-import { collection, el } from './document.js'
+import { el } from './document.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
 import { actorOf, requireAccess } from './vconn-access.js'
 import { readVConnDocument } from './vconn-body.js'
 import type { VConnRecord } from './vconn-catalog.js'
 import {
   now,
-  paginationElement,
   vconnContentElement,
   vconnListElement,
   vconnPublishedElement,
   vconnUpdatedElement,
 } from './vconn-elements.js'
 import { connectionsFromContent, DRAFTS_ARE_LISTED, PUBLISH_NAME_CLASH } from './vconn-inferred.js'
-import { applyFilter, applySort, pageOf, pageParams } from './vconn-query.js'
+import { applyFilter, applySort, pagedReply } from './vconn-query.js'
 
 /** The documented "not found" of most methods (404049). */
 export const vconnNotFound = (id: string): ApiError =>
@@ -36,21 +35,11 @@ const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowe
 /** GET …/virtualconnections[?pageSize&pageNumber&filter&sort]. */
 export const listVirtualConnections: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
-  const page = pageParams(ctx.query)
   const all = state.vconns.data.virtualConnections.filter(
     (v) => v.siteId === site.id && (DRAFTS_ARE_LISTED || !v.draft),
   )
   const list = applySort(applyFilter(all, ctx.query.get('filter')), ctx.query.get('sort'))
-  return {
-    status: 200,
-    body: [
-      paginationElement(page.pageNumber, page.pageSize, list.length),
-      collection(
-        'virtualConnections',
-        pageOf(list, page).map((v) => vconnListElement(state, v)),
-      ),
-    ],
-  }
+  return pagedReply(ctx.query, 'virtualConnections', list, (v) => vconnListElement(state, v))
 }
 
 /** GET …/virtualconnections/{id}: the current content. */
@@ -202,9 +191,8 @@ export const listVirtualConnectionRevisions: Handler = async (state, ctx) => {
   const actor = actorOf(state, ctx)
   requireAccess(state, actor, { role: 'Creator', code: '403173' })
   requireAccess(state, actor, { role: 'Creator', capability: 'Overwrite', v, code: '403054' })
-  const page = pageParams(ctx.query)
   const last = v.revisions.length
-  const items = pageOf(v.revisions, page).map((r) => {
+  return pagedReply(ctx.query, 'revisions', v.revisions, (r) => {
     const publisher = state.catalog.data.users.find((u) => u.id === r.publisherId)
     return el(
       'revision',
@@ -212,10 +200,6 @@ export const listVirtualConnectionRevisions: Handler = async (state, ctx) => {
       [el('publisher', { id: r.publisherId, name: publisher?.name })],
     )
   })
-  return {
-    status: 200,
-    body: [paginationElement(page.pageNumber, page.pageSize, last), collection('revisions', items)],
-  }
 }
 
 /** GET …/virtualconnections/{id}/revisions/{n}: an earlier revision (the active one is 400200). */

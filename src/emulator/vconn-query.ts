@@ -1,5 +1,8 @@
 import { ApiError } from './api-error.js'
+import { collection, type Element } from './document.js'
+import type { Reply } from './state.js'
 import type { VConnRecord } from './vconn-catalog.js'
+import { paginationElement } from './vconn-elements.js'
 
 /** `?pageSize=&pageNumber=` with the documented errors (400006, 400007, 403014). */
 export function pageParams(query: URLSearchParams): { pageSize: number; pageNumber: number } {
@@ -22,6 +25,23 @@ export function pageOf<T>(list: readonly T[], p: { pageSize: number; pageNumber:
   if (p.pageNumber > last)
     throw new ApiError(400, '400006', 'Invalid page number', `The page number must be ${last} or less.`)
   return list.slice((p.pageNumber - 1) * p.pageSize, p.pageNumber * p.pageSize)
+}
+
+/** A paged list reply: `<pagination>` (the whole list's size) and one page of `list` as the `name` collection. */
+export function pagedReply<T>(
+  query: URLSearchParams,
+  name: string,
+  list: readonly T[],
+  toElement: (item: T) => Element,
+): Reply {
+  const page = pageParams(query)
+  return {
+    status: 200,
+    body: [
+      paginationElement(page.pageNumber, page.pageSize, list.length),
+      collection(name, pageOf(list, page).map(toElement)),
+    ],
+  }
 }
 
 const invalid = (detail: string): ApiError => new ApiError(400, '400008', 'Invalid parameter value', detail)
