@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT } from '../../../src/cli/exit-codes.js'
-import { runCli } from '../../../src/cli/run-cli.js'
 import { writeChangeFiles } from '../../../src/index.js'
+import { runCliInProcess } from '../../helpers/spawn-cli.js'
 import { type Fixture, itemRows, items, PAT, startFixture } from '../plan/emulator-fixture.js'
 
 let fx: Fixture
@@ -16,31 +16,13 @@ afterEach(async () => {
 })
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    stdout: {
-      write: (s: string) => {
-        stdout += s
-        return true
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s
-        return true
-      },
-    },
-    env: {
-      TABLEAU_SERVER: fx.emu.url,
-      TABLEAU_SITE: '',
-      TABLEAU_PAT_NAME: PAT.name,
-      TABLEAU_PAT_SECRET: PAT.secret,
-      ...env,
-    },
-    signal: new AbortController().signal,
+  return runCliInProcess(args, {
+    TABLEAU_SERVER: fx.emu.url,
+    TABLEAU_SITE: '',
+    TABLEAU_PAT_NAME: PAT.name,
+    TABLEAU_PAT_SECRET: PAT.secret,
+    ...env,
   })
-  return { code, stdout, stderr }
 }
 
 const upsertAndDelete = {

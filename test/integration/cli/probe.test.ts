@@ -2,34 +2,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/run-cli.js'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
+import { type CliResult, runCliInProcess } from '../../helpers/spawn-cli.js'
 
 // `hyperdelta probe` and `--capabilities` through the CLI, against an emulator that rejects `or`.
 const pat = { name: 'ci', secret: 's3cret-pat' }
 let emu: Emulator
 let dir: string
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(args, {
-    stdout: {
-      write: (s: string) => {
-        stdout += s
-        return true
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s
-        return true
-      },
-    },
-    env: { TABLEAU_SERVER: emu.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret },
-    signal: new AbortController().signal,
-  })
-  return { code, stdout, stderr }
+async function cli(args: string[]): Promise<CliResult> {
+  return runCliInProcess(args, { TABLEAU_SERVER: emu.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret })
 }
 
 beforeAll(async () => {
