@@ -1,7 +1,6 @@
 import {
   type Batch,
   type ChangeRows,
-  HyperdeltaError,
   type ParquetFiles,
   readParquetRows,
   type Table,
@@ -99,12 +98,18 @@ const keyText = (v: unknown): string => (typeof v === 'bigint' ? `n${v}` : JSON.
 const wireActions = (batch: Batch | WireBatch): readonly WireAction[] =>
   'compile' in batch ? batch.compile().actions : batch.actions
 
+/** `--verify` with its key column named: what `verifySpecFor` checks. */
+export interface ResolvedVerify {
+  rowCount?: bigint
+  keys?: string
+}
+
 /**
  * The key column `--verify keys` checks, resolved before anything is sent: a batch it cannot be told from, or a
  * delete that does not match on it, is a usage error while nothing has been pushed yet.
  */
-export function resolveVerify(verify: CliVerify, batch: Batch | WireBatch): CliVerify {
-  if (verify.keys === undefined) return verify
+export function resolveVerify(verify: CliVerify, batch: Batch | WireBatch): ResolvedVerify {
+  if (verify.keys === undefined) return verify.rowCount === undefined ? {} : { rowCount: verify.rowCount }
   const actions = wireActions(batch)
   const key = verify.keys ?? deriveKey(actions)
   for (const action of actions) {
@@ -123,15 +128,15 @@ export function resolveVerify(verify: CliVerify, batch: Batch | WireBatch): CliV
  * source makes its keys expected absent; the later action wins for a key both touch.
  */
 export async function verifySpecFor(
-  verify: CliVerify,
+  verify: ResolvedVerify,
   batch: Batch | WireBatch,
   sources: readonly Table[],
   readRows: () => Promise<Record<string, ChangeRows>>,
 ): Promise<VerifySpec> {
   const spec: VerifySpec = verify.rowCount === undefined ? {} : { rowCount: verify.rowCount }
-  if (verify.keys === undefined) return spec
+  const key = verify.keys
+  if (key === undefined) return spec
   const actions = wireActions(batch)
-  const key = verify.keys ?? deriveKey(actions)
   const tables = new Map(sources.map((t) => [t.name, t]))
   if ('compile' in batch) for (const n of batch.actions) if (n.source) tables.set(n.source.name, n.source)
   const rows = await readRows()
@@ -145,8 +150,7 @@ export async function verifySpecFor(
     if (!table || !input) continue
     const sourceKey = action.action === 'delete' ? sourceKeyColumn(action, key) : key
     if (sourceKey === undefined) {
-      throw new HyperdeltaError(
-        'USAGE',
+      throw usageError(
         `--verify keys: action "${action.action}" on ${source} does not match on ${key} (eq ${key} = <source column>)`,
       )
     }
