@@ -32,5 +32,11 @@ export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-pol
 export { MAX_UPLOAD_PART_BYTES } from './client/upload-file.js'
 export { JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
 export { setOwn } from './schema/own-property.js'
-export { formatMicrosIso, parseIsoTimestampMicros, toEpochDays, toEpochMicros } from './schema/temporal.js'
+export {
+  formatEpochDay,
+  formatMicrosIso,
+  parseIsoTimestampMicros,
+  toEpochDays,
+  toEpochMicros,
+} from './schema/temporal.js'
 export { InvalidValue, type NormalizedValue, type NormalizedValueMap, normalizeValue } from './schema/values.js'

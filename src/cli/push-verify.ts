@@ -7,7 +7,15 @@ import {
   type VerifySpec,
   type WireBatch,
 } from '../index.js'
-import { formatMicrosIso, InvalidValue, normalizeValue, setOwn, type WireAction, wireConditionNodes } from '../wire.js'
+import {
+  formatEpochDay,
+  formatMicrosIso,
+  InvalidValue,
+  normalizeValue,
+  setOwn,
+  type WireAction,
+  wireConditionNodes,
+} from '../wire.js'
 import { usageError } from './command-table.js'
 
 /**
@@ -83,7 +91,7 @@ function comparable(table: Table, column: string, value: unknown): unknown {
   const v = normalizeValue(type, value)
   if (v instanceof InvalidValue) return value
   if (type.kind === 'timestamp' && typeof v === 'bigint') return formatMicrosIso(v)
-  if (type.kind === 'date' && typeof v === 'number') return new Date(v * 86_400_000).toISOString().slice(0, 10)
+  if (type.kind === 'date' && typeof v === 'number') return formatEpochDay(v)
   return v
 }
 
