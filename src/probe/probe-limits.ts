@@ -9,7 +9,7 @@ import { isHyperdeltaError } from '../errors.js'
 import { payloadByteLimit } from '../payload/byte-limit.js'
 import { writeChangeFiles } from '../payload/write-change-files.js'
 import type { ProbeContext } from './probe-context.js'
-import { failureEvidence, type ProbeFinding, throwIfAborted } from './probe-steps.js'
+import { failureEvidence, findingOf, type ProbeFinding, throwIfAborted } from './probe-steps.js'
 import { type ProbeRow, probeTable } from './probe-table.js'
 
 // The two size limits hyperdelta infers, probed by sending exactly what the client would send at its limit:
@@ -47,35 +47,31 @@ export async function uploadPartStep(
   await fh.truncate(above)
   await fh.close()
   const expected = `an upload part of ${partBytes} bytes is accepted (the client's part size)`
-  const base = { fact: 'uploadPartSize' as const, expected }
+  const finding = findingOf('uploadPartSize', expected)
   const atLimit = await appendOnce(ctx, file, partBytes)
   if (atLimit === true) {
     const larger = await appendOnce(ctx, file, above)
     return {
-      finding: {
-        ...base,
-        outcome: 'confirmed',
-        observed:
-          larger === true
-            ? `accepted; a part of ${above} bytes was accepted too (the limit is higher)`
-            : `accepted; a part of ${above} bytes was refused (the limit sits at the client's part size)`,
-        evidence: larger === true ? '' : larger,
-      },
+      finding: finding(
+        'confirmed',
+        larger === true
+          ? `accepted; a part of ${above} bytes was accepted too (the limit is higher)`
+          : `accepted; a part of ${above} bytes was refused (the limit sits at the client's part size)`,
+        larger === true ? '' : larger,
+      ),
       uploadPartBytes: partBytes,
     }
   }
   const decimal = Math.floor((partBytes / 2 ** 20) * 10 ** 6)
   const smaller = decimal < partBytes ? await appendOnce(ctx, file, decimal) : 'not tried'
   return {
-    finding: {
-      ...base,
-      outcome: 'rejected',
-      observed:
-        smaller === true
-          ? `refused; a part of ${decimal} bytes was accepted (the limit counts MB as 10^6): the client uses that size`
-          : `refused; a part of ${decimal} bytes was refused too`,
-      evidence: atLimit,
-    },
+    finding: finding(
+      'rejected',
+      smaller === true
+        ? `refused; a part of ${decimal} bytes was accepted (the limit counts MB as 10^6): the client uses that size`
+        : `refused; a part of ${decimal} bytes was refused too`,
+      atLimit,
+    ),
     ...(smaller === true && { uploadPartBytes: decimal }),
   }
 }
@@ -104,10 +100,10 @@ export async function payloadSizeStep(
   const added = probeTable.as('added')
   const files = await writeChangeFiles(added, fillerRows(budget), { dir: ctx.dir, maxBytes: budget })
   const file = files.files[0]!
-  const base = {
-    fact: 'payloadSize' as const,
-    expected: `a payload of up to ${budget} bytes (the budget for max_size_in_mb = ${sizeMb}) is accepted`,
-  }
+  const finding = findingOf(
+    'payloadSize',
+    `a payload of up to ${budget} bytes (the budget for max_size_in_mb = ${sizeMb}) is accepted`,
+  )
   try {
     const { uploadSessionId } = await ctx.client.uploadFile(file.path, ctx.signal ? { signal: ctx.signal } : {})
     const job = await ctx.client.updateData({
@@ -119,24 +115,14 @@ export async function payloadSizeStep(
     })
     await ctx.client.waitForJob(job.id, ctx.signal ? { signal: ctx.signal } : {})
     return {
-      finding: {
-        ...base,
-        outcome: 'confirmed',
-        observed: `a payload of ${file.bytes} bytes (${file.rows} rows) applied`,
-        evidence: `job ${job.id}`,
-      },
+      finding: finding('confirmed', `a payload of ${file.bytes} bytes (${file.rows} rows) applied`, `job ${job.id}`),
       payloadBytes: file.bytes,
     }
   } catch (e) {
     throwIfAborted(ctx, e)
     const status = isHyperdeltaError(e, 'API_ERROR') && e.details.status === 413 ? ' (413: over the server limit)' : ''
     return {
-      finding: {
-        ...base,
-        outcome: 'rejected',
-        observed: `a payload of ${file.bytes} bytes was refused${status}`,
-        evidence: failureEvidence(e),
-      },
+      finding: finding('rejected', `a payload of ${file.bytes} bytes was refused${status}`, failureEvidence(e)),
     }
   } finally {
     await files.dispose()
