@@ -6,6 +6,14 @@ const bin = join(repoRoot, 'src/cli/bin.ts')
 /** Loader that makes `@duckdb/node-api` unresolvable, as on a machine that never installed it. */
 export const withoutDuckdb = join(repoRoot, 'test/helpers/without-duckdb.mjs')
 
+/**
+ * The environment every spawned test process starts from: PATH and HOME, and TMPDIR so its temp files
+ * land in the run's guarded temp dir (test/helpers/temp-dir-guard.ts) like the test's own.
+ */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...extra }
+}
+
 export interface CliResult {
   code: number | null
   stdout: string
@@ -23,7 +31,7 @@ export function spawnCli(
       [...(options.nodeArgs ?? []), '--import', 'tsx', bin, ...args],
       {
         cwd: options.cwd ?? repoRoot,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+        env: childEnv(options.env),
         timeout: options.timeoutMs ?? 60_000,
       },
       (error, stdout, stderr) => {
@@ -38,7 +46,7 @@ export function spawnCli(
 export async function startCliProcess(args: string[], ready: RegExp, options: { cwd?: string } = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { TableauClient, tableFromParquet } from '../../../src/index.js'
-import { repoRoot } from '../../helpers/spawn-cli.js'
+import { childEnv, repoRoot } from '../../helpers/spawn-cli.js'
 import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, readmeBlocks } from './readme-blocks.js'
 
 const blocks = readmeBlocks(await readFile(join(repoRoot, 'README.md'), 'utf8'))
@@ -80,7 +80,7 @@ beforeAll(async () => {
   await symlink(join(repoRoot, 'samples'), join(work, 'samples'))
   for (const b of blocks) if (b.file) await writeFile(join(work, b.file), `${b.code}\n`)
   // Shell blocks set their own TABLEAU_* variables (as the README shows); TS blocks read the PAT from env.
-  env = { PATH: `${join(work, 'bin')}:${process.env.PATH}`, HOME: process.env.HOME, JOB_ID: job.id }
+  env = childEnv({ PATH: `${join(work, 'bin')}:${process.env.PATH}`, JOB_ID: job.id })
   tsEnv = { ...env, TABLEAU_PAT_NAME: PAT.name, TABLEAU_PAT_SECRET: PAT.secret }
 }, 120_000)
 

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readJournal, writeChangeFiles } from '../../../src/index.js'
+import { childEnv } from '../../helpers/spawn-cli.js'
 import { byId, changes, type Fixture, itemRows, PAT, startFixture } from './helpers.js'
 import { type Hold, type HoldingProxy, startHoldingProxy } from './holding-proxy.js'
 
@@ -63,13 +64,12 @@ function push(datasource: string, journal: string): Run {
     ],
     {
       cwd: root,
-      env: {
-        PATH: process.env.PATH,
+      env: childEnv({
         TABLEAU_SERVER: proxy.url,
         TABLEAU_SITE: '',
         TABLEAU_PAT_NAME: PAT.name,
         TABLEAU_PAT_SECRET: PAT.secret,
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type JobPhase, startEmulator } from '../../../src/emulator/index.js'
 import { batch, pushChanges, readJournal, TableauClient } from '../../../src/index.js'
+import { childEnv } from '../../helpers/spawn-cli.js'
 import { byId, changes, fastSleep, type Item, itemRows, items, PASSWORD, PAT } from './helpers.js'
 
 // The emulator runs as a child process and is SIGKILLed at a chosen job phase (or at a random
@@ -43,7 +44,7 @@ interface Child {
 async function spawnEmulator(dataDir: string, port: number, crashAt?: JobPhase): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/reliability/emulator-child.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), ...(crashAt && { CRASH_AT: crashAt }) },
+    env: childEnv({ DATA_DIR: dataDir, PORT: String(port), ...(crashAt && { CRASH_AT: crashAt }) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exit = new Promise<number | NodeJS.Signals>((ok) => child.on('exit', (code, signal) => ok(code ?? signal!)))

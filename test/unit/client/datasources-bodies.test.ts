@@ -1,6 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   addTagsBody,
@@ -137,6 +137,7 @@ describe('golden request bodies (the reference page examples)', () => {
       json,
     )
     await client.datasources.publish({ name: 'Sales', file, mode: 'overwrite', description: 'Sales Data Source' })
+    await rm(dirname(file), { recursive: true, force: true })
     const boundary = /boundary=(\w+)/.exec(seen!.type)![1]
     expect(seen!.path).toBe(`${SITE}/datasources?overwrite=true`)
     expect(seen!.body.replaceAll(boundary!, 'B')).toBe(

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOCUMENTED_ERRORS, isHyperdeltaError, type TableauClient } from '../../../src/index.js'
 import { json, SITE, signedIn } from './helpers.js'
 
@@ -11,6 +11,7 @@ beforeAll(async () => {
   file = join(await mkdtemp(join(tmpdir(), 'hd-ds-err-')), 'x.parquet')
   await writeFile(file, 'PAR1-not-really-PAR1')
 })
+afterAll(() => rm(dirname(file), { recursive: true, force: true }))
 
 type Method = keyof typeof DOCUMENTED_ERRORS
 const destination = { siteUrlNamespace: 's', siteLuid: 'l', serverUrl: 'https://x' }
