@@ -171,10 +171,21 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   INPUT_FILE_UNREADABLE: { file: string }
   INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
-  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string }
+  CDC_INVALID: {
+    column?: string
+    path?: string
+    row?: number
+    type?: string
+    kind?: string
+    /** When files disagree: the file the first one is compared with, and its type of the column. */
+    otherPath?: string
+    otherType?: string
+    /** A watermark that does not fit the order column, as text. */
+    watermark?: string
+  }
   ROW_INVALID: { row?: number; column: string; key?: string }
   DUPLICATE_KEY: { key: string; snapshot?: 'previous' | 'current' }
-  WATERMARK_INVALID: { path: string }
+  WATERMARK_INVALID: { path: string; name?: string }
   // emulator
   EMULATOR_SITE_UNKNOWN: { site: string | undefined }
   EMULATOR_DATASOURCE_EXISTS: { name: string }

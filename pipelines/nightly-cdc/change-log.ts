@@ -1,10 +1,11 @@
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { formatMicrosIso, parseIsoTimestampMicros } from '../../src/wire.js'
+import { formatEpochDay, formatMicrosIso } from '../../src/wire.js'
 import { ident, literal } from '../sql-text.js'
 import { CdcEngine, type CdcEngineOptions } from './cdc-engine.js'
 import type { RowSource } from './cdc-input.js'
 import { type LoadedLog, loadChangeLog } from './change-log-input.js'
 import { type ChangeSet, changeFilePaths, changeSetFrom, checkChangeFiles, copyToParquet } from './change-set.js'
+import { sinceSql, usableOrderSql } from './watermark-fit.js'
 import type { Watermark } from './watermark-store.js'
 
 export interface ChangeLogOptions extends CdcEngineOptions {
@@ -71,44 +72,17 @@ function rankSql(type: string, log: LoadedLog, o: string): string {
   return `{o: ${o}, f: ${f}, r: ${r}}`
 }
 
-/** The watermark as SQL of the order expression's type, or CDC_INVALID when it cannot be one. */
-function sinceSql(since: Watermark, type: string): string {
-  const bad = () =>
-    new HyperdeltaError(
-      'CDC_INVALID',
-      `cdc: watermark ${since instanceof Date ? since.toISOString() : String(since)} cannot be compared with order values of type ${type}`,
-    )
-  if (type === 'TIMESTAMP') {
-    const micros =
-      since instanceof Date
-        ? BigInt(since.getTime()) * 1000n
-        : typeof since === 'string'
-          ? parseIsoTimestampMicros(since)
-          : typeof since === 'bigint'
-            ? since
-            : undefined
-    if (micros === undefined) throw bad()
-    return `make_timestamp(${micros}::BIGINT)`
-  }
-  if (type === 'VARCHAR') {
-    if (typeof since !== 'string') throw bad()
-    return literal(since)
-  }
-  if (type === 'DATE' && since instanceof Date) return `DATE ${literal(since.toISOString().slice(0, 10))}`
-  if (since instanceof Date) throw bad()
-  if (typeof since === 'number' && !Number.isFinite(since)) throw bad()
-  return `TRY_CAST(${literal(String(since))} AS ${type})`
-}
-
 /** The highest order value taken, back in the type the caller's order values had. */
 function watermarkFrom(raw: unknown, log: LoadedLog, type: string): Watermark {
   const micros = (raw as { micros?: bigint }).micros
   if (log.jsOrder === 'date' && micros !== undefined) return new Date(Number(micros / 1000n))
   if (micros !== undefined) return formatMicrosIso(micros)
+  const days = (raw as { days?: number }).days
+  if (type === 'DATE' && days !== undefined) return formatEpochDay(days)
   if (log.jsOrder === 'number' || typeof raw === 'number')
     return type.includes('INT') ? BigInt(raw as number) : (raw as number)
   if (typeof raw === 'bigint' || typeof raw === 'string') return raw
-  return String(raw) // dates and decimals: their text, which casts back exactly
+  return String(raw) // decimals: their text, which reads back exactly
 }
 
 /**
@@ -149,22 +123,26 @@ export async function compactChangeLog(
   try {
     const loaded = await loadChangeLog(engine, table, log, shape)
     const order = await orderExpression(engine, loaded)
-    const since = options.since === undefined || loaded.empty ? undefined : sinceSql(options.since, order.type)
+    const since =
+      options.since === undefined || loaded.empty ? undefined : sinceSql(options.since, order.type, shape.orderColumn)
     const taken = (o: string) => (since === undefined ? 'true' : `${o} > ${since}`)
     await engine.run(`CREATE VIEW log AS SELECT *, ${order.sql('__order')} AS __o FROM log_src`, 'change log')
     const [s] = await engine.rows(
       `SELECT count(*) AS entries, count(*) FILTER (${taken('__o')}) AS taken,
-        min({f: __f, r: __r}) FILTER (__del IS NULL OR __o IS NULL) AS bad,
+        min({f: __f, r: __r, op: __del IS NULL}) FILTER (__del IS NULL OR NOT ${usableOrderSql('__o', order.type)}) AS bad,
         ${topSql(order.iso)} FILTER (${taken('__o')}) AS top${loaded.converted.map((c) => `, count(${ident(c)})`).join('')} FROM log`,
       'change log',
     )
-    const bad = s?.bad as { entries: { f: number; r: bigint } } | null
+    const bad = s?.bad as { entries: { f: number; r: bigint; op: boolean } } | null
     if (bad) {
-      const { f, r } = bad.entries
+      const { f, r, op } = bad.entries
+      const where = `cdc: change log ${loaded.position(Number(f), BigInt(r))}`
       throw new HyperdeltaError(
         'ROW_INVALID',
-        `cdc: change log ${loaded.position(Number(f), BigInt(r))}: op is not ${Object.values(shape.ops).join(', ')}, or order column "${shape.orderColumn}" has no usable value`,
-        { details: { column: shape.opColumn } },
+        op
+          ? `${where}: column "${shape.opColumn}" is not ${Object.values(shape.ops).join(', ')}`
+          : `${where}: order column "${shape.orderColumn}" has no usable value (NULL, NaN, infinite, or a date outside years 0000 to 9999)`,
+        { details: { column: op ? shape.opColumn : shape.orderColumn } },
       )
     }
     const partition = keys.map(ident).join(', ')
