@@ -26,7 +26,7 @@ const ISO_DAYS = [-719_528, 2_932_896] as const
 
 /** SQL that is true for an order value (`o`, of DuckDB type `type`) that can become a watermark and be compared again. */
 export function usableOrderSql(o: string, type: string): string {
-  if (type === 'DOUBLE' || type === 'FLOAT') return `isfinite(${o})`
+  if (type === 'DOUBLE' || type === 'FLOAT') return `coalesce(isfinite(${o}), false)`
   if (type === 'DATE' || type === 'TIMESTAMP') return `coalesce(year(${o}) BETWEEN 0 AND 9999, false)`
   return `${o} IS NOT NULL`
 }
