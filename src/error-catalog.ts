@@ -171,16 +171,10 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   INPUT_FILE_UNREADABLE: { file: string }
   INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
-  CDC_INVALID: {
-    column?: string
-    path?: string
-    row?: number
-    type?: string
-    kind?: string
-    /** When files disagree: the file the first one is compared with, and its type of the column. */
+  /** `otherPath`/`otherType`: the file a disagreeing file is compared with and its type; `watermark`: one that does not fit. */
+  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string } & {
     otherPath?: string
     otherType?: string
-    /** A watermark that does not fit the order column, as text. */
     watermark?: string
   }
   ROW_INVALID: { row?: number; column: string; key?: string }
