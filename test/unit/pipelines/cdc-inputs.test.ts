@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactChangeLog, diffSnapshots } from '../../../pipelines/index.js'
 import { defineTable, float64, int64, text, timestamp } from '../../../src/index.js'
+import { writeParquetSql } from '../../helpers/write-parquet-sql.js'
 
 const orders = defineTable(
   { schema: 'Extract', name: 'Extract' },
@@ -17,16 +17,8 @@ const orders = defineTable(
 )
 
 let dir: string
-let duck: Awaited<ReturnType<typeof DuckDBInstance.create>>
 /** Writes a Parquet file with DuckDB's own types (TIMESTAMPTZ, TIMESTAMP_MS, DOUBLE, …). */
-async function parquet(name: string, select: string): Promise<string> {
-  const path = join(dir, name)
-  const c = await duck.connect()
-  await c.run(`SET TimeZone = 'UTC'`)
-  await c.run(`COPY (${select}) TO '${path}' (FORMAT parquet)`)
-  c.closeSync()
-  return path
-}
+const parquet = (name: string, select: string) => writeParquetSql(dir, name, select)
 const collect = async (rows: AsyncIterable<Record<string, unknown>>) => {
   const out: Record<string, unknown>[] = []
   for await (const r of rows) out.push(r)
@@ -35,10 +27,8 @@ const collect = async (rows: AsyncIterable<Record<string, unknown>>) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hd-cdc-in-'))
-  duck = await DuckDBInstance.create(':memory:')
 })
 afterAll(async () => {
-  duck.closeSync()
   await rm(dir, { recursive: true, force: true })
 })
 
