@@ -26,19 +26,36 @@ export interface ChangeLogOptions extends CdcEngineOptions {
 /** ISO-8601 with a date, a time and Z or an offset: text order values that are all like this are instants. */
 const ISO_INSTANT = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$`
 
-/** The typed order expression: text that is all ISO instants is compared as instants, never as text. */
+/**
+ * The typed order expression: text that is all ISO instants is compared as instants, never as text. Text
+ * where only some values are ISO instants (or look like one and are not) is refused: compared as text,
+ * the instants would order by their spelling, not by time.
+ */
 async function orderExpression(
   engine: CdcEngine,
   log: LoadedLog,
+  column: string,
 ): Promise<{ sql: (order: string) => string; type: string; iso: boolean }> {
   const same = (order: string) => order
   if (log.orderType !== 'VARCHAR') return { sql: same, type: log.orderType, iso: false }
+  const looks = `regexp_full_match(__order, ${literal(ISO_INSTANT)})`
+  const instant = `(${looks} AND TRY_CAST(__order AS TIMESTAMPTZ) IS NOT NULL)`
   const [r] = await engine.rows(
-    `SELECT count(__order) AS n, count(*) FILTER (regexp_full_match(__order, ${literal(ISO_INSTANT)}) AND TRY_CAST(__order AS TIMESTAMPTZ) IS NOT NULL) AS instants FROM log_src`,
+    `SELECT count(__order) AS n, count(*) FILTER (${instant}) AS instants, count(*) FILTER (${looks}) AS looks,
+      min({f: __f, r: __r, v: __order}) FILTER (__order IS NOT NULL AND NOT ${instant}) AS other FROM log_src`,
     'change log',
   )
   const n = Number(r?.n ?? 0)
-  return n > 0 && Number(r?.instants) === n
+  const instants = Number(r?.instants)
+  if (Number(r?.looks) > 0 && instants < n) {
+    const { f, r: row, v } = (r!.other as { entries: { f: number; r: bigint; v: string } }).entries
+    throw new HyperdeltaError(
+      'ROW_INVALID',
+      `cdc: change log ${log.position(Number(f), BigInt(row))}: order column "${column}" is ${JSON.stringify(v)}, but other entries are ISO-8601 instants; give every entry an instant (date, time, Z or offset) or none`,
+      { details: { column } },
+    )
+  }
+  return n > 0 && instants === n
     ? { sql: (order) => `CAST(CAST(${order} AS TIMESTAMPTZ) AS TIMESTAMP)`, type: 'TIMESTAMP', iso: true }
     : { sql: same, type: 'VARCHAR', iso: false }
 }
@@ -122,7 +139,7 @@ export async function compactChangeLog(
   const engine = await CdcEngine.open(options)
   try {
     const loaded = await loadChangeLog(engine, table, log, shape)
-    const order = await orderExpression(engine, loaded)
+    const order = await orderExpression(engine, loaded, shape.orderColumn)
     const since =
       options.since === undefined || loaded.empty ? undefined : sinceSql(options.since, order.type, shape.orderColumn)
     const taken = (o: string) => (since === undefined ? 'true' : `${o} > ${since}`)

@@ -198,3 +198,22 @@ describe('compactChangeLog order values', () => {
     })
   })
 })
+
+describe('compactChangeLog text order values that disagree', () => {
+  const entry = (id: bigint, body: string, at: unknown) => ({ id, body, op: 'update', at_text: at })
+
+  it('refuses text where only some values are ISO instants (text order would not be time order)', async () => {
+    for (const odd of ['2026-01-01 09:30', '2026-13-01T00:00:00Z', 'lsn-7']) {
+      const log = [entry(1n, 'a', '2026-01-01T10:00:00Z'), entry(2n, 'b', odd)]
+      await expect(compactChangeLog(orders, log, { keys: ['id'], orderColumn: 'at_text', dir })).rejects.toMatchObject({
+        code: 'ROW_INVALID',
+        message: expect.stringContaining(`row 1: order column "at_text" is ${JSON.stringify(odd)}`),
+      })
+    }
+    const text = [entry(1n, 'a', 'lsn-9'), entry(1n, 'b', 'lsn-10')]
+    const { changes } = await compactChangeLog(orders, text, { keys: ['id'], orderColumn: 'at_text', dir })
+    await using _ = changes
+    // Plain text compares byte by byte, as documented: 'lsn-9' > 'lsn-10'.
+    expect((await collect(changes.upserts())).map((r) => r.body)).toEqual(['a'])
+  })
+})
