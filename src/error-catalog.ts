@@ -171,10 +171,15 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   INPUT_FILE_UNREADABLE: { file: string }
   INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
-  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string }
+  /** `otherPath`/`otherType`: the file a disagreeing file is compared with and its type; `watermark`: one that does not fit. */
+  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string } & {
+    otherPath?: string
+    otherType?: string
+    watermark?: string
+  }
   ROW_INVALID: { row?: number; column: string; key?: string }
   DUPLICATE_KEY: { key: string; snapshot?: 'previous' | 'current' }
-  WATERMARK_INVALID: { path: string }
+  WATERMARK_INVALID: { path: string; name?: string }
   // emulator
   EMULATOR_SITE_UNKNOWN: { site: string | undefined }
   EMULATOR_DATASOURCE_EXISTS: { name: string }

@@ -3,6 +3,7 @@ import { type ColumnKind, type Columns, type ColumnType, HyperdeltaError, type T
 import { InvalidValue, normalizeValue } from '../../src/wire.js'
 import { ident, literal } from '../sql-text.js'
 import type { CdcEngine } from './cdc-engine.js'
+import type { InputFiles } from './input-files.js'
 
 /** Rows from Parquet files (paths) or any (async) iterable of row objects. */
 export type RowSource =
@@ -48,47 +49,25 @@ export function isParquetSource(source: RowSource): source is string | readonly 
 export const parquetPaths = (source: string | readonly string[]): readonly string[] =>
   typeof source === 'string' ? [source] : source
 
-/** `read_parquet([...])` over the files, columns matched by name across files. */
+/** `read_parquet([...])` over the files (checked by `checkInputFiles` to have one schema), columns matched by name. */
 export function readParquetSql(paths: readonly string[], extra = ''): string {
   return `read_parquet([${paths.map(literal).join(', ')}], union_by_name = true${extra})`
 }
 
-/** Column name → DuckDB type of the Parquet files (footers only). */
-export async function parquetColumnTypes(
-  engine: CdcEngine,
-  paths: readonly string[],
-  what: string,
-): Promise<Map<string, string>> {
-  const rows = await engine.rows(`DESCRIBE SELECT * FROM ${readParquetSql(paths)}`, `${what} ${paths.join(', ')}`)
-  return new Map(rows.map((r) => [String(r.column_name), String(r.column_type)]))
-}
-
-/** The SQL that reads a table column from Parquet as its canonical type, or a CDC_INVALID naming file and column. */
-export function parquetColumnSql(
-  table: Table<Columns>,
-  column: string,
-  types: Map<string, string>,
-  paths: readonly string[],
-  what: string,
-): string {
+/**
+ * The SQL that reads a table column from checked Parquet files as its canonical type, or a CDC_INVALID
+ * naming the file and column when the files' type cannot be read exactly (every file has the same type).
+ */
+export function parquetColumnSql(table: Table<Columns>, column: string, input: InputFiles, what: string): string {
   const kind = table.columns[column]!.kind
-  const type = types.get(column)
-  const files = paths.join(', ')
-  if (type === undefined) {
-    throw new HyperdeltaError(
-      'CDC_INVALID',
-      `cdc: ${what} ${files} has no column "${column}" (${table.name} needs it)`,
-      {
-        details: { path: files, column },
-      },
-    )
-  }
+  const type = input.types.get(column)!
   if (!ACCEPTED[kind](type)) {
     const hint = type === 'TIMESTAMP_NS' ? ' (nanoseconds: write the file with microsecond timestamps)' : ''
+    const path = input.files[0]!
     throw new HyperdeltaError(
       'CDC_INVALID',
-      `cdc: ${what} ${files}: column "${column}" is ${type}, which a ${kind} column cannot take exactly${hint}`,
-      { details: { path: files, column, type, kind } },
+      `cdc: ${what} ${path}: column "${column}" is ${type}, which a ${kind} column cannot take exactly${hint}`,
+      { details: { path, column, type, kind } },
     )
   }
   return `CAST(${ident(column)} AS ${SQL_TYPES[kind]}) AS ${ident(column)}`

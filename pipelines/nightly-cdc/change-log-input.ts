@@ -7,13 +7,13 @@ import {
   createTableSql,
   isParquetSource,
   parquetColumnSql,
-  parquetColumnTypes,
   parquetPaths,
   type RowSource,
   readParquetSql,
   SQL_TYPES,
   validValue,
 } from './cdc-input.js'
+import { checkInputFiles } from './input-files.js'
 
 export interface LogShape {
   keys: readonly string[]
@@ -56,8 +56,19 @@ export interface LoadedLog {
 }
 
 const INTEGER_ORDER = /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|DECIMAL\(\d+,\d+\))$/
+/** Order column types compared exactly; nanosecond timestamps are not (they are read as microseconds). */
 const ORDER_TYPES = (t: string) =>
-  INTEGER_ORDER.test(t) || ['DOUBLE', 'FLOAT', 'DATE', 'VARCHAR'].includes(t) || t.startsWith('TIMESTAMP')
+  INTEGER_ORDER.test(t) ||
+  [
+    'DOUBLE',
+    'FLOAT',
+    'DATE',
+    'VARCHAR',
+    'TIMESTAMP',
+    'TIMESTAMP WITH TIME ZONE',
+    'TIMESTAMP_MS',
+    'TIMESTAMP_S',
+  ].includes(t)
 
 const opSql = (shape: LogShape, column: string) =>
   `CASE WHEN ${column} = ${literal(shape.ops.delete)} THEN true WHEN ${column} IN (${literal(shape.ops.insert)}, ${literal(shape.ops.update)}) THEN false END`
@@ -69,19 +80,17 @@ async function loadParquetLog(
   shape: LogShape,
 ): Promise<LoadedLog> {
   const what = 'change log'
-  const types = await parquetColumnTypes(engine, paths, what)
-  for (const c of [shape.opColumn, shape.orderColumn]) {
-    if (!types.has(c))
-      throw new HyperdeltaError('CDC_INVALID', `cdc: change log ${paths.join(', ')} has no column "${c}"`)
-  }
+  const input = await checkInputFiles(engine, table, paths, [shape.opColumn, shape.orderColumn], what)
+  const { files, types } = input
   const orderType = types.get(shape.orderColumn)!
   if (!(shape.orderColumn in table.columns) && !ORDER_TYPES(orderType)) {
     throw new HyperdeltaError(
       'CDC_INVALID',
-      `cdc: change log order column "${shape.orderColumn}" is ${orderType}; use integers, floats, dates, timestamps or text`,
+      `cdc: change log ${files[0]}: order column "${shape.orderColumn}" is ${orderType}; use integers, decimals, floats, dates, timestamps (at most microseconds) or text`,
+      { details: { path: files[0]!, column: shape.orderColumn, type: orderType } },
     )
   }
-  const columns = table.columnNames.map((c) => parquetColumnSql(table, c, types, paths, what))
+  const columns = table.columnNames.map((c) => parquetColumnSql(table, c, input, what))
   const order = ident(shape.orderColumn)
   const orderSql =
     shape.orderColumn in table.columns
@@ -93,7 +102,7 @@ async function loadParquetLog(
   // Reading the files directly (no union of subqueries) lets DuckDB find the last entry per key by row
   // id and fetch only those rows' columns.
   const scan = {
-    from: readParquetSql(paths),
+    from: readParquetSql(files),
     select: `${columns.join(', ')}, ${opSql(shape, `CAST(${ident(shape.opColumn)} AS VARCHAR)`)} AS __del`,
     order: orderSql,
     file: 'file_index',
@@ -112,8 +121,8 @@ async function loadParquetLog(
         : orderType.startsWith('TIMESTAMP')
           ? 'TIMESTAMP'
           : orderType,
-    files: paths.length,
-    position: (file, row) => `${paths[file]} row ${row}`,
+    files: files.length,
+    position: (file, row) => `${files[file]} row ${row}`,
   }
 }
 

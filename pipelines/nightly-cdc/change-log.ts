@@ -1,10 +1,11 @@
 import { type Columns, HyperdeltaError, type Table } from '../../src/index.js'
-import { formatMicrosIso, parseIsoTimestampMicros } from '../../src/wire.js'
+import { formatEpochDay, formatMicrosIso } from '../../src/wire.js'
 import { ident, literal } from '../sql-text.js'
 import { CdcEngine, type CdcEngineOptions } from './cdc-engine.js'
 import type { RowSource } from './cdc-input.js'
 import { type LoadedLog, loadChangeLog } from './change-log-input.js'
 import { type ChangeSet, changeFilePaths, changeSetFrom, checkChangeFiles, copyToParquet } from './change-set.js'
+import { sinceSql, usableOrderSql } from './watermark-fit.js'
 import type { Watermark } from './watermark-store.js'
 
 export interface ChangeLogOptions extends CdcEngineOptions {
@@ -25,19 +26,36 @@ export interface ChangeLogOptions extends CdcEngineOptions {
 /** ISO-8601 with a date, a time and Z or an offset: text order values that are all like this are instants. */
 const ISO_INSTANT = String.raw`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$`
 
-/** The typed order expression: text that is all ISO instants is compared as instants, never as text. */
+/**
+ * The typed order expression: text that is all ISO instants is compared as instants, never as text. Text
+ * where only some values are ISO instants (or look like one and are not) is refused: compared as text,
+ * the instants would order by their spelling, not by time.
+ */
 async function orderExpression(
   engine: CdcEngine,
   log: LoadedLog,
+  column: string,
 ): Promise<{ sql: (order: string) => string; type: string; iso: boolean }> {
   const same = (order: string) => order
   if (log.orderType !== 'VARCHAR') return { sql: same, type: log.orderType, iso: false }
+  const looks = `regexp_full_match(__order, ${literal(ISO_INSTANT)})`
+  const instant = `(${looks} AND TRY_CAST(__order AS TIMESTAMPTZ) IS NOT NULL)`
   const [r] = await engine.rows(
-    `SELECT count(__order) AS n, count(*) FILTER (regexp_full_match(__order, ${literal(ISO_INSTANT)}) AND TRY_CAST(__order AS TIMESTAMPTZ) IS NOT NULL) AS instants FROM log_src`,
+    `SELECT count(__order) AS n, count(*) FILTER (${instant}) AS instants, count(*) FILTER (${looks}) AS looks,
+      min({f: __f, r: __r, v: __order}) FILTER (__order IS NOT NULL AND NOT ${instant}) AS other FROM log_src`,
     'change log',
   )
   const n = Number(r?.n ?? 0)
-  return n > 0 && Number(r?.instants) === n
+  const instants = Number(r?.instants)
+  if (Number(r?.looks) > 0 && instants < n) {
+    const { f, r: row, v } = (r!.other as { entries: { f: number; r: bigint; v: string } }).entries
+    throw new HyperdeltaError(
+      'ROW_INVALID',
+      `cdc: change log ${log.position(Number(f), BigInt(row))}: order column "${column}" is ${JSON.stringify(v)}, but other entries are ISO-8601 instants; give every entry an instant (date, time, Z or offset) or none`,
+      { details: { column } },
+    )
+  }
+  return n > 0 && instants === n
     ? { sql: (order) => `CAST(CAST(${order} AS TIMESTAMPTZ) AS TIMESTAMP)`, type: 'TIMESTAMP', iso: true }
     : { sql: same, type: 'VARCHAR', iso: false }
 }
@@ -71,44 +89,17 @@ function rankSql(type: string, log: LoadedLog, o: string): string {
   return `{o: ${o}, f: ${f}, r: ${r}}`
 }
 
-/** The watermark as SQL of the order expression's type, or CDC_INVALID when it cannot be one. */
-function sinceSql(since: Watermark, type: string): string {
-  const bad = () =>
-    new HyperdeltaError(
-      'CDC_INVALID',
-      `cdc: watermark ${since instanceof Date ? since.toISOString() : String(since)} cannot be compared with order values of type ${type}`,
-    )
-  if (type === 'TIMESTAMP') {
-    const micros =
-      since instanceof Date
-        ? BigInt(since.getTime()) * 1000n
-        : typeof since === 'string'
-          ? parseIsoTimestampMicros(since)
-          : typeof since === 'bigint'
-            ? since
-            : undefined
-    if (micros === undefined) throw bad()
-    return `make_timestamp(${micros}::BIGINT)`
-  }
-  if (type === 'VARCHAR') {
-    if (typeof since !== 'string') throw bad()
-    return literal(since)
-  }
-  if (type === 'DATE' && since instanceof Date) return `DATE ${literal(since.toISOString().slice(0, 10))}`
-  if (since instanceof Date) throw bad()
-  if (typeof since === 'number' && !Number.isFinite(since)) throw bad()
-  return `TRY_CAST(${literal(String(since))} AS ${type})`
-}
-
 /** The highest order value taken, back in the type the caller's order values had. */
 function watermarkFrom(raw: unknown, log: LoadedLog, type: string): Watermark {
   const micros = (raw as { micros?: bigint }).micros
   if (log.jsOrder === 'date' && micros !== undefined) return new Date(Number(micros / 1000n))
   if (micros !== undefined) return formatMicrosIso(micros)
+  const days = (raw as { days?: number }).days
+  if (type === 'DATE' && days !== undefined) return formatEpochDay(days)
   if (log.jsOrder === 'number' || typeof raw === 'number')
     return type.includes('INT') ? BigInt(raw as number) : (raw as number)
   if (typeof raw === 'bigint' || typeof raw === 'string') return raw
-  return String(raw) // dates and decimals: their text, which casts back exactly
+  return String(raw) // decimals: their text, which reads back exactly
 }
 
 /**
@@ -148,23 +139,27 @@ export async function compactChangeLog(
   const engine = await CdcEngine.open(options)
   try {
     const loaded = await loadChangeLog(engine, table, log, shape)
-    const order = await orderExpression(engine, loaded)
-    const since = options.since === undefined || loaded.empty ? undefined : sinceSql(options.since, order.type)
+    const order = await orderExpression(engine, loaded, shape.orderColumn)
+    const since =
+      options.since === undefined || loaded.empty ? undefined : sinceSql(options.since, order.type, shape.orderColumn)
     const taken = (o: string) => (since === undefined ? 'true' : `${o} > ${since}`)
     await engine.run(`CREATE VIEW log AS SELECT *, ${order.sql('__order')} AS __o FROM log_src`, 'change log')
     const [s] = await engine.rows(
       `SELECT count(*) AS entries, count(*) FILTER (${taken('__o')}) AS taken,
-        min({f: __f, r: __r}) FILTER (__del IS NULL OR __o IS NULL) AS bad,
+        min({f: __f, r: __r, op: __del IS NULL}) FILTER (__del IS NULL OR NOT ${usableOrderSql('__o', order.type)}) AS bad,
         ${topSql(order.iso)} FILTER (${taken('__o')}) AS top${loaded.converted.map((c) => `, count(${ident(c)})`).join('')} FROM log`,
       'change log',
     )
-    const bad = s?.bad as { entries: { f: number; r: bigint } } | null
+    const bad = s?.bad as { entries: { f: number; r: bigint; op: boolean } } | null
     if (bad) {
-      const { f, r } = bad.entries
+      const { f, r, op } = bad.entries
+      const where = `cdc: change log ${loaded.position(Number(f), BigInt(r))}`
       throw new HyperdeltaError(
         'ROW_INVALID',
-        `cdc: change log ${loaded.position(Number(f), BigInt(r))}: op is not ${Object.values(shape.ops).join(', ')}, or order column "${shape.orderColumn}" has no usable value`,
-        { details: { column: shape.opColumn } },
+        op
+          ? `${where}: column "${shape.opColumn}" is not ${Object.values(shape.ops).join(', ')}`
+          : `${where}: order column "${shape.orderColumn}" has no usable value (NULL, NaN, infinite, or a date outside years 0000 to 9999)`,
+        { details: { column: op ? shape.opColumn : shape.orderColumn } },
       )
     }
     const partition = keys.map(ident).join(', ')

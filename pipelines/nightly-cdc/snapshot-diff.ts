@@ -5,12 +5,12 @@ import {
   isParquetSource,
   loadSnapshotRows,
   parquetColumnSql,
-  parquetColumnTypes,
   parquetPaths,
   type RowSource,
   readParquetSql,
 } from './cdc-input.js'
 import { type ChangeSet, changeFilePaths, changeSetFrom, checkChangeFiles, copyToParquet } from './change-set.js'
+import { checkInputFiles } from './input-files.js'
 
 export interface DiffOptions extends CdcEngineOptions {
   /** Parent of the work directory (DuckDB database, spill files, result files). Default: the OS temp dir. */
@@ -26,10 +26,12 @@ async function snapshotRelation(
   what: string,
 ): Promise<void> {
   if (isParquetSource(source)) {
-    const paths = parquetPaths(source)
-    const types = await parquetColumnTypes(engine, paths, what)
-    const columns = table.columnNames.map((c) => parquetColumnSql(table, c, types, paths, what))
-    await engine.run(`CREATE VIEW ${ident(name)} AS SELECT ${columns.join(', ')} FROM ${readParquetSql(paths)}`, what)
+    const input = await checkInputFiles(engine, table, parquetPaths(source), [], what)
+    const columns = table.columnNames.map((c) => parquetColumnSql(table, c, input, what))
+    await engine.run(
+      `CREATE VIEW ${ident(name)} AS SELECT ${columns.join(', ')} FROM ${readParquetSql(input.files)}`,
+      what,
+    )
   } else {
     await loadSnapshotRows(engine, name, table, source as Iterable<Record<string, unknown>>, what)
   }

@@ -12,23 +12,36 @@ interface StoredWatermark {
   updatedAt: string
 }
 
-function encode(value: Watermark): Pick<StoredWatermark, 'type' | 'value'> {
+function encode(value: Watermark): Pick<StoredWatermark, 'type' | 'value'> | undefined {
   if (typeof value === 'bigint') return { type: 'bigint', value: value.toString() }
-  if (value instanceof Date) return { type: 'date', value: value.toISOString() }
-  if (typeof value === 'number') return { type: 'number', value: String(value) }
-  return { type: 'string', value }
+  if (value instanceof Date)
+    return Number.isFinite(value.getTime()) ? { type: 'date', value: value.toISOString() } : undefined
+  if (typeof value === 'number') return Number.isFinite(value) ? { type: 'number', value: String(value) } : undefined
+  return typeof value === 'string' ? { type: 'string', value } : undefined
 }
 
-function decode(stored: StoredWatermark): Watermark {
-  switch (stored.type) {
+/**
+ * The stored watermark, exactly as it was set, or undefined when the entry is not one `encode` writes:
+ * a value that does not read back to the same text (a hand-edited `"1e3"`, a rounded number, an invalid
+ * date) would move the next night's start.
+ */
+function decode(stored: unknown): Watermark | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined
+  const { type, value } = stored as Partial<StoredWatermark>
+  if (typeof value !== 'string') return undefined
+  switch (type) {
     case 'bigint':
-      return BigInt(stored.value)
-    case 'date':
-      return new Date(stored.value)
+      return /^-?\d+$/.test(value) && BigInt(value).toString() === value ? BigInt(value) : undefined
     case 'number':
-      return Number(stored.value)
+      return String(Number(value)) === value && Number.isFinite(Number(value)) ? Number(value) : undefined
+    case 'date': {
+      const date = new Date(value)
+      return Number.isFinite(date.getTime()) && date.toISOString() === value ? date : undefined
+    }
+    case 'string':
+      return value
     default:
-      return stored.value
+      return undefined
   }
 }
 
@@ -46,9 +59,17 @@ function decode(stored: StoredWatermark): Watermark {
 export class WatermarkStore {
   constructor(readonly path: string) {}
 
-  private async readAll(): Promise<Record<string, StoredWatermark>> {
+  private invalid(message: string, name?: string, cause?: unknown): HyperdeltaError {
+    return new HyperdeltaError('WATERMARK_INVALID', `watermark: ${this.path}: ${message}`, {
+      cause,
+      details: { path: this.path, ...(name !== undefined && { name }) },
+    })
+  }
+
+  private async readAll(): Promise<Record<string, unknown>> {
+    let all: unknown
     try {
-      return JSON.parse(await readFile(this.path, 'utf8')) as Record<string, StoredWatermark>
+      all = JSON.parse(await readFile(this.path, 'utf8'))
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
       throw new HyperdeltaError(
@@ -57,17 +78,31 @@ export class WatermarkStore {
         { cause: error, details: { path: this.path } },
       )
     }
+    if (typeof all !== 'object' || all === null || Array.isArray(all)) {
+      throw this.invalid('not an object of watermarks by pipeline name')
+    }
+    return all as Record<string, unknown>
   }
 
   async get(name: string): Promise<Watermark | undefined> {
-    const stored = (await this.readAll())[name]
-    return stored ? decode(stored) : undefined
+    const all = await this.readAll()
+    if (!Object.hasOwn(all, name)) return undefined
+    const value = decode(all[name])
+    if (value === undefined) {
+      throw this.invalid(
+        `the watermark of "${name}" is not one this store writes ({ "type": "bigint" | "number" | "string" | "date", "value": its exact text })`,
+        name,
+      )
+    }
+    return value
   }
 
   /** Stores `value` as the watermark of `name`, stamped with `runId` and `updatedAt` (default: now). */
   async set(name: string, value: Watermark, runId: string, updatedAt: Date = new Date()): Promise<void> {
+    const encoded = encode(value)
+    if (encoded === undefined) throw this.invalid(`cannot store ${String(value)} as the watermark of "${name}"`, name)
     const all = await this.readAll()
-    all[name] = { ...encode(value), runId, updatedAt: updatedAt.toISOString() }
+    all[name] = { ...encoded, runId, updatedAt: updatedAt.toISOString() }
     await mkdir(dirname(this.path), { recursive: true })
     await writeFileAtomic(this.path, `${JSON.stringify(all, null, 2)}\n`)
   }
