@@ -59,8 +59,21 @@ function extendedValue(value: string): string | undefined {
 export function dispositionName(header: string | undefined): string | undefined {
   if (!header) return undefined
   const star = parameter(header, 'filename*')
-  const name = (star === undefined ? undefined : extendedValue(star)) ?? parameter(header, 'filename')
+  const name = (star === undefined ? undefined : extendedValue(star)) ?? rawUtf8(parameter(header, 'filename'))
   return name === '' ? undefined : name
+}
+
+/**
+ * Header bytes arrive as Latin-1 characters; many servers put UTF-8 bytes in a plain `filename="…"`. Where those
+ * bytes are valid UTF-8, that is what was meant; otherwise the Latin-1 reading stands.
+ */
+function rawUtf8(value: string | undefined): string | undefined {
+  if (value === undefined || !/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) return value
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(value, 'latin1'))
+  } catch {
+    return value
+  }
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i
