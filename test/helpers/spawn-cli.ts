@@ -15,12 +15,21 @@ export interface CliResult {
 /** Runs `hyperdelta <args>` as its own process (through tsx) and collects exit code and output. */
 export function spawnCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: {
+    cwd?: string
+    env?: NodeJS.ProcessEnv
+    nodeArgs?: string[]
+    timeoutMs?: number
+    /** The process may write files of at most this many KiB (`ulimit -f`): a write past it fails with EFBIG. */
+    fileSizeLimitKb?: number
+  } = {},
 ): Promise<CliResult> {
+  const node = [...(options.nodeArgs ?? []), '--import', 'tsx', bin, ...args]
+  const limit = options.fileSizeLimitKb
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [...(options.nodeArgs ?? []), '--import', 'tsx', bin, ...args],
+      limit === undefined ? process.execPath : 'bash',
+      limit === undefined ? node : ['-c', `ulimit -f ${limit} && exec "$0" "$@"`, process.execPath, ...node],
       {
         cwd: options.cwd ?? repoRoot,
         env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
