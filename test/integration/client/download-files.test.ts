@@ -163,6 +163,15 @@ describe('a write failure is DOWNLOAD_WRITE_FAILED, sent once, leaving no .part'
     expect(await readdir(out)).toEqual(['target.tdsx'])
   })
 
+  it('an abort mid-stream is ABORTED and leaves no .part either', async () => {
+    const controller = new AbortController()
+    const e = await failure(
+      client.datasources.download(id, { to: out, signal: controller.signal, onProgress: () => controller.abort() }),
+    )
+    expect(isHyperdeltaError(e, 'ABORTED')).toBe(true)
+    expect(await readdir(out)).toEqual([])
+  })
+
   it('the caller named a path too long for the file system', async () => {
     const e = await writeFailure(join(out, `${'x'.repeat(300)}.tdsx`))
     expect(e.details.reason).toBe('ENAMETOOLONG')
