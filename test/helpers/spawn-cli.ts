@@ -44,10 +44,14 @@ export function spawnCli(
 }
 
 /** A long-running `hyperdelta` process (the emulator): resolves once `ready` appears on stdout. */
-export async function startCliProcess(args: string[], ready: RegExp, options: { cwd?: string } = {}) {
+export async function startCliProcess(
+  args: string[],
+  ready: RegExp,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; readyOn?: 'stdout' | 'stderr' } = {},
+) {
   const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
@@ -61,7 +65,7 @@ export async function startCliProcess(args: string[], ready: RegExp, options: { 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (ready.test(stdout)) {
+      if (ready.test(options.readyOn === 'stderr' ? stderr : stdout)) {
         clearInterval(timer)
         resolve()
       }
