@@ -163,6 +163,11 @@ describe('a write failure is DOWNLOAD_WRITE_FAILED, sent once, leaving no .part'
     expect(await readdir(out)).toEqual(['target.tdsx'])
   })
 
+  it('a directory the caller named that does not exist (trailing slash)', async () => {
+    await writeFailure(`${join(out, 'nodir')}/`)
+    expect(await readdir(out)).toEqual([])
+  })
+
   it('an abort mid-stream is ABORTED and leaves no .part either', async () => {
     const controller = new AbortController()
     const e = await failure(
