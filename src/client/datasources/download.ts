@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { basename, dirname } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -50,12 +50,13 @@ export async function downloadTo(
     const server = serverFileName(sent)
     const dir = intoDirectory ? to : dirname(to)
     const name = intoDirectory ? (server?.name ?? FALLBACK_NAME) : basename(to)
+    const target = intoDirectory ? join(dir, name) : to
     let part: PartFile
     try {
       part = await openPart(dir, name)
     } catch (cause) {
       body.destroy()
-      throw writeFailed(layer, to, cause)
+      throw writeFailed(layer, target, cause)
     }
     const length = Number(header('content-length'))
     const totalBytes = Number.isFinite(length) && length >= 0 ? length : undefined
@@ -72,7 +73,7 @@ export async function downloadTo(
     } catch (cause) {
       await part.discard()
       // The file's own failure (disk full, too large, removed device) is not the network's: never retried.
-      if (part.writeError() !== undefined) throw writeFailed(layer, part.path, part.writeError())
+      if (part.writeError() !== undefined) throw writeFailed(layer, target, part.writeError())
       throw cause // a broken connection: retried by the policy
     }
     if (totalBytes !== undefined && bytes !== totalBytes) {
@@ -89,7 +90,7 @@ export async function downloadTo(
       } else path = await commitNamed(part, to)
     } catch (cause) {
       await part.discard()
-      throw writeFailed(layer, intoDirectory ? dir : to, cause)
+      throw writeFailed(layer, target, cause)
     }
     result = { path, filename: sent, bytes, ...(renamed.length > 0 && { renamed }) }
   }

@@ -142,7 +142,7 @@ describe('a write failure is DOWNLOAD_WRITE_FAILED, sent once, leaving no .part'
 
   it('the parent directory is missing', async () => {
     const e = await writeFailure(join(out, 'missing', 'x.tdsx'))
-    expect(e.details.reason).toBe('ENOENT')
+    expect(e.details).toEqual({ path: join(out, 'missing', 'x.tdsx'), reason: 'ENOENT' })
     expect(e.retryable).toBe(false)
   })
 
