@@ -131,8 +131,8 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   VCONN_CONTENT_INVALID: { field?: string; format?: string }
   /** A request option the page does not allow; nothing was sent. */
   VCONN_REQUEST_INVALID: { field?: string; value?: unknown; capability?: string }
-  /** A download could not write its target file. */
-  DOWNLOAD_WRITE_FAILED: { path: string }
+  /** A download could not write its file (`reason`: the system's code, e.g. ENOSPC, EISDIR, ENOENT). */
+  DOWNLOAD_WRITE_FAILED: { path: string; reason: string }
   /** A capabilities file that cannot be read or does not match its schema. */
   CAPABILITIES_INVALID: { file: string; field?: string }
   /** A request uses a protocol fact `probe` saw this server reject; nothing was sent. */
@@ -169,7 +169,6 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   /** A file given to the CLI (a flag's value, or a `*_FILE` secret variable) cannot be read. */
   INPUT_UNREADABLE: { file: string; flag?: string; variable?: string }
   INPUT_FILE_UNREADABLE: { file: string }
-  INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
   /** `otherPath`/`otherType`: the file a disagreeing file is compared with and its type; `watermark`: one that does not fit. */
   CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string } & {
@@ -277,7 +276,6 @@ export const ERROR_CATALOG = {
   INPUT_INVALID: 'cli',
   INPUT_UNREADABLE: 'cli',
   INPUT_FILE_UNREADABLE: 'cli',
-  INPUT_FILE_UNWRITABLE: 'cli',
   CDC_INVALID: 'pipelines',
   ROW_INVALID: 'pipelines',
   DUPLICATE_KEY: 'pipelines',

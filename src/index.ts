@@ -148,6 +148,7 @@ export {
 } from './plan/verify-datasource.js'
 export { summarizeVerification } from './plan/verify-result.js'
 export type { ProbeClient } from './probe/probe-context.js'
+export type { ScratchDatasource } from './probe/probe-scratch.js'
 export type { ProbeFinding } from './probe/probe-steps.js'
 export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
 export {

@@ -1,10 +1,26 @@
-import type { DatasourceDetails, DatasourceFilter, FilterOperator, TransferProgress } from '../index.js'
+import type { DatasourceDetails, DatasourceFilter, DownloadResult, FilterOperator, TransferProgress } from '../index.js'
 import { type Flags, usage, type VerbContext } from './datasource-flags.js'
 
 // The verbs of `hyperdelta datasource`. Each returns the exit code (0); errors go to runCli's exit-code mapping.
 
 const line = (d: DatasourceDetails) =>
   [d.id, d.name, d.project?.name ?? '', d.updatedAt ?? '', d.tags.join(',')].join('\t')
+
+/** Why a download was saved under another name than the server's, in words (empty when it was not). */
+function renamedNote(r: DownloadResult): string {
+  const why = (r.renamed ?? []).map((reason) => {
+    if (reason === 'taken') return 'an entry of that name exists and was left alone'
+    if (reason === 'shortened') return 'cut to fit the file system'
+    return 'characters not allowed in file names replaced'
+  })
+  if (why.length === 0) return ''
+  // Escaped, so a name that carries terminal controls or bidi overrides shows them instead of acting on them.
+  const sent = JSON.stringify(r.filename ?? '').replace(
+    /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  return ` (the server named it ${sent}: ${why.join('; ')})`
+}
 
 function bool(flag: string, v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined
@@ -140,7 +156,7 @@ export const VERBS: Record<string, Verb> = {
         ? await ctx.client.datasources.download(id, options)
         : await ctx.client.datasources.downloadRevision(id, revision, options)
     if (onProgress) ctx.io.stderr.write('\n')
-    ctx.print(r, `downloaded ${r.bytes} bytes to ${r.path}`)
+    ctx.print(r, `downloaded ${r.bytes} bytes to ${r.path}${renamedNote(r)}`)
     return 0
   },
   async update(ctx) {

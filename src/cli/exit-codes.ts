@@ -7,7 +7,7 @@ export const EXIT = {
   internal: 1,
   /** Wrong flags or arguments. */
   usage: 2,
-  /** Bad input: batch, rows, schema, journal that does not match. Nothing was sent. */
+  /** Bad input: batch, rows, schema, journal that does not match (nothing was sent); a download's file cannot be written. */
   input: 3,
   /** Sign-in, permissions, version, data source or connection lookup failed. */
   server: 4,
@@ -22,7 +22,7 @@ export const EXIT = {
 } as const
 
 const INPUT_CODES =
-  /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_|CAPABILIT)/
+  /^(CONFIG_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_|CAPABILIT|DOWNLOAD_WRITE_)/
 
 /** Causes of PUSH_FAILED that mean "the request did not apply, and rerunning as is will not help by itself". */
 const FAILED_CAUSES: ReadonlySet<string> = new Set([

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { findProjectId, formatProbeTable, probe, TableauClient } from '../index.js'
+import { findProjectId, formatProbeTable, probe, type ScratchDatasource, TableauClient } from '../index.js'
 import { defineCommand, usageError } from './command-table.js'
 import { connectionConfig } from './config.js'
 import { type CliIo, cliLogger, positiveNumber, SERVER_FLAGS } from './io.js'
@@ -40,11 +40,18 @@ export const probeCommand = defineCommand({
       ...(await connectionConfig(values, io.env)),
       logger: cliLogger(values['log-level'], io),
     })
+    // Every scratch data source by name, as soon as it is named: whatever ends the probe (failure, Ctrl-C), the
+    // operator learns which ones are left to remove by hand.
+    const named: ScratchDatasource[] = []
     try {
       const projectId = values['project-id'] ?? (await findProjectId((r) => client.request(r), values.project!))
       const result = await probe(client, {
         projectId,
         signal: io.signal,
+        onScratch: (s) => {
+          named.push(s)
+          io.stderr.write(`probe: publishing scratch data source ${s.name}\n`)
+        },
         ...(partMb !== undefined && { uploadPartBytes: partMb === 0 ? false : Math.round(partMb * 2 ** 20) }),
         ...(sizeMb !== undefined && { sizeMb }),
         ...(values['probe-native-ops'] && { nativeOps: true }),
@@ -58,6 +65,12 @@ export const probeCommand = defineCommand({
       printResult(result, values.json === true, io)
       return result.scratch.every((s) => s.deleted) ? 0 : 4
     } finally {
+      for (const s of named.filter((x) => !x.deleted)) {
+        const id = s.id === undefined ? '' : ` (${s.id})`
+        io.stderr.write(
+          `probe: scratch data source ${s.name}${id} was not deleted: ${s.error ?? ''}; remove it by hand\n`,
+        )
+      }
       await client.close()
     }
   },
@@ -69,9 +82,4 @@ function printResult(result: Awaited<ReturnType<typeof probe>>, json: boolean, i
     return
   }
   io.stdout.write(`${formatProbeTable(result.findings)}\n`)
-  for (const s of result.scratch.filter((x) => !x.deleted)) {
-    io.stdout.write(
-      `scratch data source ${s.name} (${s.id}) could not be deleted: ${s.error ?? ''}; remove it by hand\n`,
-    )
-  }
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import {
   type CapabilityMode,
   type GranteeCapabilities,
@@ -6,6 +6,7 @@ import {
   VIRTUAL_CONNECTION_CAPABILITIES,
   type VirtualConnectionCapability,
   type VirtualConnectionFormat,
+  writeFileAtomic,
 } from '../index.js'
 
 // Parsing helpers of `hyperdelta vconn`: formats, grants, content files. Mistakes are USAGE (exit 2) or INPUT_* (3).
@@ -63,14 +64,13 @@ export async function readContent(path: string): Promise<string> {
 
 export async function writeContent(path: string, content: string): Promise<void> {
   try {
-    await writeFile(path, content, 'utf8')
+    // Atomic: a failed write (disk full, a directory in the way) leaves the old file, or none, and no temp file.
+    await writeFileAtomic(path, content)
   } catch (e) {
-    throw new HyperdeltaError(
-      'INPUT_FILE_UNWRITABLE',
-      `${path}: cannot write the content file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      {
-        details: { file: path },
-      },
-    )
+    const reason = (e as NodeJS.ErrnoException).code ?? 'error'
+    throw new HyperdeltaError('DOWNLOAD_WRITE_FAILED', `${path}: cannot write the content file (${reason})`, {
+      cause: e,
+      details: { path, reason },
+    })
   }
 }

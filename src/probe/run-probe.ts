@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +9,7 @@ import type { ProbeClient, ProbeContext } from './probe-context.js'
 import { payloadSizeStep, uploadPartStep } from './probe-limits.js'
 import { nativeOpSteps } from './probe-native-ops.js'
 import { requestIdSteps } from './probe-request-id.js'
+import { type ScratchDatasource, ScratchDatasources } from './probe-scratch.js'
 import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep, throwIfAborted } from './probe-steps.js'
 import { differences, ExpectedTable, initialRows, probeTable } from './probe-table.js'
 
@@ -19,6 +19,11 @@ export interface ProbeOptions {
   projectId?: string
   /** Ctrl-C: stops after the current request; the scratch data sources are still deleted. */
   signal?: AbortSignal
+  /**
+   * Called as each scratch data source is named, before its publish is sent. The entry is updated in place (its
+   * id, then `deleted` or `error`), so a caller whose probe throws can still name one that was not deleted.
+   */
+  onScratch?: (scratch: ScratchDatasource) => void
   /** Called as each fact is settled (for live output). */
   onFinding?: (finding: ProbeFinding) => void
   /** `now` for the capabilities' date (default: the clock). */
@@ -44,7 +49,7 @@ export interface ProbeResult {
   capabilities: Capabilities
   findings: ProbeFinding[]
   /** The scratch data sources, and whether each was deleted (a failed delete is named so it can be removed by hand). */
-  scratch: { id: string; name: string; deleted: boolean; error?: string }[]
+  scratch: ScratchDatasource[]
 }
 
 /**
@@ -71,7 +76,7 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     })
   }
   const dir = await mkdtemp(join(tmpdir(), 'hyperdelta-probe-'))
-  const scratch: ProbeResult['scratch'] = []
+  const scratch = new ScratchDatasources(client, options.projectId, options.onScratch)
   const findings: ProbeFinding[] = []
   const limits: NonNullable<Capabilities['limits']> = {}
   const record = (f: ProbeFinding) => {
@@ -82,15 +87,7 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
   const publishScratch = async (): Promise<string> => {
     const files = await writeChangeFiles(probeTable, initialRows(), { dir })
     try {
-      const name = `hyperdelta-probe-${stamp}-${randomUUID().slice(0, 8)}`
-      const ds = await client.datasources.publish({
-        file: files.files[0]!.path,
-        name,
-        ...(options.projectId !== undefined && { projectId: options.projectId }),
-        ...(options.signal && { signal: options.signal }),
-      })
-      scratch.push({ id: ds.id, name: ds.name, deleted: false })
-      return ds.id
+      return await scratch.publish(files.files[0]!.path, stamp, options.signal)
     } finally {
       await files.dispose()
     }
@@ -148,18 +145,15 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
       if (size.payloadBytes !== undefined) limits.payloadBytes = size.payloadBytes
     }
   } finally {
-    for (const s of scratch) {
-      try {
-        await client.datasources.delete(s.id)
-        s.deleted = true
-      } catch (e) {
-        s.error = failureEvidence(e)
-      }
-    }
+    await scratch.deleteAll()
     await rm(dir, { recursive: true, force: true })
   }
   const capabilities = capabilitiesOf(client, findings, options.now?.() ?? new Date())
-  return { capabilities: Object.keys(limits).length ? { ...capabilities, limits } : capabilities, findings, scratch }
+  return {
+    capabilities: Object.keys(limits).length ? { ...capabilities, limits } : capabilities,
+    findings,
+    scratch: scratch.all,
+  }
 }
 
 function capabilitiesOf(client: ProbeClient, findings: readonly ProbeFinding[], at: Date): Capabilities {

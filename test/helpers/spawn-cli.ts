@@ -23,12 +23,21 @@ export interface CliResult {
 /** Runs `hyperdelta <args>` as its own process (through tsx) and collects exit code and output. */
 export function spawnCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: {
+    cwd?: string
+    env?: NodeJS.ProcessEnv
+    nodeArgs?: string[]
+    timeoutMs?: number
+    /** The process may write files of at most this many KiB (`ulimit -f`): a write past it fails with EFBIG. */
+    fileSizeLimitKb?: number
+  } = {},
 ): Promise<CliResult> {
+  const node = [...(options.nodeArgs ?? []), '--import', 'tsx', bin, ...args]
+  const limit = options.fileSizeLimitKb
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [...(options.nodeArgs ?? []), '--import', 'tsx', bin, ...args],
+      limit === undefined ? process.execPath : 'bash',
+      limit === undefined ? node : ['-c', `ulimit -f ${limit} && exec "$0" "$@"`, process.execPath, ...node],
       {
         cwd: options.cwd ?? repoRoot,
         env: childEnv(options.env),
@@ -43,10 +52,14 @@ export function spawnCli(
 }
 
 /** A long-running `hyperdelta` process (the emulator): resolves once `ready` appears on stdout. */
-export async function startCliProcess(args: string[], ready: RegExp, options: { cwd?: string } = {}) {
+export async function startCliProcess(
+  args: string[],
+  ready: RegExp,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; readyOn?: 'stdout' | 'stderr' } = {},
+) {
   const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: childEnv(),
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
@@ -60,7 +73,7 @@ export async function startCliProcess(args: string[], ready: RegExp, options: { 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (ready.test(stdout)) {
+      if (ready.test(options.readyOn === 'stderr' ? stderr : stdout)) {
         clearInterval(timer)
         resolve()
       }

@@ -1,36 +1,18 @@
-import { createWriteStream } from 'node:fs'
-import { rename, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { HyperdeltaError } from '../../errors.js'
 import type { Send } from '../api-request.js'
 import { downloadContent } from '../resources/datasource-queries.js'
+import { commitFree, commitNamed, openPart, type PartFile, writeFailed } from './download-file.js'
+import { type DownloadRename, dispositionName, serverFileName } from './download-name.js'
 import type { DownloadDatasourceOptions, DownloadResult } from './types.js'
 
-// Download Data Source / Download Data Source Revision: the body streams to `<target>.part` and is renamed into
-// place once complete, so a failed or retried download never leaves a truncated file under the target name.
-
-/** `filename="…"` (or RFC 5987 `filename*=UTF-8''…`) of a Content-Disposition header, reduced to a base name. */
-export function dispositionFilename(header: string | undefined): string | undefined {
-  if (!header) return undefined
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header)
-  let name: string | undefined
-  if (star?.[1]) {
-    try {
-      name = decodeURIComponent(star[1])
-    } catch {
-      name = undefined
-    }
-  }
-  name ??= /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/
-    .exec(header)
-    ?.slice(1)
-    .find((s) => s !== undefined)
-  const base = name === undefined ? '' : basename(name.replace(/\\/g, '/'))
-  return base === '' || base === '.' || base === '..' ? undefined : base
-}
+// Download Data Source / Download Data Source Revision: the body streams to a `.part` file beside the target and is
+// moved into place once complete, so a failed or retried download never leaves a truncated file under the target
+// name. Into a directory, the server's name is used, made safe, and never replaces an existing entry.
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -39,6 +21,9 @@ async function isDirectory(path: string): Promise<boolean> {
     return false
   }
 }
+
+/** The name used inside a directory when the server sends none (or nothing usable). */
+const FALLBACK_NAME = 'datasource'
 
 /** Downloads a data source (or one revision) into `options.to`; progress after every chunk; retried as a whole. */
 export async function downloadTo(
@@ -53,16 +38,26 @@ export async function downloadTo(
       details: { field: 'to' },
     })
   }
-  const intoDirectory = await isDirectory(options.to)
+  const to = options.to
+  const intoDirectory = await isDirectory(to)
   let result: DownloadResult | undefined
   const sink = async (body: Readable, headers: Record<string, string | string[] | undefined>): Promise<void> => {
     const header = (name: string) => {
       const v = headers[name]
       return Array.isArray(v) ? v[0] : v
     }
-    const filename = dispositionFilename(header('content-disposition'))
-    const target = intoDirectory ? join(options.to, filename ?? 'datasource') : options.to
-    const partial = `${target}.part`
+    const sent = dispositionName(header('content-disposition'))
+    const server = serverFileName(sent)
+    const dir = intoDirectory ? to : dirname(to)
+    const name = intoDirectory ? (server?.name ?? FALLBACK_NAME) : basename(to)
+    const target = intoDirectory ? join(dir, name) : to
+    let part: PartFile
+    try {
+      part = await openPart(dir, name)
+    } catch (cause) {
+      body.destroy()
+      throw writeFailed(layer, target, cause)
+    }
     const length = Number(header('content-length'))
     const totalBytes = Number.isFinite(length) && length >= 0 ? length : undefined
     let bytes = 0
@@ -73,32 +68,31 @@ export async function downloadTo(
         done(null, chunk)
       },
     })
-    let out: ReturnType<typeof createWriteStream>
     try {
-      out = createWriteStream(partial)
-      await new Promise<void>((ok, fail) => out.once('open', () => ok()).once('error', fail))
+      await pipeline(body, count, part.out)
     } catch (cause) {
-      throw new HyperdeltaError(
-        'DOWNLOAD_WRITE_FAILED',
-        `${layer}: cannot write ${partial}: ${(cause as Error).message}`,
-        {
-          cause,
-          details: { path: partial },
-        },
-      )
-    }
-    try {
-      await pipeline(body, count, out)
-    } catch (cause) {
-      await rm(partial, { force: true })
+      await part.discard()
+      // The file's own failure (disk full, too large, removed device) is not the network's: never retried.
+      if (part.writeError() !== undefined) throw writeFailed(layer, target, part.writeError())
       throw cause // a broken connection: retried by the policy
     }
     if (totalBytes !== undefined && bytes !== totalBytes) {
-      await rm(partial, { force: true })
+      await part.discard()
       throw Object.assign(new Error(`body ended after ${bytes} of ${totalBytes} bytes`), { code: 'UND_ERR_SOCKET' })
     }
-    await rename(partial, target)
-    result = { path: target, filename, bytes }
+    const renamed: DownloadRename[] = intoDirectory && server ? [...server.renamed] : []
+    let path: string
+    try {
+      if (intoDirectory) {
+        const saved = await commitFree(part, dir, name)
+        if (saved.taken) renamed.push('taken')
+        path = saved.path
+      } else path = await commitNamed(part, to)
+    } catch (cause) {
+      await part.discard()
+      throw writeFailed(layer, target, cause)
+    }
+    result = { path, filename: sent, bytes, ...(renamed.length > 0 && { renamed }) }
   }
   await send(downloadContent({ id, revision, includeExtract: options.includeExtract, sink, signal: options.signal }))
   return result!

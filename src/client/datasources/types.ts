@@ -1,4 +1,5 @@
 import type { Job } from '../job.js'
+import type { DownloadRename } from './download-name.js'
 
 // The public shapes of the Data Sources API as the client returns and accepts them.
 
@@ -130,7 +131,10 @@ export interface PublishDatasourceOptions {
 
 /** Options of {@link DatasourcesApi.download} and downloadRevision. */
 export interface DownloadDatasourceOptions {
-  /** Target file, or an existing directory (the server's file name is used inside it). */
+  /**
+   * Target file (replaced if it exists), or an existing directory: the server's file name is used inside it, made
+   * safe and cut to fit, and an existing entry of that name is never replaced (`name (1).ext` is used instead).
+   */
   to: string
   /** false: leave the extract out (`includeExtract=False`). */
   includeExtract?: boolean
@@ -139,10 +143,13 @@ export interface DownloadDatasourceOptions {
 }
 
 export interface DownloadResult {
+  /** Where the file was saved. */
   path: string
-  /** The file name the server sent (Content-Disposition). */
+  /** The file name the server sent (Content-Disposition), decoded, as sent. */
   filename: string | undefined
   bytes: number
+  /** Into a directory: why `path` is not the server's name as sent (absent when it is). */
+  renamed?: DownloadRename[]
 }
 
 /** Update Data Source: only the fields given change. */

@@ -3,15 +3,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
-import { type CliResult, runCliInProcess } from '../../helpers/spawn-cli.js'
+import { TableauClient } from '../../../src/index.js'
+import { type CliResult, runCliInProcess, startCliProcess } from '../../helpers/spawn-cli.js'
+import { startHoldingProxy } from '../reliability/holding-proxy.js'
 
 // `hyperdelta probe` and `--capabilities` through the CLI, against an emulator that rejects `or`.
 const pat = { name: 'ci', secret: 's3cret-pat' }
 let emu: Emulator
 let dir: string
 
+const env = (server: string) => ({ TABLEAU_SERVER: server, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret })
 async function cli(args: string[]): Promise<CliResult> {
-  return runCliInProcess(args, { TABLEAU_SERVER: emu.url, TABLEAU_PAT_NAME: pat.name, TABLEAU_PAT_SECRET: pat.secret })
+  return runCliInProcess(args, env(emu.url))
+}
+async function scratchLeft(): Promise<string[]> {
+  const rows = await emu.query(
+    `SELECT database_name AS n FROM duckdb_databases() WHERE database_name LIKE 'hyperdelta-probe-%'`,
+  )
+  return rows.map((r) => String(r['n']))
 }
 
 beforeAll(async () => {
@@ -60,5 +69,46 @@ describe('hyperdelta probe', () => {
     await writeFile(bad, '{"version": 9}')
     const r = await cli(['job', 'wait', 'x', '--capabilities', bad])
     expect([r.code, r.stderr]).toEqual([3, expect.stringContaining('version')])
+  })
+
+  it('SIGTERM while the scratch publish waits for its answer: exit 130, the scratch found by name and deleted', async () => {
+    const proxy = await startHoldingProxy(emu.url)
+    try {
+      const held = proxy.holdNext({ method: 'POST', path: /\/datasources(\?|$)/, point: { at: 'after-response' } })
+      const child = await startCliProcess(
+        ['probe', '--project', 'Default', '--part-size-mb', '0'],
+        /publishing scratch data source/,
+        { env: env(proxy.url), readyOn: 'stderr' },
+      )
+      expect((await held).status).toBe(201)
+      const name = /publishing scratch data source (\S+)/.exec(child.stderr)![1]!
+      expect(await scratchLeft()).toEqual([name])
+      expect(await child.stop()).toBe(130)
+      expect(child.stderr).not.toContain('was not deleted')
+      expect(await scratchLeft()).toEqual([])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('a scratch data source that cannot be deleted is named on stderr, exit 4', async () => {
+    emu.faults.respondWith({ status: 429, route: 'deleteDatasource', times: 1000, retryAfterSeconds: 0 })
+    try {
+      const r = await cli(['probe', '--project', 'Default', '--part-size-mb', '0'])
+      expect(r.code).toBe(4)
+      const left = await scratchLeft()
+      expect(left).toHaveLength(2)
+      for (const name of left)
+        expect(r.stderr).toMatch(
+          new RegExp(`scratch data source ${name} \\(.+\\) was not deleted: .*remove it by hand`),
+        )
+    } finally {
+      emu.faults.clear()
+      for (const name of await scratchLeft()) {
+        const c = await TableauClient.signIn({ server: emu.url, auth: { personalAccessToken: pat } })
+        await c.datasources.delete((await c.findDatasource({ name })).id)
+        await c.close()
+      }
+    }
   })
 })

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -61,6 +61,29 @@ afterAll(async () => {
 })
 
 describe('hyperdelta vconn', () => {
+  it('download --out onto a directory: DOWNLOAD_WRITE_FAILED, exit 3, no temp file left', async () => {
+    const pub = await cli([
+      'vconn',
+      'publish',
+      '--name',
+      'Out',
+      '--project-id',
+      projectId,
+      '--content',
+      join(dir, 'content.json'),
+      '--json',
+    ])
+    const out = await mkdtemp(join(dir, 'out-'))
+    const target = join(out, 'vc.json')
+    await mkdir(target)
+    const r = await cli(['vconn', 'download', JSON.parse(pub.stdout).id, '--out', target])
+    expect(r.stderr).toMatch(/DOWNLOAD_WRITE_FAILED: .*EISDIR/)
+    expect(r.code).toBe(EXIT.input)
+    expect(await readdir(out)).toEqual(['vc.json'])
+    expect(await readdir(target)).toEqual([])
+    expect((await cli(['vconn', 'delete', JSON.parse(pub.stdout).id])).code).toBe(EXIT.ok)
+  })
+
   it('publish, list, download (exact, both formats), overwrite, revisions, update, delete', async () => {
     const file = join(dir, 'content.json')
     const pub = await cli([

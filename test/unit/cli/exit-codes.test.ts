@@ -21,6 +21,8 @@ describe('exitCodeFor', () => {
     [err('JOURNAL_LOCKED'), EXIT.input],
     [err('JOB_TIMEOUT'), EXIT.interrupted],
     [err('AUTH_FAILED'), EXIT.server],
+    // a local file that cannot be written: rerunning as is fails again (not 6), and it is not the server's (not 4)
+    [err('DOWNLOAD_WRITE_FAILED'), EXIT.input],
   ])('%s → %i', (error, code) => {
     expect(exitCodeFor(error)).toBe(code)
   })
