@@ -123,6 +123,8 @@ const FILE = 'catalog.json'
 
 export class Catalog {
   private saving: Promise<void> = Promise.resolve()
+  /** Records being created (not yet in `data`): their alias and contentUrl are already taken. */
+  readonly creating = new Set<DatasourceRecord>()
   private constructor(
     private readonly dir: string,
     readonly data: CatalogData,
@@ -198,6 +200,13 @@ export class Catalog {
   }
   datasource(siteId: string, id: string): DatasourceRecord | undefined {
     return this.data.datasources.find((d) => d.siteId === siteId && d.id === id)
+  }
+  /** The data source called `name` in the project: names are unique per project, compared case-insensitively. */
+  datasourceNamed(siteId: string, projectId: string, name: string): DatasourceRecord | undefined {
+    const lower = name.toLowerCase()
+    return this.data.datasources.find(
+      (d) => d.siteId === siteId && d.projectId === projectId && d.name.toLowerCase() === lower,
+    )
   }
   upload(siteId: string, id: string): UploadRecord | undefined {
     return this.data.uploads.find((u) => u.siteId === siteId && u.id === id)

@@ -12,6 +12,7 @@ import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
 import { JobRunner, recoverJobs } from './jobs.js'
+import { NameLocks } from './name-locks.js'
 import type { ServerPersonality } from './personality.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
@@ -55,8 +56,8 @@ export interface Emulator {
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
   /** Runs SQL against the data sources' databases; BIGINT as bigint, timestamps as µs values. */
   query(sql: string): Promise<Record<string, unknown>[]>
-  /** The published data sources (every site). */
-  listDatasources(): Promise<{ id: string; name: string; site: string }[]>
+  /** The published data sources (every site); `project` is the project's name. */
+  listDatasources(): Promise<{ id: string; name: string; site: string; project: string }[]>
   /** Fault injection and its counters. */
   readonly faults: FaultController
   /** Stops the server, waits for running jobs, closes DuckDB (and removes a temp data dir). */
@@ -125,6 +126,7 @@ async function start(
       return url
     },
     catalog,
+    names: new NameLocks(),
     store,
     sessions: new Sessions(users, tokenTtlMs),
     faults,
@@ -173,6 +175,7 @@ async function start(
         id: d.id,
         name: d.name,
         site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
+        project: catalog.data.projects.find((p) => p.id === d.projectId)?.name ?? '',
       })),
     query: (sql) => store.query(sql),
     [Symbol.asyncDispose]: () => emulator.close(),

@@ -15,7 +15,8 @@ import type { DownloadDatasourceOptions, DownloadResult } from './types.js'
 /** `filename="…"` (or RFC 5987 `filename*=UTF-8''…`) of a Content-Disposition header, reduced to a base name. */
 export function dispositionFilename(header: string | undefined): string | undefined {
   if (!header) return undefined
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header)
+  // RFC 5987: the charset is case-insensitive and a language tag may sit between the quotes.
+  const star = /filename\*\s*=\s*UTF-8'[^']*'([^;\s]+)/i.exec(header)
   let name: string | undefined
   if (star?.[1]) {
     try {
