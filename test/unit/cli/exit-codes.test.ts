@@ -21,6 +21,7 @@ describe('exitCodeFor', () => {
     [err('JOURNAL_LOCKED'), EXIT.input],
     [err('JOB_TIMEOUT'), EXIT.interrupted],
     [err('AUTH_FAILED'), EXIT.server],
+    [err('EMULATOR_STATE_INVALID'), EXIT.server],
   ])('%s → %i', (error, code) => {
     expect(exitCodeFor(error)).toBe(code)
   })
