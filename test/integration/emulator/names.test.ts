@@ -213,3 +213,22 @@ describe('downloads of any name', () => {
     expect(dispositionFilename('name="tableau_datasource"; filename="plain.tdsx"')).toBe('plain.tdsx')
   })
 })
+
+describe('virtual connection names follow the same rules', () => {
+  const content = JSON.stringify({ connections: [] })
+  it('per project, exactly as sent, one created under concurrency', async () => {
+    const owner = client.userId!
+    const publish = (name: string, projectId: string) =>
+      client.virtualConnections.publish({ name, projectId, ownerId: owner, content })
+    const a = await publish('  Shared vc  ', defaultProject)
+    const b = await publish('  Shared vc  ', salesProject)
+    expect(a.id).not.toBe(b.id)
+    expect(a.name).toBe('  Shared vc  ')
+    const listed = []
+    for await (const v of client.virtualConnections.list()) if (v.id === a.id) listed.push(v.name)
+    expect(listed).toEqual(['  Shared vc  '])
+    const results = await Promise.all(Array.from({ length: 6 }, () => outcome(publish('VC burst', salesProject))))
+    expect(results.filter((r) => r === 'ok')).toHaveLength(1)
+    expect(results.filter((r) => r === 'VCONN_NAME_CONFLICT')).toHaveLength(5)
+  })
+})
