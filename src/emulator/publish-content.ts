@@ -37,16 +37,20 @@ const allRecords = (state: EmulatorState): DatasourceRecord[] => [
   ...state.catalog.creating,
 ]
 
-/** A DuckDB catalog alias for a new data source: its name, made unique when needed. */
+/**
+ * A DuckDB catalog alias for a new data source: its name (without NUL, which no identifier can hold), made unique
+ * when needed. JavaScript's lower-casing folds at least what DuckDB's case-insensitive names fold.
+ */
 export function freeAlias(state: EmulatorState, name: string): string {
   const taken = new Set(allRecords(state).map((d) => d.alias.toLowerCase()))
-  let alias = name
+  const base = name.replace(/\0/g, '_')
+  let alias = base
   for (
     let n = 2;
     taken.has(alias.toLowerCase()) || ['memory', 'system', 'temp', 'main'].includes(alias.toLowerCase());
     n++
   )
-    alias = `${name}#${n}`
+    alias = `${base}#${n}`
   return alias
 }
 

@@ -159,6 +159,8 @@ describe('names are stored exactly as sent', () => {
     'tab\there, new\nline, cr\rend',
     '&amp; <x> ; filename="evil"',
     '%41 100% \\back',
+    'nul\u0000and\u0001control',
+    'main',
   ]
 
   it.each(NAMES.filter((n) => n.trim() !== ''))(
