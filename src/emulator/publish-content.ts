@@ -29,7 +29,12 @@ export interface PublishInput {
 }
 
 const dsNotFoundByName = (name: string): ApiError =>
-  new ApiError(404, '404004', 'Data source not found', `append=true, but no data source is named '${name}'.`)
+  new ApiError(
+    404,
+    '404004',
+    'Data source not found',
+    `append=true, but the project has no data source named '${name}'.`,
+  )
 
 /** Every data source record, with those being created (their alias and contentUrl are taken already). */
 const allRecords = (state: EmulatorState): DatasourceRecord[] => [
@@ -208,7 +213,12 @@ async function publishLocked(
     return { ds: existing, created: false }
   }
   if (existing && input.mode !== 'overwrite') {
-    throw new ApiError(403, '403007', 'Overwrite forbidden', `A data source named '${input.name}' already exists.`)
+    throw new ApiError(
+      403,
+      '403007',
+      'Overwrite forbidden',
+      `A data source named '${existing.name}' already exists in the project.`,
+    )
   }
   if (existing) {
     await replaceContent(state, existing, input)
