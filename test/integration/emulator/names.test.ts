@@ -140,6 +140,15 @@ describe('concurrent creates of one name', () => {
     expect(codes.filter((c) => c === '403 403007')).toHaveLength(sent.length - 2)
   }, 60_000)
 
+  it('createDatasource racing REST publishes of the same name: one wins', async () => {
+    const results = await Promise.all([
+      ...Array.from({ length: 3 }, () => outcome(fx.emu.createDatasource({ name: 'Mixed', table: orders }))),
+      ...Array.from({ length: 3 }, () => outcome(client.datasources.publish({ name: 'mixed', file: small }))),
+    ])
+    expect(results.filter((r) => r === 'ok')).toHaveLength(1)
+    expect(results.filter((r) => r === 'EMULATOR_DATASOURCE_EXISTS' || r === 'DATASOURCE_EXISTS')).toHaveLength(5)
+  }, 60_000)
+
   it('concurrent overwrites of one name all succeed onto one data source', async () => {
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
