@@ -186,6 +186,8 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   EMULATOR_DEPENDENCY_MISSING: Record<string, never>
   EMULATOR_DATA_DIR_IN_USE: { dataDir?: string; pid?: number }
   EMULATOR_LISTEN_FAILED: Record<string, never>
+  /** A state file of the data dir (catalog.json, virtual-connections.json, a data source's database) is damaged. */
+  EMULATOR_STATE_INVALID: { file: string }
 }
 
 /** Every error code. */
@@ -286,6 +288,7 @@ export const ERROR_CATALOG = {
   EMULATOR_DEPENDENCY_MISSING: 'emulator',
   EMULATOR_DATA_DIR_IN_USE: 'emulator',
   EMULATOR_LISTEN_FAILED: 'emulator',
+  EMULATOR_STATE_INVALID: 'emulator',
 } as const satisfies {
   [C in ErrorCode]: 'schema' | 'actions' | 'payload' | 'client' | 'plan' | 'cli' | 'pipelines' | 'emulator'
 }

@@ -70,9 +70,14 @@ export const emulatorCommand = defineCommand({
     })
     try {
       // A rerun on the same data dir keeps what an earlier run published (and what pushes changed since).
-      const existing = new Set((await emu.listDatasources()).map((d) => d.name))
+      // --publish creates in the default site's Default project, where names are unique case-insensitively.
+      const existing = new Set(
+        (await emu.listDatasources())
+          .filter((d) => d.site === '' && d.project === 'Default')
+          .map((d) => d.name.toLowerCase()),
+      )
       for (const [name, files] of publish) {
-        if (existing.has(name)) {
+        if (existing.has(name.toLowerCase())) {
           io.stdout.write(
             `data source "${name}" already exists in ${dataDir}: kept (delete the data dir to start over)\n`,
           )

@@ -11,14 +11,17 @@ import { XMLParser } from 'fast-xml-parser'
  */
 const parser = new XMLParser({
   ignoreAttributes: false,
-  attributeNamePrefix: '',
+  // Prefixed while parsing so normalize() can tell attribute values (kept exactly: a name's spaces are data)
+  // from element text (trimmed, as Tableau's indentation is not); the prefix is dropped there.
+  attributeNamePrefix: '@',
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
+  trimValues: false,
   textNodeName: 'value',
-  // Tableau bodies carry no entities beyond the XML builtins; keep DOCTYPE expansion off.
+  // Character references (`&#10;` in an attribute) decoded; DOCTYPE expansion stays off.
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
   // A virtual connection's content is the user's JSON text: read it raw (no trimming) and decode it below.
   stopNodes: ['tsResponse.virtualConnection.content'],
 })
@@ -35,14 +38,20 @@ export function decodeXmlText(raw: string): string {
 }
 
 /** Namespace bookkeeping on the root that is not data. */
-const ROOT_NOISE = new Set(['xmlns', 'schemaLocation'])
+const ROOT_NOISE = new Set(['@xmlns', '@schemaLocation'])
 
+/** Element text is trimmed (whitespace-only text is no text); attribute values stay exactly as sent. */
 function normalize(node: unknown): unknown {
-  if (node === '') return {}
+  if (typeof node === 'string') return node.trim() === '' ? {} : node.trim()
   if (Array.isArray(node)) return node.map(normalize)
   if (node !== null && typeof node === 'object') {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(node)) out[k] = normalize(v)
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith('@')) out[k.slice(1)] = v
+      else if (k === 'value' && typeof v === 'string') {
+        if (v.trim() !== '') out[k] = v.trim()
+      } else out[k] = normalize(v)
+    }
     return out
   }
   return node
@@ -62,12 +71,12 @@ export function xmlToJsonShape(text: string): Record<string, unknown> {
   const doc = parser.parse(text, true) as Record<string, unknown>
   const root = doc['tsResponse']
   if (root === undefined) throw new Error('no tsResponse root element')
-  if (root === '' || root === null || typeof root !== 'object') return {}
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
-    if (!ROOT_NOISE.has(k)) out[k] = normalize(v)
-  }
+  if (root === null || typeof root !== 'object') return {}
+  const kept = Object.entries(root as Record<string, unknown>).filter(([k]) => !ROOT_NOISE.has(k))
+  const out = normalize(Object.fromEntries(kept)) as Record<string, unknown>
+  const raw = (root as Record<string, unknown>)['virtualConnection'] as Record<string, unknown> | undefined
+  const content = raw?.['content']
   const vc = out['virtualConnection'] as Record<string, unknown> | undefined
-  if (typeof vc?.['content'] === 'string') vc['content'] = decodeXmlText(vc['content'])
+  if (vc && typeof content === 'string' && content !== '') vc['content'] = decodeXmlText(content)
   return out
 }

@@ -14,12 +14,31 @@ export async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): 
   return Buffer.concat(chunks)
 }
 
+/**
+ * Attribute values arrive exactly as sent (names keep their spaces; character references such as `&#10;` are
+ * decoded): no trimming. The whitespace between elements that this leaves as `#text` is dropped by
+ * {@link withoutLayout}.
+ */
 const xml = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   removeNSPrefix: true,
   parseAttributeValue: false,
+  trimValues: false,
+  htmlEntities: true,
 })
+
+const TEXT = '#text'
+const isLayout = (v: unknown): boolean => typeof v === 'string' && v.trim() === ''
+
+/** Drops whitespace-only text nodes (indentation between elements); attribute values are left as they are. */
+function withoutLayout(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutLayout)
+  if (typeof node !== 'object' || node === null) return node
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(node)) if (!(k === TEXT && isLayout(v))) out[k] = withoutLayout(v)
+  return out
+}
 
 /** How a body is read: the XML parser, and the error for a malformed body (400000 unless a method documents another). */
 export interface DocumentReading {
@@ -55,8 +74,8 @@ export function parseRequestDocument(
   } catch {
     throw malformed('The request body is missing or contains malformed XML.')
   }
-  const root = doc['tsRequest']
-  if (root === '') return {} // `<tsRequest/>` or `<tsRequest></tsRequest>`
+  const root = parser === xml ? withoutLayout(doc['tsRequest']) : doc['tsRequest']
+  if (root === '' || (parser === xml && isLayout(root))) return {} // `<tsRequest/>` or `<tsRequest></tsRequest>`
   if (typeof root !== 'object' || root === null) throw malformed('The request body has no tsRequest element.')
   return root as Record<string, unknown>
 }

@@ -1,153 +1,63 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../index.js'
+import type {
+  CatalogData,
+  DatasourceRecord,
+  JobRecord,
+  ProjectRecord,
+  SiteRecord,
+  UploadRecord,
+} from './catalog-records.js'
+import { catalogSchema } from './catalog-schema.js'
+import { readStateFile } from './state-file.js'
+
+export type {
+  CatalogData,
+  ConnectionSettings,
+  DatasourceContent,
+  DatasourceRecord,
+  JobRecord,
+  JobStatus,
+  JobType,
+  ProjectRecord,
+  RequestIdRecord,
+  RevisionRecord,
+  SiteRecord,
+  UploadRecord,
+} from './catalog-records.js'
+
+const FILE = 'catalog.json'
 
 /**
  * The emulator's persistent state (everything but tokens): sites, users, projects, data sources,
  * upload sessions, jobs and seen RequestIDs. A small JSON file in the data dir, rewritten
  * atomically (temp file + rename) after each change; table data lives in DuckDB files beside it.
  */
-
-export interface SiteRecord {
-  id: string
-  contentUrl: string
-}
-export interface ProjectRecord {
-  id: string
-  siteId: string
-  name: string
-}
-export interface DatasourceRecord {
-  id: string
-  siteId: string
-  projectId: string
-  ownerId: string
-  name: string
-  contentUrl: string
-  /** DuckDB catalog alias under which the data source's database is attached. */
-  alias: string
-  /** File name (inside `datasources/`) of the DuckDB database. */
-  file: string
-  connectionIds: string[]
-  createdAt: string
-  updatedAt: string
-  /** Sequence number used in webpageUrl. */
-  number: number
-  /** What was published: a DuckDB table (Parquet or createDatasource) or an opaque file. Absent in old catalogs: a table. */
-  content?: DatasourceContent
-  description?: string
-  isCertified?: boolean
-  certificationNote?: string
-  encryptExtracts?: boolean
-  useRemoteQueryAgent?: boolean
-  tags?: string[]
-  /** Per-connection settings from Update Data Source Connection / publish credentials (never a password). */
-  connections?: Record<string, ConnectionSettings>
-  revisions?: RevisionRecord[]
-  /** The encrypted keychains last applied (applykeychain), returned by retrieveKeychain. */
-  keychains?: string[]
-  keychainUserMapping?: unknown
-}
-export type DatasourceContent =
-  | { kind: 'table'; schema: string; table: string }
-  /** `file` is inside the data dir; `filename` is the name it was published under. */
-  | { kind: 'opaque'; file: string; filename: string }
-export interface ConnectionSettings {
-  serverAddress?: string
-  serverPort?: string
-  userName?: string
-  embedPassword?: boolean
-  /** True once a password was given (the emulator never stores it). */
-  hasPassword?: boolean
-  queryTaggingEnabled?: boolean
-  authenticationType?: string
-}
-export interface RevisionRecord {
-  number: number
-  publishedAt: string
-  publisherId: string
-  /** Revision content inside the data dir; absent once removed. */
-  file?: string
-  filename: string
-  size: number
-  deleted: boolean
-}
-export interface UploadRecord {
-  id: string
-  siteId: string
-  file: string
-  size: number
-  createdAt: string
-}
-export type JobStatus = 'queued' | 'running' | 'done'
-/** The job types the emulator runs; absent in old catalogs: UpdateUploadedFile. */
-export type JobType = 'UpdateUploadedFile' | 'RefreshExtract' | 'PublishDatasource'
-export interface JobRecord {
-  id: string
-  type?: JobType
-  siteId: string
-  datasourceId: string
-  datasourceName: string
-  connectionId: string
-  status: JobStatus
-  progress: number
-  createdAt: string
-  startedAt?: string
-  completedAt?: string
-  finishCode?: number
-  notes?: string
-  requestId: string
-  uploadSessionId?: string
-  actionsJson: string
-}
-export interface RequestIdRecord {
-  siteId: string
-  requestId: string
-  jobId: string
-  at: number
-}
-export interface CatalogData {
-  version: 1
-  sites: SiteRecord[]
-  users: { id: string; name: string }[]
-  projects: ProjectRecord[]
-  datasources: DatasourceRecord[]
-  uploads: UploadRecord[]
-  jobs: JobRecord[]
-  requestIds: RequestIdRecord[]
-  counter: number
-}
-
-const FILE = 'catalog.json'
-
 export class Catalog {
   private saving: Promise<void> = Promise.resolve()
+  /** Records being created (not yet in `data`): their alias and contentUrl are already taken. */
+  readonly creating = new Set<DatasourceRecord>()
   private constructor(
     private readonly dir: string,
     readonly data: CatalogData,
   ) {}
 
-  /** Loads `dir/catalog.json` or starts empty. */
+  /** Loads `dir/catalog.json` or starts empty; a damaged file is EMULATOR_STATE_INVALID naming it. */
   static async open(dir: string): Promise<Catalog> {
     await mkdir(dir, { recursive: true })
-    let data: CatalogData
-    try {
-      data = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as CatalogData
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-      data = {
-        version: 1,
-        sites: [],
-        users: [],
-        projects: [],
-        datasources: [],
-        uploads: [],
-        jobs: [],
-        requestIds: [],
-        counter: 0,
-      }
-    }
+    const data = await readStateFile(join(dir, FILE), catalogSchema, () => ({
+      version: 1 as const,
+      sites: [],
+      users: [],
+      projects: [],
+      datasources: [],
+      uploads: [],
+      jobs: [],
+      requestIds: [],
+      counter: 0,
+    }))
     return new Catalog(dir, data)
   }
 
@@ -198,6 +108,13 @@ export class Catalog {
   }
   datasource(siteId: string, id: string): DatasourceRecord | undefined {
     return this.data.datasources.find((d) => d.siteId === siteId && d.id === id)
+  }
+  /** The data source called `name` in the project: names are unique per project, compared case-insensitively. */
+  datasourceNamed(siteId: string, projectId: string, name: string): DatasourceRecord | undefined {
+    const lower = name.toLowerCase()
+    return this.data.datasources.find(
+      (d) => d.siteId === siteId && d.projectId === projectId && d.name.toLowerCase() === lower,
+    )
   }
   upload(siteId: string, id: string): UploadRecord | undefined {
     return this.data.uploads.find((u) => u.siteId === siteId && u.id === id)

@@ -2,13 +2,14 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiError, badRequest, invalidParameter } from './api-error.js'
 import { objectAt, readRequestDocument, stringAt } from './body.js'
-import { type ConnectionSettings, restTimestamp } from './catalog.js'
+import { type ConnectionSettings, type DatasourceRecord, restTimestamp } from './catalog.js'
 import { submitDatasourceJob } from './datasource-jobs.js'
 import { connectionElement, datasourceElement, jobElement } from './entities.js'
 import { datasourceOf } from './handlers-datasources.js'
 import { booleanFlag } from './handlers-publish.js'
 import { CONNECTION_NOT_FOUND } from './inferred.js'
-import type { Handler } from './state.js'
+import { datasourceNameKey } from './name-locks.js'
+import type { EmulatorState, Handler, Reply } from './state.js'
 
 /** PUT …/datasources/{id}: name, project, owner, certification, encryption, description. */
 export const updateDatasource: Handler = async (state, ctx) => {
@@ -16,26 +17,45 @@ export const updateDatasource: Handler = async (state, ctx) => {
   const doc = objectAt(await readRequestDocument(ctx.req), 'datasource')
   if (!doc) throw badRequest('The request body has no datasource element.')
   const name = stringAt(doc, 'name')
-  if (name !== undefined) {
-    if (name.trim() === '' || name.length > 255) {
-      throw invalidParameter('A data source name must not be blank and may hold at most 255 characters.')
-    }
-    const clash = state.catalog.data.datasources.find(
-      (d) => d.siteId === ds.siteId && d.id !== ds.id && d.name.toLowerCase() === name.toLowerCase(),
-    )
-    if (clash)
-      throw new ApiError(409, '409015', 'Data source name conflict', `A data source named '${name}' already exists.`)
+  if (name !== undefined && (name.trim() === '' || name.length > 255)) {
+    throw invalidParameter('A data source name must not be blank and may hold at most 255 characters.')
   }
   const projectId = stringAt(objectAt(doc, 'project'), 'id')
   if (projectId !== undefined && !state.catalog.data.projects.some((p) => p.siteId === ds.siteId && p.id === projectId))
     throw new ApiError(404, '404005', 'Project not found', `The project '${projectId}' could not be found.`)
+  // Names are unique per project: a rename or a move must not meet another data source of that name there.
+  const keys = [
+    datasourceNameKey(ds.siteId, ds.projectId, ds.name),
+    datasourceNameKey(ds.siteId, projectId ?? ds.projectId, name ?? ds.name),
+  ]
+  return state.names.with(keys, async () => {
+    const clash = state.catalog.datasourceNamed(ds.siteId, projectId ?? ds.projectId, name ?? ds.name)
+    if (clash && clash.id !== ds.id) {
+      throw new ApiError(
+        409,
+        '409015',
+        'Data source name conflict',
+        `A data source named '${clash.name}' already exists in the project.`,
+      )
+    }
+    return applyUpdate(state, ds, doc, name, projectId)
+  })
+}
+
+/** The rest of Update Data Source, validated first, applied together: a bad field changes nothing. */
+async function applyUpdate(
+  state: EmulatorState,
+  ds: DatasourceRecord,
+  doc: Record<string, unknown>,
+  name: string | undefined,
+  projectId: string | undefined,
+): Promise<Reply> {
   const ownerId = stringAt(objectAt(doc, 'owner'), 'id')
   if (ownerId !== undefined && !state.catalog.user(ownerId))
     throw new ApiError(404, '404002', 'Owner not found', `The user '${ownerId}' could not be found.`)
   const isCertified = booleanFlag(stringAt(doc, 'isCertified'), 'isCertified value')
   const encryptExtracts = booleanFlag(stringAt(doc, 'encryptExtracts'), 'encryptExtracts value')
   const useRemoteQueryAgent = booleanFlag(stringAt(doc, 'useRemoteQueryAgent'), 'useRemoteQueryAgent value')
-  // Validated first, applied together: a bad field changes nothing.
   if (name !== undefined) ds.name = name
   if (projectId !== undefined) ds.projectId = projectId
   if (ownerId !== undefined) ds.ownerId = ownerId
@@ -84,8 +104,11 @@ export const updateConnection: Handler = async (state, ctx) => {
 export const deleteDatasource: Handler = async (state, ctx) => {
   ctx.req.resume()
   const ds = datasourceOf(state, ctx)
-  state.catalog.data.datasources = state.catalog.data.datasources.filter((d) => d !== ds)
-  await state.catalog.save()
+  // Waits for a publish of its name in flight (an overwrite must not write into a deleted data source).
+  await state.names.with([datasourceNameKey(ds.siteId, ds.projectId, ds.name)], async () => {
+    state.catalog.data.datasources = state.catalog.data.datasources.filter((d) => d !== ds)
+    await state.catalog.save()
+  })
   await state.store.detachAndDelete(ds.alias, ds.file)
   await rm(join(state.store.dir, 'revisions', ds.id), { recursive: true, force: true })
   return { status: 204 }

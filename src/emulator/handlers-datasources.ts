@@ -4,7 +4,8 @@ import type { DatasourceRecord } from './catalog.js'
 import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { collection, el } from './document.js'
 import { connectionsElement, datasourceElement } from './entities.js'
-import { newDatasourceRecord } from './publish-content.js'
+import { datasourceNameKey } from './name-locks.js'
+import { createDatasourceRecord } from './publish-content.js'
 import { applyFilter, applySort, pageOf, parseFields } from './query-datasources.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from './state.js'
 
@@ -65,42 +66,33 @@ export async function createDatasource(
   }
   const project = state.catalog.ensureProject(site.id, o.project ?? 'Default')
   const owner = state.catalog.ensureUser(state.users[0]?.name ?? 'admin')
-  if (
-    state.catalog.data.datasources.some((d) => d.siteId === site.id && d.name.toLowerCase() === o.name.toLowerCase())
-  ) {
-    throw new HyperdeltaError('EMULATOR_DATASOURCE_EXISTS', `emulator: data source "${o.name}" already exists`, {
-      details: { name: o.name },
+  const ds = await state.names.with([datasourceNameKey(site.id, project.id, o.name)], async () => {
+    if (state.catalog.datasourceNamed(site.id, project.id, o.name)) {
+      throw new HyperdeltaError(
+        'EMULATOR_DATASOURCE_EXISTS',
+        `emulator: data source "${o.name}" already exists in project "${project.name}"`,
+        { details: { name: o.name } },
+      )
+    }
+    const record = { siteId: site.id, projectId: project.id, ownerId: owner.id, name: o.name }
+    return createDatasourceRecord(state, { ...record, connections: o.connections ?? 1 }, async (d) => {
+      await state.store.createTable(d.alias, o.table, {
+        ...(o.rows !== undefined && { rows: o.rows }),
+        ...(o.parquet !== undefined && { parquet: o.parquet }),
+      })
+      d.content = { kind: 'table', schema: o.table.schema ?? 'Extract', table: o.table.name }
+      // Revision 1 has no file of its own: downloading it exports the table as it is.
+      d.revisions = [
+        {
+          number: 1,
+          publishedAt: d.createdAt,
+          publisherId: owner.id,
+          filename: `${o.name}.parquet`,
+          size: 0,
+          deleted: false,
+        },
+      ]
     })
-  }
-  const ds = await newDatasourceRecord(state, {
-    siteId: site.id,
-    projectId: project.id,
-    ownerId: owner.id,
-    name: o.name,
-    connections: o.connections ?? 1,
   })
-  try {
-    await state.store.createTable(ds.alias, o.table, {
-      ...(o.rows !== undefined && { rows: o.rows }),
-      ...(o.parquet !== undefined && { parquet: o.parquet }),
-    })
-  } catch (e) {
-    await state.store.detachAndDelete(ds.alias, ds.file)
-    throw e
-  }
-  ds.content = { kind: 'table', schema: o.table.schema ?? 'Extract', table: o.table.name }
-  // Revision 1 has no file of its own: downloading it exports the table as it is.
-  ds.revisions = [
-    {
-      number: 1,
-      publishedAt: ds.createdAt,
-      publisherId: owner.id,
-      filename: `${o.name}.parquet`,
-      size: 0,
-      deleted: false,
-    },
-  ]
-  state.catalog.data.datasources.push(ds)
-  await state.catalog.save()
   return { id: ds.id, name: ds.name, connectionIds: [...ds.connectionIds] }
 }

@@ -6,6 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api'
 import { ApiError } from './api-error.js'
 import { type ConnectionSettings, type DatasourceRecord, type RevisionRecord, restTimestamp } from './catalog.js'
 import { APPEND_SCHEMA_MISMATCH, PUBLISHED_TABLE } from './inferred.js'
+import { datasourceNameKey } from './name-locks.js'
 import type { EmulatorState } from './state.js'
 import { ident, LEDGER_SCHEMA, literal } from './store.js'
 
@@ -28,48 +29,87 @@ export interface PublishInput {
 }
 
 const dsNotFoundByName = (name: string): ApiError =>
-  new ApiError(404, '404004', 'Data source not found', `append=true, but no data source is named '${name}'.`)
+  new ApiError(
+    404,
+    '404004',
+    'Data source not found',
+    `append=true, but the project has no data source named '${name}'.`,
+  )
 
-/** A DuckDB catalog alias for a new data source: its name, made unique when needed. */
+/** Every data source record, with those being created (their alias and contentUrl are taken already). */
+const allRecords = (state: EmulatorState): DatasourceRecord[] => [
+  ...state.catalog.data.datasources,
+  ...state.catalog.creating,
+]
+
+/**
+ * A DuckDB catalog alias for a new data source: its name (without NUL, which no identifier can hold), made unique
+ * when needed. JavaScript's lower-casing folds at least what DuckDB's case-insensitive names fold.
+ */
 export function freeAlias(state: EmulatorState, name: string): string {
-  const taken = new Set(state.catalog.data.datasources.map((d) => d.alias.toLowerCase()))
-  let alias = name
+  const taken = new Set(allRecords(state).map((d) => d.alias.toLowerCase()))
+  const base = name.replace(/\0/g, '_')
+  let alias = base
   for (
     let n = 2;
     taken.has(alias.toLowerCase()) || ['memory', 'system', 'temp', 'main'].includes(alias.toLowerCase());
     n++
   )
-    alias = `${name}#${n}`
+    alias = `${base}#${n}`
   return alias
 }
 
-const contentUrlOf = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '') || 'datasource'
+/** The name's URL-safe letters; unique on the site (as on Tableau), so a same-named data source in another project gets a suffix. */
+function freeContentUrl(state: EmulatorState, siteId: string, name: string, number: number): string {
+  const base = name.replace(/[^A-Za-z0-9_-]/g, '') || 'datasource'
+  const taken = (url: string) =>
+    allRecords(state).some((d) => d.siteId === siteId && d.contentUrl.toLowerCase() === url.toLowerCase())
+  return taken(base) ? `${base}_${number}` : base
+}
 
-/** A new data source record (not yet in the catalog); its database is attached. */
-export async function newDatasourceRecord(
+/**
+ * Creates a data source: a new record (alias and contentUrl reserved at once) whose attached database `fill`
+ * loads; once filled it joins the catalog (saved), else its database is deleted. Callers hold the name's lock.
+ */
+export async function createDatasourceRecord(
   state: EmulatorState,
   o: { siteId: string; projectId: string; ownerId: string; name: string; connections: number },
+  fill: (ds: DatasourceRecord) => Promise<void>,
 ): Promise<DatasourceRecord> {
   const now = restTimestamp()
   const id = randomUUID()
+  const number = state.catalog.nextNumber()
   const ds: DatasourceRecord = {
     id,
     siteId: o.siteId,
     projectId: o.projectId,
     ownerId: o.ownerId,
     name: o.name,
-    contentUrl: contentUrlOf(o.name),
+    contentUrl: freeContentUrl(state, o.siteId, o.name, number),
     alias: freeAlias(state, o.name),
     file: `datasources/${id}.duckdb`,
     connectionIds: Array.from({ length: Math.max(1, o.connections) }, () => randomUUID()),
     createdAt: now,
     updatedAt: now,
-    number: state.catalog.nextNumber(),
+    number,
     tags: [],
     revisions: [],
   }
-  await state.store.attach(ds.alias, ds.file)
-  return ds
+  state.catalog.creating.add(ds)
+  try {
+    try {
+      await state.store.attach(ds.alias, ds.file)
+      await fill(ds)
+    } catch (e) {
+      await state.store.detachAndDelete(ds.alias, ds.file)
+      throw e
+    }
+    state.catalog.data.datasources.push(ds)
+    await state.catalog.save()
+    return ds
+  } finally {
+    state.catalog.creating.delete(ds)
+  }
 }
 
 /** Drops every data table of the data source's database (inside the caller's transaction); the job ledger stays. */
@@ -139,15 +179,24 @@ async function keepRevisionFile(state: EmulatorState, ds: DatasourceRecord, inpu
 
 /**
  * Publishes: create, overwrite (the table is replaced in one DuckDB transaction, so a failure keeps
- * the old data) or append (Parquet onto a Parquet-published table, schemas must match).
+ * the old data) or append (Parquet onto a Parquet-published table, schemas must match). Only the
+ * data source of that name in the same project is overwritten or appended to; the name's lock is
+ * held throughout, so concurrent publishes of one name run one after the other.
  */
-export async function publishContent(
+export function publishContent(
   state: EmulatorState,
   input: PublishInput,
 ): Promise<{ ds: DatasourceRecord; created: boolean }> {
-  const existing = state.catalog.data.datasources.find(
-    (d) => d.siteId === input.siteId && d.name.toLowerCase() === input.name.toLowerCase(),
+  return state.names.with([datasourceNameKey(input.siteId, input.projectId, input.name)], () =>
+    publishLocked(state, input),
   )
+}
+
+async function publishLocked(
+  state: EmulatorState,
+  input: PublishInput,
+): Promise<{ ds: DatasourceRecord; created: boolean }> {
+  const existing = state.catalog.datasourceNamed(input.siteId, input.projectId, input.name)
   if (input.mode === 'append') {
     if (!existing) throw dsNotFoundByName(input.name)
     if (input.kind !== 'parquet' || existing.content?.kind === 'opaque') {
@@ -164,9 +213,24 @@ export async function publishContent(
     return { ds: existing, created: false }
   }
   if (existing && input.mode !== 'overwrite') {
-    throw new ApiError(403, '403007', 'Overwrite forbidden', `A data source named '${input.name}' already exists.`)
+    throw new ApiError(
+      403,
+      '403007',
+      'Overwrite forbidden',
+      `A data source named '${existing.name}' already exists in the project.`,
+    )
   }
-  const ds = existing ?? (await newDatasourceRecord(state, { ...input, connections: 1 }))
+  if (existing) {
+    await replaceContent(state, existing, input)
+    await state.catalog.save()
+    return { ds: existing, created: false }
+  }
+  const ds = await createDatasourceRecord(state, { ...input, connections: 1 }, (d) => replaceContent(state, d, input))
+  return { ds, created: true }
+}
+
+/** Keeps the file as the next revision and makes it the content; on failure nothing changes (the kept file goes). */
+async function replaceContent(state: EmulatorState, ds: DatasourceRecord, input: PublishInput): Promise<void> {
   ds.revisions ??= []
   const revisions = ds.revisions
   const number = (revisions.at(-1)?.number ?? 0) + 1
@@ -179,7 +243,6 @@ export async function publishContent(
     })
   } catch (e) {
     await rm(keptPath, { force: true })
-    if (!existing) await state.store.detachAndDelete(ds.alias, ds.file)
     throw e
   }
   ds.content =
@@ -197,14 +260,10 @@ export async function publishContent(
   }
   revisions.push(revision)
   ds.updatedAt = revision.publishedAt
-  ds.projectId = input.projectId
   if (input.description !== undefined) ds.description = input.description
   if (input.useRemoteQueryAgent !== undefined) ds.useRemoteQueryAgent = input.useRemoteQueryAgent
   if (input.credentials) {
     ds.connections ??= {}
     for (const id of ds.connectionIds) ds.connections[id] = { ...ds.connections[id], ...input.credentials }
   }
-  if (!existing) state.catalog.data.datasources.push(ds)
-  await state.catalog.save()
-  return { ds, created: !existing }
 }

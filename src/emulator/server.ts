@@ -3,6 +3,7 @@ import { rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { ApiError, resourceNotFound } from './api-error.js'
+import { contentDisposition } from './content-disposition.js'
 import { type Element, el, renderJson, renderXml, textEl } from './document.js'
 import type { RouteName } from './faults.js'
 import { serverInfo, signIn, signOut } from './handlers-auth.js'
@@ -73,7 +74,7 @@ function send(res: ServerResponse, json: boolean, reply: Reply, error?: ApiError
   res.end(payload)
 }
 
-/** Streams a download: `Content-Disposition: name="tableau_datasource"; filename="…"` as the page shows. */
+/** Streams a download with its Content-Disposition (see contentDisposition). */
 async function sendFile(res: ServerResponse, reply: Reply): Promise<void> {
   const file = reply.file!
   try {
@@ -82,7 +83,7 @@ async function sendFile(res: ServerResponse, reply: Reply): Promise<void> {
       ...reply.headers,
       'content-type': 'application/octet-stream',
       'content-length': String(size),
-      'content-disposition': `name="tableau_datasource"; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
+      'content-disposition': contentDisposition(file.filename),
     })
     await pipeline(createReadStream(file.path), res)
   } finally {

@@ -1,22 +1,24 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { HyperdeltaError, type Logger, toLogger } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
-import { Catalog } from './catalog.js'
+import { Catalog, type DatasourceRecord } from './catalog.js'
 import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { FaultController } from './faults.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
 import { JobRunner, recoverJobs } from './jobs.js'
+import { NameLocks } from './name-locks.js'
 import type { ServerPersonality } from './personality.js'
 import { createListener } from './server.js'
 import type { EmulatorState } from './state.js'
+import { stateInvalid } from './state-file.js'
 import { Store } from './store.js'
-import { type EmulatorGroup, openVirtualConnections } from './vconn-catalog.js'
+import { type EmulatorGroup, openVirtualConnections, type VirtualConnectionCatalog } from './vconn-catalog.js'
 
 export type { CreateDatasourceOptions }
 
@@ -55,8 +57,8 @@ export interface Emulator {
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
   /** Runs SQL against the data sources' databases; BIGINT as bigint, timestamps as µs values. */
   query(sql: string): Promise<Record<string, unknown>[]>
-  /** The published data sources (every site). */
-  listDatasources(): Promise<{ id: string; name: string; site: string }[]>
+  /** The published data sources (every site); `project` is the project's name. */
+  listDatasources(): Promise<{ id: string; name: string; site: string; project: string }[]>
   /** Fault injection and its counters. */
   readonly faults: FaultController
   /** Stops the server, waits for running jobs, closes DuckDB (and removes a temp data dir). */
@@ -110,10 +112,16 @@ async function start(
   for (const contentUrl of options.sites ?? ['']) catalog.ensureSite(contentUrl)
   for (const u of users) catalog.ensureUser(u.name)
   const store = await Store.open(dataDir)
-  for (const ds of catalog.data.datasources) await store.attach(ds.alias, ds.file)
-  await recoverJobs(catalog, store)
-  const vconns = await openVirtualConnections(dataDir, catalog, options.groups)
-  await catalog.save()
+  let vconns: VirtualConnectionCatalog
+  try {
+    for (const ds of catalog.data.datasources) await attachAtStart(store, ds)
+    await recoverJobs(catalog, store)
+    vconns = await openVirtualConnections(dataDir, catalog, options.groups)
+    await catalog.save()
+  } catch (error) {
+    store.close()
+    throw error
+  }
 
   const faults = new FaultController()
   const personality = options.personality ?? {}
@@ -125,6 +133,7 @@ async function start(
       return url
     },
     catalog,
+    names: new NameLocks(),
     store,
     sessions: new Sessions(users, tokenTtlMs),
     faults,
@@ -173,6 +182,7 @@ async function start(
         id: d.id,
         name: d.name,
         site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
+        project: catalog.data.projects.find((p) => p.id === d.projectId)?.name ?? '',
       })),
     query: (sql) => store.query(sql),
     [Symbol.asyncDispose]: () => emulator.close(),
@@ -191,4 +201,23 @@ async function start(
     },
   }
   return emulator
+}
+
+/**
+ * Attaches a data source's database at start. DuckDB would create a missing file empty (the data source would
+ * silently lose its data), so a missing or unopenable file is EMULATOR_STATE_INVALID naming it.
+ */
+async function attachAtStart(store: Store, ds: DatasourceRecord): Promise<void> {
+  const file = store.fileOf(ds.file)
+  const what = `the database of data source "${ds.name}" (${ds.id}) in catalog.json`
+  try {
+    await access(file)
+  } catch (e) {
+    throw stateInvalid(file, `is missing or unreadable (${what})`, e)
+  }
+  try {
+    await store.attach(ds.alias, ds.file)
+  } catch (e) {
+    throw stateInvalid(file, `cannot be opened as ${what}: ${(e as Error).message}`, e)
+  }
 }

@@ -6,6 +6,7 @@ import type { Catalog, SiteRecord } from './catalog.js'
 import type { Element } from './document.js'
 import type { FaultController, RouteName } from './faults.js'
 import type { JobRunner } from './jobs.js'
+import type { NameLocks } from './name-locks.js'
 import type { ServerPersonality } from './personality.js'
 import type { Store } from './store.js'
 import type { VirtualConnectionCatalog } from './vconn-catalog.js'
@@ -14,6 +15,8 @@ import type { VirtualConnectionCatalog } from './vconn-catalog.js'
 export interface EmulatorState {
   readonly url: string
   readonly catalog: Catalog
+  /** Held from a data source name's check to its catalog save (publish, create, rename, move, delete). */
+  readonly names: NameLocks
   readonly store: Store
   readonly sessions: Sessions
   readonly faults: FaultController

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import type { Catalog } from './catalog.js'
+import { readStateFile } from './state-file.js'
 
 /**
  * The emulator's virtual connections and the groups their permissions refer to, persisted in
@@ -63,6 +65,43 @@ interface VConnData {
   counter: number
 }
 
+// The shape virtual-connections.json must have to start from, typed against the interfaces above; loose objects
+// keep fields this version does not know.
+const text = z.string()
+const count = z.number().int().nonnegative()
+const vconnRecord: z.ZodType<VConnRecord> = z.looseObject({
+  id: text,
+  siteId: text,
+  projectId: text,
+  ownerId: text,
+  name: text,
+  createdAt: text,
+  updatedAt: text,
+  isCertified: z.boolean(),
+  certificationNote: text.exactOptional(),
+  draft: z.boolean(),
+  number: count,
+  revisions: z.array(z.looseObject({ number: count, content: text, publishedAt: text, publisherId: text })),
+  connections: z.array(
+    z.looseObject({ id: text, dbClass: text, serverAddress: text, serverPort: text, userName: text }),
+  ),
+  tags: z.array(text),
+  grants: z.array(
+    z.looseObject({
+      granteeType: z.enum(['user', 'group']),
+      granteeId: text,
+      capability: text,
+      mode: z.enum(['Allow', 'Deny']),
+    }),
+  ),
+})
+const vconnDataSchema: z.ZodType<VConnData> = z.looseObject({
+  version: z.literal(1),
+  virtualConnections: z.array(vconnRecord),
+  groups: z.array(z.looseObject({ id: text, siteId: text, name: text, members: z.array(text) })),
+  counter: count,
+})
+
 const FILE = 'virtual-connections.json'
 
 export class VirtualConnectionCatalog {
@@ -72,15 +111,15 @@ export class VirtualConnectionCatalog {
     readonly data: VConnData,
   ) {}
 
+  /** Loads `dir/virtual-connections.json` or starts empty; a damaged file is EMULATOR_STATE_INVALID naming it. */
   static async open(dir: string): Promise<VirtualConnectionCatalog> {
     await mkdir(dir, { recursive: true })
-    let data: VConnData
-    try {
-      data = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as VConnData
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-      data = { version: 1, virtualConnections: [], groups: [], counter: 0 }
-    }
+    const data = await readStateFile(join(dir, FILE), vconnDataSchema, () => ({
+      version: 1 as const,
+      virtualConnections: [],
+      groups: [],
+      counter: 0,
+    }))
     return new VirtualConnectionCatalog(dir, data)
   }
 

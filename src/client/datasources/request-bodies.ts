@@ -3,8 +3,18 @@ import type { ConnectionChanges, DatasourceChanges, KeychainDestination, Publish
 // The XML request bodies of the Data Sources methods, in the form the reference page shows (the emulator and
 // Tableau accept XML for all of them; Add Tags is documented in XML only). Built here once; golden-tested.
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
-const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+// Tab, CR and LF as character references: an XML parser turns them into spaces in an attribute value otherwise.
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+}
+const escapeXml = (s: string): string => s.replace(/[&<>"'\t\n\r]/g, (c) => ESCAPES[c]!)
 
 type Attrs = Record<string, string | number | boolean | undefined>
 function attrs(a: Attrs): string {

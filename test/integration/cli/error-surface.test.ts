@@ -254,4 +254,30 @@ describe('emulator', () => {
     expect(rerun.stdout).toMatch(/data source "Orders" already exists .*: kept/)
     expect(await rerun.stop()).toBe(0)
   }, 180_000)
+
+  it('a damaged catalog.json stops it at start: exit 4 naming the file, not an internal error', async () => {
+    const dataDir = f('emu-damaged')
+    await mkdir(dataDir)
+    const catalog = join(dataDir, 'catalog.json')
+    await writeFile(catalog, '{"version": 1, "sites": [{"id": "s1", "contentU')
+    const spawned = await spawnCli(['emulator', '--port', '0', '--data-dir', dataDir])
+    expect(spawned.code).toBe(4)
+    expect(spawned.stderr).toContain(`EMULATOR_STATE_INVALID: emulator: ${catalog} is not JSON`)
+    expectOneLineError(spawned)
+    for (const [body, problem] of [
+      ['', /is not JSON/],
+      ['{"version": 1}', /expected shape at sites/],
+      [
+        '{"version":1,"sites":[],"users":[],"projects":[],"datasources":[{"id":1}],"uploads":[],"jobs":[],"requestIds":[],"counter":0}',
+        /expected shape at datasources\.0\.id/,
+      ],
+    ] as const) {
+      await writeFile(catalog, body)
+      const result = await run(['emulator', '--port', '0', '--data-dir', dataDir])
+      expect(result.code).toBe(4)
+      expect(result.stderr).toContain(catalog)
+      expect(result.stderr).toMatch(problem)
+      expectOneLineError(result)
+    }
+  }, 120_000)
 })

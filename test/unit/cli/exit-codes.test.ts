@@ -23,6 +23,7 @@ describe('exitCodeFor', () => {
     [err('AUTH_FAILED'), EXIT.server],
     // a local file that cannot be written: rerunning as is fails again (not 6), and it is not the server's (not 4)
     [err('DOWNLOAD_WRITE_FAILED'), EXIT.input],
+    [err('EMULATOR_STATE_INVALID'), EXIT.server],
   ])('%s → %i', (error, code) => {
     expect(exitCodeFor(error)).toBe(code)
   })

@@ -97,6 +97,17 @@ describe('xmlToJsonShape', () => {
     })
   })
 
+  it('keeps attribute values exactly (spaces, character references); element text and indentation are trimmed', () => {
+    const xml =
+      '<tsResponse xmlns="http://tableau.com/api">\n  <datasource name="  Two  spaces&#10;line&#x9;" id="d1">\n' +
+      '    <project name=" P "/>\n  </datasource>\n  <note>  text  </note>\n  <empty>\n  </empty>\n</tsResponse>'
+    expect(xmlToJsonShape(xml)).toEqual({
+      datasource: { name: '  Two  spaces\nline\t', id: 'd1', project: { name: ' P ' } },
+      note: 'text',
+      empty: {},
+    })
+  })
+
   it('refuses XML without a tsResponse root', () => {
     expect(() => xmlToJsonShape('<html><body>proxy error</body></html>')).toThrow(/tsResponse/)
   })
