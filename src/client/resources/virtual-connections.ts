@@ -2,7 +2,14 @@ import type { z } from 'zod'
 import type { ApiRequest } from '../api-request.js'
 import { apiPath } from '../request-path.js'
 import { emptyResponseSchema } from '../responses.js'
-import { dbConnectionBody, permissionsBody, publishBody, tagsBody, updateBody } from '../virtual-connection-bodies.js'
+import {
+  dbConnectionBody,
+  granteeType,
+  permissionsBody,
+  publishBody,
+  tagsBody,
+  updateBody,
+} from '../virtual-connection-bodies.js'
 import { mapVirtualConnectionError } from '../virtual-connection-errors.js'
 import {
   dbConnectionResponseSchema,
@@ -277,7 +284,7 @@ export function deletePermission(
   mode: CapabilityMode,
   format: VirtualConnectionFormat,
 ) {
-  const kind = `${grantee.type}s`
+  const kind = `${granteeType(grantee)}s`
   const path = apiPath`/virtualconnections/${id}/permissions/${kind}/${grantee.id}/${capability}/${mode}`
   return request({
     what: `delete permission ${capability}:${mode}`,
