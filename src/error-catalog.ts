@@ -74,7 +74,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   // client
   CONFIG_INVALID: FieldDetails
   /** A caller's value that cannot be one segment of a request path (a dot-segment, a `/`, empty); nothing was sent. */
-  PATH_SEGMENT_INVALID: { field: string; value: string; reason: string; route: string }
+  PATH_SEGMENT_INVALID: { field: string; value: string; reason: string; route?: string }
   API_VERSION_UNSUPPORTED: { serverVersion: string; minApiVersion?: string; maxApiVersion?: string }
   AUTH_FAILED: Partial<HttpErrorDetails> & { auth?: string }
   API_ERROR: HttpErrorDetails

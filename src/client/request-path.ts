@@ -61,15 +61,19 @@ function fieldOf(before: string): string {
  * Refuses a value that cannot be a path segment with `PATH_SEGMENT_INVALID` (bad input: nothing was sent). Use it
  * to check arguments before any request (the CLI does); {@link apiPath} applies it to every value.
  */
-export function checkPathValue(value: unknown, field: string, route = field): void {
+export function checkPathValue(value: unknown, field: string, route?: string): void {
   const problem = pathValueProblem(value)
   if (problem === undefined) return
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value)
-  throw new HyperdeltaError(
-    'PATH_SEGMENT_INVALID',
-    `request: ${field} ${shown} ${problem}, so it cannot be a segment of ${route}; nothing was sent`,
-    { details: { field, value: typeof value === 'string' ? value : shown, reason: problem, route } },
-  )
+  const where = route === undefined ? '' : ` in ${route}`
+  throw new HyperdeltaError('PATH_SEGMENT_INVALID', `request: ${field} ${shown}${where} ${problem}; nothing was sent`, {
+    details: {
+      field,
+      value: typeof value === 'string' ? value : shown,
+      reason: problem,
+      ...(route !== undefined && { route }),
+    },
+  })
 }
 
 function querySerialized(value: QueryValue): string {

@@ -24,11 +24,6 @@ export async function updateData(
       details: { field: 'requestId' },
     })
   }
-  if (typeof request.datasource !== 'string' || request.datasource === '') {
-    throw new HyperdeltaError('CONFIG_INVALID', 'update: datasource must be a data source id', {
-      details: { field: 'datasource' },
-    })
-  }
   // Both go in the PATCH's path: refused before the payload is uploaded, not after.
   checkPathValue(request.datasource, 'datasource')
   if (request.connection !== undefined) checkPathValue(request.connection, 'connection')
