@@ -70,7 +70,11 @@ export async function datasourceCommand(argv: string[], io: CliIo): Promise<numb
  * The arguments that go into request paths (ids, the tags of untag, a connection id): a value such as `..` is
  * refused before signing in (exit 3, nothing sent). Tags to add travel in the body, the publish file is local.
  */
-function pathArguments(verb: string | undefined, args: readonly string[], connection: string | undefined): [string, string][] {
+function pathArguments(
+  verb: string | undefined,
+  args: readonly string[],
+  connection: string | undefined,
+): [string, string][] {
   const named: [string, string | undefined][] =
     verb === 'publish' || verb === 'list'
       ? []
