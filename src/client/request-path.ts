@@ -3,8 +3,9 @@ import { HyperdeltaError } from '../errors.js'
 // The one way a request path is built. A path's literal text is the route; every value interpolated into it (an id,
 // a tag, a revision, a job or upload session id...) is one segment of its own, percent-encoded, and refused when a
 // URL resolver could read it as something else than that segment: `.`, `..` and their percent-encoded spellings
-// would send the request to a parent resource (`DELETE …/datasources/{id}/tags/..` is Delete Data Source), and a
-// `/` or `\` would add segments on any server or proxy that decodes `%2F` before routing. `RequestPath` is branded,
+// would send the request to a parent resource (`DELETE …/datasources/{id}/tags/..` is Delete Data Source). A `/` or
+// `\` is sent encoded (tags may hold one), unless a piece between them is a dot-segment (`a/..`): a server or proxy
+// that decodes `%2F` before routing would fold that one too. `RequestPath` is branded,
 // so an `ApiRequest` whose path was assembled by hand does not type-check; `checkRequestPath` repeats the check on
 // the final path before it is sent, for a path forged with a cast.
 
@@ -43,7 +44,9 @@ export function pathValueProblem(value: unknown): string | undefined {
   if (value === '') return 'is empty'
   for (const form of decodedForms(value)) {
     if (form === '.' || form === '..') return 'is a dot-segment (it would name the parent resource)'
-    if (/[/\\]/.test(form)) return 'contains a / or \\ (it would add path segments)'
+    if (form.split(/[/\\]/).some((piece) => piece === '.' || piece === '..')) {
+      return 'holds a dot-segment between slashes (a server decoding %2F would name a parent resource)'
+    }
   }
   if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
     return 'contains an unpaired surrogate'

@@ -3,7 +3,7 @@
 // must be refused before sending. The second group is harmless once percent-encoded: each must arrive as exactly one
 // segment, unchanged after decoding.
 
-/** Dot-segments in every spelling, values that add segments, and the empty value. */
+/** Dot-segments in every spelling, alone or between slashes, and the empty value. */
 export const REFUSED_PATH_VALUES = [
   '.',
   '..',
@@ -18,15 +18,28 @@ export const REFUSED_PATH_VALUES = [
   '../..',
   'a/../..',
   '..\\',
-  'a\\b',
-  'a/b',
-  '%2F',
-  '%5c',
+  'a%5c..',
   '',
 ] as const
 
-/** Harmless values a careless encoder would still get wrong (query and fragment marks, colons, dots inside). */
-export const KEPT_PATH_VALUES = ['a?b', 'a#b', '?', '#', '...', '.a.', ' x ', 'up:load:1', 'ü&=+'] as const
+/** Harmless values a careless encoder would still get wrong (slashes, query and fragment marks, colons, dots). */
+export const KEPT_PATH_VALUES = [
+  'a/b',
+  'a b/c',
+  'a\\b',
+  '%2F',
+  '%5c',
+  '/',
+  'a?b',
+  'a#b',
+  '?',
+  '#',
+  '...',
+  '.a.',
+  ' x ',
+  'up:load:1',
+  'ü&=+',
+] as const
 
 export const HOSTILE_PATH_VALUES: readonly string[] = [...REFUSED_PATH_VALUES, ...KEPT_PATH_VALUES]
 

@@ -62,7 +62,7 @@ describe('path values on the command line', () => {
     const before = proxy.requests.length
     const r = await cli(...args())
     expect(r.code, r.stderr).toBe(EXIT.input)
-    expect(r.stderr).toMatch(/PATH_SEGMENT_INVALID|dot-segment|contains a \//)
+    expect(r.stderr).toMatch(/PATH_SEGMENT_INVALID: .*dot-segment/)
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/) // no stack trace
     expect(proxy.requests.slice(before)).toEqual([])
   })
