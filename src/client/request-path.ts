@@ -18,23 +18,24 @@ export type PathValue = string | number
 /** A value in the query part of {@link apiPath}: one percent-encoded value, or parameters serialized whole. */
 export type QueryValue = string | number | boolean | URLSearchParams
 
-/** Caps the percent-decoding rounds: a value encoded more often than this is refused anyway. */
+/** Caps the percent-decoding rounds: a value still changing after this many is refused. */
 const MAX_DECODE_ROUNDS = 8
 
-/** Decodes `%XX` escapes byte by byte (enough to see dots and slashes), again until nothing changes. */
-function decodedForms(value: string): string[] {
+/**
+ * The value and its decodings, `%XX` escapes read byte by byte (enough to see dots and slashes), again until
+ * nothing changes; undefined when it still changes after MAX_DECODE_ROUNDS.
+ */
+function decodedForms(value: string): string[] | undefined {
   const forms = [value]
-  let current = value
   for (let i = 0; i < MAX_DECODE_ROUNDS; i++) {
+    const current = forms.at(-1)!
     const next = current.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
       String.fromCharCode(Number.parseInt(hex, 16)),
     )
     if (next === current) return forms
     forms.push(next)
-    current = next
   }
-  forms.push(current)
-  return forms
+  return undefined
 }
 
 /** Why `value` cannot be a path segment, or undefined when it can. */
@@ -42,7 +43,9 @@ export function pathValueProblem(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'is not a finite number'
   if (typeof value !== 'string') return `is a ${value === null ? 'null' : typeof value}, not a string`
   if (value === '') return 'is empty'
-  for (const form of decodedForms(value)) {
+  const forms = decodedForms(value)
+  if (forms === undefined) return 'is percent-encoded too many times over'
+  for (const form of forms) {
     if (form === '.' || form === '..') return 'is a dot-segment (it would name the parent resource)'
     if (form.split(/[/\\]/).some((piece) => piece === '.' || piece === '..')) {
       return 'holds a dot-segment between slashes (a server decoding %2F would name a parent resource)'
