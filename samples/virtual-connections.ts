@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { startEmulator } from '../src/emulator/index.js'
-import { promoteVirtualConnection, TableauClient } from '../src/index.js'
+import { apiPath, promoteVirtualConnection, TableauClient } from '../src/index.js'
 
 const emu = await startEmulator({
   sites: ['dev', 'prod'],
@@ -24,7 +24,7 @@ try {
     const body = (await client.request({
       label: kind,
       method: 'GET',
-      path: `/${kind}?filter=name:eq:${name}`,
+      path: apiPath`/${kind}?filter=${`name:eq:${name}`}`,
       expect: [200],
       schema,
     })) as Record<string, Record<string, { id: string }[]>>

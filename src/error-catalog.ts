@@ -73,6 +73,8 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
   // client
   CONFIG_INVALID: FieldDetails
+  /** A caller's value that cannot be one segment of a request path (a dot-segment, a `/`, empty); nothing was sent. */
+  PATH_SEGMENT_INVALID: { field: string; value: string; reason: string; route?: string }
   API_VERSION_UNSUPPORTED: { serverVersion: string; minApiVersion?: string; maxApiVersion?: string }
   AUTH_FAILED: Partial<HttpErrorDetails> & { auth?: string }
   API_ERROR: HttpErrorDetails
@@ -216,6 +218,7 @@ export const ERROR_CATALOG = {
   PAYLOAD_ABORTED: 'payload',
   PAYLOAD_IO: 'payload',
   CONFIG_INVALID: 'client',
+  PATH_SEGMENT_INVALID: 'client',
   API_VERSION_UNSUPPORTED: 'client',
   AUTH_FAILED: 'client',
   API_ERROR: 'client',

@@ -52,6 +52,13 @@ export {
   type PromoteVirtualConnectionOptions,
   promoteVirtualConnection,
 } from './client/promote-virtual-connection.js'
+export {
+  apiPath,
+  checkPathValue,
+  type PathValue,
+  type QueryValue,
+  type RequestPath,
+} from './client/request-path.js'
 export { findProjectId } from './client/resources/projects.js'
 export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/retry-policy.js'
 export {

@@ -1,5 +1,13 @@
 import { stat } from 'node:fs/promises'
-import { consoleLogger, HyperdeltaError, LOG_LEVELS, type LogLevel, silentLogger, TableauClient } from '../index.js'
+import {
+  checkPathValue,
+  consoleLogger,
+  HyperdeltaError,
+  LOG_LEVELS,
+  type LogLevel,
+  silentLogger,
+  TableauClient,
+} from '../index.js'
 import { connectionConfig } from './config.js'
 import { DATASOURCE_USAGE, parse, usage, type VerbContext } from './datasource-flags.js'
 import { VERBS } from './datasource-verbs.js'
@@ -25,6 +33,7 @@ export async function datasourceCommand(argv: string[], io: CliIo): Promise<numb
   if (!run) throw usage(verb === undefined ? 'a verb is required' : `unknown verb "${verb}"`)
   const flags = parsed.values
   if (verb === 'publish') await requireFile(args[0])
+  for (const [field, value] of pathArguments(verb, args, flags.update)) checkPathValue(value, field)
   const level = flags['log-level']
   if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
     throw usage(`--log-level ${level}: use one of ${LOG_LEVELS.join(', ')}`)
@@ -55,6 +64,27 @@ export async function datasourceCommand(argv: string[], io: CliIo): Promise<numb
   } finally {
     await client.close()
   }
+}
+
+/**
+ * The arguments that go into request paths (ids, the tags of untag, a connection id): a value such as `..` is
+ * refused before signing in (exit 3, nothing sent). Tags to add travel in the body, the publish file is local.
+ */
+function pathArguments(
+  verb: string | undefined,
+  args: readonly string[],
+  connection: string | undefined,
+): [string, string][] {
+  const named: [string, string | undefined][] =
+    verb === 'publish' || verb === 'list'
+      ? []
+      : verb === 'keychain'
+        ? [['<id>', args[1]]]
+        : verb === 'untag'
+          ? args.map((a, i) => [i === 0 ? '<id>' : '<tag>', a])
+          : [['<id>', args[0]]]
+  named.push(['--update', connection])
+  return named.filter((e): e is [string, string] => e[1] !== undefined)
 }
 
 /** A publish file must exist before anything is sent (exit 3 otherwise). */

@@ -1,4 +1,4 @@
-import { TableauClient } from '../index.js'
+import { checkPathValue, TableauClient } from '../index.js'
 import { defineCommand } from './command-table.js'
 import { connectionConfig } from './config.js'
 import { type CliIo, cliLogger, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
@@ -20,6 +20,7 @@ export const jobWaitCommand = defineCommand({
   async run({ values, positionals, io }) {
     const id = positionals[0]!
     const timeout = positiveNumber('timeout-s', values['timeout-s'])
+    checkPathValue(id, '<job-id>') // refused before signing in (exit 3)
     const client = await signIn(values, io)
     try {
       const job = await client.waitForJob(id, {
@@ -42,6 +43,7 @@ export const jobCancelCommand = defineCommand({
   flags: { ...SERVER_FLAGS },
   async run({ values, positionals, io }) {
     const id = positionals[0]!
+    checkPathValue(id, '<job-id>') // refused before signing in (exit 3)
     const client = await signIn(values, io)
     try {
       await client.cancelJob(id)

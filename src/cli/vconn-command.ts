@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util'
-import { consoleLogger, HyperdeltaError, LOG_LEVELS, type LogLevel, silentLogger, TableauClient } from '../index.js'
+import {
+  checkPathValue,
+  consoleLogger,
+  HyperdeltaError,
+  LOG_LEVELS,
+  type LogLevel,
+  silentLogger,
+  TableauClient,
+} from '../index.js'
 import { connectionConfig } from './config.js'
 import type { CliIo } from './io.js'
 import { VCONN_SUBCOMMANDS, type VconnSubcommand } from './vconn-subcommands.js'
@@ -56,6 +64,13 @@ export async function vconnCommand(args: string[], io: CliIo): Promise<number> {
   const [min, max] = command.positionals
   if (positionals.length < min || positionals.length > max)
     throw new HyperdeltaError('USAGE', `usage: hyperdelta vconn ${command.name} ${command.usage}`)
+  // Ids and labels that go into request paths: a value such as `..` is refused before signing in (exit 3).
+  const inPath: [string, unknown][] = [
+    ['<id>', positionals[0]],
+    ['<label>', command.name === 'untag' ? positionals[1] : undefined],
+    ['--modify', values['modify']],
+  ]
+  for (const [field, value] of inPath) if (value !== undefined) checkPathValue(value, field)
   const client = await signIn(values, io)
   try {
     return await command.run({ client, values, positionals, io })

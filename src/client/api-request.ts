@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { z } from 'zod'
+import type { RequestPath } from './request-path.js'
 
 // A request to the Tableau REST API is one value, `ApiRequest`, from the resource module that describes it down to
 // the socket. The transport is a stack of layers, each a function from the next handler to a handler (like
@@ -19,8 +20,8 @@ export interface ApiRequest<S extends z.ZodType = z.ZodType> {
   /** Prefix of error messages and logs: what the caller was doing (`upload`, `datasource`, `job j1`). */
   label: string
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  /** Path (and query) under `scope`; ids already percent-encoded. */
-  path: string
+  /** Path (and query) under `scope`, built by `apiPath` (every caller value one checked, percent-encoded segment). */
+  path: RequestPath
   /** Default `site`. */
   scope?: RequestScope
   headers?: Record<string, string>

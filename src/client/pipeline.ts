@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 import type { Environment } from '../environment.js'
 import { type ApiRequest, compose, type Layer, type Send } from './api-request.js'
 import { type HttpTimeouts, httpLayer } from './http.js'
+import { apiPath, checkRequestPath, joinPaths, type RequestPath } from './request-path.js'
 import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
 import { reauthLayer, type Session } from './session.js'
 
@@ -17,11 +18,10 @@ import { reauthLayer, type Session } from './session.js'
 /** The endpoints layer: the one place a request's path is rooted, and its error mapping applied. */
 export function endpointLayer(session: Pick<Session, 'apiVersion' | 'siteId'>): Layer {
   return (next) => async (request) => {
-    const resolved: ApiRequest<typeof request.schema> = {
-      ...request,
-      scope: 'server',
-      path: rootedPath(request, session),
-    }
+    const path = rootedPath(request, session)
+    // Last line of defence for a path forged with a cast: nothing a URL resolver would collapse leaves.
+    checkRequestPath(request.method, path)
+    const resolved: ApiRequest<typeof request.schema> = { ...request, scope: 'server', path }
     try {
       return await next(resolved)
     } catch (error) {
@@ -30,12 +30,11 @@ export function endpointLayer(session: Pick<Session, 'apiVersion' | 'siteId'>): 
   }
 }
 
-function rootedPath(request: ApiRequest, session: Pick<Session, 'apiVersion' | 'siteId'>): string {
+function rootedPath(request: ApiRequest, session: Pick<Session, 'apiVersion' | 'siteId'>): RequestPath {
   const scope = request.scope ?? 'site'
   if (scope === 'server') return request.path
-  const api = `/api/${session.apiVersion}`
-  if (scope === 'api') return api + request.path
-  return `${api}/sites/${encodeURIComponent(session.siteId ?? '')}${request.path}`
+  if (scope === 'api') return joinPaths(apiPath`/api/${session.apiVersion ?? ''}`, request.path)
+  return joinPaths(apiPath`/api/${session.apiVersion ?? ''}/sites/${session.siteId ?? ''}`, request.path)
 }
 
 /** What the transport is built from. */

@@ -5,6 +5,7 @@ import type { Send } from './api-request.js'
 import { assertSupported, type Capabilities, confirmedNativeOps } from './capabilities.js'
 import type { UpdateDataRequest } from './client-options.js'
 import { type Job, toJob } from './job.js'
+import { checkPathValue } from './request-path.js'
 import * as datasources from './resources/datasources.js'
 import { uploadFile } from './upload-file.js'
 
@@ -23,11 +24,9 @@ export async function updateData(
       details: { field: 'requestId' },
     })
   }
-  if (typeof request.datasource !== 'string' || request.datasource === '') {
-    throw new HyperdeltaError('CONFIG_INVALID', 'update: datasource must be a data source id', {
-      details: { field: 'datasource' },
-    })
-  }
+  // Both go in the PATCH's path: refused before the payload is uploaded, not after.
+  checkPathValue(request.datasource, 'datasource')
+  if (request.connection !== undefined) checkPathValue(request.connection, 'connection')
   if (request.payload !== undefined && request.uploadSessionId !== undefined) {
     throw new HyperdeltaError('CONFIG_INVALID', 'update: pass payload or uploadSessionId, not both', {
       details: { field: 'payload' },

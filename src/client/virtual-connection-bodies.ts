@@ -176,6 +176,16 @@ export function capabilityList(g: GranteeCapabilities): { name: string; mode: st
   })
 }
 
+/** The grantee's kind, checked: it names an element of the body and a segment of Delete Permission's path. */
+export function granteeType(grantee: { type: unknown }): 'user' | 'group' {
+  if (grantee.type === 'user' || grantee.type === 'group') return grantee.type
+  throw new HyperdeltaError(
+    'VCONN_REQUEST_INVALID',
+    `virtual connection: a grantee's type is user or group, got ${JSON.stringify(grantee.type)}`,
+    { details: { field: 'grantee.type', value: grantee.type } },
+  )
+}
+
 /** Add Virtual Connection Permissions. */
 export function permissionsBody(grants: readonly GranteeCapabilities[], format: VirtualConnectionFormat): string {
   if (grants.length === 0) {
@@ -183,7 +193,10 @@ export function permissionsBody(grants: readonly GranteeCapabilities[], format: 
       details: { field: 'permissions' },
     })
   }
-  const sets = grants.map((g) => ({ grantee: g.grantee, caps: capabilityList(g) }))
+  const sets = grants.map((g) => ({
+    grantee: { type: granteeType(g.grantee), id: g.grantee.id },
+    caps: capabilityList(g),
+  }))
   if (format === 'json') {
     return JSON.stringify({
       permissions: {

@@ -4,9 +4,6 @@ import { z } from 'zod'
 // server, authenticated with the REST session token. It returns a published data source's rows as JSON, which is how
 // `probe` and `verify` read back what a job really changed. Only the subset they use is typed here.
 
-/** Path of a VDS method, rooted at the server origin (it is not under `/api/{version}/sites/…`). */
-export const VDS_PATH = '/api/v1/vizql-data-service'
-
 export type VdsAggregate = 'SUM' | 'COUNT' | 'COUNTD' | 'MIN' | 'MAX' | 'AVG'
 
 /** A field to return: a column, optionally aggregated. */

@@ -17,6 +17,7 @@ import { addTags, deleteTag } from './handlers-tags.js'
 import { updateData } from './handlers-update.js'
 import { appendUpload, ConnectionReset, initiateUpload } from './handlers-uploads.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
+import { requestTarget } from './request-target.js'
 import { matchRoute } from './routes.js'
 import type { EmulatorState, Handler, Reply } from './state.js'
 import { VCONN_HANDLERS } from './vconn-routes.js'
@@ -91,17 +92,6 @@ async function sendFile(res: ServerResponse, reply: Reply): Promise<void> {
   }
 }
 
-function decodeSegments(pathname: string): string[] | undefined {
-  try {
-    return pathname
-      .split('/')
-      .filter((s) => s !== '')
-      .map(decodeURIComponent)
-  } catch {
-    return undefined
-  }
-}
-
 async function vizqlDataService(state: EmulatorState, req: IncomingMessage, res: ServerResponse, method: string) {
   try {
     await handleVizqlDataService(state, req, res, method)
@@ -123,25 +113,24 @@ export function createListener(state: EmulatorState): (req: IncomingMessage, res
 async function handle(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const json = wantsJson(req.headers.accept)
   const method = (req.method ?? 'GET').toUpperCase()
-  const url = new URL(req.url ?? '/', 'http://emulator')
   const fail = (e: ApiError): void => {
     req.resume() // drain an unread body so the connection stays usable
     send(res, json, { status: e.status, headers: e.headers }, e)
   }
   try {
-    const segments = decodeSegments(url.pathname)
+    const { pathname, segments, query } = requestTarget(req.url ?? '/')
     if (segments && segments.length === 4 && VDS_PREFIX.every((p, i) => segments[i] === p)) {
       return await vizqlDataService(state, req, res, segments[3]!)
     }
     const match = segments ? matchRoute(method, segments) : { kind: 'not-found' as const }
-    const shown = url.pathname.replace(/^\/api/, '')
+    const shown = pathname.replace(/^\/api/, '')
     if (match.kind === 'not-found') return fail(resourceNotFound(shown))
     if (match.kind === 'method-not-allowed') {
       return fail(new ApiError(405, '405000', 'Invalid request method', methodNotAllowedDetail(method)))
     }
     const { route, params } = match
     state.logger.debug('emulator: request', { method, route: route.name })
-    const fault = state.faults.takeResponseFault({ method, route: route.name, path: url.pathname })
+    const fault = state.faults.takeResponseFault({ method, route: route.name, path: pathname })
     if (fault?.status === 429) {
       return fail(
         new ApiError(429, '429000', 'Too Many Requests', 'Too many requests; retry later.', {
@@ -163,7 +152,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       res,
       route: route.name,
       params,
-      query: url.searchParams,
+      query,
       session,
     })
     if (reply.file) return await sendFile(res, reply)

@@ -1,6 +1,7 @@
 import { HyperdeltaError } from '../../errors.js'
 import type { Send } from '../api-request.js'
 import { type Job, toJob } from '../job.js'
+import { checkPathValue } from '../request-path.js'
 import * as change from '../resources/datasource-changes.js'
 import * as read from '../resources/datasource-queries.js'
 import { everyPage, toConnectionDetails, toDatasourceDetails, toPage, toRevisions } from './convert.js'
@@ -22,13 +23,10 @@ import type {
   Revision,
 } from './types.js'
 
+/** An id or tag for a request path: refused (PATH_SEGMENT_INVALID) when it is no usable segment, e.g. `..` or empty. */
 function id(value: unknown, field = 'datasource id'): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new HyperdeltaError('CONFIG_INVALID', `datasources: ${field} must be a non-empty string`, {
-      details: { field },
-    })
-  }
-  return value
+  checkPathValue(value, field)
+  return String(value)
 }
 
 function revisionNumber(value: unknown): number {
@@ -110,7 +108,7 @@ export class DatasourcesApi {
   }
 
   /** Download Data Source, streamed to a file (never held in memory). */
-  download(datasourceId: string, options: DownloadDatasourceOptions): Promise<DownloadResult> {
+  async download(datasourceId: string, options: DownloadDatasourceOptions): Promise<DownloadResult> {
     return downloadTo(this.#send, id(datasourceId), undefined, options)
   }
 
@@ -131,7 +129,7 @@ export class DatasourcesApi {
   }
 
   /** Download Data Source Revision, streamed to a file. */
-  downloadRevision(
+  async downloadRevision(
     datasourceId: string,
     revision: number,
     options: DownloadDatasourceOptions,

@@ -7,6 +7,7 @@ import { HyperdeltaError } from '../../errors.js'
 import type { ApiRequest, Send } from '../api-request.js'
 import { type Job, toJob } from '../job.js'
 import { newBoundary, safeFilename } from '../multipart.js'
+import { apiPath } from '../request-path.js'
 import { jobResponseSchema } from '../responses.js'
 import { uploadFile } from '../upload-file.js'
 import { toDatasourceDetails } from './convert.js'
@@ -85,7 +86,7 @@ function publishRequest<S extends z.ZodType>(
   return {
     label: 'publish',
     method: 'POST',
-    path: `/datasources${query.size > 0 ? `?${query.toString()}` : ''}`,
+    path: apiPath`/datasources?${query}`,
     ...body,
     expect,
     schema,

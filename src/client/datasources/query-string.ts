@@ -31,8 +31,8 @@ export function checkPaging(pageSize: number | undefined, pageNumber: number | u
   }
 }
 
-/** `?pageSize=…&pageNumber=…&filter=…&sort=…&fields=…` (percent-encoded). */
-export function queryString(o: QueryDatasourcesOptions, pageNumber: number): string {
+/** `pageSize=…&pageNumber=…&filter=…&sort=…&fields=…` (serialized percent-encoded by apiPath). */
+export function queryString(o: QueryDatasourcesOptions, pageNumber: number): URLSearchParams {
   checkPaging(o.pageSize, pageNumber)
   const params = new URLSearchParams()
   params.set('pageSize', String(o.pageSize ?? 100))
@@ -48,5 +48,5 @@ export function queryString(o: QueryDatasourcesOptions, pageNumber: number): str
   }
   if (o.sort?.length) params.set('sort', o.sort.map((s) => `${s.field}:${s.direction ?? 'asc'}`).join(','))
   if (o.fields?.length) params.set('fields', o.fields.map((f) => term(f, 'fields')).join(','))
-  return `?${params.toString()}`
+  return params
 }

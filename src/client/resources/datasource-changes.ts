@@ -9,12 +9,12 @@ import {
   tagsResponseSchema,
 } from '../datasources/schemas.js'
 import type { ConnectionChanges, DatasourceChanges, KeychainDestination } from '../datasources/types.js'
+import { apiPath } from '../request-path.js'
 import { jobResponseSchema } from '../responses.js'
 
 // Write endpoints of the Data Sources page (publish is in ../datasources/publish.ts): update, connection, refresh,
 // revisions, tags, delete, keychains. Bodies are XML as the page shows them (see request-bodies.ts).
 
-const seg = encodeURIComponent
 const XML = { 'Content-Type': 'application/xml' }
 
 /** `PUT …/datasources/{id}` */
@@ -22,7 +22,7 @@ export function updateDatasource(id: string, c: DatasourceChanges): ApiRequest<t
   return {
     label: 'datasources',
     method: 'PUT',
-    path: `/datasources/${seg(id)}`,
+    path: apiPath`/datasources/${id}`,
     headers: XML,
     body: () => bodies.updateDatasourceBody(c),
     expect: [200],
@@ -40,7 +40,7 @@ export function updateConnection(
   return {
     label: 'datasources',
     method: 'PUT',
-    path: `/datasources/${seg(id)}/connections/${seg(connectionId)}`,
+    path: apiPath`/datasources/${id}/connections/${connectionId}`,
     headers: XML,
     body: () => bodies.updateConnectionBody(c),
     expect: [200],
@@ -54,7 +54,7 @@ export function refreshDatasource(id: string): ApiRequest<typeof jobResponseSche
   return {
     label: 'datasources',
     method: 'POST',
-    path: `/datasources/${seg(id)}/refresh`,
+    path: apiPath`/datasources/${id}/refresh`,
     headers: XML,
     body: () => bodies.REFRESH_BODY,
     expect: [202, 200],
@@ -69,7 +69,7 @@ export function removeRevision(id: string, revision: number): ApiRequest<z.ZodUn
   return {
     label: 'datasources',
     method: 'DELETE',
-    path: `/datasources/${seg(id)}/revisions/${seg(String(revision))}`,
+    path: apiPath`/datasources/${id}/revisions/${revision}`,
     expect: [204, 200],
     schema: z.unknown(),
     mapError: typedErrors('removeRevision'),
@@ -81,7 +81,7 @@ export function addTags(id: string, tags: readonly string[]): ApiRequest<typeof 
   return {
     label: 'datasources',
     method: 'PUT',
-    path: `/datasources/${seg(id)}/tags`,
+    path: apiPath`/datasources/${id}/tags`,
     headers: XML,
     body: () => bodies.addTagsBody(tags),
     expect: [200],
@@ -95,7 +95,7 @@ export function deleteTag(id: string, tag: string): ApiRequest<z.ZodUnknown> {
   return {
     label: 'datasources',
     method: 'DELETE',
-    path: `/datasources/${seg(id)}/tags/${seg(tag)}`,
+    path: apiPath`/datasources/${id}/tags/${tag}`,
     expect: [204, 200],
     schema: z.unknown(),
     mapError: typedErrors('deleteTag'),
@@ -107,7 +107,7 @@ export function deleteDatasource(id: string): ApiRequest<z.ZodUnknown> {
   return {
     label: 'datasources',
     method: 'DELETE',
-    path: `/datasources/${seg(id)}`,
+    path: apiPath`/datasources/${id}`,
     expect: [204, 200],
     schema: z.unknown(),
     mapError: typedErrors('delete'),
@@ -119,7 +119,7 @@ export function retrieveKeychain(id: string, d: KeychainDestination): ApiRequest
   return {
     label: 'datasources',
     method: 'POST',
-    path: `/datasources/${seg(id)}/retrieveKeychain`,
+    path: apiPath`/datasources/${id}/retrieveKeychain`,
     headers: XML,
     body: () => bodies.retrieveKeychainBody(d),
     expect: [200],
@@ -137,7 +137,7 @@ export function applyKeychain(
   return {
     label: 'datasources',
     method: 'PUT',
-    path: `/datasources/${seg(id)}/applykeychain`,
+    path: apiPath`/datasources/${id}/applykeychain`,
     headers: { 'Content-Type': 'application/json' },
     body: () => bodies.applyKeychainBody(keychains, userMapping),
     expect: [200, 204],

@@ -9,10 +9,9 @@ import {
   revisionPageSchema,
 } from '../datasources/schemas.js'
 import type { QueryDatasourcesOptions } from '../datasources/types.js'
+import { apiPath } from '../request-path.js'
 
 // Read endpoints of the Data Sources page: Query Data Sources / Data Source / Connections, revisions, downloads.
-
-const seg = encodeURIComponent
 
 /** `GET …/datasources?pageSize&pageNumber&filter&sort&fields` */
 export function queryDatasources(
@@ -22,7 +21,7 @@ export function queryDatasources(
   return {
     label: 'datasources',
     method: 'GET',
-    path: `/datasources${queryString(o, pageNumber)}`,
+    path: apiPath`/datasources?${queryString(o, pageNumber)}`,
     expect: [200],
     schema: datasourcePageSchema,
     signal: o.signal,
@@ -35,7 +34,7 @@ export function queryDatasource(id: string): ApiRequest<typeof datasourceDetails
   return {
     label: 'datasources',
     method: 'GET',
-    path: `/datasources/${seg(id)}`,
+    path: apiPath`/datasources/${id}`,
     expect: [200],
     schema: datasourceDetailsResponseSchema,
     mapError: typedErrors('get'),
@@ -47,7 +46,7 @@ export function queryConnections(id: string): ApiRequest<typeof connectionListSc
   return {
     label: 'datasources',
     method: 'GET',
-    path: `/datasources/${seg(id)}/connections`,
+    path: apiPath`/datasources/${id}/connections`,
     expect: [200],
     schema: connectionListSchema,
     mapError: typedErrors('connections'),
@@ -59,7 +58,7 @@ export function getRevisions(id: string, pageSize: number, pageNumber: number): 
   return {
     label: 'datasources',
     method: 'GET',
-    path: `/datasources/${seg(id)}/revisions?pageSize=${pageSize}&pageNumber=${pageNumber}`,
+    path: apiPath`/datasources/${id}/revisions?pageSize=${pageSize}&pageNumber=${pageNumber}`,
     expect: [200],
     schema: revisionPageSchema,
     mapError: typedErrors('revisions'),
@@ -77,11 +76,14 @@ export interface DownloadTarget {
 
 /** `GET …/datasources/{id}[/revisions/{n}]/content[?includeExtract=False]`, streamed into `sink`. */
 export function downloadContent(t: DownloadTarget): ApiRequest<z.ZodUnknown> {
-  const revision = t.revision === undefined ? '' : `/revisions/${seg(String(t.revision))}`
+  const query = new URLSearchParams(t.includeExtract === false ? { includeExtract: 'False' } : {})
   return {
     label: 'download',
     method: 'GET',
-    path: `/datasources/${seg(t.id)}${revision}/content${t.includeExtract === false ? '?includeExtract=False' : ''}`,
+    path:
+      t.revision === undefined
+        ? apiPath`/datasources/${t.id}/content?${query}`
+        : apiPath`/datasources/${t.id}/revisions/${t.revision}/content?${query}`,
     headers: { Accept: 'application/octet-stream, application/json' },
     expect: [200],
     schema: z.unknown(),

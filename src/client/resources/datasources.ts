@@ -1,5 +1,6 @@
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../api-request.js'
+import { apiPath } from '../request-path.js'
 import {
   connectionsResponseSchema,
   datasourceResponseSchema,
@@ -18,7 +19,7 @@ export function getDatasource(id: string): ApiRequest<typeof datasourceResponseS
   return {
     label: 'datasource',
     method: 'GET',
-    path: `/datasources/${encodeURIComponent(id)}`,
+    path: apiPath`/datasources/${id}`,
     expect: [200],
     schema: datasourceResponseSchema,
     mapError: notFound(id),
@@ -30,11 +31,14 @@ export function getDatasource(id: string): ApiRequest<typeof datasourceResponseS
  * names (and `undefined`) list without a filter and the caller matches locally.
  */
 export function listDatasources(name: string | undefined, page: number): ApiRequest<typeof datasourcesResponseSchema> {
-  const filter = name === undefined || /[,&]/.test(name) ? '' : `filter=name:eq:${encodeURIComponent(name)}&`
+  const query = new URLSearchParams()
+  if (name !== undefined && !/[,&]/.test(name)) query.set('filter', `name:eq:${name}`)
+  query.set('pageSize', String(DATASOURCE_PAGE_SIZE))
+  query.set('pageNumber', String(page))
   return {
     label: 'datasource',
     method: 'GET',
-    path: `/datasources?${filter}pageSize=${DATASOURCE_PAGE_SIZE}&pageNumber=${page}`,
+    path: apiPath`/datasources?${query}`,
     expect: [200],
     schema: datasourcesResponseSchema,
   }
@@ -45,7 +49,7 @@ export function listConnections(id: string): ApiRequest<typeof connectionsRespon
   return {
     label: 'datasource',
     method: 'GET',
-    path: `/datasources/${encodeURIComponent(id)}/connections`,
+    path: apiPath`/datasources/${id}/connections`,
     expect: [200],
     schema: connectionsResponseSchema,
     mapError: notFound(id),
@@ -69,17 +73,17 @@ export interface UpdateDataTarget {
  * send; the reference says 200.
  */
 export function updateData(target: UpdateDataTarget): ApiRequest<typeof jobResponseSchema> {
-  const ds = encodeURIComponent(target.datasource)
-  const data =
-    target.connection === undefined
-      ? `/datasources/${ds}/data`
-      : `/datasources/${ds}/connections/${encodeURIComponent(target.connection)}/data`
-  const query =
-    target.uploadSessionId === undefined ? '' : `?uploadSessionId=${encodeURIComponent(target.uploadSessionId)}`
+  const { datasource: ds, connection } = target
+  // Upload session ids contain colons: a percent-encoded query value like any other.
+  const query = new URLSearchParams()
+  if (target.uploadSessionId !== undefined) query.set('uploadSessionId', target.uploadSessionId)
   return {
     label: 'update',
     method: 'PATCH',
-    path: data + query,
+    path:
+      connection === undefined
+        ? apiPath`/datasources/${ds}/data?${query}`
+        : apiPath`/datasources/${ds}/connections/${connection}/data?${query}`,
     headers: { 'Content-Type': 'application/json', RequestID: target.requestId },
     body: () => target.body,
     expect: [202, 200],

@@ -1,4 +1,5 @@
 import type { ApiRequest } from '../api-request.js'
+import { apiPath } from '../request-path.js'
 import { cancelJobResponseSchema, jobResponseSchema } from '../responses.js'
 
 // Endpoints of jobs (the asynchronous work an update starts).
@@ -8,7 +9,7 @@ export function getJob(id: string, signal?: AbortSignal): ApiRequest<typeof jobR
   return {
     label: `job ${id}`,
     method: 'GET',
-    path: `/jobs/${encodeURIComponent(id)}`,
+    path: apiPath`/jobs/${id}`,
     expect: [200],
     schema: jobResponseSchema,
     signal,
@@ -20,7 +21,7 @@ export function cancelJob(id: string): ApiRequest<typeof cancelJobResponseSchema
   return {
     label: `job ${id}`,
     method: 'PUT',
-    path: `/jobs/${encodeURIComponent(id)}`,
+    path: apiPath`/jobs/${id}`,
     expect: [200, 202, 204],
     schema: cancelJobResponseSchema,
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { HyperdeltaError } from '../../errors.js'
 import type { ApiRequest, Send } from '../api-request.js'
+import { apiPath } from '../request-path.js'
 import { collection } from '../responses.js'
 
 // Projects, only as far as publishing needs them: a project's LUID from its name.
@@ -14,7 +15,7 @@ export function listProjects(name: string): ApiRequest<typeof projectsResponseSc
   return {
     label: 'project',
     method: 'GET',
-    path: `/projects?filter=name:eq:${encodeURIComponent(name)}&pageSize=1000`,
+    path: apiPath`/projects?filter=${`name:eq:${name}`}&pageSize=1000`,
     expect: [200],
     schema: projectsResponseSchema,
   }

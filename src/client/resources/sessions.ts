@@ -1,6 +1,7 @@
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../api-request.js'
 import { SERVER_INFO_API_VERSION } from '../api-version.js'
+import { apiPath } from '../request-path.js'
 import { emptyResponseSchema, serverInfoResponseSchema, signInResponseSchema } from '../responses.js'
 
 // Endpoints of the sign-in flow. None carries the session token or is answered by signing in again.
@@ -11,7 +12,7 @@ export function serverInfo(): ApiRequest<typeof serverInfoResponseSchema> {
     label: 'client',
     method: 'GET',
     scope: 'server',
-    path: `/api/${SERVER_INFO_API_VERSION}/serverInfo`,
+    path: apiPath`/api/${SERVER_INFO_API_VERSION}/serverInfo`,
     expect: [200],
     schema: serverInfoResponseSchema,
     auth: false,
@@ -27,7 +28,7 @@ export function signIn(
     label: 'auth',
     method: 'POST',
     scope: 'api',
-    path: '/auth/signin',
+    path: apiPath`/auth/signin`,
     headers: { 'Content-Type': 'application/json' },
     body: () => body,
     expect: [200],
@@ -54,7 +55,7 @@ export function signOut(): ApiRequest<typeof emptyResponseSchema> {
     label: 'auth',
     method: 'POST',
     scope: 'api',
-    path: '/auth/signout',
+    path: apiPath`/auth/signout`,
     expect: [204, 200],
     schema: emptyResponseSchema,
     reauth: false,

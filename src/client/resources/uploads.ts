@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { ApiRequest } from '../api-request.js'
+import { apiPath } from '../request-path.js'
 import { fileUploadResponseSchema } from '../responses.js'
 
 // Endpoints of file-upload sessions. The upload operation (parts, restarts) is in ../upload-file.ts.
@@ -9,7 +10,7 @@ export function initiateUpload(signal?: AbortSignal): ApiRequest<typeof fileUplo
   return {
     label: 'upload',
     method: 'POST',
-    path: '/fileUploads',
+    path: apiPath`/fileUploads`,
     expect: [201, 200],
     schema: fileUploadResponseSchema,
     signal,
@@ -28,8 +29,8 @@ export function appendToUpload(
   return {
     label: 'upload',
     method: 'PUT',
-    // Session ids contain colons: always percent-encoded.
-    path: `/fileUploads/${encodeURIComponent(uploadSessionId)}`,
+    // Session ids contain colons: percent-encoded like every segment.
+    path: apiPath`/fileUploads/${uploadSessionId}`,
     headers: { 'Content-Type': part.contentType, 'Content-Length': String(part.contentLength) },
     body: part.body,
     expect: [200],

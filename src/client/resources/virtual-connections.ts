@@ -1,7 +1,15 @@
 import type { z } from 'zod'
 import type { ApiRequest } from '../api-request.js'
+import { apiPath } from '../request-path.js'
 import { emptyResponseSchema } from '../responses.js'
-import { dbConnectionBody, permissionsBody, publishBody, tagsBody, updateBody } from '../virtual-connection-bodies.js'
+import {
+  dbConnectionBody,
+  granteeType,
+  permissionsBody,
+  publishBody,
+  tagsBody,
+  updateBody,
+} from '../virtual-connection-bodies.js'
 import { mapVirtualConnectionError } from '../virtual-connection-errors.js'
 import {
   dbConnectionResponseSchema,
@@ -28,10 +36,6 @@ import type {
 // Endpoints of the Virtual Connections API. Paths use the reference page's spelling (`virtualconnections`); real
 // servers also accept `virtualConnections`. Every request states its format: Accept (and Content-Type for bodies)
 // is JSON for 'json', XML otherwise; the transport decodes either.
-
-const BASE = '/virtualconnections'
-const enc = encodeURIComponent
-const vc = (id: string): string => `${BASE}/${enc(id)}`
 
 function headers(format: VirtualConnectionFormat, body: boolean): Record<string, string> {
   const type = format === 'json' ? 'application/json' : 'application/xml'
@@ -69,11 +73,11 @@ function listQuery(o: {
   pageNumber: number
   filter?: readonly string[]
   sort?: readonly string[]
-}): string {
-  const q = [`pageSize=${o.pageSize}`, `pageNumber=${o.pageNumber}`]
-  if (o.filter?.length) q.push(`filter=${enc(o.filter.join(','))}`)
-  if (o.sort?.length) q.push(`sort=${enc(o.sort.join(','))}`)
-  return q.join('&')
+}): URLSearchParams {
+  const q = new URLSearchParams({ pageSize: String(o.pageSize), pageNumber: String(o.pageNumber) })
+  if (o.filter?.length) q.set('filter', o.filter.join(','))
+  if (o.sort?.length) q.set('sort', o.sort.join(','))
+  return q
 }
 
 /** `GET …/virtualconnections?pageSize&pageNumber[&filter][&sort]` */
@@ -85,7 +89,7 @@ export function listVirtualConnections(
   return request({
     what: 'list',
     method: 'GET',
-    path: `${BASE}?${listQuery(o)}`,
+    path: apiPath`/virtualconnections?${listQuery(o)}`,
     expect: [200],
     schema: virtualConnectionsResponseSchema,
     format,
@@ -99,7 +103,7 @@ export function downloadVirtualConnection(id: string, format: VirtualConnectionF
     what: 'download',
     id,
     method: 'GET',
-    path: vc(id),
+    path: apiPath`/virtualconnections/${id}`,
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
     format,
@@ -112,7 +116,7 @@ export function downloadVirtualConnectionRevision(id: string, revision: number, 
     what: `download revision ${revision}`,
     id,
     method: 'GET',
-    path: `${vc(id)}/revisions/${revision}`,
+    path: apiPath`/virtualconnections/${id}/revisions/${revision}`,
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
     format,
@@ -129,7 +133,7 @@ export function listVirtualConnectionRevisions(
     what: 'list revisions',
     id,
     method: 'GET',
-    path: `${vc(id)}/revisions?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
+    path: apiPath`/virtualconnections/${id}/revisions?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
     expect: [200],
     schema: revisionsResponseSchema,
     format,
@@ -138,11 +142,10 @@ export function listVirtualConnectionRevisions(
 
 /** `POST …/virtualconnections?overwrite&publishAsDraft` (both always sent: the server's draft default is true). */
 export function publishVirtualConnection(r: PublishVirtualConnectionRequest, format: VirtualConnectionFormat) {
-  const query = `overwrite=${r.overwrite === true}&publishAsDraft=${r.publishAsDraft === true}`
   return request({
     what: `publish "${r.name}"`,
     method: 'POST',
-    path: `${BASE}?${query}`,
+    path: apiPath`/virtualconnections?overwrite=${r.overwrite === true}&publishAsDraft=${r.publishAsDraft === true}`,
     body: publishBody(r, format),
     // Not idempotent: after a lost answer, a repeat would meet its own first publish (409124 or a second revision).
     retryAmbiguous: false,
@@ -162,7 +165,7 @@ export function updateVirtualConnection(
     what: 'update',
     id,
     method: 'PUT',
-    path: vc(id),
+    path: apiPath`/virtualconnections/${id}`,
     body: updateBody(r, format),
     expect: [200],
     schema: updatedVirtualConnectionResponseSchema,
@@ -176,7 +179,7 @@ export function deleteVirtualConnection(id: string, format: VirtualConnectionFor
     what: 'delete',
     id,
     method: 'DELETE',
-    path: vc(id),
+    path: apiPath`/virtualconnections/${id}`,
     expect: [204],
     schema: emptyResponseSchema,
     format,
@@ -193,7 +196,7 @@ export function listDatabaseConnections(
     what: 'list database connections',
     id,
     method: 'GET',
-    path: `${vc(id)}/connections?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
+    path: apiPath`/virtualconnections/${id}/connections?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
     expect: [200],
     schema: dbConnectionsResponseSchema,
     format,
@@ -211,7 +214,7 @@ export function updateDatabaseConnection(
     what: `update database connection ${connectionId}`,
     id,
     method: 'PUT',
-    path: `${vc(id)}/connections/${enc(connectionId)}/modify`,
+    path: apiPath`/virtualconnections/${id}/connections/${connectionId}/modify`,
     body: dbConnectionBody(u, format),
     expect: [200],
     schema: dbConnectionResponseSchema,
@@ -225,7 +228,7 @@ export function addTags(id: string, labels: readonly string[], format: VirtualCo
     what: 'add tags',
     id,
     method: 'PUT',
-    path: `${vc(id)}/tags`,
+    path: apiPath`/virtualconnections/${id}/tags`,
     body: tagsBody(labels, format),
     expect: [200],
     schema: tagsResponseSchema,
@@ -239,7 +242,7 @@ export function deleteTag(id: string, label: string, format: VirtualConnectionFo
     what: `delete tag "${label}"`,
     id,
     method: 'DELETE',
-    path: `${vc(id)}/tags/${enc(label)}`,
+    path: apiPath`/virtualconnections/${id}/tags/${label}`,
     expect: [204],
     schema: emptyResponseSchema,
     format,
@@ -252,7 +255,7 @@ export function addPermissions(id: string, grants: readonly GranteeCapabilities[
     what: 'add permissions',
     id,
     method: 'PUT',
-    path: `${vc(id)}/permissions`,
+    path: apiPath`/virtualconnections/${id}/permissions`,
     body: permissionsBody(grants, format),
     expect: [200],
     schema: permissionsResponseSchema,
@@ -266,7 +269,7 @@ export function listPermissions(id: string, format: VirtualConnectionFormat) {
     what: 'list permissions',
     id,
     method: 'GET',
-    path: `${vc(id)}/permissions`,
+    path: apiPath`/virtualconnections/${id}/permissions`,
     expect: [200],
     schema: permissionsResponseSchema,
     format,
@@ -281,7 +284,8 @@ export function deletePermission(
   mode: CapabilityMode,
   format: VirtualConnectionFormat,
 ) {
-  const path = `${vc(id)}/permissions/${grantee.type}s/${enc(grantee.id)}/${enc(capability)}/${enc(mode)}`
+  const kind = `${granteeType(grantee)}s`
+  const path = apiPath`/virtualconnections/${id}/permissions/${kind}/${grantee.id}/${capability}/${mode}`
   return request({
     what: `delete permission ${capability}:${mode}`,
     id,

@@ -1,6 +1,6 @@
 import type { ApiRequest, Send } from '../api-request.js'
+import { apiPath } from '../request-path.js'
 import {
-  VDS_PATH,
   type VdsQuery,
   type VizqlReader,
   vdsMetadataBody,
@@ -18,7 +18,7 @@ export function readMetadata(datasourceLuid: string, signal?: AbortSignal): ApiR
     label: 'vizql',
     method: 'POST',
     scope: 'server',
-    path: `${VDS_PATH}/read-metadata`,
+    path: apiPath`/api/v1/vizql-data-service/read-metadata`,
     headers: { 'Content-Type': 'application/json' },
     body: () => vdsMetadataBody(datasourceLuid),
     expect: [200],
@@ -37,7 +37,7 @@ export function queryDatasource(
     label: 'vizql',
     method: 'POST',
     scope: 'server',
-    path: `${VDS_PATH}/query-datasource`,
+    path: apiPath`/api/v1/vizql-data-service/query-datasource`,
     headers: { 'Content-Type': 'application/json' },
     body: () => vdsQueryBody(datasourceLuid, query, options.disaggregate === true),
     expect: [200],

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../../src/cli/exit-codes.js'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
-import { TableauClient } from '../../../src/index.js'
+import { apiPath, TableauClient } from '../../../src/index.js'
 import { runCliInProcess } from '../../helpers/spawn-cli.js'
 
 // `hyperdelta vconn …` against the emulator: every verb, exact content files, exit codes.
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const page = (await c.request({
     label: 'lookup',
     method: 'GET',
-    path: '/projects',
+    path: apiPath`/projects`,
     expect: [200],
     schema: (await import('zod')).z.any(),
   })) as { projects: { project: { id: string }[] } }
@@ -47,7 +47,7 @@ beforeAll(async () => {
   const users = (await c.request({
     label: 'lookup',
     method: 'GET',
-    path: '/users?filter=name:eq:bob',
+    path: apiPath`/users?filter=name:eq:bob`,
     expect: [200],
     schema: (await import('zod')).z.any(),
   })) as { users: { user: { id: string }[] } }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import {
+  apiPath,
   HyperdeltaError,
   promoteVirtualConnection,
   TableauClient,
@@ -54,7 +55,7 @@ async function idOf(c: TableauClient, key: string, item: string, name: string): 
   const r = (await c.request({
     label: key,
     method: 'GET',
-    path: `/${key}?filter=name:eq:${encodeURIComponent(name)}`,
+    path: apiPath`/${key}?filter=${`name:eq:${name}`}`,
     expect: [200],
     schema: named(key, item),
   })) as Record<string, Record<string, unknown>>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -63,6 +64,31 @@ export async function call(
   if (text.startsWith('<?xml')) xml = parser.parse(text)
   else if (text.startsWith('{')) json = JSON.parse(text)
   return { status: r.statusCode, headers: r.headers, text, xml, json }
+}
+
+/**
+ * A request whose target goes on the wire exactly as given (undici and `new URL` would fold `..` and `%2e%2e`):
+ * for the emulator's handling of raw dot-segments and encoded slashes.
+ */
+export async function rawCall(
+  origin: string,
+  target: string,
+  o: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(origin)
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: hostname, port, path: target, method: o.method ?? 'GET', headers: o.headers },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8') }))
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 export interface Signed {

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net'
  * - `before`: the request never reaches the emulator;
  * - `mid-body`: the emulator gets the headers and `afterBytes` of the body, then nothing more;
  * - `after-response`: the emulator handles the request fully, the client never sees the answer.
+ * It also records every request line as received (`requests`: method and the raw target, never normalized) and
+ * forwards that raw target as it is, so a test sees exactly which resource a client asked for.
  */
 export type HoldPoint = { at: 'before' } | { at: 'mid-body'; afterBytes: number } | { at: 'after-response' }
 
@@ -31,6 +33,8 @@ export interface HoldingProxy {
   url: string
   /** Arms one hold; resolves when a request is frozen at the point. */
   holdNext(hold: Hold): Promise<HeldRequest>
+  /** Every request seen so far, in order: method and raw `req.url`. */
+  readonly requests: readonly { method: string; url: string }[]
   close(): Promise<void>
 }
 
@@ -47,7 +51,10 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
     holds.splice(i, 1)
     return h
   }
+  const requests: { method: string; url: string }[] = []
+  const upstreamUrl = new URL(target)
   const server = createServer((req, res) => {
+    requests.push({ method: req.method!, url: req.url! })
     const held = take(req)
     const point = held?.hold.point
     const info = { method: req.method!, url: req.url! }
@@ -55,9 +62,15 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
       held!.resolve(info)
       return // never answered: the client waits until it is killed
     }
+    // The raw target as the path option: a URL string would be resolved (dot-segments folded) on the way.
     const upstream = httpRequest(
-      `${target}${req.url}`,
-      { method: req.method, headers: req.headers },
+      {
+        host: upstreamUrl.hostname,
+        port: upstreamUrl.port,
+        path: `${upstreamUrl.pathname.replace(/\/$/, '')}${req.url}`,
+        method: req.method,
+        headers: req.headers,
+      },
       (upRes: IncomingMessage) => {
         if (point?.at === 'after-response') {
           const chunks: Buffer[] = []
@@ -93,6 +106,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     holdNext: (hold) => new Promise((resolve) => holds.push({ hold, skipped: 0, resolve })),
+    requests,
     close: () =>
       new Promise<void>((ok) => {
         server.close(() => ok())

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { compose, type Send } from '../../../src/client/api-request.js'
-import { type ApiRequest, environment, HyperdeltaError, isHyperdeltaError } from '../../../src/index.js'
+import { type ApiRequest, apiPath, environment, HyperdeltaError, isHyperdeltaError } from '../../../src/index.js'
 import { json, SITE, signedIn, TOKEN, V } from './helpers.js'
 
 const projectSchema = z.object({ project: z.object({ id: z.string() }) })
@@ -11,7 +11,14 @@ function getProject(
   id: string,
   extra: Partial<ApiRequest<typeof projectSchema>> = {},
 ): ApiRequest<typeof projectSchema> {
-  return { label: 'project', method: 'GET', path: `/projects/${id}`, expect: [200], schema: projectSchema, ...extra }
+  return {
+    label: 'project',
+    method: 'GET',
+    path: apiPath`/projects/${id}`,
+    expect: [200],
+    schema: projectSchema,
+    ...extra,
+  }
 }
 
 describe('request pipeline', () => {
