@@ -92,7 +92,7 @@ export {
 // payload: change rows → size-limited change files (Parquet built in; the format seam is `hyperdelta/format`)
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'
-export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
+export { fromParquet, type ParquetFiles, parquetRowCount, readParquetRows } from './payload/from-parquet.js'
 export { type ParquetFormatOptions, parquetFormat } from './payload/parquet/index.js'
 export type { PayloadFormat } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
@@ -139,6 +139,7 @@ export {
   type RunTarget,
   runRequests,
 } from './plan/run-requests.js'
+export { requiredSourceColumns } from './plan/source-columns.js'
 export {
   sameValue,
   type VerifyCheck,
