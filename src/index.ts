@@ -140,13 +140,8 @@ export {
   runRequests,
 } from './plan/run-requests.js'
 export { requiredSourceColumns } from './plan/source-columns.js'
-export {
-  sameValue,
-  type VerifyCheck,
-  type VerifyResult,
-  type VerifySpec,
-  verifyDatasource,
-} from './plan/verify-datasource.js'
+export { COMPARE_BY_KIND, sameColumnValue } from './plan/verify-compare.js'
+export { type VerifyCheck, type VerifyResult, type VerifySpec, verifyDatasource } from './plan/verify-datasource.js'
 export { summarizeVerification } from './plan/verify-result.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ProbeFinding } from './probe/probe-steps.js'
