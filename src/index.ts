@@ -139,7 +139,6 @@ export {
   type RunTarget,
   runRequests,
 } from './plan/run-requests.js'
-export { requiredSourceColumns } from './plan/source-columns.js'
 export { COMPARE_BY_KIND, sameColumnValue } from './plan/verify-compare.js'
 export { type VerifyCheck, type VerifyResult, type VerifySpec, verifyDatasource } from './plan/verify-datasource.js'
 export { summarizeVerification } from './plan/verify-result.js'

@@ -43,8 +43,7 @@ async function batchInputs(values: FlagValues<typeof BATCH_FLAGS>) {
   if (!values.batch) throw usageError('--batch <file.json|module.js> is required')
   const loaded = await loadBatch(values.batch)
   if (values.schema) for (const [name, table] of await loadSchemaFile(values.schema)) loaded.sources.set(name, table)
-  const actions = 'compile' in loaded.batch ? loaded.batch.compile().actions : loaded.batch.actions
-  const { rows, sources } = await resolveInputs(parseInputFlags(values.input ?? []), loaded.sources, actions)
+  const { rows, sources } = await resolveInputs(parseInputFlags(values.input ?? []), loaded.sources)
   const duplicateKeys = values['duplicate-keys']
   if (duplicateKeys !== undefined && duplicateKeys !== 'error' && duplicateKeys !== 'keep-last') {
     throw usageError(`--duplicate-keys ${duplicateKeys}: use error or keep-last`)

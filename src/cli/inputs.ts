@@ -1,13 +1,5 @@
 import { extname } from 'node:path'
-import {
-  type ChangeRows,
-  fromParquet,
-  HyperdeltaError,
-  requiredSourceColumns,
-  type Table,
-  tableFromParquet,
-} from '../index.js'
-import type { WireAction } from '../wire.js'
+import { type ChangeRows, fromParquet, HyperdeltaError, type Table, tableFromParquet } from '../index.js'
 import { assertReadableFile } from './input-files.js'
 import { readCsvRows, readNdjsonRows } from './text-inputs.js'
 
@@ -47,7 +39,6 @@ async function* concat(
 export async function resolveInputs(
   files: Map<string, string[]>,
   sources: Map<string, Table>,
-  actions: readonly WireAction[],
 ): Promise<{ rows: Record<string, ChangeRows>; sources: Map<string, Table> }> {
   const rows: Record<string, ChangeRows> = {}
   for (const [name, paths] of files) {
@@ -71,9 +62,7 @@ export async function resolveInputs(
     if (format === 'parquet') rows[name] = fromParquet(paths)
     else {
       const read = format === 'csv' ? readCsvRows : readNdjsonRows
-      // A file lacking a column the actions read is refused, never read as NULLs (a delete reads only its keys).
-      const required = requiredSourceColumns(actions, t)
-      rows[name] = concat(paths.map((p) => () => read(p, t, required)))
+      rows[name] = concat(paths.map((p) => () => read(p, t)))
     }
   }
   return { rows, sources }

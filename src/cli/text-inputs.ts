@@ -19,7 +19,7 @@ function inputError(file: string, line: number, column: string, message: string)
  * Header names must be unique and plain: a repeated name would silently drop a column, and `__proto__`
  * (or another Object.prototype name) would reach an object's prototype instead of a field.
  */
-function checkHeader(file: string, header: string[], required: readonly string[]): string[] {
+function checkHeader(file: string, header: string[], table: Table): string[] {
   const seen = new Map<string, number>()
   header.forEach((name, index) => {
     const at = `${file}:1: column ${index + 1}`
@@ -30,7 +30,7 @@ function checkHeader(file: string, header: string[], required: readonly string[]
       throw headerError(file, index, `${at}: "${name}" repeats column ${first + 1}; column names must be unique`)
     seen.set(name, index)
   })
-  const missing = required.find((c) => !seen.has(c))
+  const missing = table.columnNames.find((c) => !seen.has(c))
   if (missing !== undefined) throw missingColumn(file, 1, missing, 'header')
   return header
 }
@@ -107,18 +107,14 @@ function csvValue(type: ColumnType, raw: string | null): unknown {
 /**
  * Rows of a CSV file with a header line, typed by `table`, streamed. Unknown header columns are kept
  * (the change-file writer rejects them by default) so nothing is dropped silently; a header without one of the
- * `required` columns (default: all the table's), or no header at all, is an error.
+ * table's columns, or no header at all, is an error (the column would be NULL in every row).
  */
-export async function* readCsvRows(
-  file: string,
-  table: Table,
-  required: readonly string[] = table.columnNames,
-): AsyncGenerator<Record<string, unknown>> {
+export async function* readCsvRows(file: string, table: Table): AsyncGenerator<Record<string, unknown>> {
   let header = false
   const csv = parse({
     columns: (names: string[]) => {
       header = true
-      return checkHeader(file, names, required)
+      return checkHeader(file, names, table)
     },
     info: true,
     skip_empty_lines: true,
@@ -159,19 +155,16 @@ export async function* readCsvRows(
     }
     yield row
   }
-  if (!header && required.length > 0) throw missingColumn(file, 1, required[0]!, 'header')
+  const first = table.columnNames[0]
+  if (!header && first !== undefined) throw missingColumn(file, 1, first, 'header')
 }
 
 /**
  * Rows of a newline-delimited JSON file, streamed. JSON numbers cannot carry int64 exactly, so int64
  * columns take a string of digits or a safe integer; an unsafe number is an error, never rounded. Every line
- * holds each of the `required` columns (default: all the table's); `null` is NULL, a missing key an error.
+ * holds each of the table's columns; `null` is NULL, a missing key an error.
  */
-export async function* readNdjsonRows(
-  file: string,
-  table: Table,
-  required: readonly string[] = table.columnNames,
-): AsyncGenerator<Record<string, unknown>> {
+export async function* readNdjsonRows(file: string, table: Table): AsyncGenerator<Record<string, unknown>> {
   const input = createReadStream(file, 'utf8')
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
   // Some Node versions' readline do not forward the input's errors (the loop would end as if the file
@@ -204,7 +197,7 @@ export async function* readNdjsonRows(
           details: { file, line: lineNo, column: 1 },
         })
       }
-      const missing = required.find((c) => !Object.hasOwn(row, c))
+      const missing = table.columnNames.find((c) => !Object.hasOwn(row, c))
       if (missing !== undefined) throw missingColumn(file, lineNo, missing, 'object')
       yield convertInt64(file, lineNo, table, row)
     }

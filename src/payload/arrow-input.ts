@@ -89,13 +89,12 @@ export function arrowBatchRows(
   known: ReadonlySet<string>,
   extraColumns: 'error' | 'ignore',
   table: Table,
-  required: readonly string[],
 ): Record<string, unknown>[] {
   const tableName = table.name
+  // A field the batch lacks would be NULL in every row: refused, like a Parquet file's missing column.
   assertRequiredColumns(
     batch.schema.fields.map((f) => f.name),
     table,
-    required,
     'Arrow input',
   )
   const readers: [string, (i: number) => unknown][] = []

@@ -40,12 +40,6 @@ export interface WriteChangeFilesOptions {
   duplicateKeys?: 'error' | 'keep-last'
   /** Row properties the table does not define: 'error' (default) or 'ignore'. */
   extraColumns?: 'error' | 'ignore'
-  /**
-   * The columns an input that names its columns (a Parquet file's schema, an Arrow batch's) must hold; one it
-   * lacks is `PAYLOAD_COLUMN_MISSING`, never a column of NULLs. Default: every column of the table. planChanges
-   * passes only the columns a delete's condition reads for a source that only deletes read.
-   */
-  requiredColumns?: readonly string[]
   /** File format (default: {@link parquetFormat}). */
   format?: PayloadFormat
   /** Called after each row group and each completed file. */

@@ -86,7 +86,7 @@ export async function parquetRowCount(path: string): Promise<number> {
 /**
  * Row objects of one Parquet file, a row group at a time, with the given columns (default: all).
  * With a `table`, file columns it does not define are an error unless `extraColumns` is 'ignore', and so is
- * a file without one of the `required` columns (default: all the table's) unless `columns` picks some.
+ * a file without one of the table's columns (unless `columns` picks some).
  */
 export async function* readParquetRowGroups(
   path: string,
@@ -94,7 +94,6 @@ export async function* readParquetRowGroups(
     table?: Table
     extraColumns?: 'error' | 'ignore'
     columns?: readonly string[]
-    required?: readonly string[]
   } = {},
 ): AsyncGenerator<Record<string, unknown>[]> {
   const { file, metadata } = await openParquet(path)
@@ -115,7 +114,7 @@ export async function* readParquetRowGroups(
     }
   }
   if (table && options.columns === undefined) {
-    assertRequiredColumns(fileColumns, table, options.required ?? table.columnNames, path, path)
+    assertRequiredColumns(fileColumns, table, path, path)
   }
   const columns = fileColumns.filter((c) => wanted.has(c))
   const exact = exactDecimalColumns(path, metadata, table, columns)

@@ -19,8 +19,6 @@ export interface PackagingOptions {
   readonly keys: readonly string[] | undefined
   readonly duplicateKeys: 'error' | 'keep-last'
   readonly extraColumns: 'error' | 'ignore'
-  /** Columns every input that names its columns must hold. */
-  readonly requiredColumns: readonly string[]
 }
 
 /**
@@ -55,14 +53,6 @@ export function resolvePackagingOptions(table: Table, options: WriteChangeFilesO
       }
     }
   }
-  const requiredColumns = options.requiredColumns ?? table.columnNames
-  if (!Array.isArray(requiredColumns) || requiredColumns.some((c) => !table.columnNames.includes(c))) {
-    throw payloadError('PAYLOAD_OPTIONS_INVALID', `requiredColumns must name columns of ${table.name}`, {
-      table: table.name,
-      requiredColumns,
-      columns: table.columnNames,
-    })
-  }
   return {
     maxBytes,
     groupTargetBytes: groupTargetBytes(maxBytes),
@@ -70,7 +60,6 @@ export function resolvePackagingOptions(table: Table, options: WriteChangeFilesO
     keys,
     duplicateKeys: options.duplicateKeys ?? 'error',
     extraColumns: options.extraColumns ?? 'error',
-    requiredColumns,
   }
 }
 

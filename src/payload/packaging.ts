@@ -128,7 +128,6 @@ export class Packaging {
       await spliceParquetFiles(input, {
         table: this.table,
         extraColumns,
-        requiredColumns: this.#settings.requiredColumns,
         maxBytes: this.maxBytes,
         openFile: () => this.#openSink(),
         closeFile: (sink, rows, firstRow) => this.#closeSink(this.files, sink, rows, firstRow),
@@ -155,26 +154,21 @@ export class Packaging {
         checkAbort: () => this.#checkAbort(),
       })
     } else {
-      await consumeRows(
-        input,
-        this.table,
-        { extraColumns, requiredColumns: this.#settings.requiredColumns },
-        {
-          push: (row) => batcher.add(row, index++),
-          drain,
-          pushArrow: async (arrowBatch) => {
-            const batches = arrowRowBatches(arrowBatch, this.table, extraColumns, index, MAX_GROUP_ROWS)
-            if (!batches) return false
-            await drain() // rows pushed before the batch go first
-            for (const batch of batches) {
-              this.#checkAbort()
-              index += batch.length
-              await writeBatch(batch)
-            }
-            return true
-          },
+      await consumeRows(input, this.table, extraColumns, {
+        push: (row) => batcher.add(row, index++),
+        drain,
+        pushArrow: async (arrowBatch) => {
+          const batches = arrowRowBatches(arrowBatch, this.table, extraColumns, index, MAX_GROUP_ROWS)
+          if (!batches) return false
+          await drain() // rows pushed before the batch go first
+          for (const batch of batches) {
+            this.#checkAbort()
+            index += batch.length
+            await writeBatch(batch)
+          }
+          return true
         },
-      )
+      })
     }
     await drain()
     await encoder.flush()

@@ -73,17 +73,15 @@ async function pushAsync(
 export async function consumeRows(
   input: unknown,
   table: Table,
-  columns: { extraColumns: 'error' | 'ignore'; requiredColumns: readonly string[] },
+  extraColumns: 'error' | 'ignore',
   consumer: RowConsumer,
 ): Promise<void> {
-  const { extraColumns, requiredColumns } = columns
   const known = new Set(table.columnNames)
   const pushAll = async (rows: readonly unknown[]) => {
     for (const row of rows) if (consumer.push(row)) await consumer.drain()
   }
   const pushBatch = async (batch: ArrowRecordBatchLike) => {
-    if (!(await consumer.pushArrow?.(batch)))
-      await pushAll(arrowBatchRows(batch, known, extraColumns, table, requiredColumns))
+    if (!(await consumer.pushArrow?.(batch))) await pushAll(arrowBatchRows(batch, known, extraColumns, table))
   }
   const pushItem = async (item: unknown) => {
     if (isArrowRecordBatch(item)) await pushBatch(item)
@@ -92,8 +90,7 @@ export async function consumeRows(
 
   if (isParquetFiles(input)) {
     for (const path of input.paths) {
-      for await (const rows of readParquetRowGroups(path, { table, extraColumns, required: requiredColumns }))
-        await pushAll(rows)
+      for await (const rows of readParquetRowGroups(path, { table, extraColumns })) await pushAll(rows)
     }
     return
   }

@@ -9,7 +9,6 @@ import { type ChangeFile, type ChangeFiles, writeChangeFiles } from '../payload/
 import type { Table } from '../schema/define-table.js'
 import { plannedActions } from './group-actions.js'
 import { planRequests, sourceTables, tablesByName } from './plan-requests.js'
-import { requiredSourceColumns } from './source-columns.js'
 
 /** Any input writeChangeFiles accepts: row arrays, (async) iterables, Arrow tables, Parquet files. */
 export type ChangeRows = Parameters<typeof writeChangeFiles>[1]
@@ -123,10 +122,6 @@ export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
         maxBytes,
         ...(options.dir !== undefined && { dir: options.dir }),
         ...(keys && { keys }),
-        requiredColumns: requiredSourceColumns(
-          actions.map((a) => a.wire),
-          table,
-        ),
         ...(options.duplicateKeys !== undefined && { duplicateKeys: options.duplicateKeys }),
         ...(options.signal !== undefined && { signal: options.signal }),
         onProgress: (p) => options.onPackaging?.({ table: name, ...p }),

@@ -85,7 +85,6 @@ export async function* parquetUnits(
   path: string,
   table: Table,
   extraColumns: 'error' | 'ignore',
-  requiredColumns: readonly string[],
 ): AsyncGenerator<ParquetUnit> {
   let handle: FileHandle
   let footer: SourceFooter | undefined
@@ -105,8 +104,7 @@ export async function* parquetUnits(
     }
     const plan = footer && planColumns(table, footer, extraColumns)
     if (!footer || !plan) {
-      for await (const rows of readParquetRowGroups(path, { table, extraColumns, required: requiredColumns }))
-        yield { kind: 'rows', rows }
+      for await (const rows of readParquetRowGroups(path, { table, extraColumns })) yield { kind: 'rows', rows }
       return
     }
     let opened: Awaited<ReturnType<typeof openParquet>> | undefined

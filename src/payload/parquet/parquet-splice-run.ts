@@ -9,7 +9,6 @@ import { ParquetSplicer } from './parquet-splicer.js'
 export interface SpliceHost {
   readonly table: Table
   readonly extraColumns: 'error' | 'ignore'
-  readonly requiredColumns: readonly string[]
   readonly maxBytes: number
   openFile(): Promise<PayloadSink>
   closeFile(sink: PayloadSink, rows: number, firstRow: number): Promise<void>
@@ -37,7 +36,7 @@ export async function spliceParquetFiles(input: ParquetFiles, host: SpliceHost):
   const splicer = new ParquetSplicer(host.table, host.maxBytes, host.openFile, host.closeFile)
   let rowPath = false
   for (const path of input.paths) {
-    for await (const unit of parquetUnits(path, host.table, host.extraColumns, host.requiredColumns)) {
+    for await (const unit of parquetUnits(path, host.table, host.extraColumns)) {
       host.checkAbort()
       let rows: readonly unknown[]
       if (unit.kind === 'group') {
