@@ -32,7 +32,13 @@ beforeAll(async () => {
   emu = await startEmulator({ jobDelayMs: 2, users: [{ name: 'admin', password: 'pw', pat }] })
   await emu.createDatasource({ name: 'Orders', table: orders, rows: ORIGINAL })
   // Records every request the emulator serves (the predicate never matches, so nothing is faulted).
-  emu.faults.respondWith({ status: 503, route: (r) => (seen.push(r.route), false) })
+  emu.faults.respondWith({
+    status: 503,
+    route: (r) => {
+      seen.push(r.route)
+      return false
+    },
+  })
   const eq = { op: 'eq', 'target-col': 'id', 'source-col': 'id' }
   const target = { 'target-schema': 'Extract', 'target-table': 'Extract' }
   await writeFile(
