@@ -84,6 +84,23 @@ describe('pushChanges({ verify })', () => {
   })
 })
 
+describe('pushChanges({ verify }) with a spec that does not fit the table', () => {
+  it('is CONFIG_INVALID naming the field, before anything is sent', async () => {
+    emu = await startEmulator({ jobDelayMs: 2, users: [{ name: 'admin', password: 'pw', pat }] })
+    const ds = await emu.createDatasource({ name: 'Orders', table: orders, rows: [{ id: 1n, name: 'a' }] })
+    client = await TableauClient.signIn({ server: emu.url, auth: { personalAccessToken: pat }, sleep: async () => {} })
+    const error = await pushChanges({
+      client,
+      datasource: { id: ds.id },
+      batch: batch().upsert({ source: orders.as('changes'), target: orders, on: ['id'] }),
+      rows: { changes: [{ id: 1n, name: 'b' }] },
+      verify: { key: 'id', present: [{ id: 1n, name: 'b', at: '2024-01-01T00:00:00Z' }] },
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', details: { field: 'verify.present[0].at' } })
+    expect(await emu.query('SELECT name FROM "Orders"."Extract"."Extract"')).toEqual([{ name: 'a' }])
+  })
+})
+
 describe('verifyDatasource', () => {
   it('verified when the rows landed: count, present with values (int64 beyond 2^53), absent', async () => {
     const { ds, upserts } = await pushTo({})
