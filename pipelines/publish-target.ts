@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
 import {
   type DatasourceDetails,
   environment,
@@ -12,6 +11,7 @@ import {
   type PublishDatasourceOptions,
   type PushClient,
   type PushReport,
+  parquetRowCount,
 } from '../src/index.js'
 import type { PipelinePushOptions } from './push-options.js'
 import { ident, literal } from './sql-text.js'
@@ -100,7 +100,7 @@ export async function publishFiles(
   const file = await concatParquet(files, o.dir)
   try {
     const bytes = (await stat(file.path)).size
-    const rows = Number((await parquetMetadataAsync(await asyncBufferFromFile(file.path))).num_rows)
+    const rows = await parquetRowCount(file.path)
     const ds = await publishing(o.client).datasources.publish({
       name: o.datasource.name,
       file: file.path,

@@ -60,6 +60,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   PAYLOAD_INPUT_INVALID: { table?: string }
   PAYLOAD_ROW_INVALID: { table: string; row: number }
   PAYLOAD_COLUMN_UNKNOWN: { table: string; column: string; columns?: readonly string[]; row?: number; path?: string }
+  PAYLOAD_COLUMN_MISSING: { table: string; column: string; columns?: readonly string[]; path?: string }
   PAYLOAD_VALUE_INVALID: { table: string; column: string; row: number; kind: string; reason: string }
   PAYLOAD_ROW_TOO_LARGE: { table?: string; row?: number; bytes?: number; maxBytes: number }
   /** `duplicates`: the first ones, each key as `{ column: value }` with the input rows holding it. */
@@ -211,6 +212,7 @@ export const ERROR_CATALOG = {
   PAYLOAD_INPUT_INVALID: 'payload',
   PAYLOAD_ROW_INVALID: 'payload',
   PAYLOAD_COLUMN_UNKNOWN: 'payload',
+  PAYLOAD_COLUMN_MISSING: 'payload',
   PAYLOAD_VALUE_INVALID: 'payload',
   PAYLOAD_ROW_TOO_LARGE: 'payload',
   PAYLOAD_DUPLICATE_KEYS: 'payload',

@@ -99,7 +99,7 @@ export {
 // payload: change rows → size-limited change files (Parquet built in; the format seam is `hyperdelta/format`)
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'
-export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
+export { fromParquet, type ParquetFiles, parquetRowCount, readParquetRows } from './payload/from-parquet.js'
 export { type ParquetFormatOptions, parquetFormat } from './payload/parquet/index.js'
 export type { PayloadFormat } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
@@ -146,13 +146,8 @@ export {
   type RunTarget,
   runRequests,
 } from './plan/run-requests.js'
-export {
-  sameValue,
-  type VerifyCheck,
-  type VerifyResult,
-  type VerifySpec,
-  verifyDatasource,
-} from './plan/verify-datasource.js'
+export { COMPARE_BY_KIND, sameColumnValue } from './plan/verify-compare.js'
+export { type VerifyCheck, type VerifyResult, type VerifySpec, verifyDatasource } from './plan/verify-datasource.js'
 export { summarizeVerification } from './plan/verify-result.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ScratchDatasource } from './probe/probe-scratch.js'

@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet'
 import {
   batch,
   type Columns,
@@ -9,6 +8,7 @@ import {
   fromParquet,
   HyperdeltaError,
   type PushReport,
+  parquetRowCount,
   payloadByteLimit,
   pushChanges,
   type Table,
@@ -87,6 +87,8 @@ export async function loadParquetFiles(
     )
   }
   const paths = await listParquetFiles(options.files)
+  // Every file's footer is read before anything is sent: a file that is not Parquet is bad input naming it.
+  const rows = await totalRows(paths)
   const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
   if (options.createIfMissing && (await isMissing(options))) {
     return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
@@ -94,7 +96,6 @@ export async function loadParquetFiles(
   const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
   if (fallback) {
     // A replace would have sent every row of the files as change rows: the cost is the same rows, published.
-    const rows = await totalRows(paths)
     return publishFullState({ ...options, runId }, target, paths, { rows, bytes: await totalBytes(paths) })
   }
   if (
@@ -122,7 +123,7 @@ const isPublishedExtract = (t: Table<Columns>): boolean => (t.schema ?? 'Extract
 
 async function totalRows(paths: readonly string[]): Promise<number> {
   let n = 0
-  for (const p of paths) n += Number((await parquetMetadataAsync(await asyncBufferFromFile(p))).num_rows)
+  for (const p of paths) n += await parquetRowCount(p)
   return n
 }
 

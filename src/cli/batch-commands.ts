@@ -36,7 +36,8 @@ const BATCH_FLAGS = {
   'duplicate-keys': { type: 'string', arg: 'error|keep-last', help: 'what a key seen twice in one table means' },
 } as const
 
-const INPUT_NOTES = `inputs: .parquet, .csv (header line; unquoted empty field = NULL), .ndjson/.jsonl (int64 as strings or safe integers)
+const INPUT_NOTES = `inputs: .parquet, .csv (header line; unquoted empty field = NULL), .ndjson/.jsonl (int64 as strings or safe integers);
+  each file holds every column its table declares (a delete's source declares only its condition's columns)
 schema file: {"gone": {"id": "int64"}, "changes": {"id": "int64", "amount": "float64?"}} (? = nullable)`
 
 async function batchInputs(values: FlagValues<typeof BATCH_FLAGS>) {

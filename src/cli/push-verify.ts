@@ -1,21 +1,16 @@
 import {
   type Batch,
   type ChangeRows,
+  type Columns,
+  type ColumnType,
+  defineTable,
   type ParquetFiles,
   readParquetRows,
   type Table,
   type VerifySpec,
   type WireBatch,
 } from '../index.js'
-import {
-  formatEpochDay,
-  formatMicrosIso,
-  InvalidValue,
-  normalizeValue,
-  setOwn,
-  type WireAction,
-  wireConditionNodes,
-} from '../wire.js'
+import { InvalidValue, normalizeValue, setOwn, type WireAction, wireConditionNodes } from '../wire.js'
 import { usageError } from './command-table.js'
 
 /**
@@ -84,15 +79,30 @@ function deriveKey(actions: readonly WireAction[]): string {
   return [...keys][0]!
 }
 
-/** A pushed value in the spelling the VizQL Data Service answers with (timestamps ISO, dates YYYY-MM-DD). */
-function comparable(table: Table, column: string, value: unknown): unknown {
-  const type = table.columns[column]
-  if (!type) return value
-  const v = normalizeValue(type, value)
-  if (v instanceof InvalidValue) return value
-  if (type.kind === 'timestamp' && typeof v === 'bigint') return formatMicrosIso(v)
-  if (type.kind === 'date' && typeof v === 'number') return formatEpochDay(v)
-  return v
+/**
+ * The column types the checked values were pushed as: each inserting source's columns, and for the key the delete
+ * sources' key columns too. They drive the comparison (verify never guesses a kind from a value); a column two
+ * sources declare with different kinds cannot be checked as one and is a usage error.
+ */
+class CheckedColumns {
+  readonly #columns: Columns = {}
+  add(column: string, type: ColumnType, source: string): void {
+    const known = this.#columns[column]
+    if (known && known.kind !== type.kind) {
+      throw usageError(`--verify keys: column ${column} is ${known.kind} in one input and ${type.kind} in ${source}`)
+    }
+    if (!known || type.nullable) setOwn(this.#columns, column, type)
+  }
+  table(name: string): Table {
+    return defineTable({ name }, this.#columns)
+  }
+}
+
+/** A key value as one map key per value of its kind (2^53 + 1 stays itself; a Date and its ISO text are one). */
+function keyText(type: ColumnType | undefined, raw: unknown): string {
+  const v = type ? normalizeValue(type, raw) : raw
+  const value = v instanceof InvalidValue ? raw : v
+  return typeof value === 'bigint' ? `n${value}` : JSON.stringify(value)
 }
 
 /** Row objects of a CLI input: Parquet files (`fromParquet`) or the CSV / NDJSON readers' generators. */
@@ -100,8 +110,6 @@ async function* rowsOf(rows: ChangeRows): AsyncGenerator<Record<string, unknown>
   if ((rows as ParquetFiles).kind === 'parquet-files') yield* readParquetRows((rows as ParquetFiles).paths)
   else yield* rows as AsyncIterable<Record<string, unknown>>
 }
-
-const keyText = (v: unknown): string => (typeof v === 'bigint' ? `n${v}` : JSON.stringify(v))
 
 const wireActions = (batch: Batch | WireBatch): readonly WireAction[] =>
   'compile' in batch ? batch.compile().actions : batch.actions
@@ -148,6 +156,7 @@ export async function verifySpecFor(
   const tables = new Map(sources.map((t) => [t.name, t]))
   if ('compile' in batch) for (const n of batch.actions) if (n.source) tables.set(n.source.name, n.source)
   const rows = await readRows()
+  const columns = new CheckedColumns()
   const present = new Map<string, Record<string, unknown>>()
   const absent = new Map<string, unknown>()
   for (const action of actions) {
@@ -163,19 +172,25 @@ export async function verifySpecFor(
       )
     }
     if (action.action === 'replace') present.clear()
+    const keyType = table.columns[sourceKey]
+    if (keyType) columns.add(key, keyType, source)
+    if (action.action !== 'delete') for (const [c, type] of Object.entries(table.columns)) columns.add(c, type, source)
     for await (const raw of rowsOf(input)) {
-      const value = comparable(table, sourceKey, raw[sourceKey])
-      const id = keyText(value)
+      const value = raw[sourceKey]
+      const id = keyText(keyType, value)
       if (action.action === 'delete') {
         present.delete(id)
         absent.set(id, value)
         continue
       }
+      // The values as read; verifyDatasource compares each by its column's declared kind.
       const row: Record<string, unknown> = {}
-      for (const column of Object.keys(raw)) setOwn(row, column, comparable(table, column, raw[column]))
+      for (const column of Object.keys(raw)) setOwn(row, column, raw[column])
       absent.delete(id)
       present.set(id, row)
     }
   }
-  return { ...spec, key, present: [...present.values()], absent: [...absent.values()] }
+  const target = actions[0]?.['target-table'] ?? 'target'
+  const checked = present.size + absent.size > 0 ? { table: columns.table(target) } : {}
+  return { ...spec, key, ...checked, present: [...present.values()], absent: [...absent.values()] }
 }

@@ -19,7 +19,7 @@ function inputError(file: string, line: number, column: string, message: string)
  * Header names must be unique and plain: a repeated name would silently drop a column, and `__proto__`
  * (or another Object.prototype name) would reach an object's prototype instead of a field.
  */
-function checkHeader(file: string, header: string[]): string[] {
+function checkHeader(file: string, header: string[], table: Table): string[] {
   const seen = new Map<string, number>()
   header.forEach((name, index) => {
     const at = `${file}:1: column ${index + 1}`
@@ -30,7 +30,19 @@ function checkHeader(file: string, header: string[]): string[] {
       throw headerError(file, index, `${at}: "${name}" repeats column ${first + 1}; column names must be unique`)
     seen.set(name, index)
   })
+  const missing = table.columnNames.find((c) => !seen.has(c))
+  if (missing !== undefined) throw missingColumn(file, 1, missing, 'header')
   return header
+}
+
+/** A declared column the input lacks: it would be NULL in every row (an upsert would overwrite values with NULL). */
+function missingColumn(file: string, line: number, column: string, from: 'header' | 'object'): HyperdeltaError {
+  const how = from === 'header' ? 'an empty field is NULL' : 'write null for NULL'
+  return new HyperdeltaError(
+    'INPUT_INVALID',
+    `${file}:${line}: column "${column}" is missing from the ${from}; the table declares it and a missing column is never read as NULL (${how})`,
+    { details: { file, line, column } },
+  )
 }
 
 function headerError(file: string, index: number, message: string): HyperdeltaError {
@@ -94,11 +106,16 @@ function csvValue(type: ColumnType, raw: string | null): unknown {
 
 /**
  * Rows of a CSV file with a header line, typed by `table`, streamed. Unknown header columns are kept
- * (the change-file writer rejects them by default) so nothing is dropped silently.
+ * (the change-file writer rejects them by default) so nothing is dropped silently; a header without one of the
+ * table's columns, or no header at all, is an error (the column would be NULL in every row).
  */
 export async function* readCsvRows(file: string, table: Table): AsyncGenerator<Record<string, unknown>> {
+  let header = false
   const csv = parse({
-    columns: (header: string[]) => checkHeader(file, header),
+    columns: (names: string[]) => {
+      header = true
+      return checkHeader(file, names, table)
+    },
     info: true,
     skip_empty_lines: true,
     bom: true,
@@ -138,11 +155,14 @@ export async function* readCsvRows(file: string, table: Table): AsyncGenerator<R
     }
     yield row
   }
+  const first = table.columnNames[0]
+  if (!header && first !== undefined) throw missingColumn(file, 1, first, 'header')
 }
 
 /**
  * Rows of a newline-delimited JSON file, streamed. JSON numbers cannot carry int64 exactly, so int64
- * columns take a string of digits or a safe integer; an unsafe number is an error, never rounded.
+ * columns take a string of digits or a safe integer; an unsafe number is an error, never rounded. Every line
+ * holds each of the table's columns; `null` is NULL, a missing key an error.
  */
 export async function* readNdjsonRows(file: string, table: Table): AsyncGenerator<Record<string, unknown>> {
   const input = createReadStream(file, 'utf8')
@@ -177,6 +197,8 @@ export async function* readNdjsonRows(file: string, table: Table): AsyncGenerato
           details: { file, line: lineNo, column: 1 },
         })
       }
+      const missing = table.columnNames.find((c) => !Object.hasOwn(row, c))
+      if (missing !== undefined) throw missingColumn(file, lineNo, missing, 'object')
       yield convertInt64(file, lineNo, table, row)
     }
   } finally {

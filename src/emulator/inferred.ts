@@ -97,11 +97,13 @@ export const VDS_ERROR = { badRequest: '400800', notFound: '404800' } as const
 
 /**
  * INFERRED: how the VizQL Data Service spells values in JSON. Integers are JSON numbers (those
- * beyond 2^53 as decimal strings, so nothing is rounded silently), dates `YYYY-MM-DD`, datetimes
- * ISO 8601 in UTC with the fraction kept.
+ * beyond 2^53 as decimal strings, so nothing is rounded silently), NaN and ±Infinity (no JSON number)
+ * the strings `NaN`, `Infinity`, `-Infinity`, dates `YYYY-MM-DD`, datetimes ISO 8601 in UTC with the
+ * fraction kept. The client reads them in `src/plan/verify-compare.ts`.
  */
 export function vdsValue(value: unknown, duckdbType: string): unknown {
   if (value === null || value === undefined) return null
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
   if (duckdbType === 'DATE' || duckdbType.startsWith('TIMESTAMP')) {
     const text = String(value)

@@ -1,4 +1,6 @@
+import type { Table } from '../schema/define-table.js'
 import { payloadError } from './payload-errors.js'
+import { assertRequiredColumns } from './required-columns.js'
 
 /**
  * The parts of apache-arrow's Vector / RecordBatch / Table that the payload layer reads. Arrow is
@@ -86,8 +88,15 @@ export function arrowBatchRows(
   batch: ArrowRecordBatchLike,
   known: ReadonlySet<string>,
   extraColumns: 'error' | 'ignore',
-  tableName: string,
+  table: Table,
 ): Record<string, unknown>[] {
+  const tableName = table.name
+  // A field the batch lacks would be NULL in every row: refused, like a Parquet file's missing column.
+  assertRequiredColumns(
+    batch.schema.fields.map((f) => f.name),
+    table,
+    'Arrow input',
+  )
   const readers: [string, (i: number) => unknown][] = []
   batch.schema.fields.forEach((field, j) => {
     if (!known.has(field.name)) {

@@ -3,6 +3,7 @@ import type { Table } from '../schema/define-table.js'
 import { setOwn } from '../schema/own-property.js'
 import { decimalInteger, exactDecimalColumns } from './parquet-decimal.js'
 import { payloadError } from './payload-errors.js'
+import { assertRequiredColumns } from './required-columns.js'
 
 /** Parquet files on disk as change rows (see {@link fromParquet}). */
 export interface ParquetFiles {
@@ -41,29 +42,59 @@ export const parsers = {
   timestampFromNanoseconds: (nanos: bigint) => (nanos % 1000n === 0n ? nanos / 1000n : `${nanos} ns`),
 }
 
+const MAGIC = 0x31524150 // "PAR1", little-endian
+
+/** Why the bytes of `file` are no Parquet file, from its size and magic numbers; undefined when they could be. */
+async function notParquet(file: Awaited<ReturnType<typeof asyncBufferFromFile>>): Promise<string | undefined> {
+  const size = file.byteLength
+  if (size === 0) return 'the file is empty (0 bytes)'
+  // Magic, footer length and magic: no Parquet file is shorter.
+  if (size < 12) return `the file is ${size} bytes long, too short for Parquet`
+  const head = new DataView(await file.slice(0, 4)).getUint32(0, true)
+  if (head !== MAGIC) return 'the file does not start with the Parquet magic bytes PAR1'
+  const tail = new DataView(await file.slice(size - 4, size)).getUint32(0, true)
+  if (tail !== MAGIC) return 'the file does not end with the Parquet magic bytes PAR1 (truncated?)'
+  return undefined
+}
+
+/**
+ * Opens a Parquet file and reads its footer. A file that is not Parquet (text, empty, truncated, other
+ * magic bytes) or cannot be read is a `PAYLOAD_PARQUET_INPUT` error naming the file: bad input, never a crash.
+ */
 export async function openParquet(
   path: string,
 ): Promise<{ file: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
+  let reason: string
+  let cause: unknown
   try {
     const file = await asyncBufferFromFile(path)
-    return { file, metadata: await parquetMetadataAsync(file) }
-  } catch (cause) {
-    throw payloadError(
-      'PAYLOAD_PARQUET_INPUT',
-      `cannot read Parquet file ${path}: ${(cause as Error).message}`,
-      { path },
-      cause,
-    )
+    const wrong = await notParquet(file)
+    if (wrong === undefined) return { file, metadata: await parquetMetadataAsync(file) }
+    reason = `not a Parquet file: ${wrong}`
+  } catch (error) {
+    cause = error
+    reason = (error as Error)?.message ?? String(error)
   }
+  throw payloadError('PAYLOAD_PARQUET_INPUT', `cannot read Parquet file ${path}: ${reason}`, { path }, cause)
+}
+
+/** The number of rows a Parquet file holds, from its footer (errors as {@link openParquet}). */
+export async function parquetRowCount(path: string): Promise<number> {
+  return Number((await openParquet(path)).metadata.num_rows)
 }
 
 /**
  * Row objects of one Parquet file, a row group at a time, with the given columns (default: all).
- * With a `table`, file columns it does not define are an error unless `extraColumns` is 'ignore'.
+ * With a `table`, file columns it does not define are an error unless `extraColumns` is 'ignore', and so is
+ * a file without one of the table's columns (unless `columns` picks some).
  */
 export async function* readParquetRowGroups(
   path: string,
-  options: { table?: Table; extraColumns?: 'error' | 'ignore'; columns?: readonly string[] } = {},
+  options: {
+    table?: Table
+    extraColumns?: 'error' | 'ignore'
+    columns?: readonly string[]
+  } = {},
 ): AsyncGenerator<Record<string, unknown>[]> {
   const { file, metadata } = await openParquet(path)
   const fileColumns = metadata.schema.slice(1).map((e) => e.name)
@@ -81,6 +112,9 @@ export async function* readParquetRowGroups(
         { path, table: table.name, column: extra, columns: table.columnNames },
       )
     }
+  }
+  if (table && options.columns === undefined) {
+    assertRequiredColumns(fileColumns, table, path, path)
   }
   const columns = fileColumns.filter((c) => wanted.has(c))
   const exact = exactDecimalColumns(path, metadata, table, columns)

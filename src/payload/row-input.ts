@@ -81,7 +81,7 @@ export async function consumeRows(
     for (const row of rows) if (consumer.push(row)) await consumer.drain()
   }
   const pushBatch = async (batch: ArrowRecordBatchLike) => {
-    if (!(await consumer.pushArrow?.(batch))) await pushAll(arrowBatchRows(batch, known, extraColumns, table.name))
+    if (!(await consumer.pushArrow?.(batch))) await pushAll(arrowBatchRows(batch, known, extraColumns, table))
   }
   const pushItem = async (item: unknown) => {
     if (isArrowRecordBatch(item)) await pushBatch(item)

@@ -2,6 +2,7 @@ import type { Batch } from '../actions/batch.js'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireAction, WireBatch, WireCondition } from '../actions/wire-schema.js'
 import type { NativeOp } from '../actions/wire-vocabulary.js'
+import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Table } from '../schema/define-table.js'
 
@@ -63,8 +64,28 @@ export function plannedActions(
         { details: { actionIndex: i, table: name } },
       )
     }
+    if (wire.action === 'delete' && source) checkDeleteSource(wire, source, i)
     return { wire, source, keys: wireMatchKeys(wire.condition) }
   })
+}
+
+/**
+ * A delete's source table holds exactly the columns its condition reads (the server fails the job otherwise,
+ * maybe after earlier requests were applied): checked before anything is packaged, as Batch does for typed
+ * actions. So its input files need only those columns; every other source's files need all of theirs.
+ */
+function checkDeleteSource(wire: WireAction, source: Table, index: number): void {
+  const used = new Set<string>()
+  for (const node of wireConditionNodes(wire.condition)) {
+    if (!('args' in node) && node['source-col'] !== undefined) used.add(node['source-col'])
+  }
+  const extra = source.columnNames.filter((c) => !used.has(c))
+  if (extra.length === 0) return
+  throw new HyperdeltaError(
+    'PLAN_INPUT_INVALID',
+    `plan: actions[${index}] (delete): its source table "${source.name}" may hold only the columns its condition reads; it also has ${extra.map((c) => `"${c}"`).join(', ')}: declare the source with only those columns`,
+    { details: { table: source.name, index } },
+  )
 }
 
 function sameTable(a: Table, b: Table): boolean {

@@ -8,6 +8,7 @@ import type { PushClient } from './push-client.js'
 import type { PushProgress, PushReport } from './push-report.js'
 import { requestIdOf, runRequests } from './run-requests.js'
 import { type VerifySpec, verifyDatasource } from './verify-datasource.js'
+import { checkVerifySpec, withVerifyTable } from './verify-spec.js'
 
 export type { PushClient, SubmittedJob } from './push-client.js'
 
@@ -42,7 +43,9 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
   /**
    * After the last job, read the data source back through the VizQL Data Service and check these
    * (row count, pushed keys present / absent); the result is `report.verification`. A client without
-   * the service, or a server that does not answer, gives `not-verified`, never a false `verified`.
+   * the service, or a server that does not answer, gives `not-verified`, never a false `verified`. Values compare by
+   * the declared column kinds of `verify.table` (default: the one target table of a typed batch); a spec that does
+   * not fit it is `CONFIG_INVALID` before anything is sent.
    */
   verify?: VerifySpec
 }
@@ -74,9 +77,12 @@ function mismatch(message: string, details: Record<string, unknown>): Hyperdelta
  * ```
  */
 export async function pushChanges(options: PushOptions): Promise<PushReport> {
+  // A verify spec that does not fit its table is refused before anything is sent.
+  const verify = options.verify && withVerifyTable(options.verify, options.batch)
+  if (verify) checkVerifySpec(verify)
   const lock = options.journal === undefined ? undefined : await lockJournal(options.journal)
   try {
-    return await push(options)
+    return await push(verify === undefined ? options : { ...options, verify })
   } finally {
     await lock?.release()
   }

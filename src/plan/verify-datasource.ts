@@ -1,55 +1,17 @@
 import type { VdsQuery, VizqlReader } from '../client/vizql-data-service.js'
-import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
+import { isHyperdeltaError } from '../errors.js'
+import type { ColumnType } from '../schema/column-types.js'
+import { formatEpochDay, formatMicrosIso } from '../schema/temporal.js'
+import type { NormalizedValue } from '../schema/values.js'
+import { canonicalKey, OBSERVED_AS, sameCanonical } from './verify-compare.js'
 import type { VerifyCheck, VerifyResult } from './verify-result.js'
-
-/**
- * What to check after a push, read back through the VizQL Data Service. Every part is optional;
- * give at least one.
- *
- * @example
- * ```ts
- * const report = await pushChanges({ ...options, verify: { rowCount: 10_250n, key: 'id', present: upserts, absent: [17n, 42n] } })
- * if (report.verification?.status !== 'verified') console.error(report.verification)
- * ```
- */
-export interface VerifySpec {
-  /** The data source's row count after the last job. */
-  rowCount?: number | bigint
-  /** The key column for `present` / `absent` (one column). */
-  key?: string
-  /** Rows that must be there, with these values (columns not given are not compared). */
-  present?: readonly Record<string, unknown>[]
-  /** Key values that must not be there. */
-  absent?: readonly unknown[]
-}
+import { type CheckedValue, type CheckedVerifySpec, checkVerifySpec, type VerifySpec } from './verify-spec.js'
 
 export type { VerifyCheck, VerifyResult } from './verify-result.js'
+export type { VerifySpec } from './verify-spec.js'
 
 /** At most this many keys go into one SET filter; longer lists are checked in chunks. */
 const KEYS_PER_QUERY = 1000
-
-/** Compares a pushed value with the VDS's JSON spelling of it (see docs on `verify` for the rules). */
-export function sameValue(expected: unknown, observed: unknown): boolean {
-  if (expected === null || expected === undefined) return observed === null || observed === undefined
-  if (observed === null || observed === undefined) return false
-  if (typeof expected === 'bigint' || typeof expected === 'number') {
-    if (typeof observed !== 'number' && typeof observed !== 'string') return false
-    if (typeof expected === 'number' && !Number.isInteger(expected)) return Number(observed) === expected
-    try {
-      return BigInt(expected) === BigInt(observed)
-    } catch {
-      return Number(observed) === Number(expected)
-    }
-  }
-  if (expected instanceof Date) return typeof observed === 'string' && Date.parse(observed) === expected.getTime()
-  if (typeof expected === 'string' && typeof observed === 'string' && expected !== observed) {
-    // Datetimes may be spelled differently (offset, `Z`, trailing zeros): compare the instants.
-    const a = Date.parse(expected)
-    const b = Date.parse(observed)
-    return /\d{2}:\d{2}/.test(expected) && !Number.isNaN(a) && a === b
-  }
-  return expected === observed
-}
 
 const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}` : (JSON.stringify(v) ?? 'undefined'))
 
@@ -59,81 +21,85 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out
 }
 
-/** A key as a SET filter value: integers beyond 2^53 as decimal strings, so they are not rounded (INFERRED). */
-function keyValue(v: unknown): string | number {
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
-  return typeof v === 'number' ? v : String(v)
-}
-
-/** One spelling per key value, whichever way the VDS spelled it (numeric keys: the integer's digits). */
-function canonicalKey(v: unknown, numeric: boolean): string {
-  if (numeric && (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string')) {
-    try {
-      return BigInt(v).toString()
-    } catch {
-      return String(v)
-    }
+/**
+ * A key as a SET filter value, in the spelling the service answers with (INFERRED, see verify-compare.ts):
+ * integers beyond 2^53 as decimal strings so they are not rounded, dates and datetimes as ISO text.
+ */
+function keyValue(type: ColumnType, v: NormalizedValue): string | number | boolean {
+  if (typeof v === 'bigint') {
+    if (type.kind === 'timestamp') return formatMicrosIso(v)
+    return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
   }
-  return show(v)
+  if (type.kind === 'date' && typeof v === 'number') return formatEpochDay(v)
+  return v as string | number | boolean
 }
 
+/** The rows holding `keys`, by the canonical key each row reads back as (by the key column's kind). */
 async function rowsByKey(
   vds: VizqlReader,
   datasource: string,
-  key: string,
-  keys: readonly unknown[],
+  key: { name: string; type: ColumnType },
+  keys: readonly CheckedValue[],
   columns: readonly string[],
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>()
-  const numeric = isNumericKeys(keys)
   for (const part of chunks(keys, KEYS_PER_QUERY)) {
     const query: VdsQuery = {
-      fields: [key, ...columns.filter((c) => c !== key)].map((fieldCaption) => ({ fieldCaption })),
-      filters: [{ filterType: 'SET', field: { fieldCaption: key }, values: part.map(keyValue) }],
+      fields: [key.name, ...columns.filter((c) => c !== key.name)].map((fieldCaption) => ({ fieldCaption })),
+      filters: [
+        {
+          filterType: 'SET',
+          field: { fieldCaption: key.name },
+          values: part.map((k) => keyValue(key.type, k.value)),
+        },
+      ],
     }
     for (const row of await vds.queryDatasource(datasource, query, { disaggregate: true })) {
-      found.set(canonicalKey(row[key], numeric), row)
+      const observed = OBSERVED_AS[key.type.kind](row[key.name])
+      if (observed !== undefined) found.set(canonicalKey(observed), row)
     }
   }
   return found
 }
 
-const isNumericKeys = (keys: readonly unknown[]): boolean =>
-  keys.some((k) => typeof k === 'bigint' || (typeof k === 'number' && Number.isInteger(k)))
-
-async function runChecks(vds: VizqlReader, datasource: string, spec: VerifySpec): Promise<VerifyCheck[]> {
+async function runChecks(vds: VizqlReader, datasource: string, spec: CheckedVerifySpec): Promise<VerifyCheck[]> {
   const checks: VerifyCheck[] = []
   if (spec.rowCount !== undefined) {
     const meta = await vds.readMetadata(datasource)
     const first = meta[0]?.fieldCaption ?? meta[0]?.fieldName
     if (first === undefined) throw new Error('the data source has no fields')
     // COUNT of a column skips NULLs; count the key when given (keys are not NULL), else the first field.
-    const field = spec.key ?? first
+    const field = spec.key?.name ?? first
     const [row] = await vds.queryDatasource(datasource, {
       fields: [{ fieldCaption: field, function: 'COUNT', fieldAlias: 'n' }],
     })
-    const observed = row?.['n']
+    const observed = row?.['n'] ?? 0
     checks.push({
       check: 'rowCount',
-      ok: sameValue(spec.rowCount, observed ?? 0),
+      ok: OBSERVED_AS.int64(observed) === spec.rowCount,
       expected: show(spec.rowCount),
-      observed: show(observed ?? 0),
+      observed: show(observed),
     })
   }
-  const key = spec.key!
-  if (spec.present?.length) {
-    const columns = [...new Set(spec.present.flatMap((r) => Object.keys(r)))]
-    const keys = spec.present.map((r) => r[key])
-    const found = await rowsByKey(vds, datasource, key, keys, columns)
-    const numeric = isNumericKeys(keys)
+  const key = spec.key
+  if (key && spec.present.length > 0) {
+    const columns = [...new Set(spec.present.flatMap((r) => r.columns.map(([name]) => name)))]
+    const found = await rowsByKey(
+      vds,
+      datasource,
+      key,
+      spec.present.map((r) => r.key),
+      columns,
+    )
     const wrong: string[] = []
     for (const row of spec.present) {
-      const got = found.get(canonicalKey(row[key], numeric))
-      if (!got) wrong.push(`${key}=${show(row[key])} missing`)
+      const got = found.get(canonicalKey(row.key.value))
+      const id = `${key.name}=${show(row.key.given)}`
+      if (!got) wrong.push(`${id} missing`)
       else
-        for (const c of Object.keys(row)) {
-          if (!sameValue(row[c], got[c]))
-            wrong.push(`${key}=${show(row[key])}: ${c} is ${show(got[c])}, pushed ${show(row[c])}`)
+        for (const [c, type, pushed] of row.columns) {
+          if (!sameCanonical(type, pushed.value, got[c]))
+            wrong.push(`${id}: ${c} is ${show(got[c])}, pushed ${show(pushed.given)}`)
         }
     }
     checks.push({
@@ -143,34 +109,36 @@ async function runChecks(vds: VizqlReader, datasource: string, spec: VerifySpec)
       observed: wrong.length === 0 ? 'all as pushed' : wrong.slice(0, 10).join('; '),
     })
   }
-  if (spec.absent?.length) {
-    const found = await rowsByKey(vds, datasource, key, spec.absent, [key])
-    const numeric = isNumericKeys(spec.absent)
-    const still = spec.absent.filter((k) => found.has(canonicalKey(k, numeric)))
+  if (key && spec.absent.length > 0) {
+    const found = await rowsByKey(vds, datasource, key, spec.absent, [key.name])
+    const still = spec.absent.filter((k) => found.has(canonicalKey(k.value)))
     checks.push({
       check: 'absent',
       ok: still.length === 0,
       expected: `${spec.absent.length} keys absent`,
-      observed: still.length === 0 ? 'all absent' : `still present: ${still.slice(0, 10).map(show).join(', ')}`,
+      observed:
+        still.length === 0
+          ? 'all absent'
+          : `still present: ${still
+              .slice(0, 10)
+              .map((k) => show(k.given))
+              .join(', ')}`,
     })
   }
   return checks
 }
 
 /**
- * Checks a data source against `spec` through the VizQL Data Service. A server without the
- * service (or a user without access to it) gives `not-verified` with the reason — never a
+ * Checks a data source against `spec` through the VizQL Data Service, each value by its column's declared kind
+ * (see `sameColumnValue`). A spec that does not fit its table is `CONFIG_INVALID` before anything is sent. A
+ * server without the service (or a user without access to it) gives `not-verified` with the reason — never a
  * false `verified`.
  */
 export async function verifyDatasource(vds: VizqlReader, datasource: string, spec: VerifySpec): Promise<VerifyResult> {
-  if ((spec.present?.length || spec.absent?.length) && spec.key === undefined) {
-    throw new HyperdeltaError('CONFIG_INVALID', 'verify: `present` and `absent` need `key` (the key column)', {
-      details: { field: 'verify.key' },
-    })
-  }
+  const checked = checkVerifySpec(spec)
   let checks: VerifyCheck[]
   try {
-    checks = await runChecks(vds, datasource, spec)
+    checks = await runChecks(vds, datasource, checked)
   } catch (e) {
     const reason = isHyperdeltaError(e) ? `${e.code}: ${e.message}` : (e as Error).message
     return { status: 'not-verified', checks: [], reason: `the VizQL Data Service did not answer (${reason})` }

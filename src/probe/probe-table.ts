@@ -1,7 +1,8 @@
 import type { VizqlReader } from '../client/vizql-data-service.js'
-import { sameValue } from '../plan/verify-datasource.js'
+import { OBSERVED_AS, sameColumnValue } from '../plan/verify-compare.js'
 import { bool, date, int64, text, timestamp } from '../schema/column-types.js'
 import { defineTable, type RowOf } from '../schema/define-table.js'
+import { formatEpochDay } from '../schema/temporal.js'
 
 /** The scratch data source's table: one column per type whose wire spelling is inferred. */
 export const probeTable = defineTable(
@@ -44,12 +45,21 @@ export class ExpectedTable {
   put(rows: readonly ProbeRow[]): void {
     for (const r of rows) this.rows.set(r.id as bigint, r)
   }
-  /** Starts again from what the server holds (rows as the VizQL Data Service spells them). */
+  /**
+   * Starts again from what the server holds (rows as the VizQL Data Service spells them), each value read by
+   * its column's kind; a value no spelling of its kind is kept as is, so the next comparison reports it.
+   */
   resetTo(rows: readonly Record<string, unknown>[]): void {
     this.rows.clear()
     for (const r of rows) {
-      const id = BigInt(r['id'] as number | string)
-      this.rows.set(id, { ...(r as ProbeRow), id })
+      const row: Record<string, unknown> = {}
+      for (const c of probeTable.columnNames) {
+        const seen = r[c] === null || r[c] === undefined ? null : OBSERVED_AS[probeTable.columns[c]!.kind](r[c])
+        // A date reads back as days since the epoch, which a date column does not take as input.
+        row[c] = seen === undefined ? r[c] : c === 'day' && typeof seen === 'number' ? formatEpochDay(seen) : seen
+      }
+      const id = OBSERVED_AS.int64(r['id'])
+      if (id !== undefined) this.rows.set(id, row as ProbeRow)
     }
   }
   remove(ids: readonly bigint[]): void {
@@ -70,7 +80,7 @@ export function currentRows(vds: VizqlReader, datasource: string): Promise<Recor
 export async function differences(vds: VizqlReader, datasource: string, expected: ExpectedTable): Promise<string[]> {
   const rows = await currentRows(vds, datasource)
   const seen = new Map<string, Record<string, unknown>>()
-  for (const r of rows) seen.set(String(r['id']), r)
+  for (const r of rows) seen.set(String(OBSERVED_AS.int64(r['id']) ?? r['id']), r)
   const out: string[] = []
   for (const [id, row] of expected.rows) {
     const got = seen.get(String(id))
@@ -80,7 +90,10 @@ export async function differences(vds: VizqlReader, datasource: string, expected
     }
     for (const c of probeTable.columnNames) {
       const want = (row as Record<string, unknown>)[c]
-      if (!sameValue(want, got[c])) out.push(`id ${id}: ${c} = ${JSON.stringify(got[c])}, expected ${String(want)}`)
+      // By the column's declared kind; an expected value the column does not take counts as a difference.
+      if (sameColumnValue(probeTable.columns[c]!, want, got[c]) !== true) {
+        out.push(`id ${id}: ${c} = ${JSON.stringify(got[c])}, expected ${String(want)}`)
+      }
     }
     seen.delete(String(id))
   }

@@ -1,5 +1,6 @@
-import { asyncBufferFromFile, parquetMetadataAsync, type SchemaElement } from 'hyparquet'
+import type { SchemaElement } from 'hyparquet'
 import { HyperdeltaError } from '../errors.js'
+import { openParquet } from '../payload/from-parquet.js'
 import { decimalOf } from '../payload/parquet-decimal.js'
 import { bool, type ColumnType, date, float64, int32, int64, text, timestamp } from './column-types.js'
 import { type Columns, defineTable, type Table } from './define-table.js'
@@ -68,7 +69,8 @@ export async function tableFromParquet(
   path: string,
   ref: { name: string; schema?: string | undefined },
 ): Promise<Table<Columns>> {
-  const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path))
+  // A file that is not Parquet is PAYLOAD_PARQUET_INPUT naming it (bad input), like every other Parquet read.
+  const { metadata } = await openParquet(path)
   const [root, ...elements] = metadata.schema
   const columns: Columns = {}
   if ((root?.num_children ?? 0) !== elements.length) {

@@ -9,10 +9,10 @@ import { repoRoot, runCliInProcess as run, spawnCli, startCliProcess, withoutDuc
 
 let dir: string
 const f = (name: string) => join(dir, name)
-const DELETE_BATCH = {
+const UPSERT_BATCH = {
   actions: [
     {
-      action: 'delete',
+      action: 'upsert',
       'source-table': 'gone',
       'target-schema': 'Extract',
       'target-table': 'Extract',
@@ -23,7 +23,7 @@ const DELETE_BATCH = {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hd-cli-errors-'))
-  await writeFile(f('batch.json'), JSON.stringify(DELETE_BATCH))
+  await writeFile(f('batch.json'), JSON.stringify(UPSERT_BATCH))
   await writeFile(f('tables.json'), JSON.stringify({ gone: { id: 'int64', name: 'text?' } }))
   await writeFile(f('bad.json'), '{\n  "actions": [\n    {"action": "delete",}\n  ]\n}\n')
   await writeFile(f('bad-schema.json'), '{"gone": {"id": "int64"\n')
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await writeFile(f('repeated.csv'), 'id,name,id\n1,a,2\n')
   await writeFile(f('proto.csv'), 'id,__proto__\n1,a\n')
   await writeFile(f('bom.ndjson'), '\uFEFF{"id": 1}\n')
-  await writeFile(f('bad.ndjson'), '{"id": 1}\n{"id": 2}\n{"id": 3,, "name": "x"}\n')
+  await writeFile(f('bad.ndjson'), '{"id": 1, "name": null}\n{"id": 2, "name": "b"}\n{"id": 3,, "name": "x"}\n')
   await mkdir(f('a-directory.journal'))
 })
 afterAll(async () => {

@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, type ServerPersonality, startEmulator } from '../../../src/emulator/index.js'
-import { date, defineTable, int64, tableFromParquet, text, timestamp } from '../../../src/index.js'
+import {
+  bool,
+  date,
+  defineTable,
+  float64,
+  int32,
+  int64,
+  tableFromParquet,
+  text,
+  timestamp,
+} from '../../../src/index.js'
 import { type CliResult, repoRoot, runCliInProcess } from '../../helpers/spawn-cli.js'
 
 // `hyperdelta push --verify` against the emulator: a sound server verifies, a lossy one (dropOneRow) exits 7
@@ -165,6 +175,67 @@ describe('hyperdelta push --verify', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/ok {3}present: expected \d+ rows as pushed, observed all as pushed/)
+  })
+
+  it('CSV values of every kind read back verified by their declared kinds (text that looks like a time stays text)', async () => {
+    emu = await startEmulator({ jobDelayMs: 2, users: [{ name: 'admin', password: 'pw', pat }] })
+    const kinds = defineTable(
+      { schema: 'Extract', name: 'Extract' },
+      {
+        id: int64(),
+        label: text({ nullable: true }),
+        n: int32({ nullable: true }),
+        x: float64({ nullable: true }),
+        ok: bool({ nullable: true }),
+        at: timestamp({ nullable: true }),
+        day: date({ nullable: true }),
+      },
+    )
+    await emu.createDatasource({ name: 'Kinds', table: kinds, rows: [{ id: 1n, label: 'a' }] })
+    const target = { 'target-schema': 'Extract', 'target-table': 'Extract' }
+    const condition = { op: 'eq', 'target-col': 'id', 'source-col': 'id' }
+    await writeFile(
+      join(dir, 'kinds.json'),
+      JSON.stringify({ actions: [{ action: 'upsert', 'source-table': 'changes', ...target, condition }] }),
+    )
+    const columns = {
+      id: 'int64',
+      label: 'text?',
+      n: 'int32?',
+      x: 'float64?',
+      ok: 'bool?',
+      at: 'timestamp?',
+      day: 'date?',
+    }
+    await writeFile(join(dir, 'kinds-tables.json'), JSON.stringify({ changes: columns }))
+    await writeFile(
+      join(dir, 'kinds.csv'),
+      [
+        'id,label,n,x,ok,at,day',
+        '9007199254740993,2026-11-22 10:00,-2147483648,-0,true,2026-11-22T11:00:00.000001+01:00,2026-11-22',
+        '1,"",,0.30000000000000004,false,2026-11-22T10:00:00Z,',
+        '3,日本 😀 café,7,,,,0001-01-01',
+      ].join('\n'),
+    )
+    const r = await cli([
+      'push',
+      '--batch',
+      join(dir, 'kinds.json'),
+      '--schema',
+      join(dir, 'kinds-tables.json'),
+      '--input',
+      `changes=${join(dir, 'kinds.csv')}`,
+      '--datasource',
+      'Kinds',
+      '--quiet',
+      '--verify',
+      'count=3',
+      '--verify',
+      'keys',
+    ])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/ok {3}present: expected 3 rows as pushed, observed all as pushed/)
   })
 
   it('--verify keys that cannot be told from the batch is a usage error before anything is pushed', async () => {

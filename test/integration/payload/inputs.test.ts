@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import * as arrow from 'apache-arrow'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { describe, expect, it } from 'vitest'
@@ -8,7 +9,9 @@ import {
   fromParquet,
   int64,
   isHyperdeltaError,
+  parquetRowCount,
   readParquetRows,
+  tableFromParquet,
   text,
   timestamp,
   writeChangeFiles,
@@ -127,16 +130,83 @@ describe('inputs', () => {
         { name: 'id', data: new BigInt64Array([1n]), type: 'INT64', nullable: false },
         { name: 'ok', data: [true], type: 'BOOLEAN', nullable: false },
         { name: 'extra', data: ['x'], type: 'STRING' },
+        { name: 'name', data: [null], type: 'STRING' },
         { name: 'at', data: [new Date(Date.UTC(1960, 0, 1, 0, 0, 0, 5))], type: 'TIMESTAMP' },
       ],
     })
-    const error = await writeChangeFiles(table, fromParquet(filename)).catch((e: unknown) => e)
+    // The file holds every column of `narrow` (hyparquet-writer has no DATE to write `day` with).
+    const narrow = table.pick('id', 'name', 'at', 'ok')
+    const error = await writeChangeFiles(narrow, fromParquet(filename)).catch((e: unknown) => e)
     expect(isHyperdeltaError(error, 'PAYLOAD_COLUMN_UNKNOWN')).toBe(true)
-    await using files = await writeChangeFiles(table, fromParquet(filename), { extraColumns: 'ignore' })
+    await using files = await writeChangeFiles(narrow, fromParquet(filename), { extraColumns: 'ignore' })
     expect(await readWithHyparquet(files.files[0]!.path)).toEqual([
-      { id: 1n, name: null, day: null, at: BigInt(Date.UTC(1960, 0, 1, 0, 0, 0, 5)) * 1000n, ok: true },
+      { id: 1n, name: null, at: BigInt(Date.UTC(1960, 0, 1, 0, 0, 0, 5)) * 1000n, ok: true },
     ])
   })
+
+  it('a Parquet file or Arrow batch without a declared column is PAYLOAD_COLUMN_MISSING, never NULLs', async () => {
+    await using tmp = await tempDir()
+    const filename = `${tmp.dir}/no-name.parquet`
+    parquetWriteFile({
+      filename,
+      columnData: [
+        { name: 'id', data: new BigInt64Array([1n]), type: 'INT64', nullable: false },
+        { name: 'ok', data: [true], type: 'BOOLEAN', nullable: false },
+        { name: 'at', data: [null], type: 'TIMESTAMP' },
+      ],
+    })
+    const narrow = table.pick('id', 'name', 'at', 'ok')
+    for (const options of [{}, { extraColumns: 'ignore' as const }]) {
+      const error = await writeChangeFiles(narrow, fromParquet(filename), options).catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        code: 'PAYLOAD_COLUMN_MISSING',
+        details: { table: 'changes', column: 'name', path: filename },
+        message: expect.stringContaining(`${filename} has no column "name"`),
+      })
+    }
+    const { name: _name, ...withoutName } = arrowTable().schema.fields.reduce(
+      (o, f, j) => Object.assign(o, { [f.name]: arrowTable().getChildAt(j)! }),
+      {} as Record<string, arrow.Vector>,
+    )
+    const arrowError = await writeChangeFiles(table, new arrow.Table(withoutName)).catch((e: unknown) => e)
+    expect(arrowError).toMatchObject({ code: 'PAYLOAD_COLUMN_MISSING', details: { column: 'name' } })
+  })
+
+  it.each([
+    ['text', 'id,name\n1,a\n', /not a Parquet file: the file does not start with the Parquet magic bytes PAR1/],
+    ['short text', 'hello', /not a Parquet file: the file is 5 bytes long/],
+    ['empty', '', /not a Parquet file: the file is empty \(0 bytes\)/],
+    ['magic only', 'PAR1', /not a Parquet file: the file is 4 bytes long/],
+    ['truncated', 'truncate', /does not end with the Parquet magic bytes PAR1 \(truncated\?\)/],
+  ])(
+    'a .parquet file that is not Parquet (%s) is PAYLOAD_PARQUET_INPUT naming it, in every reader',
+    async (_name, content, message) => {
+      await using tmp = await tempDir()
+      const path = `${tmp.dir}/bad.parquet`
+      if (content === 'truncate') {
+        const good = await writeChangeFiles(table.pick('id', 'ok'), [{ id: 1n, ok: true }], { dir: tmp.dir })
+        const bytes = await readFile(good.files[0]!.path)
+        await writeFile(path, bytes.subarray(0, bytes.length - 10))
+      } else await writeFile(path, content)
+      const attempts = [
+        () => writeChangeFiles(table, fromParquet(path)),
+        () => tableFromParquet(path, { name: 'x' }),
+        () => parquetRowCount(path),
+        async () => {
+          for await (const _ of readParquetRows(path));
+        },
+      ]
+      for (const attempt of attempts) {
+        const error = await attempt().then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        expect(error).toMatchObject({ code: 'PAYLOAD_PARQUET_INPUT', details: { path } })
+        expect((error as Error).message).toContain(path)
+        expect((error as Error).message).toMatch(message)
+      }
+    },
+  )
 
   it('a missing Parquet file is a typed error', async () => {
     const error = await writeChangeFiles(table, fromParquet('/nonexistent/x.parquet')).catch((e: unknown) => e)

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadParquetFiles, runNightlyCdc } from '../../../pipelines/index.js'
@@ -24,6 +24,31 @@ async function files(dir: string, rows: Item[], maxBytes = 1_000_000): Promise<s
 }
 
 describe('pipelines that publish', () => {
+  it('loader: a file named .parquet that is not Parquet is PAYLOAD_PARQUET_INPUT naming it; nothing is published', async () => {
+    const dir = join(fx.dir, 'bad')
+    await files(dir, itemRows(1, 10))
+    for (const [name, content] of [
+      ['zz-text.parquet', 'id,name\n1,not parquet at all\n'],
+      ['zz-empty.parquet', ''],
+    ] as const) {
+      const bad = join(dir, name)
+      await writeFile(bad, content)
+      for (const mode of ['insert', 'replace'] as const) {
+        const error = await loadParquetFiles({
+          client: fx.client,
+          datasource: { name: 'Fresh' },
+          files: dir,
+          mode,
+          createIfMissing: true,
+        }).catch((e: unknown) => e)
+        expect(error).toMatchObject({ code: 'PAYLOAD_PARQUET_INPUT', details: { path: bad } })
+        expect((error as Error).message).toContain('not a Parquet file')
+      }
+      await rm(bad)
+    }
+    expect((await fx.emu.listDatasources()).map((d) => d.name)).not.toContain('Fresh')
+  })
+
   it('loader createIfMissing: a missing data source is published from every file in one request', async () => {
     const rows = itemRows(1, 3000)
     const paths = await files(join(fx.dir, 'load'), rows)

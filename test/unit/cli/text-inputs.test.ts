@@ -59,14 +59,59 @@ describe('readCsvRows', () => {
 describe('readNdjsonRows', () => {
   it('takes int64 as strings or safe integers and refuses precision already lost', async () => {
     const file = join(dir, 'a.ndjson')
-    await writeFile(file, '{"id":"9007199254740993","s":"é"}\n\n{"id":42}\n')
-    expect(await collect(readNdjsonRows(file, table))).toEqual([{ id: 9007199254740993n, s: 'é' }, { id: 42 }])
+    await writeFile(file, '{"id":"9007199254740993","s":"é"}\n\n{"id":42,"s":null}\n')
+    expect(await collect(readNdjsonRows(file, table.pick('id', 's')))).toEqual([
+      { id: 9007199254740993n, s: 'é' },
+      { id: 42, s: null },
+    ])
     await writeFile(file, '{"id":9007199254740993}\n')
-    await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:1: column "id": .*lost precision/)
+    await expect(collect(readNdjsonRows(file, table.pick('id')))).rejects.toThrow(
+      /a.ndjson:1: column "id": .*lost precision/,
+    )
     await writeFile(file, '{"id":1}\n[1]\n')
-    await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:2:1: expected a JSON object/)
+    await expect(collect(readNdjsonRows(file, table.pick('id')))).rejects.toThrow(
+      /a.ndjson:2:1: expected a JSON object/,
+    )
     await writeFile(file, '{"id":1\n')
     await expect(collect(readNdjsonRows(file, table))).rejects.toThrow(/a.ndjson:1:8: malformed JSON: /)
+  })
+})
+
+describe('a declared column the file lacks is bad input, never a column of NULLs', () => {
+  it.each([
+    [
+      'CSV header without a nullable column',
+      'h.csv',
+      'id,n,x,s,b\n1,,,,,\n',
+      /h\.csv:1: column "at" is missing from the header/,
+    ],
+    ['CSV header without the key', 'k.csv', 'n,x,s,b,at\n,,,,\n', /k\.csv:1: column "id" is missing from the header/],
+    ['CSV file with no header line at all', 'e.csv', '', /e\.csv:1: column "id" is missing from the header/],
+    ['CSV with only blank lines', 'b.csv', '\n\n', /b\.csv:1: column "id" is missing/],
+    [
+      'NDJSON line without a column',
+      'l.ndjson',
+      '{"id":1,"n":null,"x":null,"s":null,"b":null,"at":null}\n{"id":2,"n":1,"x":null,"s":null,"b":null}\n',
+      /l\.ndjson:2: column "at" is missing from the object/,
+    ],
+  ])('%s: INPUT_INVALID naming file, line and column', async (_name, name, content, message) => {
+    const file = join(dir, name)
+    await writeFile(file, content)
+    const read = name.endsWith('.csv') ? readCsvRows : readNdjsonRows
+    const error = await collect(read(file, table)).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'INPUT_INVALID', message: expect.stringMatching(message) })
+  })
+
+  it("a key-only table (a delete's source) needs only its key; NULL stays expressible", async () => {
+    const csv = join(dir, 'keys.csv')
+    await writeFile(csv, 'id\n1\n2\n')
+    expect(await collect(readCsvRows(csv, table.pick('id')))).toEqual([{ id: 1n }, { id: 2n }])
+    const ndjson = join(dir, 'keys.ndjson')
+    await writeFile(ndjson, '{"id":1}\n')
+    expect(await collect(readNdjsonRows(ndjson, table.pick('id')))).toEqual([{ id: 1 }])
+    const full = join(dir, 'full.csv')
+    await writeFile(full, 'at,b,s,x,n,id\n,,,,,7\n')
+    expect(await collect(readCsvRows(full, table))).toEqual([{ at: null, b: null, s: null, x: null, n: null, id: 7n }])
   })
 })
 

@@ -36,6 +36,20 @@ describe('plannedActions / groupActions', () => {
     expect(() => plannedActions(wire as never, [])).toThrow(/actions\[0\] reads source table "changes"/)
   })
 
+  it('refuses a wire delete whose source declares a column its condition does not read, as Batch does', () => {
+    const del = (cond: object) => ({
+      actions: [{ action: 'delete', 'source-table': 'gone', 'target-table': 'Extract', condition: cond }],
+    })
+    const byId = { op: 'eq', 'target-col': 'id', 'source-col': 'id' }
+    expect(plannedActions(del(byId) as never, [gone])[0]!.source).toBe(gone)
+    const wide = orders.pick('id', 'region').as('gone')
+    expect(() => plannedActions(del(byId) as never, [wide])).toThrow(
+      /actions\[0\] \(delete\): its source table "gone" may hold only the columns its condition reads; it also has "region"/,
+    )
+    const both = { op: 'and', args: [byId, { op: 'eq', 'target-col': 'region', 'source-col': 'region' }] }
+    expect(plannedActions(del(both) as never, [wide])[0]!.keys).toEqual(['id', 'region'])
+  })
+
   it('reads keys from wire conditions', () => {
     expect(
       wireMatchKeys({
