@@ -56,7 +56,7 @@ describe('journal validation at load', () => {
     ['requests out of order', (j) => (j.requests[0]!.index = 3), 'requests.0.index'],
     ['an unknown field', (j) => (j.extra = true), '(top level)'],
     ['another version', (j) => (j.version = 2), 'version'],
-    ['requests that are not a list', (j) => (j.requests = {}), 'requests'],
+    ['requests that are not a list', (j) => Object.assign(j, { requests: {} }), 'requests'],
     ['a missing data source', (j) => delete j.datasourceId, 'datasourceId'],
   ]
   it.each(variants)('refuses %s as JOURNAL_INVALID naming the file and field', async (_, mutate, field) => {
