@@ -113,6 +113,7 @@ export {
   readJournal,
   removeJournal,
 } from './plan/journal.js'
+export { DEFAULT_KEEP_RUNS, historyDirOf } from './plan/journal-history.js'
 export { type JournalLock, type LockHolder, lockJournal } from './plan/journal-lock.js'
 export {
   type ChangePlan,
@@ -133,12 +134,15 @@ export {
   summarizeReport,
 } from './plan/push-report.js'
 export { deriveRequestId, type RequestIdentity } from './plan/request-id.js'
+export { deriveRunId, type RunIdentity, randomRunId } from './plan/run-identity.js'
 export {
   DEFAULT_MAX_REQUEST_ATTEMPTS,
   type RunRequestsInput,
   type RunTarget,
   runRequests,
 } from './plan/run-requests.js'
+export { openRunTemp, type RunTemp, sweepStaleRunTemps } from './plan/run-temp.js'
+export { openStateDir, type StateDir, stateDirLayout } from './plan/state-dir.js'
 export {
   sameValue,
   type VerifyCheck,
