@@ -5,7 +5,7 @@ import {
   batch,
   type Columns,
   DEFAULT_MAX_SIZE_IN_MB,
-  environment,
+  deriveRunId,
   fromParquet,
   HyperdeltaError,
   type PushReport,
@@ -87,7 +87,8 @@ export async function loadParquetFiles(
     )
   }
   const paths = await listParquetFiles(options.files)
-  const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
+  // A publish is not a PATCH (no RequestID): its run id only names it in the report, from the files it sends.
+  const runId = options.runId ?? deriveRunId({ fingerprint: await filesIdentity(paths), name: 'load' })
   if (options.createIfMissing && (await isMissing(options))) {
     return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
   }
@@ -114,7 +115,13 @@ export async function loadParquetFiles(
     }
     b = b.upsert({ source, target, on: options.keys as never })
   }
-  return pushChanges({ ...forwardPushOptions(options), batch: b, rows: { loaded: fromParquet(paths) } })
+  // The default run id derives from the batch and the payload bytes: the same files loaded twice are applied once.
+  return pushChanges({
+    ...forwardPushOptions(options),
+    batch: b,
+    rows: { loaded: fromParquet(paths) },
+    runIdentity: { name: 'load' },
+  })
 }
 
 /** A Parquet publish becomes the table Extract.Extract: only that target can be replaced by a publish. */
@@ -124,6 +131,12 @@ async function totalRows(paths: readonly string[]): Promise<number> {
   let n = 0
   for (const p of paths) n += Number((await parquetMetadataAsync(await asyncBufferFromFile(p))).num_rows)
   return n
+}
+
+async function filesIdentity(paths: readonly string[]): Promise<string> {
+  const parts: string[] = []
+  for (const p of paths) parts.push(`${p}:${(await stat(p)).size}`)
+  return parts.join('\n')
 }
 
 async function totalBytes(paths: readonly string[]): Promise<number> {
