@@ -45,7 +45,7 @@ export {
   mintConnectedAppJwt,
 } from './client/connected-app-jwt.js'
 export * from './client/datasources/index.js'
-export type { Job } from './client/job.js'
+export { FINISH_CODE, type Job } from './client/job.js'
 export {
   type HasVirtualConnections,
   type PromotedVirtualConnection,

@@ -140,6 +140,10 @@ export const pushCommand = defineCommand({
       help: 'one folder per lane: journal, lock, history of finished runs, temp files (instead of --journal)',
     },
     keep: { type: 'string', arg: '<n>', help: 'finished runs kept in the history (default 30)' },
+    'no-wait': {
+      type: 'boolean',
+      help: 'return once a job is submitted (report outcome "submitted", its jobId); rerun to wait and finish',
+    },
     'new-run': { type: 'boolean', help: 'send as a new run (random run id) even if these inputs were applied' },
     'abandon-unfinished': {
       type: 'boolean',
@@ -186,13 +190,14 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         ...(keep !== undefined && { keep }),
         ...(values['new-run'] && { newRun: true }),
         ...(values['abandon-unfinished'] && { abandonUnfinished: true }),
+        ...(values['no-wait'] && { noWait: true }),
         ...(jobTimeout !== undefined && { jobTimeoutMs: jobTimeout * 1000 }),
         ...(progress !== undefined && { onProgress: progress.onProgress }),
         logger: log,
         signal: io.signal,
       })
       progress?.finish()
-      if (!verify) {
+      if (!verify || report.outcome === 'submitted') {
         printReport(report, values.json, io)
         return 0
       }

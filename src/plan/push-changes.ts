@@ -49,6 +49,12 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
    */
   abandonUnfinished?: boolean
   /**
+   * Return as soon as a job is submitted (`outcome: 'submitted'`, its `jobId` in the report), without waiting
+   * for it. Rerun with the same journal or state dir to wait for it and send the rest; a new run after it
+   * counts the run as finished once its jobs succeeded.
+   */
+  noWait?: boolean
+  /**
    * Part of the default run id besides the batch and payload (see deriveRunId): `name` prefixes it, `inputs`
    * tells apart inputs whose change rows are equal (e.g. a CDC night's snapshot pair and watermark).
    */
@@ -237,13 +243,14 @@ async function push(options: PushOptions, files: RunFiles): Promise<PushReport> 
       jobTimeoutMs: options.jobTimeoutMs,
       cancelOnAbort: options.cancelOnAbort,
       maxAttempts: options.maxAttempts,
+      noWait: options.noWait,
       emit,
       logger,
       now: env.now,
       started,
       packagingMs,
     })
-    if (options.verify === undefined) return report
+    if (options.verify === undefined || report.outcome === 'submitted') return report
     const verification = options.client.vizql
       ? await verifyDatasource(options.client.vizql, target.datasource.id, options.verify)
       : { status: 'not-verified' as const, checks: [], reason: 'the client has no VizQL Data Service reader' }

@@ -38,7 +38,7 @@ export interface PushClient {
     signal?: AbortSignal
   }): Promise<SubmittedJob>
   /** Reads a job (TableauClient has it): used to check no job of an abandoned run still runs. */
-  getJob?(id: string): Promise<{ id: string; completedAt?: string | undefined }>
+  getJob?(id: string): Promise<{ id: string; completedAt?: string | undefined; finishCode?: number | undefined }>
   waitForJob(
     id: string,
     options?: {

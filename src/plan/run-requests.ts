@@ -36,6 +36,11 @@ export interface RunRequestsInput {
   cancelOnAbort?: boolean | undefined
   /** Attempts per request, the first included (default 5). */
   maxAttempts?: number | undefined
+  /**
+   * Return once a new job is submitted, without waiting for it (`outcome: 'submitted'`): an orchestrator
+   * watches the job itself, then reruns the push with the same journal to wait for it and send the rest.
+   */
+  noWait?: boolean | undefined
   emit?: ((event: PushProgress) => void) | undefined
   logger?: Logger | undefined
   now?: (() => number) | undefined
@@ -107,7 +112,12 @@ export async function runRequests(input: RunRequestsInput): Promise<PushReport> 
         // The last job applied nothing; the server ignores a repeated RequestID, so retry under a new one.
         await nextAttempt(input, request, rep)
       }
-      await runOne(input, request, rep, now)
+      if ((await runOne(input, request, rep, now)) === 'submitted') {
+        const final = report('submitted')
+        emit({ type: 'done', report: final })
+        logger.info('push: submitted, not waiting', { runId: plan.runId, request: request.index, jobId: rep.jobId })
+        return final
+      }
     } catch (error) {
       const e =
         error instanceof HyperdeltaError
@@ -174,7 +184,7 @@ async function runOne(
   request: PlannedRequest,
   rep: RequestReport,
   now: () => number,
-): Promise<void> {
+): Promise<'done' | 'submitted'> {
   const { client, signal, journal, target } = input
   const emit = (event: PushProgress) => input.emit?.(event)
   const logger = input.logger ?? silentLogger
@@ -234,6 +244,11 @@ async function runOne(
       await journal.advance(i, 'submitted', { jobId })
       emit({ type: 'submitted', request: i, requestId, jobId })
       logger.info('push: submitted', { request: i, requestId, jobId, earlierRun: earlier })
+      if (input.noWait && !endedEarlier) {
+        rep.jobId = jobId
+        rep.outcome = 'submitted'
+        return 'submitted'
+      }
     }
     rep.jobId = jobId
     const t1 = now()
@@ -261,7 +276,7 @@ async function runOne(
     await journal.advance(i, 'succeeded')
     rep.outcome = endedEarlier ? 'already-applied' : 'applied'
     emit({ type: 'request-done', request: i, outcome: rep.outcome, jobId })
-    return
+    return 'done'
   }
 }
 

@@ -55,7 +55,9 @@ export async function decideRunStart(input: RunStartInput): Promise<RunStart> {
     previous.fingerprint === input.fingerprint &&
     (input.runId === undefined || input.runId === previous.runId)
   if (same) return { kind: 'resume', state: previous }
-  if (isFinished(previous)) return { kind: 'new', runId: fresh(previous.runId), retire: 'finished' }
+  if (isFinished(previous) || (await settledBySuccess(previous, input))) {
+    return { kind: 'new', runId: fresh(previous.runId), retire: 'finished' }
+  }
   if (!input.abandonUnfinished) throw unfinishedConflict(previous, input)
   await assertNoJobRunning(previous, input)
   return { kind: 'new', runId: fresh(previous.runId), retire: 'abandoned' }
@@ -76,6 +78,21 @@ function unfinishedConflict(previous: JournalState, input: RunStartInput): Hyper
       'job of it still runs on the server and keeps its record in the history',
     { details: { journal: input.journal, runId: previous.runId } },
   )
+}
+
+/**
+ * True when the run's only open requests are submitted jobs that have since succeeded (a `noWait` push whose
+ * jobs the orchestrator saw through): the run is finished; its journal just was not told.
+ */
+async function settledBySuccess(previous: JournalState, input: RunStartInput): Promise<boolean> {
+  const open = previous.requests.filter((r) => r.state !== 'succeeded')
+  if (!input.client.getJob || open.some((r) => r.state !== 'submitted' || r.jobId === undefined)) return false
+  for (const r of open) {
+    const job = await input.client.getJob(r.jobId!).catch(() => undefined)
+    if (!job?.completedAt || (job.finishCode !== 0 && job.finishCode !== 3)) return false
+    r.state = 'succeeded'
+  }
+  return true
 }
 
 /** Refuses to abandon a run while one of its jobs may still apply on the server. */

@@ -52,7 +52,11 @@ export class FakeServer implements PushClient {
     if (!job || this.forgotten.has(id)) {
       throw new HyperdeltaError('API_ERROR', `job ${id}: 404`, { details: { status: 404 } as never })
     }
-    return { id, ...(job.completedAt !== undefined && { completedAt: job.completedAt }) }
+    return {
+      id,
+      ...(job.completedAt !== undefined && { completedAt: job.completedAt }),
+      ...(job.finishCode !== undefined && { finishCode: job.finishCode }),
+    }
   }
   async waitForJob(id: string, options?: unknown) {
     this.calls.push(`wait ${id}`)
