@@ -48,8 +48,10 @@ describe('CDC nights on one day', () => {
       await snapshot(join(fx.dir, 'snap', 'n3.parquet'), withBody('b')),
     ]
     const runIds: string[] = []
+    let night3Jobs: Array<string | undefined> = []
     for (let n = 1; n <= 3; n++) {
       const report = await cdc(s[n - 1]!, s[n]!)
+      night3Jobs = report.push.requests.map((r) => r.jobId)
       expect(report.push.requests.map((r) => r.outcome)).toContain('applied')
       expect((await fx.rows('Items')).find((r) => r.id === 5n)?.body).toBe(n % 2 ? 'b' : 'a')
       runIds.push(report.runId)
@@ -59,7 +61,7 @@ describe('CDC nights on one day', () => {
     // Night 3 again: the same pair, the same run, nothing applied again.
     const rerun = await cdc(s[2]!, s[3]!)
     expect(rerun.runId).toBe(runIds[2])
-    expect(rerun.push.requests.map((r) => r.outcome).every((o) => o === 'already-applied')).toBe(true)
+    expect(rerun.push.requests.map((r) => r.jobId)).toEqual(night3Jobs)
     expect(rerun.push.requests.length).toBeGreaterThan(0)
   })
 
@@ -119,7 +121,9 @@ describe('loader reruns', () => {
     const first = await load()
     const again = await load()
     expect(again.runId).toBe(first.runId)
-    expect(again.requests.map((r) => r.outcome)).toEqual(['already-applied'])
+    // The server answers the repeated RequestID with the first job (reported already-applied once a whole
+    // second separates the two: its stamps are cut to the second); nothing is applied twice.
+    expect(again.requests.map((r) => r.jobId)).toEqual(first.requests.map((r) => r.jobId))
     expect(await fx.rows('Items')).toHaveLength(50)
     await rm(dir, { recursive: true })
   })

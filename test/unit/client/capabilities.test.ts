@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -92,5 +92,6 @@ describe('capabilities', () => {
     await writeFile(file, JSON.stringify(base))
     expect(factOutcome(await readCapabilities(file), 'parquetPayload')).toBe('unknown')
     expect(() => parseCapabilities({ ...base, version: 2 })).toThrow(/version/)
+    await rm(dir, { recursive: true, force: true })
   })
 })

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOCUMENTED_ERRORS, isHyperdeltaError, type TableauClient } from '../../../src/index.js'
 import { json, SITE, signedIn } from './helpers.js'
 
@@ -10,6 +10,9 @@ let file: string
 beforeAll(async () => {
   file = join(await mkdtemp(join(tmpdir(), 'hd-ds-err-')), 'x.parquet')
   await writeFile(file, 'PAR1-not-really-PAR1')
+})
+afterAll(async () => {
+  await rm(dirname(file), { recursive: true, force: true })
 })
 
 type Method = keyof typeof DOCUMENTED_ERRORS
