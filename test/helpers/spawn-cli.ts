@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export const repoRoot = join(import.meta.dirname, '../..')
@@ -97,4 +98,18 @@ export async function runCliInProcess(
   const io = { stdout: sink('stdout'), stderr: sink('stderr'), env, signal: new AbortController().signal }
   const code = await (commands ? runCli(args, io, commands) : runCli(args, io))
   return { code, ...out }
+}
+
+/**
+ * An executable `hyperdelta` in `<dir>/bin` that runs this checkout's CLI (through tsx), for commands written
+ * as a user types them (README blocks, scheduling recipes). Returns the folder to put first on PATH.
+ */
+export async function writeCliShim(dir: string): Promise<string> {
+  const binDir = join(dir, 'bin')
+  await mkdir(binDir, { recursive: true })
+  const shim = join(binDir, 'hyperdelta')
+  const tsx = import.meta.resolve('tsx')
+  await writeFile(shim, `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${bin}" "$@"\n`)
+  await chmod(shim, 0o755)
+  return binDir
 }
