@@ -12,6 +12,7 @@ import {
 } from './push-report.js'
 import { createdBefore, replayedOutcome } from './replay.js'
 import { deriveRequestId } from './request-id.js'
+import { unknownJob } from './unknown-job.js'
 
 /** Default bound on attempts per request (the first included), across reruns. */
 export const DEFAULT_MAX_REQUEST_ATTEMPTS = 5
@@ -168,7 +169,8 @@ async function nextAttempt(input: RunRequestsInput, request: PlannedRequest, rep
     throw new HyperdeltaError(
       'REQUEST_ATTEMPTS_EXHAUSTED',
       `push: request #${request.index} already had ${current.attempt + 1} attempt(s) (the limit is ${max}), ` +
-        'each ending in a job that applied nothing; see the report, fix the cause, then push with a new runId',
+        'each ending in a job that applied nothing; see the report, fix the cause, then push with a new runId ' +
+        '(with a journal or state dir: abandon this run with --abandon-unfinished / abandonUnfinished: true)',
       { details: { request: request.index, attempts: current.attempt + 1, maxAttempts: max } },
     )
   }
@@ -278,27 +280,4 @@ async function runOne(
     emit({ type: 'request-done', request: i, outcome: rep.outcome, jobId })
     return 'done'
   }
-}
-
-/** A 404 for a job the run submitted: the server no longer knows it (jobs are not kept forever). */
-function unknownJob(
-  error: unknown,
-  input: RunRequestsInput,
-  index: number,
-  jobId: string,
-  resumed: boolean,
-): HyperdeltaError | undefined {
-  if (!isHyperdeltaError(error, 'API_ERROR') || error.details.status !== 404) {
-    return undefined
-  }
-  const where = resumed && input.journalPath ? `job ${jobId} recorded in journal ${input.journalPath}` : `job ${jobId}`
-  return new HyperdeltaError(
-    'JOB_NOT_FOUND',
-    `push: request #${index}: the server no longer knows ${where}, so whether it was applied cannot be told; ` +
-      'check the data source, then start a new run (delete the journal and push with a new runId)',
-    {
-      cause: error,
-      details: { request: index, jobId, ...(input.journalPath !== undefined && { journal: input.journalPath }) },
-    },
-  )
 }
