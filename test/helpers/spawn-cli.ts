@@ -113,3 +113,19 @@ export async function writeCliShim(dir: string): Promise<string> {
   await chmod(shim, 0o755)
   return binDir
 }
+
+/**
+ * Makes `import … from 'hyperdelta'` (and its `/emulator`, `/pipelines` entries) in `.mts` files under `dir`
+ * resolve to this checkout's sources when run with tsx: README code runs as a user writes it. `dir` must lie
+ * inside the checkout, so the packages it installed resolve too.
+ */
+export async function writeSourcePaths(dir: string): Promise<void> {
+  const paths = Object.fromEntries(
+    [
+      ['hyperdelta', 'src/index.ts'],
+      ['hyperdelta/emulator', 'src/emulator/index.ts'],
+      ['hyperdelta/pipelines', 'pipelines/index.ts'],
+    ].map(([name, file]) => [name, [join(repoRoot, file!)]]),
+  )
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths } }))
+}

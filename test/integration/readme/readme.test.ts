@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { TableauClient, tableFromParquet } from '../../../src/index.js'
-import { repoRoot, writeCliShim } from '../../helpers/spawn-cli.js'
+import { repoRoot, writeCliShim, writeSourcePaths } from '../../helpers/spawn-cli.js'
 import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, readmeBlocks } from './readme-blocks.js'
 
 const blocks = readmeBlocks(await readFile(join(repoRoot, 'README.md'), 'utf8'))
@@ -63,14 +63,7 @@ beforeAll(async () => {
   ]
   // `hyperdelta` on PATH runs this checkout's CLI; `import … from 'hyperdelta'` resolves to its sources.
   const binDir = await writeCliShim(work)
-  const paths = Object.fromEntries(
-    [
-      ['hyperdelta', 'src/index.ts'],
-      ['hyperdelta/emulator', 'src/emulator/index.ts'],
-      ['hyperdelta/pipelines', 'pipelines/index.ts'],
-    ].map(([name, file]) => [name, [join(repoRoot, file!)]]),
-  )
-  await writeFile(join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths } }))
+  await writeSourcePaths(work)
   await symlink(join(repoRoot, 'samples'), join(work, 'samples'))
   for (const b of blocks) if (b.file) await writeFile(join(work, b.file), `${b.code}\n`)
   // Shell blocks set their own TABLEAU_* variables (as the README shows); TS blocks read the PAT from env.
