@@ -86,8 +86,12 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
  * files under the size limit, then runs the planned requests strictly in order — upload, PATCH with a
  * deterministic RequestID, wait for the job — each to completion before the next.
  *
- * With `journal`, every state change is recorded; a rerun with the same journal, batch and inputs
- * resumes where the last run stopped: no request applied twice, none skipped. A failed job stops
+ * With `stateDir` (or `journal`), every state change is recorded; a rerun with the same batch and inputs
+ * resumes where the last run stopped: no request applied twice, none skipped. Night after night, a
+ * finished run moves into the history and new inputs start a new run; the same inputs again answer
+ * `already-applied`; an unfinished run meeting other inputs is refused (`JOURNAL_MISMATCH`) unless
+ * `abandonUnfinished`. Without any state, the run id derives from the batch and payload bytes, so the
+ * same inputs pushed twice are the same RequestIDs (the server ignores a repeat for 24 h). A failed job stops
  * the run and throws `PUSH_FAILED` whose `details.report` says which requests were applied; a rerun
  * sends that request again under its next attempt's RequestID.
  *
@@ -98,7 +102,7 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
  * const report = await pushChanges({
  *   client, datasource: { name: 'Orders' },
  *   batch: batch().upsert({ source: changes, target: orders, on: ['id'] }),
- *   rows: { changes: upsertRows }, journal: '.hyperdelta/orders.journal',
+ *   rows: { changes: upsertRows }, stateDir: '.hyperdelta/orders',
  * })
  * console.log(report.requests.map((r) => r.outcome))
  * ```
