@@ -17,7 +17,8 @@ rmSync(
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/temp-dir-guard.ts'],
+    // A private OS temp dir per run; the run fails when a test leaves anything in it.
+    globalSetup: ['test/helpers/private-tmpdir.ts'],
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     // Most integration files wait on child processes and loopback HTTP rather than the CPU, so even a
     // 2-core machine runs two files at a time (vitest's default would be one there).

@@ -1,4 +1,4 @@
-import type { Environment, PushClient, PushOptions, PushProgress } from '../src/index.js'
+import type { Environment, PushClient, PushOptions, PushProgress, StateDir } from '../src/index.js'
 
 /**
  * The options every pipeline forwards to pushChanges as they are. `now` and `logger` are the run's environment
@@ -10,6 +10,14 @@ export interface PipelinePushOptions extends Partial<Pick<Environment, 'now' | '
   connection?: string
   runId?: string
   journal?: string
+  /** One folder per lane: journal, lock, watermarks, history of finished runs, temp files (instead of `journal`). */
+  stateDir?: string | StateDir
+  /** Finished runs kept in the history (default 30). */
+  keep?: number
+  /** A random run id: send the same inputs again even if they were applied. */
+  newRun?: boolean
+  /** Abandon the journal's unfinished run of other inputs (refused while a job of it still runs). */
+  abandonUnfinished?: boolean
   maxSizeInMb?: number
   dir?: string
   onProgress?: (event: PushProgress) => void
@@ -27,6 +35,10 @@ export function forwardPushOptions(o: PipelinePushOptions): Omit<PushOptions, 'b
     ...(o.connection !== undefined && { connection: o.connection }),
     ...(o.runId !== undefined && { runId: o.runId }),
     ...(o.journal !== undefined && { journal: o.journal }),
+    ...(o.stateDir !== undefined && { stateDir: o.stateDir }),
+    ...(o.keep !== undefined && { keep: o.keep }),
+    ...(o.newRun !== undefined && { newRun: o.newRun }),
+    ...(o.abandonUnfinished !== undefined && { abandonUnfinished: o.abandonUnfinished }),
     ...(o.maxSizeInMb !== undefined && { maxSizeInMb: o.maxSizeInMb }),
     ...(o.dir !== undefined && { dir: o.dir }),
     ...(o.onProgress && { onProgress: o.onProgress }),

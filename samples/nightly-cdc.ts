@@ -49,11 +49,10 @@ try {
       table: orders,
       keys: ['id'],
       name: 'orders',
-      runId: `orders-day${day}`,
       source: { snapshots: { previous: data(day - 1), current: data(day) } },
       createIfMissing: true,
-      journal: join(work, `orders-day${day}.journal`),
-      dir: work,
+      // One state dir for the lane, night after night: journal, lock, history, temp files.
+      stateDir: join(work, 'state', 'orders'),
     })
     if (day === 1) console.log(`published "${datasource}" from orders-day0.parquet if it was missing`)
     const s = report.stats

@@ -157,6 +157,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   JOB_NOT_FOUND: { request: number; jobId: string; journal?: string }
   REQUEST_ATTEMPTS_EXHAUSTED: { request: number; attempts: number; maxAttempts: number }
   JOURNAL_MISMATCH: { journal?: string | undefined; runId?: string }
+  JOURNAL_RUN_ACTIVE: { journal: string | undefined; runId: string; jobId: string }
   PUSH_FAILED: { report: PushReport }
   PUSH_INTERRUPTED: Record<string, never>
   // CLI
@@ -277,6 +278,7 @@ export const ERROR_CATALOG = {
   JOB_NOT_FOUND: 'plan',
   REQUEST_ATTEMPTS_EXHAUSTED: 'plan',
   JOURNAL_MISMATCH: 'plan',
+  JOURNAL_RUN_ACTIVE: 'plan',
   PUSH_FAILED: 'plan',
   PUSH_INTERRUPTED: 'plan',
   USAGE: 'cli',

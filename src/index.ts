@@ -45,7 +45,7 @@ export {
   mintConnectedAppJwt,
 } from './client/connected-app-jwt.js'
 export * from './client/datasources/index.js'
-export type { Job } from './client/job.js'
+export { FINISH_CODE, type Job } from './client/job.js'
 export {
   type HasVirtualConnections,
   type PromotedVirtualConnection,
@@ -120,6 +120,7 @@ export {
   readJournal,
   removeJournal,
 } from './plan/journal.js'
+export { DEFAULT_KEEP_RUNS, historyDirOf } from './plan/journal-history.js'
 export { type JournalLock, type LockHolder, lockJournal } from './plan/journal-lock.js'
 export {
   type ChangePlan,
@@ -140,12 +141,15 @@ export {
   summarizeReport,
 } from './plan/push-report.js'
 export { deriveRequestId, type RequestIdentity } from './plan/request-id.js'
+export { deriveRunId, type RunIdentity, randomRunId } from './plan/run-identity.js'
 export {
   DEFAULT_MAX_REQUEST_ATTEMPTS,
   type RunRequestsInput,
   type RunTarget,
   runRequests,
 } from './plan/run-requests.js'
+export { openRunTemp, type RunTemp, sweepStaleRunTemps } from './plan/run-temp.js'
+export { openStateDir, type StateDir, stateDirLayout } from './plan/state-dir.js'
 export { COMPARE_BY_KIND, sameColumnValue } from './plan/verify-compare.js'
 export { type VerifyCheck, type VerifyResult, type VerifySpec, verifyDatasource } from './plan/verify-datasource.js'
 export { summarizeVerification } from './plan/verify-result.js'

@@ -1,11 +1,15 @@
 import {
   batch,
   type Columns,
+  deriveRunId,
   environment,
   fromParquet,
   HyperdeltaError,
+  openRunTemp,
+  openStateDir,
   type PushReport,
   pushChanges,
+  type StateDir,
   type Table,
 } from '../../src/index.js'
 import {
@@ -19,6 +23,7 @@ import { type CreateIfMissing, createFromFirstSnapshot } from '../publish-target
 import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
 import type { CdcEngineOptions } from './cdc-engine.js'
 import { isParquetSource, parquetPaths, type RowSource } from './cdc-input.js'
+import { cdcRunInputs } from './cdc-run-identity.js'
 import { type ChangeLogOptions, compactChangeLog } from './change-log.js'
 import type { ChangeSet } from './change-set.js'
 import { diffSnapshots } from './snapshot-diff.js'
@@ -35,11 +40,17 @@ export interface NightlyCdcOptions extends PipelinePushOptions {
     | { changeLog: RowSource; orderColumn: string; opColumn?: string; ops?: ChangeLogOptions['ops'] }
   /** Pipeline name: keys the watermark and prefixes the run id. */
   name: string
-  /** Watermark file (change-log mode): the next night starts after the highest order value pushed. */
+  /**
+   * Watermark file (change-log mode): the next night starts after the highest order value pushed. Default with
+   * `stateDir`: its `watermarks.json`.
+   */
   watermarks?: string
   /** Bounds for the DuckDB set work (memory limit, spill directory, threads). */
   engine?: CdcEngineOptions
-  /** Run id for RequestIDs; default `<name>-<since watermark or snapshot-day>`, so a rerun of the same night is idempotent. */
+  /**
+   * Run id for RequestIDs. Default `<name>-<hash>` of the change rows, the snapshot pair or change log (paths and
+   * content) and the watermark — not the date: a rerun of one night is the same run, two nights are two runs.
+   */
   runId?: string
   /** When the data source (by name) does not exist: publish the previous snapshot (a Parquet path) first. */
   createIfMissing?: CreateIfMissing
@@ -78,11 +89,6 @@ function fallbackSnapshot(options: NightlyCdcOptions): readonly string[] | undef
   return parquetPaths(current)
 }
 
-function describe(w: Watermark | undefined): string {
-  if (w === undefined) return 'start'
-  return w instanceof Date ? w.toISOString() : String(w)
-}
-
 /**
  * The nightly change-data-capture job: turns snapshots (diffed by key) or a change log (compacted to
  * the last operation per key since the watermark) into one upsert and one delete, pushes them, and
@@ -101,13 +107,36 @@ function describe(w: Watermark | undefined): string {
  * ```
  */
 export async function runNightlyCdc(options: NightlyCdcOptions): Promise<NightlyCdcReport> {
-  const { now } = environment(options)
   const fullState = fallbackSnapshot(options)
   if (options.createIfMissing) await createFromFirstSnapshot(options)
-  const store = options.watermarks ? new WatermarkStore(options.watermarks) : undefined
+  // The lane is held for the whole night: the diff, the push and the watermark.
+  const own =
+    typeof options.stateDir === 'string' ? await openStateDir(options.stateDir, { keep: options.keep }) : undefined
+  const lane = own ?? (typeof options.stateDir === 'object' ? options.stateDir : undefined)
+  try {
+    const temp = await openRunTemp(options.dir ?? lane?.tmp)
+    try {
+      return await night({ ...options, ...(lane && { stateDir: lane }) }, lane, temp.dir, fullState)
+    } finally {
+      await temp.dispose()
+    }
+  } finally {
+    await own?.release()
+  }
+}
+
+async function night(
+  options: NightlyCdcOptions,
+  lane: StateDir | undefined,
+  dir: string,
+  fullState: readonly string[] | undefined,
+): Promise<NightlyCdcReport> {
+  const { now } = environment(options)
+  const watermarks = options.watermarks ?? lane?.watermarks
+  const store = watermarks ? new WatermarkStore(watermarks) : undefined
   let changes: ChangeSet
   let watermark: NightlyCdcReport['watermark']
-  const engineOptions = { ...options.engine, ...(options.dir !== undefined && { dir: options.dir }) }
+  const engineOptions = { ...options.engine, dir }
   if ('snapshots' in options.source) {
     changes = await diffSnapshots(
       options.table,
@@ -130,12 +159,9 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
     watermark = { from: since, to: compacted.watermark }
   }
   try {
-    const runId =
-      options.runId ??
-      (watermark
-        ? `${options.name}-after-${describe(watermark.from)}`
-        : `${options.name}-${new Date(now()).toISOString().slice(0, 10)}`)
+    const inputs = await cdcRunInputs(options.source, watermark?.from)
     if (fullState) {
+      const runId = options.runId ?? deriveRunId({ fingerprint: 'publish-overwrite', inputs, name: options.name })
       const change = {
         rows: changes.stats.upserts + changes.stats.deletes,
         bytes: await fileBytes([changes.files.upserts, changes.files.deletes]),
@@ -150,11 +176,13 @@ export async function runNightlyCdc(options: NightlyCdcOptions): Promise<Nightly
       .delete({ source: deletes, target: options.table, on: options.keys as never })
     const push = await pushChanges({
       ...forwardPushOptions(options),
+      dir,
       batch: b,
       // The change files DuckDB wrote are passed on as Parquet input, read in place.
       rows: { upserts: fromParquet(changes.files.upserts), deletes: fromParquet(changes.files.deletes) },
-      runId,
+      runIdentity: { name: options.name, inputs },
     })
+    const runId = push.runId
     // A report can say failed without throwing: the watermark moves only when every request succeeded.
     if (store && watermark?.to !== undefined && push.outcome === 'succeeded') {
       await store.set(options.name, watermark.to, runId, new Date(now()))

@@ -4,7 +4,7 @@ import {
   batch,
   type Columns,
   DEFAULT_MAX_SIZE_IN_MB,
-  environment,
+  deriveRunId,
   fromParquet,
   HyperdeltaError,
   type PushReport,
@@ -89,7 +89,8 @@ export async function loadParquetFiles(
   const paths = await listParquetFiles(options.files)
   // Every file's footer is read before anything is sent: a file that is not Parquet is bad input naming it.
   const rows = await totalRows(paths)
-  const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
+  // A publish is not a PATCH (no RequestID): its run id only names it in the report, from the files it sends.
+  const runId = options.runId ?? deriveRunId({ fingerprint: await filesIdentity(paths), name: 'load' })
   if (options.createIfMissing && (await isMissing(options))) {
     return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
   }
@@ -115,7 +116,13 @@ export async function loadParquetFiles(
     }
     b = b.upsert({ source, target, on: options.keys as never })
   }
-  return pushChanges({ ...forwardPushOptions(options), batch: b, rows: { loaded: fromParquet(paths) } })
+  // The default run id derives from the batch and the payload bytes: the same files loaded twice are applied once.
+  return pushChanges({
+    ...forwardPushOptions(options),
+    batch: b,
+    rows: { loaded: fromParquet(paths) },
+    runIdentity: { name: 'load' },
+  })
 }
 
 /** A Parquet publish becomes the table Extract.Extract: only that target can be replaced by a publish. */
@@ -125,6 +132,12 @@ async function totalRows(paths: readonly string[]): Promise<number> {
   let n = 0
   for (const p of paths) n += await parquetRowCount(p)
   return n
+}
+
+async function filesIdentity(paths: readonly string[]): Promise<string> {
+  const parts: string[] = []
+  for (const p of paths) parts.push(`${p}:${(await stat(p)).size}`)
+  return parts.join('\n')
 }
 
 async function totalBytes(paths: readonly string[]): Promise<number> {

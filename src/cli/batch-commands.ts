@@ -32,7 +32,11 @@ const BATCH_FLAGS = {
     help: "source tables' columns for CSV/NDJSON inputs of a JSON batch",
   },
   'max-size-mb': { type: 'string', arg: '<n>', help: "the server's max_size_in_mb (default 100)" },
-  'run-id': { type: 'string', arg: '<id>', help: 'stable id of this logical run (RequestIDs derive from it)' },
+  'run-id': {
+    type: 'string',
+    arg: '<id>',
+    help: 'id of this logical run (RequestIDs derive from it); default: derived from target, batch and payload',
+  },
   'duplicate-keys': { type: 'string', arg: 'error|keep-last', help: 'what a key seen twice in one table means' },
 } as const
 
@@ -109,15 +113,21 @@ async function assertJournalUsable(journal: string): Promise<void> {
   if (exists) await assertReadableFile('--journal', journal)
 }
 
+function wholeNumber(flag: string, text: string): number {
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw usageError(`--${flag} ${text}: give a whole number ≥ 0`)
+  return n
+}
+
 function printReport(report: unknown, json: boolean | undefined, io: CliIo): void {
   io.stdout.write(json ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${summarizeReport(report as never)}\n`)
 }
 
 export const pushCommand = defineCommand({
   name: 'push',
-  summary: 'Plan, upload, apply and wait; resumable with --journal.',
+  summary: 'Plan, upload, apply and wait; resumable with --state-dir (or --journal).',
   usage:
-    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--journal <file>] [--verify count=<n>|keys[=<column>]] [--json] [--quiet]',
+    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--state-dir <dir> | --journal <file>] [--verify count=<n>|keys[=<column>]] [--json] [--quiet]',
   flags: {
     ...BATCH_FLAGS,
     datasource: { type: 'string', arg: '<name>', help: 'the published data source, by name' },
@@ -125,6 +135,21 @@ export const pushCommand = defineCommand({
     project: { type: 'string', arg: '<name>', help: 'project of --datasource when names repeat' },
     connection: { type: 'string', arg: '<id>', help: 'connection to update, for data sources with several' },
     journal: { type: 'string', arg: '<file>', help: 'resume file; its folder is created; rerun with it to resume' },
+    'state-dir': {
+      type: 'string',
+      arg: '<dir>',
+      help: 'one folder per lane: journal, lock, history of finished runs, temp files (instead of --journal)',
+    },
+    keep: { type: 'string', arg: '<n>', help: 'finished runs kept in the history (default 30)' },
+    'no-wait': {
+      type: 'boolean',
+      help: 'return once a job is submitted (report outcome "submitted", its jobId); rerun to wait and finish',
+    },
+    'new-run': { type: 'boolean', help: 'send as a new run (random run id) even if these inputs were applied' },
+    'abandon-unfinished': {
+      type: 'boolean',
+      help: "abandon the journal's unfinished run of other inputs (refused while a job of it still runs)",
+    },
     'job-timeout-s': { type: 'string', arg: '<n>', help: 'give up waiting for a job after n seconds' },
     quiet: { type: 'boolean', help: 'no progress output (errors and the report still print)' },
     verify: VERIFY_FLAG,
@@ -145,6 +170,11 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
     const jobTimeout = positiveNumber('job-timeout-s', values['job-timeout-s'])
     const parsedVerify = parseVerifyFlags(values.verify)
     const config = await connectionConfig(values, io.env)
+    if (values.journal !== undefined && values['state-dir'] !== undefined) {
+      throw usageError('--journal and --state-dir: give one (a state dir holds its journal)')
+    }
+    if (values['new-run'] && values['run-id'] !== undefined) throw usageError('--new-run and --run-id: give one')
+    const keep = values.keep === undefined ? undefined : wholeNumber('keep', values.keep)
     if (values.journal !== undefined) await assertJournalUsable(values.journal)
     const inputs = await batchInputs(values)
     const verify = parsedVerify && resolveVerify(parsedVerify, inputs.batch)
@@ -157,13 +187,18 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         datasource,
         ...(values.connection !== undefined && { connection: values.connection }),
         ...(values.journal !== undefined && { journal: values.journal }),
+        ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }),
+        ...(keep !== undefined && { keep }),
+        ...(values['new-run'] && { newRun: true }),
+        ...(values['abandon-unfinished'] && { abandonUnfinished: true }),
+        ...(values['no-wait'] && { noWait: true }),
         ...(jobTimeout !== undefined && { jobTimeoutMs: jobTimeout * 1000 }),
         ...(progress !== undefined && { onProgress: progress.onProgress }),
         logger: log,
         signal: io.signal,
       })
       progress?.finish()
-      if (!verify) {
+      if (!verify || report.outcome === 'submitted') {
         printReport(report, values.json, io)
         return 0
       }

@@ -17,6 +17,10 @@ export const EXIT = {
   interrupted: 6,
   /** Every job succeeded, but `--verify` read back something else than was pushed (the report says what). */
   mismatch: 7,
+  /** `job status`: the job was cancelled. */
+  cancelled: 8,
+  /** `job status`: the job has not ended yet (poke again). */
+  running: 9,
   /** Stopped by SIGINT/SIGTERM. */
   signal: 130,
 } as const

@@ -1,6 +1,7 @@
-import { checkPathValue, TableauClient } from '../index.js'
+import { checkPathValue, FINISH_CODE, type Job, TableauClient } from '../index.js'
 import { defineCommand } from './command-table.js'
 import { connectionConfig } from './config.js'
+import { EXIT } from './exit-codes.js'
 import { type CliIo, cliLogger, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
 
 async function signIn(
@@ -35,9 +36,30 @@ export const jobWaitCommand = defineCommand({
   },
 })
 
-export const jobCancelCommand = defineCommand({
-  name: 'job cancel',
-  summary: 'Ask the server to cancel a job.',
+/** Where a job stands, as `job status` names it. */
+export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'unknown'
+
+/** The state of a job from its finish code (0 and 3 succeeded, 1 failed, 2 cancelled; none while running). */
+export function jobState(job: Pick<Job, 'completedAt' | 'finishCode'>): JobState {
+  if (!job.completedAt) return 'running'
+  if (job.finishCode === FINISH_CODE.success || job.finishCode === FINISH_CODE.completed) return 'succeeded'
+  if (job.finishCode === FINISH_CODE.failed) return 'failed'
+  if (job.finishCode === FINISH_CODE.cancelled) return 'cancelled'
+  return 'unknown'
+}
+
+/** `job status` exit codes: one per state, so a sensor can act on the code alone (README: Orchestrators). */
+export const JOB_STATUS_EXIT: Readonly<Record<JobState, number>> = {
+  succeeded: EXIT.ok,
+  failed: EXIT.failed,
+  unknown: EXIT.failed,
+  cancelled: EXIT.cancelled,
+  running: EXIT.running,
+}
+
+export const jobStatusCommand = defineCommand({
+  name: 'job status',
+  summary: "Print a job's state once; exit 0 succeeded, 5 failed, 8 cancelled, 9 still running.",
   usage: '<job-id> [--json]',
   positionals: ['<job-id>'],
   flags: { ...SERVER_FLAGS },
@@ -46,6 +68,32 @@ export const jobCancelCommand = defineCommand({
     checkPathValue(id, '<job-id>') // refused before signing in (exit 3)
     const client = await signIn(values, io)
     try {
+      const job = await client.getJob(id, io.signal)
+      const state = jobState(job)
+      io.stdout.write(values.json ? `${JSON.stringify({ ...job, state }, jsonReplacer, 2)}\n` : `job ${id}: ${state}\n`)
+      return JOB_STATUS_EXIT[state]
+    } finally {
+      await client.close()
+    }
+  },
+})
+
+export const jobCancelCommand = defineCommand({
+  name: 'job cancel',
+  summary: 'Ask the server to cancel a job; exit 5 when it had already ended.',
+  usage: '<job-id> [--json]',
+  positionals: ['<job-id>'],
+  flags: { ...SERVER_FLAGS },
+  async run({ values, positionals, io }) {
+    const id = positionals[0]!
+    const client = await signIn(values, io)
+    try {
+      const state = jobState(await client.getJob(id, io.signal))
+      if (state !== 'running') {
+        io.stderr.write(`job ${id}: already ended (${state}); nothing to cancel\n`)
+        if (values.json) io.stdout.write(`${JSON.stringify({ id, cancelled: false, state })}\n`)
+        return EXIT.failed
+      }
       await client.cancelJob(id)
       io.stdout.write(values.json ? `${JSON.stringify({ id, cancelled: true })}\n` : `job ${id}: cancel requested\n`)
       return 0

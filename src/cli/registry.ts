@@ -2,7 +2,7 @@ import { planCommand, pushCommand } from './batch-commands.js'
 import { type CliCommand, defineCommand } from './command-table.js'
 import { datasourceCommand } from './datasource-command.js'
 import { emulatorCommand } from './emulator-command.js'
-import { jobCancelCommand, jobWaitCommand } from './job-commands.js'
+import { jobCancelCommand, jobStatusCommand, jobWaitCommand } from './job-commands.js'
 import { probeCommand } from './probe-command.js'
 import { vconnCommand } from './vconn-command.js'
 
@@ -34,6 +34,7 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   pushCommand,
   jobWaitCommand,
+  jobStatusCommand,
   jobCancelCommand,
   datasource,
   vconn,

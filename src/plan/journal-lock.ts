@@ -22,7 +22,8 @@ export function lockPathOf(journal: string): string {
   return `${journal}.lock`
 }
 
-function isAlive(pid: number): boolean {
+/** True while process `pid` of this host exists. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -2,9 +2,10 @@ import { mkdir, readFile, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { writeFileAtomic } from '../atomic-write.js'
 import { HyperdeltaError } from '../errors.js'
+import { journalProblem, journalSchema, type REQUEST_STATES } from './journal-schema.js'
 
 /** Where one request stands. A request moves forward only; `failed` means its job applied nothing. */
-export type RequestState = 'pending' | 'uploaded' | 'submitted' | 'succeeded' | 'failed'
+export type RequestState = (typeof REQUEST_STATES)[number]
 
 /** The forward moves of a request; anything else is a bug the journal refuses. */
 const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
@@ -49,22 +50,24 @@ export async function readJournal(path: string): Promise<JournalState | undefine
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new HyperdeltaError('JOURNAL_INVALID', `journal: cannot read ${path}`, { cause: error })
   }
+  let parsed: unknown
   try {
-    const state = JSON.parse(text) as JournalState
-    if (state.version !== 1 || !Array.isArray(state.requests) || typeof state.fingerprint !== 'string') {
-      throw new Error('unexpected shape')
-    }
-    return state
+    parsed = JSON.parse(text)
   } catch (cause) {
-    throw new HyperdeltaError(
-      'JOURNAL_INVALID',
-      `journal: ${path} is not a hyperdelta journal (${(cause as Error).message})`,
-      {
-        cause,
-        details: { path },
-      },
-    )
+    throw invalid(path, `not JSON: ${(cause as Error).message}`, cause)
   }
+  const result = journalSchema.safeParse(parsed)
+  if (!result.success) throw invalid(path, journalProblem(result.error), result.error)
+  return result.data as JournalState
+}
+
+function invalid(path: string, problem: string, cause: unknown): HyperdeltaError {
+  return new HyperdeltaError(
+    'JOURNAL_INVALID',
+    `journal: ${path} is not a journal this version can resume (${problem}); ` +
+      'if it was written by another hyperdelta version, finish that run with it, or move the file away to start anew',
+    { cause, details: { path } },
+  )
 }
 
 /**

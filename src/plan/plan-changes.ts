@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Batch } from '../actions/batch.js'
 import type { WireAction, WireBatch } from '../actions/wire-schema.js'
 import type { NativeOp } from '../actions/wire-vocabulary.js'
@@ -9,6 +9,7 @@ import { type ChangeFile, type ChangeFiles, writeChangeFiles } from '../payload/
 import type { Table } from '../schema/define-table.js'
 import { plannedActions } from './group-actions.js'
 import { planRequests, sourceTables, tablesByName } from './plan-requests.js'
+import { deriveRunId } from './run-identity.js'
 
 /** Any input writeChangeFiles accepts: row arrays, (async) iterables, Arrow tables, Parquet files. */
 export type ChangeRows = Parameters<typeof writeChangeFiles>[1]
@@ -48,7 +49,10 @@ export interface PlanOptions {
   maxSizeInMb?: number
   /** Exact byte budget per payload file; overrides maxSizeInMb. */
   maxBytes?: number
-  /** Identifies the run in RequestIDs; give a stable one (e.g. `orders-2026-11-22`) to make reruns idempotent. */
+  /**
+   * Identifies the run in RequestIDs. Default: derived from the compiled batch and the payload bytes
+   * (deriveRunId), so the same inputs planned twice are the same run.
+   */
   runId?: string
   /** Where change files are written (default: a temp dir). */
   dir?: string
@@ -87,7 +91,6 @@ function planError<C extends 'PLAN_INPUT_INVALID' | 'PLAN_INPUT_MISSING'>(
 export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
   if (!('compile' in options.batch)) tablesByName(options.sources ?? [], (i) => `sources[${i}]`)
   const actions = plannedActions(options.batch, options.sources, options.nativeOps)
-  const runId = options.runId ?? randomUUID()
   const maxBytes = options.maxBytes ?? payloadByteLimit(options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB)
   const rows = options.rows ?? {}
   const sources = sourceTables(actions)
@@ -141,7 +144,7 @@ export async function planChanges(options: PlanOptions): Promise<ChangePlan> {
       )
       .digest('hex')
     return {
-      runId,
+      runId: options.runId ?? deriveRunId({ fingerprint }),
       requests,
       warnings,
       files,

@@ -1,12 +1,17 @@
+import { createHash } from 'node:crypto'
 import { confirmedNativeOps } from '../client/capabilities.js'
 import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
 import { Journal, type JournalState, readJournal } from './journal.js'
+import { historyDirOf, retireJournal } from './journal-history.js'
 import { lockJournal } from './journal-lock.js'
 import { type PlanOptions, planChanges } from './plan-changes.js'
 import type { PushClient } from './push-client.js'
 import type { PushProgress, PushReport } from './push-report.js'
 import { requestIdOf, runRequests } from './run-requests.js'
+import { decideRunStart } from './run-start.js'
+import { openRunTemp } from './run-temp.js'
+import { openStateDir, type StateDir } from './state-dir.js'
 import { type VerifySpec, verifyDatasource } from './verify-datasource.js'
 import { checkVerifySpec, withVerifyTable } from './verify-spec.js'
 
@@ -26,6 +31,35 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
    * a time: a lock file next to it makes a second push on the same journal fail with `JOURNAL_LOCKED`.
    */
   journal?: string
+  /**
+   * One folder per lane holding the journal, its lock, the history of finished runs and the run's temp
+   * files (see {@link StateDir}); instead of `journal`. A path is opened (and locked) for this push; an
+   * opened `StateDir` (a pipeline holding the lane for longer) is used as is.
+   */
+  stateDir?: string | StateDir
+  /** Finished runs kept in the history (`<journal>.history/` or the state dir's `history/`); default 30. */
+  keep?: number
+  /**
+   * Start a new run under a random run id even when these inputs were applied before (default false: the run
+   * id derives from the target, batch and payload bytes, so the same inputs are applied once).
+   */
+  newRun?: boolean
+  /**
+   * When the journal holds an unfinished run of other inputs: abandon it (its record moves into the history)
+   * and start this one. Refused (`JOURNAL_RUN_ACTIVE`) while a job of that run still runs on the server.
+   */
+  abandonUnfinished?: boolean
+  /**
+   * Return as soon as a job is submitted (`outcome: 'submitted'`, its `jobId` in the report), without waiting
+   * for it. Rerun with the same journal or state dir to wait for it and send the rest; a new run after it
+   * counts the run as finished once its jobs succeeded.
+   */
+  noWait?: boolean
+  /**
+   * Part of the default run id besides the batch and payload (see deriveRunId): `name` prefixes it, `inputs`
+   * tells apart inputs whose change rows are equal (e.g. a CDC night's snapshot pair and watermark).
+   */
+  runIdentity?: { name?: string | undefined; inputs?: string | undefined }
   onProgress?: (event: PushProgress) => void
   /** Deadline per job (default 2 h). */
   jobTimeoutMs?: number
@@ -50,17 +84,17 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
   verify?: VerifySpec
 }
 
-function mismatch(message: string, details: Record<string, unknown>): HyperdeltaError {
-  return new HyperdeltaError('JOURNAL_MISMATCH', `push: ${message}`, { details })
-}
-
 /**
  * Pushes a batch and its change rows into a published data source: packages the rows into change
  * files under the size limit, then runs the planned requests strictly in order — upload, PATCH with a
  * deterministic RequestID, wait for the job — each to completion before the next.
  *
- * With `journal`, every state change is recorded; a rerun with the same journal, batch and inputs
- * resumes where the last run stopped: no request applied twice, none skipped. A failed job stops
+ * With `stateDir` (or `journal`), every state change is recorded; a rerun with the same batch and inputs
+ * resumes where the last run stopped: no request applied twice, none skipped. Night after night, a
+ * finished run moves into the history and new inputs start a new run; the same inputs again answer
+ * `already-applied`; an unfinished run meeting other inputs is refused (`JOURNAL_MISMATCH`) unless
+ * `abandonUnfinished`. Without any state, the run id derives from the batch and payload bytes, so the
+ * same inputs pushed twice are the same RequestIDs (the server ignores a repeat for 24 h). A failed job stops
  * the run and throws `PUSH_FAILED` whose `details.report` says which requests were applied; a rerun
  * sends that request again under its next attempt's RequestID.
  *
@@ -71,7 +105,7 @@ function mismatch(message: string, details: Record<string, unknown>): Hyperdelta
  * const report = await pushChanges({
  *   client, datasource: { name: 'Orders' },
  *   batch: batch().upsert({ source: changes, target: orders, on: ['id'] }),
- *   rows: { changes: upsertRows }, journal: '.hyperdelta/orders.journal',
+ *   rows: { changes: upsertRows }, stateDir: '.hyperdelta/orders',
  * })
  * console.log(report.requests.map((r) => r.outcome))
  * ```
@@ -80,76 +114,119 @@ export async function pushChanges(options: PushOptions): Promise<PushReport> {
   // A verify spec that does not fit its table is refused before anything is sent.
   const verify = options.verify && withVerifyTable(options.verify, options.batch)
   if (verify) checkVerifySpec(verify)
-  const lock = options.journal === undefined ? undefined : await lockJournal(options.journal)
+  if (options.journal !== undefined && options.stateDir !== undefined) {
+    throw new HyperdeltaError(
+      'CONFIG_INVALID',
+      'push: give journal or stateDir, not both (a state dir holds its journal)',
+      {
+        details: { field: 'stateDir' },
+      },
+    )
+  }
+  const own =
+    typeof options.stateDir === 'string' ? await openStateDir(options.stateDir, { keep: options.keep }) : undefined
+  const lane = own ?? (typeof options.stateDir === 'object' ? options.stateDir : undefined)
+  const journal = lane?.journal ?? options.journal
   try {
-    return await push(verify === undefined ? options : { ...options, verify })
+    const lock = lane || journal === undefined ? undefined : await lockJournal(journal)
+    try {
+      // Change files go to a marked folder of this run; a run killed before removing its own is swept by the next.
+      const temp = await openRunTemp(options.dir ?? lane?.tmp)
+      try {
+        return await push(verify === undefined ? options : { ...options, verify }, {
+          journal,
+          history: lane?.history ?? (journal === undefined ? undefined : historyDirOf(journal)),
+          keep: lane?.keep ?? options.keep,
+          dir: temp.dir,
+        })
+      } finally {
+        await temp.dispose()
+      }
+    } finally {
+      await lock?.release()
+    }
   } finally {
-    await lock?.release()
+    await own?.release()
   }
 }
 
-async function push(options: PushOptions): Promise<PushReport> {
+interface RunFiles {
+  journal: string | undefined
+  history: string | undefined
+  keep: number | undefined
+  dir: string
+}
+
+async function push(options: PushOptions, files: RunFiles): Promise<PushReport> {
   const env = environment(options)
   const started = env.now()
   const logger = env.logger
   const emit = (event: PushProgress) => options.onProgress?.(event)
-  const path = options.journal
+  const path = files.journal
   const previous = path ? await readJournal(path) : undefined
-  if (previous && options.runId !== undefined && options.runId !== previous.runId) {
-    throw mismatch(`journal ${path} belongs to run ${previous.runId}, not ${options.runId}`, { journal: path })
-  }
-  const runId = options.runId ?? previous?.runId
-  const plan = await planChanges({
+  const planned = await planChanges({
     ...options,
+    dir: files.dir,
     nativeOps: options.nativeOps ?? confirmedNativeOps(options.client.capabilities),
-    ...(runId !== undefined && { runId }),
     onPackaging: (p) => emit({ type: 'packaging', ...p }),
   })
   const packagingMs = env.now() - started
   try {
-    if (previous && previous.fingerprint !== plan.fingerprint) {
-      throw mismatch(
-        `the batch or its inputs changed since journal ${path} was written; ` +
-          'finish that run with the original inputs, or delete the journal to start a new run',
-        { journal: path, runId: previous.runId },
-      )
-    }
+    const inputs = options.runIdentity?.inputs
+    const fingerprint =
+      inputs === undefined
+        ? planned.fingerprint
+        : createHash('sha256').update(`${planned.fingerprint}\n${inputs}`).digest('hex')
     const datasource = await options.client.findDatasource(options.datasource)
     const siteId = options.client.siteId
-    if (previous && previous.datasourceId !== datasource.id) {
-      throw mismatch(`journal ${path} was written for data source ${previous.datasourceId}, not ${datasource.id}`, {
-        journal: path,
+    const connection = await options.client.resolveConnection(datasource.id, options.connection)
+    const target = { siteId, datasource, connection }
+    const start = await decideRunStart({
+      previous,
+      journal: path,
+      fingerprint,
+      target,
+      runId: options.runId,
+      newRun: options.newRun,
+      inputs,
+      name: options.runIdentity?.name,
+      abandonUnfinished: options.abandonUnfinished,
+      client: options.client,
+    })
+    if (start.kind === 'new' && start.retire && path && previous && files.history) {
+      const moved = await retireJournal(path, previous, files.history, {
+        reason: start.retire,
+        keep: files.keep,
+        now: new Date(env.now()),
+      })
+      logger.info("push: the journal's previous run moved into the history", {
+        runId: previous.runId,
+        to: moved,
+        reason: start.retire,
       })
     }
-    if (previous?.siteId !== undefined && siteId !== undefined && previous.siteId !== siteId) {
-      throw mismatch(`journal ${path} was written for site ${previous.siteId}, not ${siteId}`, { journal: path })
-    }
-    const connection = await options.client.resolveConnection(datasource.id, options.connection)
-    if (previous && (previous.connectionId ?? undefined) !== connection) {
-      throw mismatch(
-        `journal ${path} was written for connection ${previous.connectionId ?? '(default)'}, not ${connection ?? '(default)'}`,
-        { journal: path },
-      )
-    }
-    const target = { siteId, datasource, connection }
+    const plan = { ...planned, runId: start.kind === 'resume' ? start.state.runId : start.runId }
     const createdAt = new Date(env.now()).toISOString()
-    const state: JournalState = previous ?? {
-      version: 1,
-      runId: plan.runId,
-      fingerprint: plan.fingerprint,
-      siteId,
-      datasourceId: datasource.id,
-      connectionId: connection,
-      createdAt,
-      requests: plan.requests.map((r) => ({
-        index: r.index,
-        state: 'pending',
-        attempt: 0,
-        requestId: requestIdOf(plan.runId, target, r, 0),
-        payloadSha256: r.payload?.sha256,
-        updatedAt: createdAt,
-      })),
-    }
+    const state: JournalState =
+      start.kind === 'resume'
+        ? start.state
+        : {
+            version: 1,
+            runId: plan.runId,
+            fingerprint,
+            siteId,
+            datasourceId: datasource.id,
+            connectionId: connection,
+            createdAt,
+            requests: plan.requests.map((r) => ({
+              index: r.index,
+              state: 'pending',
+              attempt: 0,
+              requestId: requestIdOf(plan.runId, target, r, 0),
+              payloadSha256: r.payload?.sha256,
+              updatedAt: createdAt,
+            })),
+          }
     const journal = Journal.at(path, state, () => new Date(env.now()))
     await journal.save()
     emit({
@@ -158,13 +235,13 @@ async function push(options: PushOptions): Promise<PushReport> {
       files: plan.files.length,
       rows: plan.rows,
       bytes: plan.bytes,
-      resumed: !!previous,
+      resumed: start.kind === 'resume',
     })
     logger.info('push: planned', {
       runId: plan.runId,
       requests: plan.requests.length,
       rows: plan.rows,
-      resumed: !!previous,
+      resumed: start.kind === 'resume',
     })
     const report = await runRequests({
       client: options.client,
@@ -176,19 +253,20 @@ async function push(options: PushOptions): Promise<PushReport> {
       jobTimeoutMs: options.jobTimeoutMs,
       cancelOnAbort: options.cancelOnAbort,
       maxAttempts: options.maxAttempts,
+      noWait: options.noWait,
       emit,
       logger,
       now: env.now,
       started,
       packagingMs,
     })
-    if (options.verify === undefined) return report
+    if (options.verify === undefined || report.outcome === 'submitted') return report
     const verification = options.client.vizql
       ? await verifyDatasource(options.client.vizql, target.datasource.id, options.verify)
       : { status: 'not-verified' as const, checks: [], reason: 'the client has no VizQL Data Service reader' }
     logger.info('push: verified', { status: verification.status })
     return { ...report, verification }
   } finally {
-    await plan.dispose()
+    await planned.dispose()
   }
 }

@@ -37,6 +37,8 @@ export interface PushClient {
     requestId: string
     signal?: AbortSignal
   }): Promise<SubmittedJob>
+  /** Reads a job (TableauClient has it): used to check no job of an abandoned run still runs. */
+  getJob?(id: string): Promise<{ id: string; completedAt?: string | undefined; finishCode?: number | undefined }>
   waitForJob(
     id: string,
     options?: {

@@ -1,8 +1,18 @@
 import type { WireAction } from '../actions/wire-schema.js'
 import { summarizeVerification, type VerifyResult } from './verify-result.js'
 
-/** What happened to one request. `applied` and `already-applied` are on the server; the rest are not. */
-export type RequestOutcome = 'applied' | 'already-applied' | 'failed' | 'cancelled' | 'not-run' | 'interrupted'
+/**
+ * What happened to one request. `applied` and `already-applied` are on the server; `submitted` (noWait) is a job
+ * not waited for; the rest are not on the server.
+ */
+export type RequestOutcome =
+  | 'applied'
+  | 'already-applied'
+  | 'submitted'
+  | 'failed'
+  | 'cancelled'
+  | 'not-run'
+  | 'interrupted'
 
 /** A PATCH the server answered with a job from an earlier run that applied nothing (a RequestID replay). */
 export interface ReplayedJob {
@@ -33,7 +43,8 @@ export interface RequestReport {
 export interface PushReport {
   runId: string
   datasource: { id: string; name?: string | undefined }
-  outcome: 'succeeded' | 'failed'
+  /** `submitted`: noWait returned after submitting a job; rerun with the same journal to wait and finish. */
+  outcome: 'succeeded' | 'failed' | 'submitted'
   requests: RequestReport[]
   files: number
   rows: number

@@ -12,6 +12,7 @@ import {
 } from './push-report.js'
 import { createdBefore, replayedOutcome } from './replay.js'
 import { deriveRequestId } from './request-id.js'
+import { unknownJob } from './unknown-job.js'
 
 /** Default bound on attempts per request (the first included), across reruns. */
 export const DEFAULT_MAX_REQUEST_ATTEMPTS = 5
@@ -36,6 +37,11 @@ export interface RunRequestsInput {
   cancelOnAbort?: boolean | undefined
   /** Attempts per request, the first included (default 5). */
   maxAttempts?: number | undefined
+  /**
+   * Return once a new job is submitted, without waiting for it (`outcome: 'submitted'`): an orchestrator
+   * watches the job itself, then reruns the push with the same journal to wait for it and send the rest.
+   */
+  noWait?: boolean | undefined
   emit?: ((event: PushProgress) => void) | undefined
   logger?: Logger | undefined
   now?: (() => number) | undefined
@@ -107,7 +113,12 @@ export async function runRequests(input: RunRequestsInput): Promise<PushReport> 
         // The last job applied nothing; the server ignores a repeated RequestID, so retry under a new one.
         await nextAttempt(input, request, rep)
       }
-      await runOne(input, request, rep, now)
+      if ((await runOne(input, request, rep, now)) === 'submitted') {
+        const final = report('submitted')
+        emit({ type: 'done', report: final })
+        logger.info('push: submitted, not waiting', { runId: plan.runId, request: request.index, jobId: rep.jobId })
+        return final
+      }
     } catch (error) {
       const e =
         error instanceof HyperdeltaError
@@ -158,7 +169,8 @@ async function nextAttempt(input: RunRequestsInput, request: PlannedRequest, rep
     throw new HyperdeltaError(
       'REQUEST_ATTEMPTS_EXHAUSTED',
       `push: request #${request.index} already had ${current.attempt + 1} attempt(s) (the limit is ${max}), ` +
-        'each ending in a job that applied nothing; see the report, fix the cause, then push with a new runId',
+        'each ending in a job that applied nothing; see the report, fix the cause, then push with a new runId ' +
+        '(with a journal or state dir: abandon this run with --abandon-unfinished / abandonUnfinished: true)',
       { details: { request: request.index, attempts: current.attempt + 1, maxAttempts: max } },
     )
   }
@@ -174,7 +186,7 @@ async function runOne(
   request: PlannedRequest,
   rep: RequestReport,
   now: () => number,
-): Promise<void> {
+): Promise<'done' | 'submitted'> {
   const { client, signal, journal, target } = input
   const emit = (event: PushProgress) => input.emit?.(event)
   const logger = input.logger ?? silentLogger
@@ -234,6 +246,11 @@ async function runOne(
       await journal.advance(i, 'submitted', { jobId })
       emit({ type: 'submitted', request: i, requestId, jobId })
       logger.info('push: submitted', { request: i, requestId, jobId, earlierRun: earlier })
+      if (input.noWait && !endedEarlier) {
+        rep.jobId = jobId
+        rep.outcome = 'submitted'
+        return 'submitted'
+      }
     }
     rep.jobId = jobId
     const t1 = now()
@@ -261,29 +278,6 @@ async function runOne(
     await journal.advance(i, 'succeeded')
     rep.outcome = endedEarlier ? 'already-applied' : 'applied'
     emit({ type: 'request-done', request: i, outcome: rep.outcome, jobId })
-    return
+    return 'done'
   }
-}
-
-/** A 404 for a job the run submitted: the server no longer knows it (jobs are not kept forever). */
-function unknownJob(
-  error: unknown,
-  input: RunRequestsInput,
-  index: number,
-  jobId: string,
-  resumed: boolean,
-): HyperdeltaError | undefined {
-  if (!isHyperdeltaError(error, 'API_ERROR') || error.details.status !== 404) {
-    return undefined
-  }
-  const where = resumed && input.journalPath ? `job ${jobId} recorded in journal ${input.journalPath}` : `job ${jobId}`
-  return new HyperdeltaError(
-    'JOB_NOT_FOUND',
-    `push: request #${index}: the server no longer knows ${where}, so whether it was applied cannot be told; ` +
-      'check the data source, then start a new run (delete the journal and push with a new runId)',
-    {
-      cause: error,
-      details: { request: index, jobId, ...(input.journalPath !== undefined && { journal: input.journalPath }) },
-    },
-  )
 }

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export const repoRoot = join(import.meta.dirname, '../..')
@@ -8,7 +9,7 @@ export const withoutDuckdb = join(repoRoot, 'test/helpers/without-duckdb.mjs')
 
 /**
  * The environment every spawned test process starts from: PATH and HOME, and TMPDIR so its temp files
- * land in the run's guarded temp dir (test/helpers/temp-dir-guard.ts) like the test's own.
+ * land in the run's guarded temp dir (test/helpers/private-tmpdir.ts) like the test's own.
  */
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...extra }
@@ -118,4 +119,34 @@ export async function runCliInProcess(
   const io = { stdout: sink('stdout'), stderr: sink('stderr'), env, signal: new AbortController().signal }
   const code = await (commands ? runCli(args, io, commands) : runCli(args, io))
   return { code, ...out }
+}
+
+/**
+ * An executable `hyperdelta` in `<dir>/bin` that runs this checkout's CLI (through tsx), for commands written
+ * as a user types them (README blocks, scheduling recipes). Returns the folder to put first on PATH.
+ */
+export async function writeCliShim(dir: string): Promise<string> {
+  const binDir = join(dir, 'bin')
+  await mkdir(binDir, { recursive: true })
+  const shim = join(binDir, 'hyperdelta')
+  const tsx = import.meta.resolve('tsx')
+  await writeFile(shim, `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${bin}" "$@"\n`)
+  await chmod(shim, 0o755)
+  return binDir
+}
+
+/**
+ * Makes `import … from 'hyperdelta'` (and its `/emulator`, `/pipelines` entries) in `.mts` files under `dir`
+ * resolve to this checkout's sources when run with tsx: README code runs as a user writes it. `dir` must lie
+ * inside the checkout, so the packages it installed resolve too.
+ */
+export async function writeSourcePaths(dir: string): Promise<void> {
+  const paths = Object.fromEntries(
+    [
+      ['hyperdelta', 'src/index.ts'],
+      ['hyperdelta/emulator', 'src/emulator/index.ts'],
+      ['hyperdelta/pipelines', 'pipelines/index.ts'],
+    ].map(([name, file]) => [name, [join(repoRoot, file!)]]),
+  )
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths } }))
 }

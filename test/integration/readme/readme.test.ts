@@ -1,12 +1,12 @@
 // Every fenced block of the README runs, in order, against a local emulator: the README cannot drift.
 // Markers and conventions: see readme-blocks.ts.
 import { execFile, spawn } from 'node:child_process'
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { TableauClient, tableFromParquet } from '../../../src/index.js'
-import { childEnv, repoRoot } from '../../helpers/spawn-cli.js'
+import { childEnv, repoRoot, writeCliShim, writeSourcePaths } from '../../helpers/spawn-cli.js'
 import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, readmeBlocks } from './readme-blocks.js'
 
 const blocks = readmeBlocks(await readFile(join(repoRoot, 'README.md'), 'utf8'))
@@ -62,25 +62,12 @@ beforeAll(async () => {
     ['npx hyperdelta', 'hyperdelta'],
   ]
   // `hyperdelta` on PATH runs this checkout's CLI; `import … from 'hyperdelta'` resolves to its sources.
-  await mkdir(join(work, 'bin'))
-  const shim = join(work, 'bin/hyperdelta')
-  await writeFile(
-    shim,
-    `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${join(repoRoot, 'src/cli/bin.ts')}" "$@"\n`,
-  )
-  await chmod(shim, 0o755)
-  const paths = Object.fromEntries(
-    [
-      ['hyperdelta', 'src/index.ts'],
-      ['hyperdelta/emulator', 'src/emulator/index.ts'],
-      ['hyperdelta/pipelines', 'pipelines/index.ts'],
-    ].map(([name, file]) => [name, [join(repoRoot, file!)]]),
-  )
-  await writeFile(join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths } }))
+  const binDir = await writeCliShim(work)
+  await writeSourcePaths(work)
   await symlink(join(repoRoot, 'samples'), join(work, 'samples'))
   for (const b of blocks) if (b.file) await writeFile(join(work, b.file), `${b.code}\n`)
   // Shell blocks set their own TABLEAU_* variables (as the README shows); TS blocks read the PAT from env.
-  env = childEnv({ PATH: `${join(work, 'bin')}:${process.env.PATH}`, JOB_ID: job.id })
+  env = childEnv({ PATH: `${binDir}:${process.env.PATH}`, JOB_ID: job.id })
   tsEnv = { ...env, TABLEAU_PAT_NAME: PAT.name, TABLEAU_PAT_SECRET: PAT.secret }
 }, 120_000)
 

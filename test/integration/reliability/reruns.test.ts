@@ -158,7 +158,7 @@ describe('a rerun after a job that applied nothing sends the next attempt', () =
       expect(cause.code).toBe('JOB_NOT_FOUND')
       expect(error.retryable).toBe(false)
       expect(error.message).toContain(journal)
-      expect(error.message).toMatch(/no longer knows.*delete the journal and push with a new runId/)
+      expect(error.message).toMatch(/no longer knows.*abandon this one \(--abandon-unfinished/)
     } finally {
       await client.close()
     }

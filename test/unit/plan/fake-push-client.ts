@@ -47,6 +47,17 @@ export class FakeServer implements PushClient {
     this.byRequestId.set(r.requestId, id)
     return { id, createdAt: this.jobs.get(id)!.createdAt }
   }
+  async getJob(id: string) {
+    const job = this.jobs.get(id)
+    if (!job || this.forgotten.has(id)) {
+      throw new HyperdeltaError('API_ERROR', `job ${id}: 404`, { details: { status: 404 } as never })
+    }
+    return {
+      id,
+      ...(job.completedAt !== undefined && { completedAt: job.completedAt }),
+      ...(job.finishCode !== undefined && { finishCode: job.finishCode }),
+    }
+  }
   async waitForJob(id: string, options?: unknown) {
     this.calls.push(`wait ${id}`)
     this.waitOptions.push(options)

@@ -45,6 +45,35 @@ describe('journal', () => {
   })
 })
 
+type Loose = { requests: Array<Record<string, unknown>> } & Record<string, unknown>
+
+describe('journal validation at load', () => {
+  const variants: Array<[string, (j: Loose) => void, string]> = [
+    ['an unknown request state', (j) => (j.requests[0]!.state = 'applying'), 'requests.0.state'],
+    ['a missing request state', (j) => delete j.requests[0]!.state, 'requests.0.state'],
+    ['an attempt that is not a count', (j) => (j.requests[0]!.attempt = '1'), 'requests.0.attempt'],
+    ['a submitted request without job id', (j) => delete j.requests[0]!.jobId, 'requests.0.jobId'],
+    ['requests out of order', (j) => (j.requests[0]!.index = 3), 'requests.0.index'],
+    ['an unknown field', (j) => (j.extra = true), '(top level)'],
+    ['another version', (j) => (j.version = 2), 'version'],
+    ['requests that are not a list', (j) => Object.assign(j, { requests: {} }), 'requests'],
+    ['a missing data source', (j) => delete j.datasourceId, 'datasourceId'],
+  ]
+  it.each(variants)('refuses %s as JOURNAL_INVALID naming the file and field', async (_, mutate, field) => {
+    const path = join(dir, 'odd.json')
+    const j = structuredClone(state) as unknown as Loose
+    mutate(j)
+    await writeFile(path, JSON.stringify(j))
+    const error = await readJournal(path).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ code: 'JOURNAL_INVALID', details: { path } })
+    expect((error as Error).message).toContain(path)
+    expect((error as Error).message).toContain(field)
+  })
+})
+
 describe('Journal transitions', () => {
   const fresh = (): JournalState => ({
     ...state,

@@ -209,7 +209,7 @@ describe('runRequests', () => {
     expect(cause.code).toBe('JOB_NOT_FOUND')
     expect(error.retryable).toBe(false)
     expect(error.message).toContain('/j/run.journal')
-    expect(error.message).toContain('push with a new runId')
+    expect(error.message).toContain('abandon this one (--abandon-unfinished')
   })
 
   it('passes cancelOnAbort through to the job wait', async () => {
