@@ -9,6 +9,7 @@ import { Catalog } from './catalog.js'
 import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { FaultController } from './faults.js'
+import { datasourceTable } from './handlers-content.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
 import { JobRunner, recoverJobs } from './jobs.js'
@@ -55,8 +56,12 @@ export interface Emulator {
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
   /** Runs SQL against the data sources' databases; BIGINT as bigint, timestamps as µs values. */
   query(sql: string): Promise<Record<string, unknown>[]>
-  /** The published data sources (every site). */
-  listDatasources(): Promise<{ id: string; name: string; site: string }[]>
+  /**
+   * The published data sources (every site). `table` is the SQL name of the table a data source holds, for
+   * `query()` (e.g. `"Orders"."Extract"."Extract"`, or `"Orders#2"…` for a name already used on another site);
+   * undefined when it holds an opaque file (a `.hyper` or `.tds` published as is).
+   */
+  listDatasources(): Promise<{ id: string; name: string; site: string; table: string | undefined }[]>
   /** Fault injection and its counters. */
   readonly faults: FaultController
   /** Stops the server, waits for running jobs, closes DuckDB (and removes a temp data dir). */
@@ -168,12 +173,15 @@ async function start(
     port,
     faults,
     createDatasource: (o) => createDatasource(state, o),
-    listDatasources: async () =>
-      catalog.data.datasources.map((d) => ({
-        id: d.id,
-        name: d.name,
-        site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
-      })),
+    listDatasources: () =>
+      Promise.all(
+        catalog.data.datasources.map(async (d) => ({
+          id: d.id,
+          name: d.name,
+          site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
+          table: await datasourceTable(state, d),
+        })),
+      ),
     query: (sql) => store.query(sql),
     [Symbol.asyncDispose]: () => emulator.close(),
     async close() {
