@@ -7,11 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { TableauClient, tableFromParquet } from '../../../src/index.js'
 import { childEnv, repoRoot } from '../../helpers/spawn-cli.js'
-import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, readmeBlocks } from './readme-blocks.js'
+import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, RUNNERS, readmeBlocks } from './readme-blocks.js'
 
 const blocks = readmeBlocks(await readFile(join(repoRoot, 'README.md'), 'utf8'))
 const PAT = { name: 'etl', secret: 'readme-pat-secret' }
 const tsx = import.meta.resolve('tsx')
+const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs')
+
+/** Each `hyperdelta…` import the README may write → the source file behind that package export. */
+const { exports } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+  exports: Record<string, string | { default: string }>
+}
+const ENTRY_SOURCES = Object.entries(exports).flatMap(([key, target]) =>
+  typeof target === 'string'
+    ? []
+    : [[`hyperdelta${key.slice(1)}`, join(repoRoot, target.default.replace(/^\.\/dist\/(.*)\.js$/, '$1.ts'))] as const],
+)
 
 let emu: Emulator
 let work: string
@@ -69,12 +80,14 @@ beforeAll(async () => {
     `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${join(repoRoot, 'src/cli/bin.ts')}" "$@"\n`,
   )
   await chmod(shim, 0o755)
-  const paths = Object.fromEntries(
-    [
-      ['hyperdelta', 'src/index.ts'],
-      ['hyperdelta/emulator', 'src/emulator/index.ts'],
-      ['hyperdelta/pipelines', 'pipelines/index.ts'],
-    ].map(([name, file]) => [name, [join(repoRoot, file!)]]),
+  const paths = Object.fromEntries(ENTRY_SOURCES.map(([name, file]) => [name, [file]]))
+  // vitest resolves through vite, which does not read tsconfig paths: the same mapping as exact-match aliases.
+  const aliases = ENTRY_SOURCES.map(
+    ([name, file]) => `{ find: new RegExp(${JSON.stringify(`^${name}$`)}), replacement: ${JSON.stringify(file)} }`,
+  )
+  await writeFile(
+    join(work, 'vitest.readme.config.mts'),
+    `export default { resolve: { alias: [${aliases.join(', ')}] }, test: { testTimeout: 60_000 } }\n`,
   )
   await writeFile(join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths } }))
   await symlink(join(repoRoot, 'samples'), join(work, 'samples'))
@@ -133,8 +146,14 @@ async function runBlock(block: ReadmeBlock): Promise<{ code: number | null; outp
     if (block.background) return runBackground(block)
     return run('bash', ['-euo', 'pipefail', '-c', substitute(block.code)])
   }
+  const code = [...block.prelude, substitute(block.code), ...block.after].join('\n')
+  if (block.runner === 'vitest') {
+    const file = `readme-line-${block.line}.test.ts`
+    await writeFile(join(work, file), code)
+    return run(process.execPath, [vitest, 'run', '--config', 'vitest.readme.config.mts', file], tsEnv)
+  }
   const file = join(work, `readme-line-${block.line}.mts`)
-  await writeFile(file, [...block.prelude, substitute(block.code), ...block.after].join('\n'))
+  await writeFile(file, code)
   return run(process.execPath, ['--import', tsx, file], tsEnv)
 }
 
@@ -142,6 +161,7 @@ describe('README', () => {
   it('every block names a language the test knows; every skip says why', () => {
     for (const b of blocks) {
       expect([...RUN_LANGS, ...DATA_LANGS], `README line ${b.line}`).toContain(b.lang)
+      if (b.runner !== undefined) expect(RUNNERS, `README line ${b.line}`).toContain(b.runner)
       if (b.skip !== undefined)
         expect(b.skip.length, `README line ${b.line}: skip without a reason`).toBeGreaterThan(10)
     }
