@@ -1,6 +1,6 @@
 // hyperdelta/testing used the way a user tests a nightly job with vitest: seed, run the job, read back, faults.
 import { execFile } from 'node:child_process'
-import { mkdtemp, readdir, rmdir } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -106,6 +106,31 @@ describe('startTestEmulator', () => {
     await expect(failed).rejects.toMatchObject({ code: 'PUSH_FAILED', message: expect.stringContaining('disk full') })
     expect(emu.faults.counters).toMatchObject({ responses503: 1, failedJobs: 1 })
     expect((await emu.rows('Orders')).map((r) => r['id'])).toEqual([1n, 2n ** 62n])
+  })
+
+  it('reads back what the code under test published through the REST API; a published file has no rows', async () => {
+    await using emu = await startTestEmulator()
+    const client = await emu.client()
+    const parquet = join(repoRoot, 'samples/data/orders-day0.parquet')
+    await client.datasources.publish({ name: 'Published', file: parquet })
+    const fromFile: Record<string, unknown>[] = []
+    for await (const row of readParquetRows(parquet)) fromFile.push(row)
+    expect(await emu.rows('published', { orderBy: 'id' })).toEqual(
+      fromFile.sort((a, b) => Number((a['id'] as bigint) - (b['id'] as bigint))),
+    )
+
+    const dir = await mkdtemp(join(tmpdir(), 'testing-tds-'))
+    try {
+      await writeFile(join(dir, 'conn.tds'), '<datasource />')
+      await client.datasources.publish({ name: 'Conn', file: join(dir, 'conn.tds') })
+    } finally {
+      await rm(dir, { recursive: true })
+    }
+    expect((await emu.emulator.listDatasources()).find((d) => d.name === 'Conn')).toMatchObject({ table: undefined })
+    await expect(emu.rows('Conn')).rejects.toMatchObject({
+      code: 'DATASOURCE_NOT_FOUND',
+      message: expect.stringContaining('holds a file, not a table'),
+    })
   })
 
   it('fails with typed errors naming what is wrong, and cleans up after a bad seed', async () => {
