@@ -44,7 +44,7 @@ export interface TestEmulatorOptions<D extends Record<string, Table> = Record<st
   datasources?: { [Name in keyof D]: DatasourceSeed<D[Name]> }
   /** The site `env`, `auth` and `client()` use, created if needed. Default '' (the default site). */
   site?: string
-  /** More sites to create (contentUrls). */
+  /** More sites to create (contentUrls); the sites the `datasources` name are created anyway. */
   sites?: string[]
   /** The personal access token the code under test signs in with. Default: name `hyperdelta-test`, a random secret. */
   pat?: { name: string; secret: string }
@@ -61,7 +61,7 @@ export interface TestEmulatorEnv {
 }
 
 /** A running emulator for one test (or one file): seed, run the code under test, read back, close. */
-export interface TestEmulator extends AsyncDisposable {
+export interface TestEmulator {
   /** `http://127.0.0.1:PORT` */
   readonly url: string
   /** The site contentUrl the credentials are for ('' = default site). */
@@ -86,6 +86,8 @@ export interface TestEmulator extends AsyncDisposable {
   client(options?: Partial<Omit<SignInOptions, 'server'>>): Promise<TableauClient>
   /** Signs out the clients it made, stops the emulator and removes its data dir. Safe to call twice. */
   close(): Promise<void>
+  /** `await using emu = await startTestEmulator()` closes it when the block ends. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 /**
@@ -113,7 +115,9 @@ export async function startTestEmulator<const D extends Record<string, Table> = 
     ...emulatorOptions,
     jobDelayMs,
     host: '127.0.0.1',
-    sites: [...new Set(['', site, ...sites])],
+    sites: [
+      ...new Set(['', site, ...sites, ...Object.values<DatasourceSeed>(datasources ?? {}).map((d) => d.site ?? site)]),
+    ],
     users: [{ name: 'admin', pat }],
   })
   const auth: TableauAuth = { personalAccessToken: { name: pat.name, secret: pat.secret } }

@@ -78,8 +78,10 @@ describe('startTestEmulator', () => {
       { schema: 'Extract', name: 'Days' },
       { day: date(), n: int32(), ok: bool({ nullable: true }) },
     )
-    await using emu = await startTestEmulator({ site: 'finance' })
+    // A site a seed names is created with it.
+    await using emu = await startTestEmulator({ site: 'finance', datasources: { Staff: { table: days, site: 'hr' } } })
     expect(emu.env.TABLEAU_SITE).toBe('finance')
+    expect(await emu.rows('Staff', { site: 'hr' })).toEqual([])
     await emu.seed('Days', {
       table: days,
       rows: [
