@@ -82,7 +82,10 @@ export interface TestEmulator {
    * (the values `readParquetRows` yields). Sorted by every column unless `orderBy` says otherwise.
    */
   rows(datasource: string, options?: RowsOptions): Promise<Record<string, unknown>[]>
-  /** A client signed in with `auth` (to this emulator and site unless told otherwise); signed out by `close()`. */
+  /**
+   * A client signed in with `auth` (to this site unless told otherwise), never through an HTTP(S)_PROXY from the
+   * environment unless `env` is given; signed out by `close()`.
+   */
   client(options?: Partial<Omit<SignInOptions, 'server'>>): Promise<TableauClient>
   /** Signs out the clients it made, stops the emulator and removes its data dir. Safe to call twice. */
   close(): Promise<void>
@@ -167,7 +170,8 @@ export async function startTestEmulator<const D extends Record<string, Table> = 
       return readRows(emulator.query, found.table, datasource, rowsOptions.orderBy)
     },
     async client(signIn = {}) {
-      const client = await TableauClient.signIn({ site, auth, ...signIn, server: emulator.url })
+      // env {}: a proxy set for the real server must not catch loopback traffic (pass `env` to decide otherwise).
+      const client = await TableauClient.signIn({ site, auth, env: {}, ...signIn, server: emulator.url })
       clients.add(client)
       return client
     },
