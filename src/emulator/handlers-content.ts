@@ -12,14 +12,24 @@ import { pageOf } from './query-datasources.js'
 import type { EmulatorState, Handler, Reply, RequestContext } from './state.js'
 import { ident, LEDGER_SCHEMA, literal } from './store.js'
 
-/** The table a table-backed data source holds (old catalogs: the first table in its database). */
-async function tableOf(state: EmulatorState, ds: DatasourceRecord): Promise<string> {
+/**
+ * The SQL name of the table a data source holds (old catalogs: the first table in its database), or undefined
+ * when it holds an opaque file (or no table).
+ */
+export async function datasourceTable(state: EmulatorState, ds: DatasourceRecord): Promise<string | undefined> {
   if (ds.content?.kind === 'table') return `${ident(ds.alias)}.${ident(ds.content.schema)}.${ident(ds.content.table)}`
+  if (ds.content?.kind === 'opaque') return undefined
   const [t] = await state.store.query(
     `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ${literal(ds.alias)} AND schema_name <> ${literal(LEDGER_SCHEMA)} LIMIT 1`,
   )
-  if (!t) throw new ApiError(400, '400011', 'Download error', 'emulator: the data source holds no table.')
-  return `${ident(ds.alias)}.${ident(String(t['schema_name']))}.${ident(String(t['table_name']))}`
+  return t ? `${ident(ds.alias)}.${ident(String(t['schema_name']))}.${ident(String(t['table_name']))}` : undefined
+}
+
+/** The table a table-backed data source holds. */
+async function tableOf(state: EmulatorState, ds: DatasourceRecord): Promise<string> {
+  const table = await datasourceTable(state, ds)
+  if (!table) throw new ApiError(400, '400011', 'Download error', 'emulator: the data source holds no table.')
+  return table
 }
 
 /** The current content: the opaque file as published, or the table exported to Parquet now. */

@@ -9,6 +9,7 @@ import { Catalog, type DatasourceRecord } from './catalog.js'
 import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { FaultController } from './faults.js'
+import { datasourceTable } from './handlers-content.js'
 import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
 import { JobRunner, recoverJobs } from './jobs.js'
@@ -57,8 +58,12 @@ export interface Emulator {
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
   /** Runs SQL against the data sources' databases; BIGINT as bigint, timestamps as µs values. */
   query(sql: string): Promise<Record<string, unknown>[]>
-  /** The published data sources (every site); `project` is the project's name. */
-  listDatasources(): Promise<{ id: string; name: string; site: string; project: string }[]>
+  /**
+   * The published data sources (every site). `table` is the SQL name of the table a data source holds, for
+   * `query()` (e.g. `"Orders"."Extract"."Extract"`, or `"Orders#2"…` for a name already used on another site);
+   * undefined when it holds an opaque file (a `.hyper` or `.tds` published as is). `project` is the project's name.
+   */
+  listDatasources(): Promise<{ id: string; name: string; site: string; project: string; table: string | undefined }[]>
   /** Fault injection and its counters. */
   readonly faults: FaultController
   /** Stops the server, waits for running jobs, closes DuckDB (and removes a temp data dir). */
@@ -177,13 +182,16 @@ async function start(
     port,
     faults,
     createDatasource: (o) => createDatasource(state, o),
-    listDatasources: async () =>
-      catalog.data.datasources.map((d) => ({
-        id: d.id,
-        name: d.name,
-        site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
-        project: catalog.data.projects.find((p) => p.id === d.projectId)?.name ?? '',
-      })),
+    listDatasources: () =>
+      Promise.all(
+        catalog.data.datasources.map(async (d) => ({
+          id: d.id,
+          name: d.name,
+          site: catalog.data.sites.find((s) => s.id === d.siteId)?.contentUrl ?? '',
+          project: catalog.data.projects.find((p) => p.id === d.projectId)?.name ?? '',
+          table: await datasourceTable(state, d),
+        })),
+      ),
     query: (sql) => store.query(sql),
     [Symbol.asyncDispose]: () => emulator.close(),
     async close() {

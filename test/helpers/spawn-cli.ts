@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -135,18 +136,25 @@ export async function writeCliShim(dir: string): Promise<string> {
   return binDir
 }
 
+/** Each `hyperdelta…` import a user may write → the source file behind that package export. */
+export const ENTRY_SOURCES: readonly (readonly [string, string])[] = Object.entries(
+  (
+    JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { default: string }>
+    }
+  ).exports,
+).flatMap(([key, target]) =>
+  typeof target === 'string'
+    ? []
+    : [[`hyperdelta${key.slice(1)}`, join(repoRoot, target.default.replace(/^\.\/dist\/(.*)\.js$/, '$1.ts'))] as const],
+)
+
 /**
- * Makes `import … from 'hyperdelta'` (and its `/emulator`, `/pipelines` entries) in `.mts` files under `dir`
- * resolve to this checkout's sources when run with tsx: README code runs as a user writes it. `dir` must lie
- * inside the checkout, so the packages it installed resolve too.
+ * Makes `import … from 'hyperdelta'` (and every other entry of package.json `exports`) in `.mts` files under
+ * `dir` resolve to this checkout's sources when run with tsx: README code runs as a user writes it. `dir` must
+ * lie inside the checkout, so the packages it installed resolve too.
  */
 export async function writeSourcePaths(dir: string): Promise<void> {
-  const paths = Object.fromEntries(
-    [
-      ['hyperdelta', 'src/index.ts'],
-      ['hyperdelta/emulator', 'src/emulator/index.ts'],
-      ['hyperdelta/pipelines', 'pipelines/index.ts'],
-    ].map(([name, file]) => [name, [join(repoRoot, file!)]]),
-  )
+  const paths = Object.fromEntries(ENTRY_SOURCES.map(([name, file]) => [name, [file]]))
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths } }))
 }

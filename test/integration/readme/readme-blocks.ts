@@ -13,6 +13,9 @@
  *   - `<!-- readme-test: after: <ts> -->`      TS run after the block (closing what it leaves open).
  *   - `<!-- readme-test: background: <regex> -->`  a shell block that runs until stopped (the emulator):
  *     started, awaited until its stdout matches, then stopped with SIGTERM and expected to exit 0.
+ *   - `<!-- readme-test: runner: vitest -->`  a `ts` block that is a vitest test file: run by `vitest run`
+ *     (with the same `hyperdelta/...` mapping) instead of by node; it passes when every test in it passes.
+ *     (A node:test file needs no marker: node runs its tests and exits 1 when one fails.)
  * - Real-server values are swapped for the emulator's (see README_SUBSTITUTIONS in the test).
  */
 export interface ReadmeBlock {
@@ -25,12 +28,15 @@ export interface ReadmeBlock {
   prelude: string[]
   after: string[]
   background?: RegExp
+  runner?: string
 }
 
 export const RUN_LANGS = ['ts', 'sh'] as const
 export const DATA_LANGS = ['json', 'csv', 'yaml', 'python', 'text'] as const
+/** What may run a `ts` block instead of node. */
+export const RUNNERS = ['vitest'] as const
 
-const DIRECTIVE = /^<!--\s*readme-test:\s*(skip|file|prelude|after|background):\s*([\s\S]*?)\s*-->$/
+const DIRECTIVE = /^<!--\s*readme-test:\s*(skip|file|prelude|after|background|runner):\s*([\s\S]*?)\s*-->$/
 
 /** Fenced blocks of a Markdown text with the directives of the comments right above each. */
 export function readmeBlocks(markdown: string): ReadmeBlock[] {
@@ -69,6 +75,7 @@ export function readmeBlocks(markdown: string): ReadmeBlock[] {
       else if (kind === 'file') block.file = value!
       else if (kind === 'prelude') block.prelude.unshift(value!)
       else if (kind === 'after') block.after.unshift(value!)
+      else if (kind === 'runner') block.runner = value!
       else block.background = new RegExp(value!)
       j = start - 1
     }

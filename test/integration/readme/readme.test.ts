@@ -6,12 +6,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { TableauClient, tableFromParquet } from '../../../src/index.js'
-import { childEnv, repoRoot, writeCliShim, writeSourcePaths } from '../../helpers/spawn-cli.js'
-import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, readmeBlocks } from './readme-blocks.js'
+import { childEnv, ENTRY_SOURCES, repoRoot, writeCliShim, writeSourcePaths } from '../../helpers/spawn-cli.js'
+import { DATA_LANGS, type ReadmeBlock, RUN_LANGS, RUNNERS, readmeBlocks } from './readme-blocks.js'
 
 const blocks = readmeBlocks(await readFile(join(repoRoot, 'README.md'), 'utf8'))
 const PAT = { name: 'etl', secret: 'readme-pat-secret' }
 const tsx = import.meta.resolve('tsx')
+const vitest = join(repoRoot, 'node_modules/vitest/vitest.mjs')
 
 let emu: Emulator
 let work: string
@@ -64,6 +65,14 @@ beforeAll(async () => {
   // `hyperdelta` on PATH runs this checkout's CLI; `import … from 'hyperdelta'` resolves to its sources.
   const binDir = await writeCliShim(work)
   await writeSourcePaths(work)
+  // vitest resolves through vite, which does not read tsconfig paths: the same mapping as exact-match aliases.
+  const aliases = ENTRY_SOURCES.map(
+    ([name, file]) => `{ find: new RegExp(${JSON.stringify(`^${name}$`)}), replacement: ${JSON.stringify(file)} }`,
+  )
+  await writeFile(
+    join(work, 'vitest.readme.config.mts'),
+    `export default { resolve: { alias: [${aliases.join(', ')}] }, test: { testTimeout: 60_000 } }\n`,
+  )
   await symlink(join(repoRoot, 'samples'), join(work, 'samples'))
   for (const b of blocks) if (b.file) await writeFile(join(work, b.file), `${b.code}\n`)
   // Shell blocks set their own TABLEAU_* variables (as the README shows); TS blocks read the PAT from env.
@@ -120,8 +129,14 @@ async function runBlock(block: ReadmeBlock): Promise<{ code: number | null; outp
     if (block.background) return runBackground(block)
     return run('bash', ['-euo', 'pipefail', '-c', substitute(block.code)])
   }
+  const code = [...block.prelude, substitute(block.code), ...block.after].join('\n')
+  if (block.runner === 'vitest') {
+    const file = `readme-line-${block.line}.test.ts`
+    await writeFile(join(work, file), code)
+    return run(process.execPath, [vitest, 'run', '--config', 'vitest.readme.config.mts', file], tsEnv)
+  }
   const file = join(work, `readme-line-${block.line}.mts`)
-  await writeFile(file, [...block.prelude, substitute(block.code), ...block.after].join('\n'))
+  await writeFile(file, code)
   return run(process.execPath, ['--import', tsx, file], tsEnv)
 }
 
@@ -129,6 +144,7 @@ describe('README', () => {
   it('every block names a language the test knows; every skip says why', () => {
     for (const b of blocks) {
       expect([...RUN_LANGS, ...DATA_LANGS], `README line ${b.line}`).toContain(b.lang)
+      if (b.runner !== undefined) expect(RUNNERS, `README line ${b.line}`).toContain(b.runner)
       if (b.skip !== undefined)
         expect(b.skip.length, `README line ${b.line}: skip without a reason`).toBeGreaterThan(10)
     }

@@ -7,10 +7,17 @@ import { repoFiles, root } from './repo-files.js'
 // bench) import only public entries, and no module imports itself back through a cycle (type-only imports count).
 
 /** Public entries: the package's exports. */
-const PUBLIC_ENTRIES = ['src/index.ts', 'src/wire.ts', 'src/format.ts', 'src/emulator/index.ts', 'pipelines/index.ts']
+const PUBLIC_ENTRIES = [
+  'src/index.ts',
+  'src/wire.ts',
+  'src/format.ts',
+  'src/emulator/index.ts',
+  'src/testing/index.ts',
+  'pipelines/index.ts',
+]
 
 /** Consumer folders: each may import its own files, and otherwise only public entries. */
-const CONSUMERS = ['src/cli', 'src/emulator', 'pipelines', 'samples', 'bench']
+const CONSUMERS = ['src/cli', 'src/emulator', 'src/testing', 'pipelines', 'samples', 'bench']
 
 /**
  * Walled sub-modules: a folder whose files are internals, reached from outside only through its face. Tests that
@@ -47,7 +54,7 @@ function wallViolations(files: readonly string[], as?: string): string[] {
 }
 
 describe('import graph', () => {
-  it('cli, emulator, pipelines, samples and bench import only public entries', () => {
+  it('cli, emulator, testing, pipelines, samples and bench import only public entries', () => {
     const violations: string[] = []
     for (const folder of CONSUMERS) {
       for (const file of repoFiles(folder)) {
@@ -58,6 +65,21 @@ describe('import graph', () => {
       }
     }
     expect(violations).toEqual([])
+  })
+
+  it('the public entries are exactly the package exports (types and code from the same source)', () => {
+    const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { types: string; default: string }>
+    }
+    const sources = Object.values(exports).flatMap((target) =>
+      typeof target === 'string'
+        ? []
+        : [
+            target.types.replace(/^\.\/dist\/(.*)\.d\.ts$/, '$1.ts'),
+            target.default.replace(/^\.\/dist\/(.*)\.js$/, '$1.ts'),
+          ],
+    )
+    expect([...new Set(sources)].sort()).toEqual([...PUBLIC_ENTRIES].sort())
   })
 
   it('the Parquet engine is reached only through its face (parquetFormat and friends)', () => {
