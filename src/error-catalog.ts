@@ -68,7 +68,16 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
     keys: readonly string[]
     duplicates: { key: Record<string, unknown>; rows: readonly number[] }[]
   }
-  PAYLOAD_PARQUET_INPUT: { path: string; column?: string; precision?: number; scale?: number; row?: number }
+  PAYLOAD_PARQUET_INPUT: {
+    path: string
+    column?: string
+    precision?: number
+    scale?: number
+    row?: number
+    /** The input column's type and the declared column's, when one cannot take the other. */
+    input?: string
+    declared?: string
+  }
   PAYLOAD_ABORTED: Record<string, never>
   PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
   // client
@@ -171,7 +180,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   INPUT_FILE_UNREADABLE: { file: string }
   INPUT_FILE_UNWRITABLE: { file: string }
   // pipelines
-  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string }
+  CDC_INVALID: { column?: string; path?: string; row?: number; type?: string; kind?: string; declared?: string }
   ROW_INVALID: { row?: number; column: string; key?: string }
   DUPLICATE_KEY: { key: string; snapshot?: 'previous' | 'current' }
   WATERMARK_INVALID: { path: string }

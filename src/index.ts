@@ -150,6 +150,7 @@ export { summarizeVerification } from './plan/verify-result.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ProbeFinding } from './probe/probe-steps.js'
 export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
+export { COLUMN_SPEC_HINT, parseColumnSpec } from './schema/column-spec.js'
 export {
   bool,
   COLUMN_KINDS,
@@ -158,13 +159,28 @@ export {
   type ColumnType,
   type ColumnValueMap,
   date,
+  decimal,
+  describeColumnType,
   type Float64Options,
   float64,
+  int16,
   int32,
   int64,
+  MAX_DECIMAL_PRECISION,
+  type TimestampOptions,
   text,
+  time,
   timestamp,
   type ValueOf,
 } from './schema/column-types.js'
 export { type Columns, defineTable, type RowOf, type Table } from './schema/define-table.js'
+export {
+  columnTypeFor,
+  describeInput,
+  duckdbInputType,
+  type InputType,
+  inputConverter,
+  inputRefusal,
+  parquetInputType,
+} from './schema/input-types.js'
 export { tableFromParquet } from './schema/table-from-parquet.js'

@@ -88,10 +88,11 @@ export async function loadParquetFiles(
   }
   const paths = await listParquetFiles(options.files)
   const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
-  if (options.createIfMissing && (await isMissing(options))) {
-    return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
-  }
+  // The declared table (or the first file's own types) decides every type: of the publish and of the change files.
   const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  if (options.createIfMissing && (await isMissing(options))) {
+    return publishFiles({ ...options, runId }, target, paths, 'create', options.createIfMissing)
+  }
   if (fallback) {
     // A replace would have sent every row of the files as change rows: the cost is the same rows, published.
     const rows = await totalRows(paths)
@@ -102,7 +103,7 @@ export async function loadParquetFiles(
     isPublishedExtract(target) &&
     (await totalBytes(paths)) > payloadByteLimit(options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB)
   ) {
-    return publishFiles({ ...options, runId }, paths, 'overwrite')
+    return publishFiles({ ...options, runId }, target, paths, 'overwrite')
   }
   const source = target.as('loaded')
   let b = batch()

@@ -1,11 +1,12 @@
 import type { FileMetaData, SchemaElement } from 'hyparquet'
+import { describeColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
+import { describeInput, inputConverter, inputRefusal, parquetInputType } from '../schema/input-types.js'
 import { payloadError } from './payload-errors.js'
 
 // hyparquet turns DECIMAL values into JavaScript numbers (value × 10^-scale), which is inexact past
-// 2^53. hyperdelta has no decimal column type; a DECIMAL(p, 0) column read into an int32/int64
-// column is read exactly instead (its unscaled integer), and a DECIMAL with a fractional scale is
-// refused for integer columns rather than rounded.
+// 2^53: every DECIMAL column is read unannotated instead (its unscaled integer), then converted
+// exactly for the declared column (see input-types.ts).
 
 export interface DecimalSpec {
   readonly precision: number
@@ -21,35 +22,42 @@ export function decimalOf(element: SchemaElement): DecimalSpec | undefined {
 }
 
 /**
- * For the table's int32/int64 columns stored as DECIMAL: refuses a scale above 0 with a message
- * saying so, and returns metadata whose DECIMAL(p, 0) columns are unannotated (so hyparquet hands
- * over the raw integers or two's-complement bytes) plus the names of those columns.
+ * Checks each read column of the file against the table's column with the one input rule
+ * ({@link inputRefusal}: typed PAYLOAD_PARQUET_INPUT naming file, column, input type and what to
+ * declare), and returns metadata whose DECIMAL columns are unannotated (so hyparquet hands over the
+ * raw unscaled integers, never a rounded number), the names of those columns, and each column's
+ * per-value conversion.
  */
-export function exactDecimalColumns(
+export function exactInputColumns(
   path: string,
   metadata: FileMetaData,
   table: Table | undefined,
   columns: readonly string[],
-): { metadata: FileMetaData; decimals: ReadonlySet<string> } {
+): { metadata: FileMetaData; decimals: ReadonlySet<string>; convert: ReadonlyMap<string, (v: unknown) => unknown> } {
   const decimals = new Set<string>()
-  if (!table) return { metadata, decimals }
+  const convert = new Map<string, (v: unknown) => unknown>()
+  if (!table) return { metadata, decimals, convert }
   const schema = metadata.schema.map((element, i) => {
     if (i === 0 || !columns.includes(element.name) || !Object.hasOwn(table.columns, element.name)) return element
-    const kind = table.columns[element.name]!.kind
-    const spec = decimalOf(element)
-    if (!spec || (kind !== 'int64' && kind !== 'int32')) return element
-    if (spec.scale !== 0) {
-      throw payloadError(
-        'PAYLOAD_PARQUET_INPUT',
-        `${path}: column "${element.name}" is DECIMAL(${spec.precision}, ${spec.scale}), which has ${spec.scale} fractional digit(s); the ${kind} column takes whole numbers only (DECIMAL with scale 0), and hyperdelta does not round. Convert it (e.g. CAST(ROUND(x) AS BIGINT)) or declare the column float64`,
-        { path, column: element.name, precision: spec.precision, scale: spec.scale },
-      )
+    const column = table.columns[element.name]!
+    const input = parquetInputType(element)
+    const refusal = inputRefusal(element.name, column, input)
+    if (refusal !== undefined) {
+      throw payloadError('PAYLOAD_PARQUET_INPUT', `${path}: ${refusal}`, {
+        path,
+        column: element.name,
+        input: describeInput(input),
+        declared: describeColumnType(column),
+      })
     }
+    const converter = inputConverter(column, input)
+    if (converter) convert.set(element.name, converter)
+    if (input.kind !== 'decimal') return element
     decimals.add(element.name)
     const { logical_type: _logical, converted_type: _converted, ...plain } = element
     return plain as SchemaElement
   })
-  return decimals.size === 0 ? { metadata, decimals } : { metadata: { ...metadata, schema }, decimals }
+  return { metadata: decimals.size === 0 ? metadata : { ...metadata, schema }, decimals, convert }
 }
 
 /** An unscaled DECIMAL value as hyparquet returns it unannotated: number (INT32), bigint (INT64) or big-endian two's-complement bytes. */
