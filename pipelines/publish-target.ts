@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import {
   type Columns,
   type DatasourceDetails,
@@ -54,6 +55,7 @@ export async function isMissing(o: PipelinePushOptions): Promise<boolean> {
  * before anything is published. `dispose` removes the file.
  */
 export async function tableFile(table: Table<Columns>, files: readonly string[], dir: string | undefined) {
+  if (dir !== undefined) await mkdir(dir, { recursive: true })
   const written = await writeChangeFiles(table, fromParquet(files), {
     maxBytes: Number.MAX_SAFE_INTEGER,
     extraColumns: 'ignore',
