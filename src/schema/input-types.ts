@@ -89,12 +89,10 @@ function accepts(column: ColumnType, input: InputType): boolean {
   switch (column.kind) {
     case 'int64':
     case 'int32':
-    case 'int16': {
-      const width = { int64: 64, int32: 32, int16: 16 }[column.kind]
-      if (input.kind === 'int') return input.signed ? input.bits <= width : input.bits < width
-      // DECIMAL(p, 0) holds whole numbers: each value is range-checked by the column.
-      return input.kind === 'decimal' && input.scale === 0
-    }
+    case 'int16':
+      // Integers of any width, and DECIMAL(p, 0): each value is range-checked by the column (exact
+      // where it fits, refused naming the row where it does not).
+      return input.kind === 'int' || (input.kind === 'decimal' && input.scale === 0)
     case 'decimal': {
       const p = column.precision ?? MAX_DECIMAL_PRECISION
       const s = column.scale ?? 0
