@@ -57,7 +57,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   // payload
   /** The offending option by its name (`{ maxBytes: 0 }`), plus `table`, `column`, `columns` for key columns. */
   PAYLOAD_OPTIONS_INVALID: { readonly [option: string]: unknown }
-  PAYLOAD_INPUT_INVALID: { table?: string }
+  PAYLOAD_INPUT_INVALID: { table?: string; column?: string; input?: string; declared?: string }
   PAYLOAD_ROW_INVALID: { table: string; row: number }
   PAYLOAD_COLUMN_UNKNOWN: { table: string; column: string; columns?: readonly string[]; row?: number; path?: string }
   PAYLOAD_VALUE_INVALID: { table: string; column: string; row: number; kind: string; reason: string }

@@ -1,0 +1,193 @@
+import { DuckDBInstance } from '@duckdb/node-api'
+import { tableFromArrays } from 'apache-arrow'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  batch,
+  date,
+  decimal,
+  defineTable,
+  int16,
+  int64,
+  pushChanges,
+  text,
+  time,
+  timestamp,
+  writeChangeFiles,
+} from '../../../src/index.js'
+import { InvalidValue, normalizeValue } from '../../../src/wire.js'
+import { type Fixture, startFixture } from '../plan/emulator-fixture.js'
+
+// Every column kind round-trips exactly: through change files (DuckDB reads back the same values, as
+// the kind's own SQL type) and through a publish the next Hyper Update then matches.
+let fx: Fixture
+beforeAll(async () => {
+  fx = await startFixture()
+})
+afterAll(async () => {
+  await fx.close()
+})
+
+const kinds = defineTable(
+  { schema: 'Extract', name: 'Extract' },
+  {
+    id: int64(),
+    small: int16({ nullable: true }),
+    wide: decimal(38, 6),
+    narrow: decimal(9, 2, { nullable: true }),
+    at: timestamp(),
+    local: timestamp({ timeZone: false }),
+    clock: time({ nullable: true }),
+    day: date(),
+  },
+)
+const SQL_TYPES = [
+  'BIGINT',
+  'SMALLINT',
+  'DECIMAL(38,6)',
+  'DECIMAL(9,2)',
+  'TIMESTAMP WITH TIME ZONE',
+  'TIMESTAMP',
+  'TIME',
+  'DATE',
+]
+
+/** Each column read back by DuckDB as exact integers (µs, days) or exact decimal text. */
+const READ_BACK = `SELECT "id", "small",
+  "wide"::VARCHAR AS "wide", "narrow"::VARCHAR AS "narrow",
+  epoch_us("at") AS "at", epoch_us("local") AS "local",
+  datediff('microsecond', TIME '00:00:00', "clock") AS "clock", ("day" - DATE '1970-01-01') AS "day"`
+
+const digits = (n: number) => fc.bigInt(-(10n ** BigInt(n)) + 1n, 10n ** BigInt(n) - 1n)
+const unscaledText = (v: bigint, scale: number) => {
+  const s = (v < 0n ? -v : v).toString().padStart(scale + 1, '0')
+  return `${v < 0n ? '-' : ''}${s.slice(0, -scale)}.${s.slice(-scale)}`
+}
+const micros = fc.bigInt(-62_135_596_800_000_000n, 253_402_300_799_999_999n)
+const pad = (n: bigint | number, w = 2) => String(n).padStart(w, '0')
+const localText = (us: bigint) => {
+  const d = new Date(Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n)))
+  const frac = ((us % 1_000_000n) + 1_000_000n) % 1_000_000n
+  return `${d.toISOString().slice(0, 19)}.${pad(frac, 6)}`
+}
+const rowArb = (id: number) =>
+  fc.record({
+    id: fc.constant(BigInt(id)),
+    small: fc.option(fc.integer({ min: -32768, max: 32767 }), { nil: null }),
+    wide: digits(38).map((v) => unscaledText(v, 6)),
+    narrow: fc.option(
+      digits(9).map((v) => unscaledText(v, 2)),
+      { nil: null },
+    ),
+    at: micros,
+    local: micros.filter((us) => us >= 0n).map(localText),
+    clock: fc.option(fc.bigInt(0n, 86_399_999_999n), { nil: null }),
+    day: fc.integer({ min: -719_162, max: 2_932_896 }).map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10)),
+  })
+const rowsArb = fc
+  .integer({ min: 1, max: 40 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i))))
+
+/** The exact values hyperdelta means, in READ_BACK's form. */
+function expected(rows: readonly Record<string, unknown>[]): unknown[][] {
+  return rows.map((row) =>
+    kinds.columnNames.map((c) => {
+      const v = normalizeValue(kinds.columns[c], row[c])
+      if (v instanceof InvalidValue) throw new Error(`${c}: ${v.reason}`)
+      if (v === null) return null
+      const scale = kinds.columns[c].scale
+      if (scale !== undefined) return unscaledText(v as bigint, scale)
+      return typeof v === 'number' ? BigInt(v) : v
+    }),
+  )
+}
+
+async function duckdbRead(path: string): Promise<{ types: string[]; rows: unknown[][] }> {
+  const db = await DuckDBInstance.create(':memory:')
+  const c = await db.connect()
+  try {
+    await c.run(`SET TimeZone='UTC'`)
+    const types = (await c.runAndReadAll(`SELECT column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))`))
+      .getRows()
+      .map((r) => String(r[0]))
+    const rows = (await c.runAndReadAll(`${READ_BACK} FROM read_parquet('${path}') ORDER BY id`)).getRows()
+    return { types, rows: rows.map((r) => r.map((v) => (typeof v === 'number' ? BigInt(v) : v))) }
+  } finally {
+    c.closeSync()
+    db.closeSync()
+  }
+}
+
+describe('column kinds round-trip exactly', () => {
+  it('through change files: DuckDB reads the kinds own types and the same values', async () => {
+    await fc.assert(
+      fc.asyncProperty(rowsArb, async (rows) => {
+        await using files = await writeChangeFiles(kinds, rows, { dir: fx.dir })
+        const read = await duckdbRead(files.files[0]!.path)
+        expect(read.types).toEqual(SQL_TYPES)
+        expect(read.rows).toEqual(expected(rows))
+      }),
+      { numRuns: 15 },
+    )
+  }, 120_000)
+
+  it('through a publish: the published table has the kinds types and a Hyper Update replace then matches it', async () => {
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(rowsArb, rowsArb, async (first, second) => {
+        const name = `Kinds${run++}`
+        await using files = await writeChangeFiles(kinds, first, { dir: fx.dir })
+        await fx.client.datasources.publish({ name, file: files.files[0]!.path, fileType: 'parquet', mode: 'create' })
+        const table = `"${name}"."Extract"."Extract"`
+        const types = await fx.emu.query(`SELECT column_type FROM (DESCRIBE ${table})`)
+        expect(types.map((r) => r['column_type'])).toEqual(SQL_TYPES)
+        const norm = (rows: Record<string, unknown>[]) =>
+          rows.map((r) => Object.values(r).map((v) => (typeof v === 'number' ? BigInt(v) : v)))
+        expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected(first))
+        const report = await pushChanges({
+          client: fx.client,
+          datasource: { name },
+          batch: batch().replace({ source: kinds.as('next'), target: kinds }),
+          rows: { next: second },
+          dir: fx.dir,
+        })
+        expect(report.outcome).toBe('succeeded')
+        expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected(second))
+      }),
+      { numRuns: 3 },
+    )
+  }, 180_000)
+})
+
+describe('Arrow built the ways users build it converts exactly', () => {
+  const orders = defineTable({ name: 'orders' }, { id: int64(), order_date: date(), name: text() })
+
+  it('a millisecond Timestamp of whole days fills a date column; one that is not a whole day is refused naming it', async () => {
+    const good = tableFromArrays({
+      id: BigInt64Array.from([1n, 2n]),
+      order_date: [new Date('2025-06-04T00:00:00Z'), new Date('1969-12-31T00:00:00Z')],
+      name: ['a', 'b'],
+    })
+    await using files = await writeChangeFiles(orders, good, { dir: fx.dir })
+    const db = await DuckDBInstance.create(':memory:')
+    const c = await db.connect()
+    const rows = (
+      await c.runAndReadAll(`SELECT order_date::VARCHAR, name FROM read_parquet('${files.files[0]!.path}') ORDER BY id`)
+    ).getRows()
+    c.closeSync()
+    db.closeSync()
+    expect(rows).toEqual([
+      ['2025-06-04', 'a'],
+      ['1969-12-31', 'b'],
+    ])
+    const bad = tableFromArrays({
+      id: BigInt64Array.from([1n]),
+      order_date: [new Date('2025-06-04T10:00:00Z')],
+      name: ['a'],
+    })
+    await expect(writeChangeFiles(orders, bad, { dir: fx.dir })).rejects.toMatchObject({
+      code: 'PAYLOAD_VALUE_INVALID',
+      details: { column: 'order_date', row: 0 },
+    })
+  })
+})
