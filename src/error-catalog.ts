@@ -163,6 +163,11 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   JOB_NOT_FOUND: { request: number; jobId: string; journal?: string }
   REQUEST_ATTEMPTS_EXHAUSTED: { request: number; attempts: number; maxAttempts: number }
   JOURNAL_MISMATCH: { journal?: string | undefined; runId?: string }
+  /** The batch's tables do not match the target's (checked before any upload): each problem names column, ours and theirs. */
+  SCHEMA_MISMATCH: {
+    datasource: string
+    problems: { table: string; column: string; ours: string | undefined; theirs: string | undefined }[]
+  }
   PUSH_FAILED: { report: PushReport }
   PUSH_INTERRUPTED: Record<string, never>
   // CLI
@@ -275,6 +280,7 @@ export const ERROR_CATALOG = {
   JOB_NOT_FOUND: 'plan',
   REQUEST_ATTEMPTS_EXHAUSTED: 'plan',
   JOURNAL_MISMATCH: 'plan',
+  SCHEMA_MISMATCH: 'plan',
   PUSH_FAILED: 'plan',
   PUSH_INTERRUPTED: 'plan',
   USAGE: 'cli',

@@ -7,6 +7,7 @@ import { type PlanOptions, planChanges } from './plan-changes.js'
 import type { PushClient } from './push-client.js'
 import type { PushProgress, PushReport } from './push-report.js'
 import { requestIdOf, runRequests } from './run-requests.js'
+import { checkTargetSchema, type SchemaCheck } from './schema-preflight.js'
 import { type VerifySpec, verifyDatasource } from './verify-datasource.js'
 
 export type { PushClient, SubmittedJob } from './push-client.js'
@@ -45,6 +46,13 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
    * the service, or a server that does not answer, gives `not-verified`, never a false `verified`.
    */
   verify?: VerifySpec
+  /**
+   * Before any upload, compare the batch's target table with the data source as the server describes
+   * it (VizQL Data Service): a missing or extra column or another type family throws SCHEMA_MISMATCH
+   * and nothing is sent. Default 'error'; when the server cannot describe it, a warning in the report.
+   * 'skip' does not ask.
+   */
+  schemaCheck?: SchemaCheck
 }
 
 function mismatch(message: string, details: Record<string, unknown>): HyperdeltaError {
@@ -125,6 +133,11 @@ async function push(options: PushOptions): Promise<PushReport> {
         { journal: path },
       )
     }
+    const schemaWarning =
+      options.schemaCheck === 'skip'
+        ? undefined
+        : await checkTargetSchema(options.client.vizql, datasource, options.batch, options.signal)
+    if (schemaWarning !== undefined) logger.warn(`push: ${schemaWarning}`)
     const target = { siteId, datasource, connection }
     const createdAt = new Date(env.now()).toISOString()
     const state: JournalState = previous ?? {
@@ -162,7 +175,7 @@ async function push(options: PushOptions): Promise<PushReport> {
     })
     const report = await runRequests({
       client: options.client,
-      plan,
+      plan: schemaWarning === undefined ? plan : { ...plan, warnings: [...plan.warnings, schemaWarning] },
       journal,
       journalPath: path,
       target,
