@@ -68,16 +68,8 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
     keys: readonly string[]
     duplicates: { key: Record<string, unknown>; rows: readonly number[] }[]
   }
-  PAYLOAD_PARQUET_INPUT: {
-    path: string
-    column?: string
-    precision?: number
-    scale?: number
-    row?: number
-    /** The input column's type and the declared column's, when one cannot take the other. */
-    input?: string
-    declared?: string
-  }
+  /** `input` and `declared`: the input column's type and the declared column's, when one cannot take the other. */
+  PAYLOAD_PARQUET_INPUT: { path: string; column?: string; row?: number; input?: string; declared?: string }
   PAYLOAD_ABORTED: Record<string, never>
   PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
   // client
@@ -166,7 +158,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   /** The batch's tables do not match the target's (checked before any upload): each problem names column, ours and theirs. */
   SCHEMA_MISMATCH: {
     datasource: string
-    problems: { table: string; column: string; ours: string | undefined; theirs: string | undefined }[]
+    problems: { table: string; column: string; ours?: string | undefined; theirs?: string | undefined }[]
   }
   PUSH_FAILED: { report: PushReport }
   PUSH_INTERRUPTED: Record<string, never>
