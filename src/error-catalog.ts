@@ -90,6 +90,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   CLIENT_CLOSED: Record<string, never>
   DATASOURCE_BUSY: HttpErrorDetails
   /** From a lookup (id / name / project), or a Data Sources method's documented 404 (the HTTP details). */
+  DESCRIBE_NOT_AVAILABLE: { datasource: string }
   DATASOURCE_NOT_FOUND: {
     id?: string
     name?: string
@@ -224,6 +225,7 @@ export const ERROR_CATALOG = {
   ABORTED: 'client',
   CLIENT_CLOSED: 'client',
   DATASOURCE_BUSY: 'client',
+  DESCRIBE_NOT_AVAILABLE: 'client',
   DATASOURCE_NOT_FOUND: 'client',
   DATASOURCE_AMBIGUOUS: 'client',
   CONNECTION_REQUIRED: 'client',
