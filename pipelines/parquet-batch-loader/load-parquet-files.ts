@@ -21,16 +21,21 @@ import {
   publishFullState,
 } from '../publish-fallback.js'
 import { type CreateIfMissing, isMissing, publishFiles } from '../publish-target.js'
-import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
+import { checkKeys, forwardPushOptions, type KeyOf, type PipelinePushOptions } from '../push-options.js'
 
-export interface ParquetBatchLoaderOptions extends PipelinePushOptions {
+export interface ParquetBatchLoaderOptions<T extends Table<Columns> = Table<Columns>> extends PipelinePushOptions {
   /** A directory (every *.parquet in it) or a glob with `*`/`?` in the file name, e.g. `exports/orders-*.parquet`. */
   files: string
   /** insert appends, upsert matches `keys`, replace swaps the table's content. */
   mode: 'insert' | 'upsert' | 'replace'
-  keys?: readonly [string, ...string[]]
-  /** The target table; default: read from the first file's Parquet schema, named Extract.Extract. */
-  target?: Table<Columns>
+  /** Key columns (upsert): columns of `target` (a misspelt key does not compile, and is refused at run time). */
+  keys?: readonly [KeyOf<T>, ...KeyOf<T>[]]
+  /**
+   * The target table: it decides every column's type, in the change files and in any publish (`createIfMissing`,
+   * the overwrite of a large replace, the fallback). Default: the first file's own types (tableFromParquet),
+   * named Extract.Extract.
+   */
+  target?: T
   /** When the data source (by name) does not exist: publish the files as it (one request), instead of failing. */
   createIfMissing?: CreateIfMissing
   /**
@@ -75,8 +80,8 @@ export async function listParquetFiles(pattern: string): Promise<string[]> {
  * const report = await loadParquetFiles({ client, datasource: { name: 'Orders' }, files: 'exports/orders-*.parquet', mode: 'upsert', keys: ['id'] })
  * ```
  */
-export async function loadParquetFiles(
-  options: ParquetBatchLoaderOptions,
+export async function loadParquetFiles<T extends Table<Columns> = Table<Columns>>(
+  options: ParquetBatchLoaderOptions<T>,
 ): Promise<PushReport & { fallback?: PublishFallbackReport }> {
   const fallback = checkFallback(options.fallback)
   if (fallback && options.mode !== 'replace') {
@@ -89,7 +94,9 @@ export async function loadParquetFiles(
   const paths = await listParquetFiles(options.files)
   const runId = options.runId ?? `load-${new Date(environment(options).now()).toISOString()}`
   // The declared table (or the first file's own types) decides every type: of the publish and of the change files.
-  const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  const target: Table<Columns> =
+    options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  checkKeys(target, options.keys)
   if (options.createIfMissing && (await isMissing(options))) {
     return publishFiles({ ...options, runId }, target, paths, 'create', options.createIfMissing)
   }

@@ -196,4 +196,28 @@ describe('one schema contract from publish to update', () => {
     // Nothing was published for the refused createIfMissing.
     await expect(fx.client.findDatasource({ name: 'Fresh' })).rejects.toThrow()
   })
+
+  it('a key that is not a column of the table is refused at run time, before anything is read or sent', async () => {
+    const file = join(fx.dir, 'in', 'orders.parquet')
+    await duckdbParquet(file, 0, 5, 1)
+    const keys = ['idd'] as unknown as readonly [string]
+    await expect(
+      loadParquetFiles({ client: fx.client, datasource: { name: 'Orders' }, files: file, mode: 'upsert', keys }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('"idd" is not a column of Extract'),
+    })
+    const orders = defineTable({ schema: 'Extract', name: 'Extract' }, { id: int64() })
+    await expect(
+      runNightlyCdc({
+        client: fx.client,
+        datasource: { name: 'Orders' },
+        table: orders,
+        keys: keys as never,
+        name: 'n',
+        source: { snapshots: { previous: file, current: file } },
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' })
+    await expect(fx.client.findDatasource({ name: 'Orders' })).rejects.toThrow()
+  })
 })
