@@ -123,7 +123,9 @@ export function inputRefusal(name: string, column: ColumnType, input: InputType)
   if (accepts(column, input)) return undefined
   const fit = columnTypeFor(input, column.nullable)
   const instead = fit ? `; declare it ${describeColumnType(fit).replace(/\?$/, '')} to take it as it is` : ''
-  return `column "${name}" is ${describeInput(input)}, which a ${describeColumnType(column).replace(/\?$/, '')} column cannot take exactly${instead}`
+  const declared = describeColumnType(column).replace(/\?$/, '')
+  const article = /^[aeiou]/.test(declared) ? 'an' : 'a'
+  return `column "${name}" is ${describeInput(input)}, which ${article} ${declared} column cannot take exactly${instead}`
 }
 
 /**
