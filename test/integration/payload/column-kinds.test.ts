@@ -3,10 +3,12 @@ import { tableFromArrays } from 'apache-arrow'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  and,
   batch,
   date,
   decimal,
   defineTable,
+  eq,
   int16,
   int64,
   pushChanges,
@@ -189,5 +191,53 @@ describe('Arrow built the ways users build it converts exactly', () => {
       code: 'PAYLOAD_VALUE_INVALID',
       details: { column: 'order_date', row: 0 },
     })
+  })
+})
+
+describe('the new kinds through the other paths', () => {
+  it('emulator rows, a typed condition constant, and nightly CDC snapshots given as rows', async () => {
+    const rows = [
+      {
+        id: 1n,
+        small: 1,
+        wide: '1.5',
+        narrow: '2.25',
+        at: 0n,
+        local: '2024-05-01T10:00:00',
+        clock: '10:30',
+        day: '2024-05-01',
+      },
+      { id: 2n, wide: '-3', at: 1n, local: '2024-05-02T00:00:00.000001', day: '2024-05-02' },
+    ]
+    await fx.emu.createDatasource({ name: 'KindRows', table: kinds, rows })
+    const norm = (r: Record<string, unknown>[]) =>
+      r.map((x) => Object.values(x).map((v) => (typeof v === 'number' ? BigInt(v) : v)))
+    const table = '"KindRows"."Extract"."Extract"'
+    expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected(rows))
+    // A delete whose condition compares a decimal, a wall-clock timestamp and a time with constants.
+    const report = await pushChanges({
+      client: fx.client,
+      datasource: { name: 'KindRows' },
+      batch: batch().delete({
+        target: kinds,
+        where: (t) => and(eq(t.narrow, '2.25'), eq(t.local, '2024-05-01T10:00:00'), eq(t.clock, '10:30:00')),
+      }),
+      rows: {},
+      dir: fx.dir,
+    })
+    expect(report.outcome).toBe('succeeded')
+    expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected([rows[1]!]))
+    const { runNightlyCdc } = await import('../../../pipelines/index.js')
+    const night = await runNightlyCdc({
+      client: fx.client,
+      datasource: { name: 'KindRows' },
+      table: kinds,
+      keys: ['id'],
+      name: 'kinds',
+      source: { snapshots: { previous: [rows[1]!], current: rows } },
+      dir: fx.dir,
+    })
+    expect(night.push.outcome).toBe('succeeded')
+    expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected(rows))
   })
 })
