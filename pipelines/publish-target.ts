@@ -1,4 +1,7 @@
-import { mkdir } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   type Columns,
   type DatasourceDetails,
@@ -13,7 +16,9 @@ import {
   type Table,
   writeChangeFiles,
 } from '../src/index.js'
+import { sqlTypeOf } from '../src/wire.js'
 import type { PipelinePushOptions } from './push-options.js'
+import { ident, literal } from './sql-text.js'
 
 // Publishing from pipelines: create a missing target from the first load (`createIfMissing`), and the loader's
 // atomic full reload (one `overwrite` publish instead of replace + inserts).
@@ -61,7 +66,25 @@ export async function tableFile(table: Table<Columns>, files: readonly string[],
     extraColumns: 'ignore',
     ...(dir !== undefined && { dir }),
   })
-  return { path: written.files[0]!.path, rows: written.rows, bytes: written.bytes, dispose: () => written.dispose() }
+  const first = written.files[0]
+  if (first) return { path: first.path, rows: written.rows, bytes: written.bytes, dispose: () => written.dispose() }
+  return emptyTableFile(table, dir)
+}
+
+/** No rows: a Parquet file of the table's columns (their SQL types) and none of its rows, written by DuckDB. */
+async function emptyTableFile(table: Table<Columns>, dir: string | undefined) {
+  const { DuckDBInstance } = await import('@duckdb/node-api')
+  const path = join(dir ?? tmpdir(), `hyperdelta-publish-${randomUUID()}.parquet`)
+  const db = await DuckDBInstance.create(':memory:')
+  const c = await db.connect()
+  try {
+    const columns = table.columnNames.map((n) => `CAST(NULL AS ${sqlTypeOf(table.columns[n]!)}) AS ${ident(n)}`)
+    await c.run(`COPY (SELECT ${columns.join(', ')} LIMIT 0) TO ${literal(path)} (FORMAT parquet)`)
+  } finally {
+    c.closeSync()
+    db.closeSync()
+  }
+  return { path, rows: 0, bytes: (await stat(path)).size, dispose: () => rm(path, { force: true }) }
 }
 
 /**

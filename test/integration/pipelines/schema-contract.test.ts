@@ -154,6 +154,30 @@ describe('one schema contract from publish to update', () => {
     }
   })
 
+  it('an empty first snapshot publishes an empty table of the declared types', async () => {
+    const orders = defineTable(
+      { schema: 'Extract', name: 'Extract' },
+      { id: int64(), updated_at: timestamp({ timeZone: false }), amount: decimal(21, 1), price: decimal(10, 2) },
+    )
+    const day0 = join(fx.dir, 'snap', 'empty.parquet')
+    const day1 = join(fx.dir, 'snap', 'day1.parquet')
+    await duckdbParquet(day0, 0, 0, 1)
+    await duckdbParquet(day1, 0, 10, 1)
+    const report = await runNightlyCdc({
+      client: fx.client,
+      datasource: { name: 'Empty' },
+      table: orders,
+      keys: ['id'],
+      name: 'empty',
+      source: { snapshots: { previous: day0, current: day1 } },
+      createIfMissing: true,
+      dir: join(fx.dir, 'state'),
+    })
+    expect(report.push.outcome).toBe('succeeded')
+    expect(await tableTypes('Empty')).toEqual(DECLARED_TYPES)
+    expect(await tableText('Empty')).toEqual(await fileText(day1))
+  })
+
   it('loader and diff refuse a DECIMAL(21, 1) into a float64 column with the same words, before any upload', async () => {
     const file = join(fx.dir, 'in', 'orders.parquet')
     await duckdbParquet(file, 0, 5, 1)
