@@ -13,7 +13,7 @@ import type { VdsFieldMetadata } from './vizql-data-service.js'
 /**
  * What the VizQL Data Service's `read-metadata` says about a published data source's columns, and
  * what it does not. Every fact about its answer's shape that hyperdelta relies on is here; all of it
- * is INFERRED (docs/protocol.md: VDS) from the public VDS OpenAPI description, and should be edited
+ * is INFERRED (docs/protocol.md §10.5) from the public VDS OpenAPI description, and should be edited
  * here, and only here, if a real server disagrees.
  *
  * - `fieldCaption` (else `fieldName`) is the column's name as change files spell it.
