@@ -1,7 +1,7 @@
 import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet'
 import type { Table } from '../schema/define-table.js'
 import { setOwn } from '../schema/own-property.js'
-import { decimalInteger, exactInputColumns } from './parquet-decimal.js'
+import { decimalInteger, exactInputColumns } from './parquet-exact-input.js'
 import { payloadError } from './payload-errors.js'
 
 /** Parquet files on disk as change rows (see {@link fromParquet}). */

@@ -8,19 +8,6 @@ import { payloadError } from './payload-errors.js'
 // 2^53: every DECIMAL column is read unannotated instead (its unscaled integer), then converted
 // exactly for the declared column (see input-types.ts).
 
-export interface DecimalSpec {
-  readonly precision: number
-  readonly scale: number
-}
-
-/** The DECIMAL annotation of a schema element (logical or legacy converted type), if any. */
-export function decimalOf(element: SchemaElement): DecimalSpec | undefined {
-  const logical = element.logical_type
-  if (logical?.type === 'DECIMAL') return { precision: logical.precision, scale: logical.scale }
-  if (element.converted_type === 'DECIMAL') return { precision: element.precision ?? 0, scale: element.scale ?? 0 }
-  return undefined
-}
-
 /**
  * Checks each read column of the file against the table's column with the one input rule
  * ({@link inputRefusal}: typed PAYLOAD_PARQUET_INPUT naming file, column, input type and what to
