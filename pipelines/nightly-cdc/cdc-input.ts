@@ -94,11 +94,14 @@ function exactCastSql(column: string, declared: ColumnType, input: InputType): s
   const cast = `CAST(${c} AS ${cdcSqlType(declared)})`
   const refuse = (why: string) =>
     `CASE WHEN ${why} THEN error(${literal(`column "${column}": `)} || CAST(${c} AS VARCHAR) || ${literal(
-      ` is a ${describeInput(input)} that a ${describeColumnType(declared)} column cannot take exactly`,
+      ` is a ${describeInput(input)} value that ${/^[aeiou]/.test(declared.kind) ? 'an' : 'a'} ${describeColumnType(declared)} column cannot take exactly`,
     )}) ELSE ${cast} END`
   if (declared.kind === 'date' && input.kind === 'timestamp')
     return refuse(`CAST(${cast} AS TIMESTAMP) <> CAST(${c} AS TIMESTAMP)`)
   if (input.kind === 'timestamp' && input.unit === 'ns') return refuse(`epoch_ns(${c}) % 1000 <> 0`)
+  if (input.kind === 'float' && ['int64', 'int32', 'int16'].includes(declared.kind)) {
+    return refuse(`NOT isfinite(${c}) OR ${c} <> trunc(${c})`)
+  }
   return cast
 }
 

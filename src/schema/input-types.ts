@@ -90,9 +90,9 @@ function accepts(column: ColumnType, input: InputType): boolean {
     case 'int64':
     case 'int32':
     case 'int16':
-      // Integers of any width, and DECIMAL(p, 0): each value is range-checked by the column (exact
-      // where it fits, refused naming the row where it does not).
-      return input.kind === 'int' || (input.kind === 'decimal' && input.scale === 0)
+      // Integers of any width, DECIMAL(p, 0), and floats (as `tableFromArrays` makes numbers): each value is
+      // checked by the column, whole and in range (exact where it is, refused naming the row where it is not).
+      return input.kind === 'int' || input.kind === 'float' || (input.kind === 'decimal' && input.scale === 0)
     case 'decimal': {
       const p = column.precision ?? MAX_DECIMAL_PRECISION
       const s = column.scale ?? 0
@@ -100,7 +100,8 @@ function accepts(column: ColumnType, input: InputType): boolean {
       return input.kind === 'decimal' && input.scale <= s && input.precision - input.scale <= p - s
     }
     case 'float64':
-      return input.kind === 'float'
+      // Every integer of up to 32 bits is a double exactly; wider ones are not.
+      return input.kind === 'float' || (input.kind === 'int' && input.bits <= 32)
     case 'date':
       return input.kind === 'date' || input.kind === 'timestamp'
     case 'timestamp':

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api'
-import { tableFromArrays } from 'apache-arrow'
+import { Table, tableFromArrays, vectorFromArray } from 'apache-arrow'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -9,6 +9,7 @@ import {
   decimal,
   defineTable,
   eq,
+  float64,
   int16,
   int64,
   pushChanges,
@@ -190,6 +191,72 @@ describe('Arrow built the ways users build it converts exactly', () => {
     await expect(writeChangeFiles(orders, bad, { dir: fx.dir })).rejects.toMatchObject({
       code: 'PAYLOAD_VALUE_INVALID',
       details: { column: 'order_date', row: 0 },
+    })
+  })
+})
+
+describe('Arrow tables as tableFromArrays and vectorFromArray make them', () => {
+  const t = defineTable(
+    { name: 't' },
+    { id: int64(), name: text(), price: float64(), qty: int16(), amount: decimal(12, 2), at: timestamp() },
+  )
+  it('numbers, dictionary text, Int32, Float64 and Dates convert exactly; the rest is refused by name', async () => {
+    const arrow = tableFromArrays({
+      id: [1, 2],
+      name: ['a', 'b'],
+      price: [1.5, 2],
+      qty: Int32Array.from([3, -4]),
+      amount: Int32Array.from([7, 8]),
+      at: [new Date('2025-06-04T10:00:00.123Z'), new Date(0)],
+    })
+    await using files = await writeChangeFiles(t, arrow, { dir: fx.dir })
+    const db = await DuckDBInstance.create(':memory:')
+    const c = await db.connect()
+    const rows = (
+      await c.runAndReadAll(
+        `SELECT id, name, price, qty, amount::VARCHAR, epoch_us("at") FROM read_parquet('${files.files[0]!.path}') ORDER BY id`,
+      )
+    ).getRows()
+    c.closeSync()
+    db.closeSync()
+    expect(rows).toEqual([
+      [1n, 'a', 1.5, 3, '7.00', 1749031200123000n],
+      [2n, 'b', 2, -4, '8.00', 0n],
+    ])
+    const one = { name: ['a'], price: [1], qty: [1], amount: Int32Array.from([1]), at: [new Date(0)] }
+    // Built from vectors: the same rules.
+    const vectors = new Table({
+      id: vectorFromArray([5n]),
+      name: vectorFromArray(['x']),
+      price: vectorFromArray([0.25]),
+      qty: vectorFromArray([7]),
+      amount: vectorFromArray(Int32Array.from([9])),
+      at: vectorFromArray([new Date(1)]),
+    })
+    await using more = await writeChangeFiles(t, vectors, { dir: fx.dir })
+    expect(more.rows).toBe(1)
+    await expect(writeChangeFiles(t, tableFromArrays({ ...one, id: [1.5] }))).rejects.toMatchObject({
+      code: 'PAYLOAD_VALUE_INVALID',
+      details: { column: 'id', row: 0 },
+    })
+    const wide = tableFromArrays({
+      id: [1],
+      name: ['a'],
+      price: BigInt64Array.from([1n]),
+      qty: [1],
+      amount: [1],
+      at: [new Date(0)],
+    })
+    await expect(writeChangeFiles(t, wide)).rejects.toMatchObject({
+      code: 'PAYLOAD_INPUT_INVALID',
+      message: expect.stringContaining(
+        'column "price" is 64-bit integer, which a float64 column cannot take exactly; declare it int64',
+      ),
+    })
+    const floats = tableFromArrays({ id: [1], name: ['a'], price: [1], qty: [1], amount: [1.5], at: [new Date(0)] })
+    await expect(writeChangeFiles(t, floats)).rejects.toMatchObject({
+      code: 'PAYLOAD_INPUT_INVALID',
+      message: expect.stringContaining('column "amount" is DOUBLE, which a decimal(12, 2) column cannot take exactly'),
     })
   })
 })
