@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   and,
   batch,
+  bool,
   date,
   decimal,
   defineTable,
   eq,
   float64,
   int16,
+  int32,
   int64,
   pushChanges,
   text,
@@ -42,6 +44,10 @@ const kinds = defineTable(
     local: timestamp({ timeZone: false }),
     clock: time({ nullable: true }),
     day: date(),
+    mid: int32({ nullable: true }),
+    ratio: float64(),
+    label: text({ nullable: true }),
+    flag: bool(),
   },
 )
 const SQL_TYPES = [
@@ -53,14 +59,20 @@ const SQL_TYPES = [
   'TIMESTAMP',
   'TIME',
   'DATE',
+  'INTEGER',
+  'DOUBLE',
+  'VARCHAR',
+  'BOOLEAN',
 ]
 
 /** Each column read back by DuckDB as exact integers (µs, days) or exact decimal text. */
 const READ_BACK = `SELECT "id", "small",
   "wide"::VARCHAR AS "wide", "narrow"::VARCHAR AS "narrow",
   epoch_us("at") AS "at", epoch_us("local") AS "local",
-  datediff('microsecond', TIME '00:00:00', "clock") AS "clock", ("day" - DATE '1970-01-01') AS "day"`
+  datediff('microsecond', TIME '00:00:00', "clock") AS "clock", ("day" - DATE '1970-01-01') AS "day", "mid", "ratio", "label", "flag"`
 
+/** Integers (whatever JS type they arrive as) compare as bigints; other values as they are. */
+const canon = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v)
 const digits = (n: number) => fc.bigInt(-(10n ** BigInt(n)) + 1n, 10n ** BigInt(n) - 1n)
 const unscaledText = (v: bigint, scale: number) => {
   const s = (v < 0n ? -v : v).toString().padStart(scale + 1, '0')
@@ -86,6 +98,10 @@ const rowArb = (id: number) =>
     local: micros.filter((us) => us >= 0n).map(localText),
     clock: fc.option(fc.bigInt(0n, 86_399_999_999n), { nil: null }),
     day: fc.integer({ min: -719_162, max: 2_932_896 }).map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10)),
+    mid: fc.option(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { nil: null }),
+    ratio: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    label: fc.option(fc.string({ unit: 'grapheme' }), { nil: null }),
+    flag: fc.boolean(),
   })
 const rowsArb = fc
   .integer({ min: 1, max: 40 })
@@ -100,7 +116,7 @@ function expected(rows: readonly Record<string, unknown>[]): unknown[][] {
       if (v === null) return null
       const scale = kinds.columns[c].scale
       if (scale !== undefined) return unscaledText(v as bigint, scale)
-      return typeof v === 'number' ? BigInt(v) : v
+      return canon(v)
     }),
   )
 }
@@ -114,7 +130,7 @@ async function duckdbRead(path: string): Promise<{ types: string[]; rows: unknow
       .getRows()
       .map((r) => String(r[0]))
     const rows = (await c.runAndReadAll(`${READ_BACK} FROM read_parquet('${path}') ORDER BY id`)).getRows()
-    return { types, rows: rows.map((r) => r.map((v) => (typeof v === 'number' ? BigInt(v) : v))) }
+    return { types, rows: rows.map((r) => r.map((v) => canon(v))) }
   } finally {
     c.closeSync()
     db.closeSync()
@@ -144,8 +160,7 @@ describe('column kinds round-trip exactly', () => {
         const table = `"${name}"."Extract"."Extract"`
         const types = await fx.emu.query(`SELECT column_type FROM (DESCRIBE ${table})`)
         expect(types.map((r) => r['column_type'])).toEqual(SQL_TYPES)
-        const norm = (rows: Record<string, unknown>[]) =>
-          rows.map((r) => Object.values(r).map((v) => (typeof v === 'number' ? BigInt(v) : v)))
+        const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.values(r).map((v) => canon(v)))
         expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected(first))
         const report = await pushChanges({
           client: fx.client,
@@ -273,12 +288,22 @@ describe('the new kinds through the other paths', () => {
         local: '2024-05-01T10:00:00',
         clock: '10:30',
         day: '2024-05-01',
+        ratio: 0.5,
+        flag: true,
       },
-      { id: 2n, wide: '-3', at: 1n, local: '2024-05-02T00:00:00.000001', day: '2024-05-02' },
+      {
+        id: 2n,
+        wide: '-3',
+        at: 1n,
+        local: '2024-05-02T00:00:00.000001',
+        day: '2024-05-02',
+        ratio: -2,
+        flag: false,
+        label: 'é',
+      },
     ]
     await fx.emu.createDatasource({ name: 'KindRows', table: kinds, rows })
-    const norm = (r: Record<string, unknown>[]) =>
-      r.map((x) => Object.values(x).map((v) => (typeof v === 'number' ? BigInt(v) : v)))
+    const norm = (r: Record<string, unknown>[]) => r.map((x) => Object.values(x).map((v) => canon(v)))
     const table = '"KindRows"."Extract"."Extract"'
     expect(norm(await fx.emu.query(`${READ_BACK} FROM ${table} ORDER BY id`))).toEqual(expected(rows))
     // A delete whose condition compares a decimal, a wall-clock timestamp and a time with constants.
