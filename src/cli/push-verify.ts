@@ -90,7 +90,7 @@ function comparable(table: Table, column: string, value: unknown): unknown {
   if (!type) return value
   const v = normalizeValue(type, value)
   if (v instanceof InvalidValue) return value
-  if (type.kind === 'timestamp' && typeof v === 'bigint') return formatMicrosIso(v)
+  if ((type.kind === 'timestamp' || type.kind === 'timestamp_ntz') && typeof v === 'bigint') return formatMicrosIso(v)
   if (type.kind === 'date' && typeof v === 'number') return formatEpochDay(v)
   return v
 }
