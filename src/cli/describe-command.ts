@@ -14,7 +14,7 @@ export function emitTs(name: string, d: Extract<DatasourceDescription, { availab
   const used = new Set<string>(['defineTable'])
   const lines = d.columns.map((c) => {
     if (!c.widest) return `  // ${JSON.stringify(c.name)}: ${c.dataType} has no hyperdelta column type; left out`
-    const factory = c.widest.kind === 'timestamp' ? 'timestamp' : c.widest.kind
+    const factory = c.widest.kind
     used.add(factory)
     const note =
       c.notAvailable.length > 0 ? ` // ${c.dataType}; not said by the server: ${c.notAvailable.join(', ')}` : ''
