@@ -16,7 +16,9 @@ import type { VdsFieldMetadata } from './vizql-data-service.js'
  * is INFERRED (docs/protocol.md §10.5) from the public VDS OpenAPI description, and should be edited
  * here, and only here, if a real server disagrees.
  *
- * - `fieldCaption` (else `fieldName`) is the column's name as change files spell it.
+ * - `fieldName` or `fieldCaption` is the column's name as change files spell it (either may match; a
+ *   caption may be prettified, so a data source none of whose fields match is treated as not
+ *   describable rather than as missing every column).
  * - `dataType` is one of INTEGER, REAL, STRING, BOOLEAN, DATE, DATETIME (others: SPATIAL, UNKNOWN).
  * - It does NOT say: an integer's width (SMALLINT/INTEGER/BIGINT), whether REAL is DOUBLE or
  *   NUMERIC(p, s) (nor p and s), whether DATETIME has a time zone, how TIME is reported, or
@@ -41,6 +43,8 @@ const NOT_SAID: Readonly<Record<string, string>> = {
 /** One published column as the server describes it. */
 export interface DescribedColumn {
   readonly name: string
+  /** Every name the server gives the field (`fieldName`, `fieldCaption`). */
+  readonly names: readonly string[]
   /** The server's own word for the type (VDS `dataType`). */
   readonly dataType: string
   /** The column kinds that type can be; empty when hyperdelta has none for it. */
@@ -63,6 +67,7 @@ const WIDEST: Readonly<Record<string, ColumnType>> = {
 /** The described columns of a `read-metadata` answer. */
 export function describedColumns(fields: readonly VdsFieldMetadata[]): DescribedColumn[] {
   return fields.flatMap((f) => {
+    const names = [...new Set([f.fieldName, f.fieldCaption].filter((n): n is string => typeof n === 'string'))]
     const name = f.fieldCaption ?? f.fieldName
     if (name === undefined) return []
     const dataType = (f.dataType ?? 'UNKNOWN').toUpperCase()
@@ -70,6 +75,7 @@ export function describedColumns(fields: readonly VdsFieldMetadata[]): Described
     return [
       {
         name,
+        names,
         dataType,
         kinds: VDS_DATA_TYPE_KINDS[dataType] ?? [],
         widest: WIDEST[dataType],

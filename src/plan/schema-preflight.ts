@@ -33,9 +33,9 @@ function problemsOf(table: Table, theirs: ReadonlyMap<string, DescribedColumn>, 
   }
   // A replace writes every column: one the table does not declare would be left without values.
   if (replaces) {
-    for (const [name, column] of theirs) {
-      if (!Object.hasOwn(table.columns, name)) {
-        problems.push({ table: label, column: name, ours: undefined, theirs: column.dataType })
+    for (const column of new Set(theirs.values())) {
+      if (!column.names.some((n) => Object.hasOwn(table.columns, n))) {
+        problems.push({ table: label, column: column.name, ours: undefined, theirs: column.dataType })
       }
     }
   }
@@ -69,7 +69,10 @@ export async function checkTargetSchema(
     return notChecked(`the VizQL Data Service did not describe the data source: ${(error as Error).message}`)
   }
   if (fields.length === 0) return notChecked('the VizQL Data Service listed no columns')
-  const theirs = new Map(fields.map((f) => [f.name, f]))
+  const theirs = new Map(fields.flatMap((f) => f.names.map((n) => [n, f] as const)))
+  if (!tables[0]!.columnNames.some((c) => theirs.has(c))) {
+    return notChecked("none of the service's field names is a column of the table (captions may differ from names)")
+  }
   const replaces = 'compile' in batch && batch.actions.some((a) => a.kind === 'replace')
   const problems = problemsOf(tables[0]!, theirs, replaces)
   if (problems.length === 0) return undefined
