@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { type Columns, type DatasourceDetails, HyperdeltaError, type PushReport, type Table } from '../src/index.js'
-import { concatParquet, publishFiles } from './publish-target.js'
+import { publishFiles } from './publish-target.js'
 import type { PipelinePushOptions } from './push-options.js'
 
 // `fallback: 'publish-overwrite'`: for servers that reject Parquet update payloads (the probe's `parquetPayload`
@@ -38,22 +38,6 @@ export function checkFallback(value: unknown, field = 'fallback'): value is Pipe
 }
 
 /**
- * One Parquet file holding the table's columns (only those, by name) of every row of `files`: what the data source
- * is after the publish. The file is removed by `dispose`.
- */
-async function tableFile(table: Table<Columns>, files: readonly string[], dir: string | undefined) {
-  try {
-    return await concatParquet(files, dir, table.columnNames)
-  } catch (cause) {
-    throw new HyperdeltaError(
-      'INPUT_INVALID',
-      `fallback publish-overwrite: cannot read ${table.columnNames.join(', ')} from ${files.join(', ')}: ${(cause as Error).message}`,
-      { cause, details: { file: files[0]!, field: 'fallback' } },
-    )
-  }
-}
-
-/**
  * Publishes the full current state (`files`, the table's columns) with `overwrite` and reports the cost against
  * `change` (the rows a Hyper Update would have sent). Needs `datasource: { name }`, as every publish does.
  */
@@ -76,30 +60,26 @@ export async function publishFullState(
     )
   }
   const details = await api.get(found.id)
-  const file = await tableFile(table, files, o.dir)
-  try {
-    const report = await publishFiles(
-      { ...o, datasource: { name: details.name } },
-      [file.path],
-      'overwrite',
-      details.project?.id === undefined ? true : { projectId: details.project.id },
-    )
-    const fallback: PublishFallbackReport = {
-      mode: 'publish-overwrite',
-      publishedRows: report.rows,
-      publishedBytes: report.bytes,
-      changeRows: change.rows,
-      ...(change.bytes !== undefined && { changeBytes: change.bytes }),
-      replacedWholeDatasource: true,
-    }
-    const warning =
-      `fallback publish-overwrite: published the full state (${report.rows} row(s), ${report.bytes} byte(s)) and ` +
-      `replaced the whole data source, instead of a Hyper Update of ${change.rows} change row(s)` +
-      (change.bytes === undefined ? '' : ` (${change.bytes} byte(s))`)
-    return { ...report, files: files.length, warnings: [warning], fallback }
-  } finally {
-    await file.dispose()
+  const report = await publishFiles(
+    { ...o, datasource: { name: details.name } },
+    table,
+    files,
+    'overwrite',
+    details.project?.id === undefined ? true : { projectId: details.project.id },
+  )
+  const fallback: PublishFallbackReport = {
+    mode: 'publish-overwrite',
+    publishedRows: report.rows,
+    publishedBytes: report.bytes,
+    changeRows: change.rows,
+    ...(change.bytes !== undefined && { changeBytes: change.bytes }),
+    replacedWholeDatasource: true,
   }
+  const warning =
+    `fallback publish-overwrite: published the full state (${report.rows} row(s), ${report.bytes} byte(s)) and ` +
+    `replaced the whole data source, instead of a Hyper Update of ${change.rows} change row(s)` +
+    (change.bytes === undefined ? '' : ` (${change.bytes} byte(s))`)
+  return { ...report, files: files.length, warnings: [warning], fallback }
 }
 
 /** Bytes of files on disk (the change files a Hyper Update would have uploaded). */

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto'
-import { rm, stat } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  type Columns,
   type DatasourceDetails,
   environment,
+  fromParquet,
   HyperdeltaError,
   isHyperdeltaError,
   type Job,
   type PublishDatasourceOptions,
   type PushClient,
   type PushReport,
-  parquetRowCount,
+  type Table,
+  writeChangeFiles,
 } from '../src/index.js'
+import { sqlTypeOf } from '../src/wire.js'
 import type { PipelinePushOptions } from './push-options.js'
 import { ident, literal } from './sql-text.js'
 
@@ -49,28 +53,38 @@ export async function isMissing(o: PipelinePushOptions): Promise<boolean> {
 }
 
 /**
- * One Parquet file holding every row of `files` (DuckDB concatenates by column name; `columns`, when given,
- * keeps only those), or the file itself when there is one and nothing to drop. `dispose` removes what was made.
+ * One Parquet file of `files`' rows written as the declared `table` (only its columns, by name), by the
+ * same writer and the same input rule as change files: what a publish creates is then exactly the
+ * table later change files update (a DuckDB-default TIMESTAMP stays what the table declares, a
+ * DECIMAL keeps its precision and scale), and an input the table cannot take exactly is refused here,
+ * before anything is published. `dispose` removes the file.
  */
-export async function concatParquet(files: readonly string[], dir: string | undefined, columns?: readonly string[]) {
-  if (files.length === 1 && columns === undefined) return { path: files[0]!, dispose: async () => {} }
+export async function tableFile(table: Table<Columns>, files: readonly string[], dir: string | undefined) {
+  if (dir !== undefined) await mkdir(dir, { recursive: true })
+  const written = await writeChangeFiles(table, fromParquet(files), {
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    extraColumns: 'ignore',
+    ...(dir !== undefined && { dir }),
+  })
+  const first = written.files[0]
+  if (first) return { path: first.path, rows: written.rows, bytes: written.bytes, dispose: () => written.dispose() }
+  return emptyTableFile(table, dir)
+}
+
+/** No rows: a Parquet file of the table's columns (their SQL types) and none of its rows, written by DuckDB. */
+async function emptyTableFile(table: Table<Columns>, dir: string | undefined) {
   const { DuckDBInstance } = await import('@duckdb/node-api')
   const path = join(dir ?? tmpdir(), `hyperdelta-publish-${randomUUID()}.parquet`)
   const db = await DuckDBInstance.create(':memory:')
   const c = await db.connect()
   try {
-    const select = columns === undefined ? '*' : columns.map(ident).join(', ')
-    await c.run(
-      `COPY (SELECT ${select} FROM read_parquet([${files.map(literal).join(', ')}], union_by_name = true)) TO ${literal(path)} (FORMAT parquet)`,
-    )
-  } catch (error) {
-    await rm(path, { force: true })
-    throw error
+    const columns = table.columnNames.map((n) => `CAST(NULL AS ${sqlTypeOf(table.columns[n]!)}) AS ${ident(n)}`)
+    await c.run(`COPY (SELECT ${columns.join(', ')} LIMIT 0) TO ${literal(path)} (FORMAT parquet)`)
   } finally {
     c.closeSync()
     db.closeSync()
   }
-  return { path, dispose: () => rm(path, { force: true }) }
+  return { path, rows: 0, bytes: (await stat(path)).size, dispose: () => rm(path, { force: true }) }
 }
 
 /**
@@ -80,6 +94,7 @@ export async function concatParquet(files: readonly string[], dir: string | unde
  */
 export async function publishFiles(
   o: PipelinePushOptions & { runId: string },
+  table: Table<Columns>,
   files: readonly string[],
   mode: 'create' | 'overwrite',
   where: CreateIfMissing = true,
@@ -97,10 +112,9 @@ export async function publishFiles(
       details: { field: 'createIfMissing.projectId' },
     })
   }
-  const file = await concatParquet(files, o.dir)
+  const file = await tableFile(table, files, o.dir)
   try {
-    const bytes = (await stat(file.path)).size
-    const rows = await parquetRowCount(file.path)
+    const { rows, bytes } = file
     const ds = await publishing(o.client).datasources.publish({
       name: o.datasource.name,
       file: file.path,
@@ -136,7 +150,7 @@ export async function publishFiles(
  * missing, so the night's diff then applies as usual. Needs snapshot mode with Parquet paths.
  */
 export async function createFromFirstSnapshot(
-  o: PipelinePushOptions & { name: string; createIfMissing?: CreateIfMissing; source: object },
+  o: PipelinePushOptions & { name: string; table: Table<Columns>; createIfMissing?: CreateIfMissing; source: object },
 ): Promise<void> {
   if (!(await isMissing(o))) return
   const previous = 'snapshots' in o.source ? (o.source.snapshots as { previous: unknown }).previous : undefined
@@ -148,5 +162,5 @@ export async function createFromFirstSnapshot(
       { details: { field: 'createIfMissing' } },
     )
   }
-  await publishFiles({ ...o, runId: `${o.name}-create` }, files, 'create', o.createIfMissing)
+  await publishFiles({ ...o, runId: `${o.name}-create` }, o.table, files, 'create', o.createIfMissing)
 }

@@ -1,4 +1,13 @@
-import type { Environment, PushClient, PushOptions, PushProgress, StateDir } from '../src/index.js'
+import {
+  type Columns,
+  type Environment,
+  HyperdeltaError,
+  type PushClient,
+  type PushOptions,
+  type PushProgress,
+  type StateDir,
+  type Table,
+} from '../src/index.js'
 
 /**
  * The options every pipeline forwards to pushChanges as they are. `now` and `logger` are the run's environment
@@ -46,5 +55,21 @@ export function forwardPushOptions(o: PipelinePushOptions): Omit<PushOptions, 'b
     ...(o.now && { now: o.now }),
     ...(o.cancelOnAbort !== undefined && { cancelOnAbort: o.cancelOnAbort }),
     ...(o.maxAttempts !== undefined && { maxAttempts: o.maxAttempts }),
+  }
+}
+
+/** The column names of a table type: what `keys` may name (any string when the table is only known at run time). */
+export type KeyOf<T> = T extends Table<infer C> ? keyof C & string : string
+
+/** Refuses keys the table does not have (the run-time half of {@link KeyOf}), before anything is read or sent. */
+export function checkKeys(table: Table<Columns>, keys: readonly string[] | undefined, field = 'keys'): void {
+  for (const k of keys ?? []) {
+    if (!Object.hasOwn(table.columns, k)) {
+      throw new HyperdeltaError(
+        'CONFIG_INVALID',
+        `${field}: "${k}" is not a column of ${table.name} (columns: ${table.columnNames.join(', ')})`,
+        { details: { field } },
+      )
+    }
   }
 }

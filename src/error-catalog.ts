@@ -1,47 +1,14 @@
 import type { Job } from './client/job.js'
-import type { FieldDetails, HttpErrorDetails, JobEndDetails, VconnErrorDetails } from './error-details.js'
+import type { FieldDetails, HttpErrorDetails, JobEndDetails } from './error-details.js'
 import type { PushReport } from './plan/push-report.js'
+import { VCONN_DOCUMENTED_LAYERS, type VconnDocumentedDetails } from './vconn-documented-codes.js'
 
 export type { FieldDetails, HttpErrorDetails, JobEndDetails, VconnErrorDetails } from './error-details.js'
+export { VCONN_DOCUMENTED_CODES } from './vconn-documented-codes.js'
 
 // Every error code hyperdelta throws, with the shape of its `details`: the one list. `HyperdeltaError<C>` takes
 // its `details` type from here, and `isHyperdeltaError(e, 'API_ERROR')` narrows to it, so neither the library nor
 // its users cast `details`. A test checks the README's error tables against ERROR_CATALOG.
-
-/** Each documented Virtual Connections error (VIRTUAL_CONNECTION_ERROR_CODES maps Tableau's codes onto these). */
-export const VCONN_DOCUMENTED_CODES = [
-  'VCONN_BAD_REQUEST',
-  'VCONN_INVALID_PAGE_NUMBER',
-  'VCONN_INVALID_PAGE_SIZE',
-  'VCONN_INVALID_PARAMETER',
-  'VCONN_INVALID_CAPABILITY',
-  'VCONN_TAGS_ADD_FAILED',
-  'VCONN_REVISIONS_FAILED',
-  'VCONN_TAG_DELETE_FAILED',
-  'VCONN_DOWNLOAD_FAILED',
-  'VCONN_PUBLISH_FAILED',
-  'VCONN_UPDATE_FAILED',
-  'VCONN_FORBIDDEN',
-  'VCONN_PAGE_SIZE_LIMIT_EXCEEDED',
-  'VCONN_REVISION_HISTORY_DISABLED',
-  'VCONN_OWNER_CHANGE_FORBIDDEN',
-  'VCONN_PROJECT_MOVE_FORBIDDEN',
-  'VCONN_MOVE_FORBIDDEN',
-  'VCONN_SITE_NOT_FOUND',
-  'VCONN_USER_NOT_FOUND',
-  'VCONN_NOT_FOUND',
-  'VCONN_TAG_NOT_FOUND',
-  'VCONN_GROUP_NOT_FOUND',
-  'VCONN_CAPABILITY_NOT_ASSIGNED',
-  'VCONN_CAPABILITY_NOT_FOUND',
-  'VCONN_METHOD_NOT_ALLOWED',
-  'VCONN_DELETE_FAILED',
-  'VCONN_NAME_CONFLICT',
-] as const
-type VconnDocumentedDetails = { [C in (typeof VCONN_DOCUMENTED_CODES)[number]]: VconnErrorDetails }
-const VCONN_DOCUMENTED_LAYERS = Object.fromEntries(VCONN_DOCUMENTED_CODES.map((c) => [c, 'client'])) as {
-  [C in (typeof VCONN_DOCUMENTED_CODES)[number]]: 'client'
-}
 
 /** The shape of `details` for every code. */
 export interface ErrorDetailsByCode extends VconnDocumentedDetails {
@@ -57,7 +24,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   // payload
   /** The offending option by its name (`{ maxBytes: 0 }`), plus `table`, `column`, `columns` for key columns. */
   PAYLOAD_OPTIONS_INVALID: { readonly [option: string]: unknown }
-  PAYLOAD_INPUT_INVALID: { table?: string }
+  PAYLOAD_INPUT_INVALID: { table?: string; column?: string; input?: string; declared?: string }
   PAYLOAD_ROW_INVALID: { table: string; row: number }
   PAYLOAD_COLUMN_UNKNOWN: { table: string; column: string; columns?: readonly string[]; row?: number; path?: string }
   PAYLOAD_COLUMN_MISSING: { table: string; column: string; columns?: readonly string[]; path?: string }
@@ -69,7 +36,8 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
     keys: readonly string[]
     duplicates: { key: Record<string, unknown>; rows: readonly number[] }[]
   }
-  PAYLOAD_PARQUET_INPUT: { path: string; column?: string; precision?: number; scale?: number; row?: number }
+  /** `input` and `declared`: the input column's type and the declared column's, when one cannot take the other. */
+  PAYLOAD_PARQUET_INPUT: { path: string; column?: string; row?: number; input?: string; declared?: string }
   PAYLOAD_ABORTED: Record<string, never>
   PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
   // client
@@ -92,6 +60,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   CLIENT_CLOSED: Record<string, never>
   DATASOURCE_BUSY: HttpErrorDetails
   /** From a lookup (id / name / project), or a Data Sources method's documented 404 (the HTTP details). */
+  DESCRIBE_NOT_AVAILABLE: { datasource: string }
   DATASOURCE_NOT_FOUND: {
     id?: string
     name?: string
@@ -158,6 +127,11 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   REQUEST_ATTEMPTS_EXHAUSTED: { request: number; attempts: number; maxAttempts: number }
   JOURNAL_MISMATCH: { journal?: string | undefined; runId?: string }
   JOURNAL_RUN_ACTIVE: { journal: string | undefined; runId: string; jobId: string }
+  /** The batch's tables do not match the target's (checked before any upload): each problem names column, ours and theirs. */
+  SCHEMA_MISMATCH: {
+    datasource: string
+    problems: { table: string; column: string; ours?: string | undefined; theirs?: string | undefined }[]
+  }
   PUSH_FAILED: { report: PushReport }
   PUSH_INTERRUPTED: Record<string, never>
   // CLI
@@ -179,6 +153,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
     otherPath?: string
     otherType?: string
     watermark?: string
+    declared?: string
   }
   ROW_INVALID: { row?: number; column: string; key?: string }
   DUPLICATE_KEY: { key: string; snapshot?: 'previous' | 'current' }
@@ -230,6 +205,7 @@ export const ERROR_CATALOG = {
   ABORTED: 'client',
   CLIENT_CLOSED: 'client',
   DATASOURCE_BUSY: 'client',
+  DESCRIBE_NOT_AVAILABLE: 'client',
   DATASOURCE_NOT_FOUND: 'client',
   DATASOURCE_AMBIGUOUS: 'client',
   CONNECTION_REQUIRED: 'client',
@@ -279,6 +255,7 @@ export const ERROR_CATALOG = {
   REQUEST_ATTEMPTS_EXHAUSTED: 'plan',
   JOURNAL_MISMATCH: 'plan',
   JOURNAL_RUN_ACTIVE: 'plan',
+  SCHEMA_MISMATCH: 'plan',
   PUSH_FAILED: 'plan',
   PUSH_INTERRUPTED: 'plan',
   USAGE: 'cli',

@@ -69,6 +69,7 @@ export {
   type UpdateDataRequest,
 } from './client/tableau-client.js'
 export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
+export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vds-metadata.js'
 export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
 export * from './client/virtual-connection-types.js'
 export { VirtualConnections } from './client/virtual-connections.js'
@@ -157,6 +158,7 @@ export type { ProbeClient } from './probe/probe-context.js'
 export type { ScratchDatasource } from './probe/probe-scratch.js'
 export type { ProbeFinding } from './probe/probe-steps.js'
 export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
+export { COLUMN_SPEC_HINT, parseColumnSpec } from './schema/column-spec.js'
 export {
   bool,
   COLUMN_KINDS,
@@ -165,13 +167,28 @@ export {
   type ColumnType,
   type ColumnValueMap,
   date,
+  decimal,
+  describeColumnType,
   type Float64Options,
   float64,
+  int16,
   int32,
   int64,
+  MAX_DECIMAL_PRECISION,
+  type TimestampOptions,
   text,
+  time,
   timestamp,
   type ValueOf,
 } from './schema/column-types.js'
 export { type Columns, defineTable, type RowOf, type Table } from './schema/define-table.js'
+export {
+  columnTypeFor,
+  describeInput,
+  duckdbInputType,
+  type InputType,
+  inputConverter,
+  inputRefusal,
+  parquetInputType,
+} from './schema/input-types.js'
 export { tableFromParquet } from './schema/table-from-parquet.js'

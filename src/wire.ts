@@ -32,6 +32,7 @@ export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-pol
 export { MAX_UPLOAD_PART_BYTES } from './client/upload-file.js'
 export { JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
 export { setOwn } from './schema/own-property.js'
+export { sqlTypeOf, sqlValueText } from './schema/sql-type.js'
 export {
   formatEpochDay,
   formatMicrosIso,

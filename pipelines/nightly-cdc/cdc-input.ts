@@ -1,6 +1,16 @@
 import type { DuckDBAppender } from '@duckdb/node-api'
-import { type ColumnKind, type Columns, type ColumnType, HyperdeltaError, type Table } from '../../src/index.js'
-import { InvalidValue, normalizeValue } from '../../src/wire.js'
+import {
+  type Columns,
+  type ColumnType,
+  describeColumnType,
+  describeInput,
+  duckdbInputType,
+  HyperdeltaError,
+  type InputType,
+  inputRefusal,
+  type Table,
+} from '../../src/index.js'
+import { InvalidValue, type NormalizedValue, normalizeValue, sqlTypeOf, sqlValueText } from '../../src/wire.js'
 import { ident, literal } from '../sql-text.js'
 import type { CdcEngine } from './cdc-engine.js'
 import type { InputFiles } from './input-files.js'
@@ -12,30 +22,12 @@ export type RowSource =
   | Iterable<Record<string, unknown>>
   | AsyncIterable<Record<string, unknown>>
 
-/** The DuckDB type each column kind is compared and written as (timestamps: UTC instants in µs). */
-export const SQL_TYPES: Readonly<Record<ColumnKind, string>> = Object.freeze({
-  int64: 'BIGINT',
-  int32: 'INTEGER',
-  float64: 'DOUBLE',
-  text: 'VARCHAR',
-  bool: 'BOOLEAN',
-  date: 'DATE',
-  timestamp: 'TIMESTAMP',
-})
-
-const INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']
 /**
- * Parquet column types each kind reads, all exactly: integers that do not fit fail the cast (DuckDB
- * checks the range), and nothing lossy is accepted (no double into an integer, no nanoseconds).
+ * The DuckDB type a column is compared and written as: the kind's own SQL type, except that UTC
+ * instants are compared as plain TIMESTAMP µs (the session has no zone to apply).
  */
-const ACCEPTED: Readonly<Record<ColumnKind, (type: string) => boolean>> = {
-  int64: (t) => INTEGERS.includes(t) || /^DECIMAL\(\d+,0\)$/.test(t),
-  int32: (t) => INTEGERS.includes(t) || /^DECIMAL\(\d+,0\)$/.test(t),
-  float64: (t) => t === 'DOUBLE' || t === 'FLOAT',
-  text: (t) => t === 'VARCHAR',
-  bool: (t) => t === 'BOOLEAN',
-  date: (t) => t === 'DATE',
-  timestamp: (t) => ['TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_MS', 'TIMESTAMP_S'].includes(t),
+export function cdcSqlType(column: ColumnType): string {
+  return column.kind === 'timestamp' ? 'TIMESTAMP' : sqlTypeOf(column)
 }
 
 /** True when the source names Parquet files rather than holding rows. */
@@ -59,18 +51,37 @@ export function readParquetSql(paths: readonly string[], extra = ''): string {
  * naming the file and column when the files' type cannot be read exactly (every file has the same type).
  */
 export function parquetColumnSql(table: Table<Columns>, column: string, input: InputFiles, what: string): string {
-  const kind = table.columns[column]!.kind
+  const declared = table.columns[column]!
   const type = input.types.get(column)!
-  if (!ACCEPTED[kind](type)) {
+  const refusal = inputRefusal(column, declared, duckdbInputType(type))
+  if (refusal !== undefined) {
     const hint = type === 'TIMESTAMP_NS' ? ' (nanoseconds: write the file with microsecond timestamps)' : ''
     const path = input.files[0]!
-    throw new HyperdeltaError(
-      'CDC_INVALID',
-      `cdc: ${what} ${path}: column "${column}" is ${type}, which a ${kind} column cannot take exactly${hint}`,
-      { details: { path, column, type, kind } },
-    )
+    throw new HyperdeltaError('CDC_INVALID', `cdc: ${what} ${path}: ${refusal}${hint}`, {
+      details: { path, column, type, kind: declared.kind, declared: describeColumnType(declared) },
+    })
   }
-  return `CAST(${ident(column)} AS ${SQL_TYPES[kind]}) AS ${ident(column)}`
+  return `${exactCastSql(column, declared, duckdbInputType(type))} AS ${ident(column)}`
+}
+
+/**
+ * The cast of an accepted input column to the declared type; where only some values convert exactly
+ * (nanoseconds into µs, timestamps into dates), the others stop the query with an error naming them.
+ */
+function exactCastSql(column: string, declared: ColumnType, input: InputType): string {
+  const c = ident(column)
+  const cast = `CAST(${c} AS ${cdcSqlType(declared)})`
+  const refuse = (why: string) =>
+    `CASE WHEN ${why} THEN error(${literal(`column "${column}": `)} || CAST(${c} AS VARCHAR) || ${literal(
+      ` is a ${describeInput(input)} value that ${/^[aeiou]/.test(declared.kind) ? 'an' : 'a'} ${describeColumnType(declared)} column cannot take exactly`,
+    )}) ELSE ${cast} END`
+  if (declared.kind === 'date' && input.kind === 'timestamp')
+    return refuse(`CAST(${cast} AS TIMESTAMP) <> CAST(${c} AS TIMESTAMP)`)
+  if (input.kind === 'timestamp' && input.unit === 'ns') return refuse(`epoch_ns(${c}) % 1000 <> 0`)
+  if (input.kind === 'float' && ['int64', 'int32', 'int16'].includes(declared.kind)) {
+    return refuse(`NOT isfinite(${c}) OR ${c} <> trunc(${c})`)
+  }
+  return cast
 }
 
 /** Appends one validated value of a table column. */
@@ -106,6 +117,8 @@ export function appendValue(
     case 'timestamp':
       appender.appendTimestamp(new duckdb.DuckDBTimestampValue(value as bigint))
       return
+    default:
+      appender.appendVarchar(sqlValueText(column, value as Exclude<NormalizedValue, null>))
   }
 }
 
@@ -128,7 +141,7 @@ export function validValue(
 
 /** `CREATE TABLE` text for the table's columns (canonical types) plus extra `name TYPE` columns. */
 export function createTableSql(name: string, table: Table<Columns>, extra: readonly string[] = []): string {
-  const columns = table.columnNames.map((c) => `${ident(c)} ${SQL_TYPES[table.columns[c]!.kind]}`)
+  const columns = table.columnNames.map((c) => `${ident(c)} ${cdcSqlType(table.columns[c]!)}`)
   return `CREATE TABLE ${ident(name)} (${[...columns, ...extra].join(', ')})`
 }
 

@@ -4,13 +4,13 @@ import { ident, literal } from '../sql-text.js'
 import type { CdcEngine } from './cdc-engine.js'
 import {
   appendValue,
+  cdcSqlType,
   createTableSql,
   isParquetSource,
   parquetColumnSql,
   parquetPaths,
   type RowSource,
   readParquetSql,
-  SQL_TYPES,
   validValue,
 } from './cdc-input.js'
 import { checkInputFiles } from './input-files.js'
@@ -94,7 +94,7 @@ async function loadParquetLog(
   const order = ident(shape.orderColumn)
   const orderSql =
     shape.orderColumn in table.columns
-      ? `CAST(${order} AS ${SQL_TYPES[table.columns[shape.orderColumn]!.kind]})`
+      ? `CAST(${order} AS ${cdcSqlType(table.columns[shape.orderColumn]!)})`
       : orderType.startsWith('TIMESTAMP')
         ? `CAST(${order} AS TIMESTAMP)`
         : order
@@ -114,10 +114,10 @@ async function loadParquetLog(
   )
   return {
     scan,
-    converted: table.columnNames.filter((c) => types.get(c) !== SQL_TYPES[table.columns[c]!.kind]),
+    converted: table.columnNames.filter((c) => types.get(c) !== cdcSqlType(table.columns[c]!)),
     orderType:
       shape.orderColumn in table.columns
-        ? SQL_TYPES[table.columns[shape.orderColumn]!.kind]
+        ? cdcSqlType(table.columns[shape.orderColumn]!)
         : orderType.startsWith('TIMESTAMP')
           ? 'TIMESTAMP'
           : orderType,
@@ -194,7 +194,7 @@ async function loadRowLog(
   const inTable = shape.orderColumn in table.columns
   let appender: DuckDBAppender | undefined
   let jsOrder: JsOrder | undefined
-  let orderType = inTable ? SQL_TYPES[table.columns[shape.orderColumn]!.kind] : undefined
+  let orderType = inTable ? cdcSqlType(table.columns[shape.orderColumn]!) : undefined
   const open = async (type: string) => {
     await engine.run(
       createTableSql('log_src', table, ['__del BOOLEAN', `__order ${type}`, '__f INTEGER', '__r BIGINT']),

@@ -20,7 +20,7 @@ import {
   publishFullState,
 } from '../publish-fallback.js'
 import { type CreateIfMissing, createFromFirstSnapshot } from '../publish-target.js'
-import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
+import { checkKeys, forwardPushOptions, type KeyOf, type PipelinePushOptions } from '../push-options.js'
 import type { CdcEngineOptions } from './cdc-engine.js'
 import { isParquetSource, parquetPaths, type RowSource } from './cdc-input.js'
 import { cdcRunInputs } from './cdc-run-identity.js'
@@ -29,11 +29,11 @@ import type { ChangeSet } from './change-set.js'
 import { diffSnapshots } from './snapshot-diff.js'
 import { type Watermark, WatermarkStore } from './watermark-store.js'
 
-export interface NightlyCdcOptions extends PipelinePushOptions {
+export interface NightlyCdcOptions<T extends Table<Columns> = Table<Columns>> extends PipelinePushOptions {
   /** The target table as published. */
-  table: Table<Columns>
-  /** Key columns that identify a row. */
-  keys: readonly [string, ...string[]]
+  table: T
+  /** Key columns that identify a row: columns of `table` (a misspelt key does not compile, and is refused at run time). */
+  keys: readonly [KeyOf<T>, ...KeyOf<T>[]]
   /** Where the changes come from: two snapshots, or a change log with an op and an order column. */
   source:
     | { snapshots: { previous: RowSource; current: RowSource } }
@@ -106,7 +106,10 @@ function fallbackSnapshot(options: NightlyCdcOptions): readonly string[] | undef
  * })
  * ```
  */
-export async function runNightlyCdc(options: NightlyCdcOptions): Promise<NightlyCdcReport> {
+export async function runNightlyCdc<T extends Table<Columns>>(
+  options: NightlyCdcOptions<T>,
+): Promise<NightlyCdcReport> {
+  checkKeys(options.table, options.keys)
   const fullState = fallbackSnapshot(options)
   if (options.createIfMissing) await createFromFirstSnapshot(options)
   // The lane is held for the whole night: the diff, the push and the watermark.
@@ -170,7 +173,7 @@ async function night(
       return { name: options.name, runId, stats: changes.stats, watermark, push, fallback: push.fallback }
     }
     const upserts = options.table.as('upserts')
-    const deletes = options.table.pick(...(options.keys as [string, ...string[]])).as('deletes')
+    const deletes = options.table.pick(...(options.keys as readonly string[])).as('deletes')
     const b = batch()
       .upsert({ source: upserts, target: options.table, on: options.keys as never })
       .delete({ source: deletes, target: options.table, on: options.keys as never })

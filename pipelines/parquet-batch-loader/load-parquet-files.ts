@@ -21,16 +21,21 @@ import {
   publishFullState,
 } from '../publish-fallback.js'
 import { type CreateIfMissing, isMissing, publishFiles } from '../publish-target.js'
-import { forwardPushOptions, type PipelinePushOptions } from '../push-options.js'
+import { checkKeys, forwardPushOptions, type KeyOf, type PipelinePushOptions } from '../push-options.js'
 
-export interface ParquetBatchLoaderOptions extends PipelinePushOptions {
+export interface ParquetBatchLoaderOptions<T extends Table<Columns> = Table<Columns>> extends PipelinePushOptions {
   /** A directory (every *.parquet in it) or a glob with `*`/`?` in the file name, e.g. `exports/orders-*.parquet`. */
   files: string
   /** insert appends, upsert matches `keys`, replace swaps the table's content. */
   mode: 'insert' | 'upsert' | 'replace'
-  keys?: readonly [string, ...string[]]
-  /** The target table; default: read from the first file's Parquet schema, named Extract.Extract. */
-  target?: Table<Columns>
+  /** Key columns (upsert): columns of `target` (a misspelt key does not compile, and is refused at run time). */
+  keys?: readonly [KeyOf<T>, ...KeyOf<T>[]]
+  /**
+   * The target table: it decides every column's type, in the change files and in any publish (`createIfMissing`,
+   * the overwrite of a large replace, the fallback). Default: the first file's own types (tableFromParquet),
+   * named Extract.Extract.
+   */
+  target?: T
   /** When the data source (by name) does not exist: publish the files as it (one request), instead of failing. */
   createIfMissing?: CreateIfMissing
   /**
@@ -75,8 +80,8 @@ export async function listParquetFiles(pattern: string): Promise<string[]> {
  * const report = await loadParquetFiles({ client, datasource: { name: 'Orders' }, files: 'exports/orders-*.parquet', mode: 'upsert', keys: ['id'] })
  * ```
  */
-export async function loadParquetFiles(
-  options: ParquetBatchLoaderOptions,
+export async function loadParquetFiles<T extends Table<Columns> = Table<Columns>>(
+  options: ParquetBatchLoaderOptions<T>,
 ): Promise<PushReport & { fallback?: PublishFallbackReport }> {
   const fallback = checkFallback(options.fallback)
   if (fallback && options.mode !== 'replace') {
@@ -91,10 +96,13 @@ export async function loadParquetFiles(
   const rows = await totalRows(paths)
   // A publish is not a PATCH (no RequestID): its run id only names it in the report, from the files it sends.
   const runId = options.runId ?? deriveRunId({ fingerprint: await filesIdentity(paths), name: 'load' })
+  // The declared table (or the first file's own types) decides every type: of the publish and of the change files.
+  const target: Table<Columns> =
+    options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
+  checkKeys(target, options.keys)
   if (options.createIfMissing && (await isMissing(options))) {
-    return publishFiles({ ...options, runId }, paths, 'create', options.createIfMissing)
+    return publishFiles({ ...options, runId }, target, paths, 'create', options.createIfMissing)
   }
-  const target = options.target ?? (await tableFromParquet(paths[0]!, { schema: 'Extract', name: 'Extract' }))
   if (fallback) {
     // A replace would have sent every row of the files as change rows: the cost is the same rows, published.
     return publishFullState({ ...options, runId }, target, paths, { rows, bytes: await totalBytes(paths) })
@@ -104,7 +112,7 @@ export async function loadParquetFiles(
     isPublishedExtract(target) &&
     (await totalBytes(paths)) > payloadByteLimit(options.maxSizeInMb ?? DEFAULT_MAX_SIZE_IN_MB)
   ) {
-    return publishFiles({ ...options, runId }, paths, 'overwrite')
+    return publishFiles({ ...options, runId }, target, paths, 'overwrite')
   }
   const source = target.as('loaded')
   let b = batch()

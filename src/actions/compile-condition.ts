@@ -31,7 +31,7 @@ function comparison(condition: Extract<Condition, { kind: 'compare' }>, op: Comp
   const { operand } = condition
   return operand.kind === 'column'
     ? { op, 'target-col': condition.target.name, 'source-col': operand.name }
-    : { op, 'target-col': condition.target.name, const: encodeConst(operand.type.kind, operand.value) }
+    : { op, 'target-col': condition.target.name, const: encodeConst(operand.type, operand.value) }
 }
 
 /**

@@ -103,7 +103,7 @@ function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Compar
     )
   }
   // Constants are checked as non-nullable values of the column's kind: no null, NaN or Infinity.
-  const strict: ColumnType = { kind: target.type.kind, nullable: false, allowNonFinite: false }
+  const strict: ColumnType = { ...target.type, nullable: false, allowNonFinite: false }
   const value = isoRangeCheck(strict.kind, normalizeValue(strict, operand))
   if (value instanceof InvalidValue || value === null) {
     const reason = value instanceof InvalidValue ? value.reason : 'null'
@@ -117,7 +117,8 @@ function compare(op: ComparisonOp, targetArg: unknown, operand: unknown): Compar
 
 /** Date and timestamp constants travel as ISO-8601 text, which has four-digit years only. */
 function isoRangeCheck(kind: ColumnKind, value: NormalizedValue | InvalidValue): NormalizedValue | InvalidValue {
-  const range = kind === 'timestamp' ? ISO_MICROS_RANGE : kind === 'date' ? ISO_DAYS_RANGE : undefined
+  const range =
+    kind === 'timestamp' || kind === 'timestamp_ntz' ? ISO_MICROS_RANGE : kind === 'date' ? ISO_DAYS_RANGE : undefined
   if (range === undefined || value instanceof InvalidValue || value === null) return value
   const n = value as number | bigint
   return n < range.min || n > range.max

@@ -2,7 +2,7 @@ import type { ColumnType } from '../schema/column-types.js'
 import { isTable, type Table } from '../schema/define-table.js'
 import type { ActionNode } from './action-node.js'
 import type { ColumnRef, Condition } from './conditions.js'
-import { CONST_TYPE_OF_KIND } from './wire-constants.js'
+import { KIND_FAMILY } from './wire-constants.js'
 
 export interface ActionProblem {
   readonly field: string
@@ -25,10 +25,7 @@ function columnRefsOf(condition: Condition): ColumnRef[] {
 
 /** Same wire family (int32 ↔ int64 compare and assign, float64 only with float64, ...). */
 function sameFamily(a: ColumnType, b: ColumnType): boolean {
-  return (
-    a.kind === b.kind ||
-    (CONST_TYPE_OF_KIND[a.kind] === CONST_TYPE_OF_KIND[b.kind] && a.kind !== 'date' && b.kind !== 'date')
-  )
+  return a.kind === b.kind || KIND_FAMILY[a.kind] === KIND_FAMILY[b.kind]
 }
 
 /** A source column written into a target column: same family, and no NULLs into a non-nullable column. */

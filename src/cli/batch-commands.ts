@@ -127,7 +127,7 @@ export const pushCommand = defineCommand({
   name: 'push',
   summary: 'Plan, upload, apply and wait; resumable with --state-dir (or --journal).',
   usage:
-    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--state-dir <dir> | --journal <file>] [--verify count=<n>|keys[=<column>]] [--json] [--quiet]',
+    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--state-dir <dir> | --journal <file>] [--verify count=<n>|keys[=<column>]] [--no-schema-check] [--json] [--quiet]',
   flags: {
     ...BATCH_FLAGS,
     datasource: { type: 'string', arg: '<name>', help: 'the published data source, by name' },
@@ -153,6 +153,10 @@ export const pushCommand = defineCommand({
     'job-timeout-s': { type: 'string', arg: '<n>', help: 'give up waiting for a job after n seconds' },
     quiet: { type: 'boolean', help: 'no progress output (errors and the report still print)' },
     verify: VERIFY_FLAG,
+    'no-schema-check': {
+      type: 'boolean',
+      help: "do not compare a typed batch's target table with the data source before uploading",
+    },
     ...SERVER_FLAGS,
   },
   notes: `${INPUT_NOTES}
@@ -193,6 +197,7 @@ credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TA
         ...(values['abandon-unfinished'] && { abandonUnfinished: true }),
         ...(values['no-wait'] && { noWait: true }),
         ...(jobTimeout !== undefined && { jobTimeoutMs: jobTimeout * 1000 }),
+        ...(values['no-schema-check'] && { schemaCheck: 'skip' as const }),
         ...(progress !== undefined && { onProgress: progress.onProgress }),
         logger: log,
         signal: io.signal,

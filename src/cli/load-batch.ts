@@ -2,35 +2,17 @@ import { extname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
   Batch,
-  bool,
-  COLUMN_KINDS,
-  type ColumnKind,
+  COLUMN_SPEC_HINT,
   type Columns,
-  type ColumnType,
-  date,
   defineTable,
-  float64,
   HyperdeltaError,
-  int32,
-  int64,
   parseActions,
+  parseColumnSpec,
   type Table,
-  text,
-  timestamp,
   type WireBatch,
 } from '../index.js'
 import { setOwn } from '../wire.js'
 import { assertReadableFile, readJsonFile } from './input-files.js'
-
-const COLUMN_FACTORIES: Record<ColumnKind, (o: { nullable: boolean }) => ColumnType> = {
-  int64,
-  int32,
-  float64,
-  text,
-  bool,
-  date,
-  timestamp,
-}
 
 export interface LoadedBatch {
   batch: Batch | WireBatch
@@ -104,14 +86,9 @@ export async function loadSchemaFile(file: string): Promise<Map<string, Table>> 
     if (!isPlainObject(cols)) throw invalid(name, ': expected {"<column>": "<type>"}')
     const columns: Columns = {}
     for (const [col, spec] of Object.entries(cols)) {
-      const kind = (typeof spec === 'string' ? spec.replace(/\?$/, '') : '') as ColumnKind
-      if (!(COLUMN_KINDS as readonly string[]).includes(kind)) {
-        throw invalid(
-          `${name}.${col}`,
-          `: unknown type ${JSON.stringify(spec)} (use ${COLUMN_KINDS.join(', ')}; ? = nullable)`,
-        )
-      }
-      setOwn(columns, col, COLUMN_FACTORIES[kind]({ nullable: (spec as string).endsWith('?') }))
+      const type = parseColumnSpec(spec)
+      if (!type) throw invalid(`${name}.${col}`, `: unknown type ${JSON.stringify(spec)} (use ${COLUMN_SPEC_HINT})`)
+      setOwn(columns, col, type)
     }
     tables.set(name, defineTable({ name }, columns))
   }

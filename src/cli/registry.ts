@@ -1,6 +1,7 @@
 import { planCommand, pushCommand } from './batch-commands.js'
 import { type CliCommand, defineCommand } from './command-table.js'
 import { datasourceCommand } from './datasource-command.js'
+import { describeCommand } from './describe-command.js'
 import { emulatorCommand } from './emulator-command.js'
 import { jobCancelCommand, jobStatusCommand, jobWaitCommand } from './job-commands.js'
 import { probeCommand } from './probe-command.js'
@@ -39,5 +40,6 @@ export const COMMANDS: readonly CliCommand[] = [
   datasource,
   vconn,
   probeCommand,
+  describeCommand,
   emulatorCommand,
 ]

@@ -91,6 +91,7 @@ function csvValue(type: ColumnType, raw: string | null): unknown {
       if (!INTEGER.test(raw)) throw new Error(`"${raw}" is not an integer`)
       return BigInt(raw)
     case 'int32':
+    case 'int16':
       if (!INTEGER.test(raw)) throw new Error(`"${raw}" is not an integer`)
       return Number(raw)
     case 'float64':
@@ -100,7 +101,7 @@ function csvValue(type: ColumnType, raw: string | null): unknown {
       if (raw !== 'true' && raw !== 'false') throw new Error(`"${raw}" is not true or false`)
       return raw === 'true'
     default:
-      return raw // text, date (YYYY-MM-DD) and timestamp (ISO-8601) are validated by the change-file writer
+      return raw // text, decimal, date, timestamp and time text are validated (exactly) by the change-file writer
   }
 }
 

@@ -88,8 +88,14 @@ export const VDS_DATA_TYPE: Readonly<Record<string, string>> = {
   VARCHAR: 'STRING',
   BOOLEAN: 'BOOLEAN',
   DATE: 'DATE',
+  SMALLINT: 'INTEGER',
   'TIMESTAMP WITH TIME ZONE': 'DATETIME',
   TIMESTAMP: 'DATETIME',
+}
+
+/** INFERRED: the VDS `dataType` of a DuckDB column type; NUMERIC(p, s) is REAL, TIME (no VDS type) UNKNOWN. */
+export function vdsDataType(duckdbType: string): string {
+  return VDS_DATA_TYPE[duckdbType] ?? (duckdbType.startsWith('DECIMAL(') ? 'REAL' : 'UNKNOWN')
 }
 
 /** INFERRED: `errorCode` values of the VizQL Data Service's error envelope. */

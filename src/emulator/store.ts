@@ -7,8 +7,8 @@ import {
   dateValue,
   timestampTZValue,
 } from '@duckdb/node-api'
-import { type ColumnType, HyperdeltaError, type Table } from '../index.js'
-import { InvalidValue, normalizeValue } from '../wire.js'
+import { HyperdeltaError, type Table } from '../index.js'
+import { InvalidValue, normalizeValue, sqlTypeOf, sqlValueText } from '../wire.js'
 
 /** Quotes a SQL identifier. */
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
@@ -25,17 +25,6 @@ export const LEDGER_SCHEMA = 'hyperdelta_emulator'
 /** The ledger table of the database attached as `alias`. */
 export const ledgerTable = (alias: string): string =>
   `${ident(alias)}.${ident(LEDGER_SCHEMA)}.${ident('committed_jobs')}`
-
-const SQL_TYPE: Record<ColumnType['kind'], string> = {
-  int64: 'BIGINT',
-  int32: 'INTEGER',
-  float64: 'DOUBLE',
-  text: 'VARCHAR',
-  bool: 'BOOLEAN',
-  date: 'DATE',
-  // Instants in UTC; connections run with TimeZone=UTC so casts are deterministic.
-  timestamp: 'TIMESTAMPTZ',
-}
 
 /**
  * The DuckDB side of the emulator: one in-memory instance, one attached database file per data
@@ -101,7 +90,7 @@ export class Store {
     const target = `${ident(alias)}.${ident(schema)}.${ident(table.name)}`
     const cols = table.columnNames.map((c) => {
       const type = table.columns[c]!
-      return `${ident(c)} ${SQL_TYPE[type.kind]}${type.nullable ? '' : ' NOT NULL'}`
+      return `${ident(c)} ${sqlTypeOf(type)}${type.nullable ? '' : ' NOT NULL'}`
     })
     await this.main.run(`CREATE SCHEMA IF NOT EXISTS ${ident(alias)}.${ident(schema)}`)
     await this.main.run(`CREATE TABLE ${target} (${cols.join(', ')})`)
@@ -201,6 +190,9 @@ function appendRow(appender: DuckDBAppender, table: Table, row: Record<string, u
       case 'timestamp':
         appender.appendTimestampTZ(timestampTZValue(value as bigint))
         break
+      default:
+        // decimal, time, timestamp_ntz: exact text the appender casts to the column's type.
+        appender.appendVarchar(sqlValueText(type, value))
     }
   }
   appender.endRow()

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import { ApiError } from './api-error.js'
 import { readBody } from './body.js'
-import { VDS_DATA_TYPE, VDS_ERROR, vdsValue } from './inferred.js'
+import { VDS_ERROR, vdsDataType, vdsValue } from './inferred.js'
 import type { EmulatorState } from './state.js'
 import { ident, literal } from './store.js'
 
@@ -158,7 +158,7 @@ async function readMetadata(state: EmulatorState, alias: string) {
     data: columns.map((c) => ({
       fieldName: c.name,
       fieldCaption: c.name,
-      dataType: VDS_DATA_TYPE[c.type] ?? 'UNKNOWN',
+      dataType: vdsDataType(c.type),
       logicalTableId: 'Extract',
     })),
   }

@@ -1,4 +1,6 @@
+import { describeColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
+import { describeInput, type InputType, inputConverter, inputRefusal, type TimeUnit } from '../schema/input-types.js'
 import { payloadError } from './payload-errors.js'
 import { assertRequiredColumns } from './required-columns.js'
 
@@ -6,8 +8,19 @@ import { assertRequiredColumns } from './required-columns.js'
  * The parts of apache-arrow's Vector / RecordBatch / Table that the payload layer reads. Arrow is
  * an optional peer: objects are recognised by shape, apache-arrow is never imported.
  */
+/** The Arrow DataType fields the input rule reads (apache-arrow's DataType subclasses hold them). */
+export interface ArrowTypeLike {
+  readonly typeId: number
+  readonly unit?: number
+  readonly bitWidth?: number
+  readonly isSigned?: boolean
+  readonly precision?: number
+  readonly scale?: number
+  readonly timezone?: string | null
+  readonly dictionary?: ArrowTypeLike
+}
 export interface ArrowVectorLike {
-  readonly type: { readonly typeId: number; readonly unit?: number }
+  readonly type: ArrowTypeLike
   readonly data: readonly { readonly length: number; readonly values: unknown }[]
   get(index: number): unknown
   isValid(index: number): boolean
@@ -42,14 +55,69 @@ export function isArrowRecordBatch(value: unknown): value is ArrowRecordBatchLik
 }
 
 // apache-arrow `Type` enum values (stable across versions: they mirror the Arrow format's Type union).
+const ARROW = { DICTIONARY: -1, INT: 2, FLOAT: 3, UTF8: 5, BOOL: 6, DECIMAL: 7, LARGE_UTF8: 20, TIME: 9 } as const
 const ARROW_DATE = 8
 const ARROW_TIMESTAMP = 10
+const UNITS: readonly TimeUnit[] = ['s', 'ms', 'us', 'ns']
+
+/** The input type of an Arrow column (dictionary-encoded columns: their values' type). */
+export function arrowInputType(type: ArrowTypeLike): InputType {
+  switch (type.typeId) {
+    case ARROW.DICTIONARY:
+      return type.dictionary ? arrowInputType(type.dictionary) : { kind: 'other', name: 'Dictionary' }
+    case ARROW.INT:
+      return { kind: 'int', bits: type.bitWidth ?? 64, signed: type.isSigned ?? true }
+    case ARROW.FLOAT:
+      return type.precision === 2
+        ? { kind: 'float', bits: 64 }
+        : type.precision === 1
+          ? { kind: 'float', bits: 32 }
+          : { kind: 'other', name: 'Float16' }
+    case ARROW.UTF8:
+    case ARROW.LARGE_UTF8:
+      return { kind: 'text' }
+    case ARROW.BOOL:
+      return { kind: 'bool' }
+    case ARROW.DECIMAL:
+      return { kind: 'decimal', precision: type.precision ?? 0, scale: type.scale ?? 0 }
+    case ARROW_DATE:
+      // Date32 (days) is a date; Date64 (ms) is read as a Date, which a date column takes at midnight only.
+      return { kind: 'date' }
+    case ARROW_TIMESTAMP:
+      return { kind: 'timestamp', unit: UNITS[type.unit ?? 1] ?? 'ms', utc: Boolean(type.timezone) }
+    case ARROW.TIME:
+      return { kind: 'time', unit: UNITS[type.unit ?? 1] ?? 'ms' }
+    default:
+      return { kind: 'other', name: `Arrow type ${type.typeId}` }
+  }
+}
 // TimeUnit: SECOND, MILLISECOND, MICROSECOND, NANOSECOND → factor to microseconds.
 const MICROS_PER_UNIT = [1_000_000n, 1000n, 1n] as const
 
-/** A reader of row `i` giving a value `normalizeValue` accepts (exact µs for timestamps). */
+/** A reader of row `i` giving a value `normalizeValue` accepts (exact µs for timestamps and times). */
 function columnReader(vector: ArrowVectorLike): (i: number) => unknown {
   const typeId = vector.type.typeId
+  if (typeId === ARROW.TIME) {
+    const unit = vector.type.unit ?? 1
+    return (i) => {
+      const v = vector.get(i)
+      if (v === null || v === undefined) return null
+      const raw = BigInt(v as number | bigint)
+      if (unit === 3) return raw % 1000n === 0n ? raw / 1000n : `${raw} ns`
+      return raw * MICROS_PER_UNIT[unit as 0 | 1 | 2]
+    }
+  }
+  if (typeId === ARROW.DECIMAL) {
+    // The unscaled integer, exactly (Vector.get gives its 32-bit words); the input rule scales it.
+    return (i) => {
+      const words = vector.get(i) as Uint32Array | null
+      if (words === null || words === undefined) return null
+      let n = 0n
+      for (let w = words.length - 1; w >= 0; w--) n = (n << 32n) | BigInt(words[w]!)
+      n = BigInt.asIntN(words.length * 32, n)
+      return n
+    }
+  }
   if (typeId === ARROW_TIMESTAMP) {
     // Vector.get() returns milliseconds as a float, which loses microseconds: read the raw int64s.
     const unit = vector.type.unit ?? 0
@@ -86,9 +154,8 @@ function columnReader(vector: ArrowVectorLike): (i: number) => unknown {
  */
 export function arrowBatchRows(
   batch: ArrowRecordBatchLike,
-  known: ReadonlySet<string>,
-  extraColumns: 'error' | 'ignore',
   table: Table,
+  extraColumns: 'error' | 'ignore',
 ): Record<string, unknown>[] {
   const tableName = table.name
   // A field the batch lacks would be NULL in every row: refused, like a Parquet file's missing column.
@@ -99,7 +166,7 @@ export function arrowBatchRows(
   )
   const readers: [string, (i: number) => unknown][] = []
   batch.schema.fields.forEach((field, j) => {
-    if (!known.has(field.name)) {
+    if (!Object.hasOwn(table.columns, field.name)) {
       if (extraColumns === 'error') {
         throw payloadError(
           'PAYLOAD_COLUMN_UNKNOWN',
@@ -110,7 +177,7 @@ export function arrowBatchRows(
       return
     }
     const vector = batch.getChildAt(j)
-    if (vector) readers.push([field.name, columnReader(vector)])
+    if (vector) readers.push([field.name, checkedReader(table, field.name, vector)])
   })
   const rows: Record<string, unknown>[] = new Array(batch.numRows)
   for (let i = 0; i < batch.numRows; i++) {
@@ -119,4 +186,26 @@ export function arrowBatchRows(
     rows[i] = row
   }
   return rows
+}
+
+/** The column's reader after the one input rule: refused (naming column, Arrow type and what to declare) or converted. */
+function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i: number) => unknown {
+  const column = table.columns[name]!
+  const input = arrowInputType(vector.type)
+  const refusal = inputRefusal(name, column, input)
+  if (refusal !== undefined) {
+    throw payloadError('PAYLOAD_INPUT_INVALID', `Arrow input: ${refusal}`, {
+      table: table.name,
+      column: name,
+      input: describeInput(input),
+      declared: describeColumnType(column),
+    })
+  }
+  const read = columnReader(vector)
+  const convert = inputConverter(column, input)
+  if (!convert) return read
+  return (i) => {
+    const v = read(i)
+    return v === null || v === undefined ? v : convert(v)
+  }
 }

@@ -1,7 +1,7 @@
 import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet'
 import type { Table } from '../schema/define-table.js'
 import { setOwn } from '../schema/own-property.js'
-import { decimalInteger, exactDecimalColumns } from './parquet-decimal.js'
+import { decimalInteger, exactInputColumns } from './parquet-exact-input.js'
 import { payloadError } from './payload-errors.js'
 import { assertRequiredColumns } from './required-columns.js'
 
@@ -117,7 +117,7 @@ export async function* readParquetRowGroups(
     assertRequiredColumns(fileColumns, table, path, path)
   }
   const columns = fileColumns.filter((c) => wanted.has(c))
-  const exact = exactDecimalColumns(path, metadata, table, columns)
+  const exact = exactInputColumns(path, metadata, table, columns)
   // DECIMAL bytes must reach us raw; any other unannotated byte array is no text column anyway.
   const utf8 = ![...exact.decimals].some((c) => metadata.schema.find((e) => e.name === c)?.type === 'BYTE_ARRAY')
   let rowStart = 0
@@ -144,11 +144,15 @@ export async function* readParquetRowGroups(
       throw payloadError('PAYLOAD_PARQUET_INPUT', `cannot read ${path}: ${(cause as Error).message}`, { path }, cause)
     }
     rowStart = rowEnd
-    const convert = columns.map((c) => exact.decimals.has(c))
+    const decimal = columns.map((c) => exact.decimals.has(c))
+    const convert = columns.map((c) => exact.convert.get(c))
     yield arrays.map((values) => {
       const row: Record<string, unknown> = {}
-      for (let i = 0; i < columns.length; i++)
-        setOwn(row, columns[i]!, convert[i] ? decimalInteger(values[i]) : values[i])
+      for (let i = 0; i < columns.length; i++) {
+        const raw = decimal[i] ? decimalInteger(values[i]) : values[i]
+        const f = convert[i]
+        setOwn(row, columns[i]!, f && raw !== null && raw !== undefined ? f(raw) : raw)
+      }
       return row
     })
   }

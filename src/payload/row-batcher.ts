@@ -12,11 +12,15 @@ import { TextColumn } from './text-column.js'
 const WIDTH: Record<ColumnType['kind'], number> = {
   int64: 8,
   int32: 4,
+  int16: 4,
   float64: 8,
+  decimal: 16,
   text: 0,
   bool: 1,
   date: 4,
   timestamp: 8,
+  timestamp_ntz: 8,
+  time: 8,
 }
 
 function allocate(column: ColumnType, capacity: number): ColumnVector {
@@ -25,8 +29,14 @@ function allocate(column: ColumnType, capacity: number): ColumnVector {
   switch (column.kind) {
     case 'int64':
     case 'timestamp':
+    case 'timestamp_ntz':
+    case 'time':
       return new BigInt64Array(capacity)
+    case 'decimal':
+      // Up to 18 digits an unscaled decimal is an int64 (stored as one); wider ones stay bigints in an array.
+      return (column.precision ?? 38) <= 18 ? new BigInt64Array(capacity) : []
     case 'int32':
+    case 'int16':
     case 'date':
       return new Int32Array(capacity)
     case 'float64':

@@ -76,12 +76,11 @@ export async function consumeRows(
   extraColumns: 'error' | 'ignore',
   consumer: RowConsumer,
 ): Promise<void> {
-  const known = new Set(table.columnNames)
   const pushAll = async (rows: readonly unknown[]) => {
     for (const row of rows) if (consumer.push(row)) await consumer.drain()
   }
   const pushBatch = async (batch: ArrowRecordBatchLike) => {
-    if (!(await consumer.pushArrow?.(batch))) await pushAll(arrowBatchRows(batch, known, extraColumns, table))
+    if (!(await consumer.pushArrow?.(batch))) await pushAll(arrowBatchRows(batch, table, extraColumns))
   }
   const pushItem = async (item: unknown) => {
     if (isArrowRecordBatch(item)) await pushBatch(item)

@@ -25,6 +25,11 @@ const FAST_ACCEPT: Record<ColumnType['kind'], ((v: string) => string) | undefine
   int64: (v) => `typeof ${v} === 'bigint' && BigInt.asIntN(64, ${v}) === ${v}`,
   timestamp: (v) => `typeof ${v} === 'bigint' && BigInt.asIntN(64, ${v}) === ${v}`,
   int32: (v) => `typeof ${v} === 'number' && (${v} | 0) === ${v}`,
+  int16: (v) => `typeof ${v} === 'number' && ((${v} << 16) >> 16) === ${v}`,
+  // Inputs are whole values or text: the unscaled form always comes from normalizeValue.
+  decimal: undefined,
+  timestamp_ntz: (v) => `typeof ${v} === 'bigint' && BigInt.asIntN(64, ${v}) === ${v}`,
+  time: undefined,
   float64: (v) => `typeof ${v} === 'number' && ${v} - ${v} === 0`,
   text: (v) => `typeof ${v} === 'string' && ${v}.isWellFormed()`,
   bool: (v) => `typeof ${v} === 'boolean'`,

@@ -11,6 +11,7 @@ import type { PushProgress, PushReport } from './push-report.js'
 import { requestIdOf, runRequests } from './run-requests.js'
 import { decideRunStart } from './run-start.js'
 import { openRunTemp } from './run-temp.js'
+import { checkTargetSchema, type SchemaCheck } from './schema-preflight.js'
 import { openStateDir, type StateDir } from './state-dir.js'
 import { type VerifySpec, verifyDatasource } from './verify-datasource.js'
 import { checkVerifySpec, withVerifyTable } from './verify-spec.js'
@@ -82,6 +83,13 @@ export interface PushOptions extends Omit<PlanOptions, 'onPackaging'>, Partial<P
    * not fit it is `CONFIG_INVALID` before anything is sent.
    */
   verify?: VerifySpec
+  /**
+   * Before any upload, compare the batch's target table with the data source as the server describes
+   * it (VizQL Data Service): a missing or extra column or another type family throws SCHEMA_MISMATCH
+   * and nothing is sent. Default 'error'; when the server cannot describe it, a warning in the report.
+   * 'skip' does not ask.
+   */
+  schemaCheck?: SchemaCheck
 }
 
 /**
@@ -181,6 +189,12 @@ async function push(options: PushOptions, files: RunFiles): Promise<PushReport> 
     const siteId = options.client.siteId
     const connection = await options.client.resolveConnection(datasource.id, options.connection)
     const target = { siteId, datasource, connection }
+    // The target's columns are checked before anything else happens to the run or is uploaded.
+    const schemaWarning =
+      options.schemaCheck === 'skip'
+        ? undefined
+        : await checkTargetSchema(options.client.vizql, datasource, options.batch, options.signal)
+    if (schemaWarning !== undefined) logger.warn(`push: ${schemaWarning}`)
     const start = await decideRunStart({
       previous,
       journal: path,
@@ -245,7 +259,7 @@ async function push(options: PushOptions, files: RunFiles): Promise<PushReport> 
     })
     const report = await runRequests({
       client: options.client,
-      plan,
+      plan: schemaWarning === undefined ? plan : { ...plan, warnings: [...plan.warnings, schemaWarning] },
       journal,
       journalPath: path,
       target,

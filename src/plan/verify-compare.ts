@@ -1,5 +1,6 @@
 import type { ColumnKind, ColumnType } from '../schema/column-types.js'
-import { parseIsoTimestampMicros, toEpochDays } from '../schema/temporal.js'
+import { fitsPrecision, parseDecimalText } from '../schema/decimal.js'
+import { parseIsoTimestampMicros, parseTimeMicros, toEpochDays } from '../schema/temporal.js'
 import { InvalidValue, type NormalizedValue, type NormalizedValueMap, normalizeValue } from '../schema/values.js'
 
 // `verify` compares what was pushed with what the VizQL Data Service reads back, by the column's declared kind:
@@ -33,6 +34,15 @@ function observedFloat(observed: unknown): number | undefined {
   return typeof observed === 'string' ? VDS_NON_FINITE[observed] : undefined
 }
 
+/** An observed decimal as the unscaled integer of the column's scale, exactly (a number only when its text is exact). */
+function observedDecimal(observed: unknown, type?: ColumnType): bigint | undefined {
+  if (type?.kind !== 'decimal' || type.precision === undefined || type.scale === undefined) return undefined
+  const text = typeof observed === 'number' ? String(observed) : observed
+  if (typeof text !== 'string') return undefined
+  const unscaled = parseDecimalText(text, type.scale)
+  return typeof unscaled === 'bigint' && fitsPrecision(unscaled, type.precision) ? unscaled : undefined
+}
+
 function observedMicros(observed: unknown): bigint | undefined {
   if (typeof observed !== 'string') return undefined
   return parseIsoTimestampMicros(NAIVE_DATETIME.test(observed) ? `${observed}Z` : observed)
@@ -42,7 +52,9 @@ function observedMicros(observed: unknown): bigint | undefined {
  * An observed value (the service's JSON spelling) in the canonical form of its column's kind (see
  * NormalizedValueMap), or undefined when it is no spelling of a value of that kind.
  */
-export const OBSERVED_AS: { readonly [K in ColumnKind]: (observed: unknown) => NormalizedValueMap[K] | undefined } = {
+export const OBSERVED_AS: {
+  readonly [K in ColumnKind]: (observed: unknown, type?: ColumnType) => NormalizedValueMap[K] | undefined
+} = {
   int64: observedInteger,
   int32: (observed) => {
     const n = observedInteger(observed)
@@ -53,6 +65,14 @@ export const OBSERVED_AS: { readonly [K in ColumnKind]: (observed: unknown) => N
   bool: (observed) => (typeof observed === 'boolean' ? observed : undefined),
   date: (observed) => (typeof observed === 'string' && ISO_DATE.test(observed) ? toEpochDays(observed) : undefined),
   timestamp: observedMicros,
+  int16: (observed) => {
+    const n = observedInteger(observed)
+    return n === undefined ? undefined : Number(n)
+  },
+  decimal: observedDecimal,
+  // A wall-clock timestamp read as if at UTC: the service may spell it with or without a zone.
+  timestamp_ntz: observedMicros,
+  time: (observed) => (typeof observed === 'string' ? parseTimeMicros(observed) : undefined),
 }
 
 /**
@@ -63,7 +83,7 @@ export const OBSERVED_AS: { readonly [K in ColumnKind]: (observed: unknown) => N
  * instant to the microsecond, however either side spells it.
  */
 export const COMPARE_BY_KIND: {
-  readonly [K in ColumnKind]: (pushed: NormalizedValueMap[K], observed: unknown) => boolean
+  readonly [K in ColumnKind]: (pushed: NormalizedValueMap[K], observed: unknown, type: ColumnType) => boolean
 } = {
   int64: (pushed, observed) => OBSERVED_AS.int64(observed) === pushed,
   int32: (pushed, observed) => OBSERVED_AS.int32(observed) === pushed,
@@ -76,6 +96,10 @@ export const COMPARE_BY_KIND: {
   bool: (pushed, observed) => OBSERVED_AS.bool(observed) === pushed,
   date: (pushed, observed) => OBSERVED_AS.date(observed) === pushed,
   timestamp: (pushed, observed) => OBSERVED_AS.timestamp(observed) === pushed,
+  int16: (pushed, observed) => OBSERVED_AS.int16(observed) === pushed,
+  decimal: (pushed, observed, type) => OBSERVED_AS.decimal(observed, type) === pushed,
+  timestamp_ntz: (pushed, observed) => OBSERVED_AS.timestamp_ntz(observed) === pushed,
+  time: (pushed, observed) => OBSERVED_AS.time(observed) === pushed,
 }
 
 /**
@@ -85,7 +109,11 @@ export const COMPARE_BY_KIND: {
 export function sameCanonical(type: ColumnType, pushed: NormalizedValue, observed: unknown): boolean {
   if (pushed === null) return observed === null || observed === undefined
   if (observed === null || observed === undefined) return false
-  return (COMPARE_BY_KIND[type.kind] as (p: NormalizedValue, o: unknown) => boolean)(pushed, observed)
+  return (COMPARE_BY_KIND[type.kind] as (p: NormalizedValue, o: unknown, t: ColumnType) => boolean)(
+    pushed,
+    observed,
+    type,
+  )
 }
 
 /**

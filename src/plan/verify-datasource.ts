@@ -55,7 +55,7 @@ async function rowsByKey(
       ],
     }
     for (const row of await vds.queryDatasource(datasource, query, { disaggregate: true })) {
-      const observed = OBSERVED_AS[key.type.kind](row[key.name])
+      const observed = OBSERVED_AS[key.type.kind](row[key.name], key.type)
       if (observed !== undefined) found.set(canonicalKey(observed), row)
     }
   }

@@ -54,7 +54,10 @@ export class ExpectedTable {
     for (const r of rows) {
       const row: Record<string, unknown> = {}
       for (const c of probeTable.columnNames) {
-        const seen = r[c] === null || r[c] === undefined ? null : OBSERVED_AS[probeTable.columns[c]!.kind](r[c])
+        const seen =
+          r[c] === null || r[c] === undefined
+            ? null
+            : OBSERVED_AS[probeTable.columns[c]!.kind](r[c], probeTable.columns[c])
         // A date reads back as days since the epoch, which a date column does not take as input.
         row[c] = seen === undefined ? r[c] : c === 'day' && typeof seen === 'number' ? formatEpochDay(seen) : seen
       }

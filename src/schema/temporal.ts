@@ -92,3 +92,44 @@ export function formatMicrosIso(micros: bigint): string {
 export function formatEpochDay(days: number): string {
   return new Date(days * MS_PER_DAY).toISOString().slice(0, 10)
 }
+
+const ISO_LOCAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?$/
+const TIME_OF_DAY = /^(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?$/
+export const MICROS_PER_DAY = 86_400_000_000n
+
+/** Microseconds of a fraction's digits, or undefined when digits past microseconds are not zeros. */
+function fractionMicros(frac: string): bigint | undefined {
+  if (frac.length > 6 && /[1-9]/.test(frac.slice(6))) return undefined
+  return BigInt(frac.slice(0, 6).padEnd(6, '0'))
+}
+
+/** `HH:MM[:SS[.ffffff]]` as microseconds since midnight, else undefined. */
+export function parseTimeMicros(text: string): bigint | undefined {
+  const m = TIME_OF_DAY.exec(text)
+  if (!m) return undefined
+  const [, h, mi, s = '0', frac = ''] = m
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined
+  const micros = fractionMicros(frac)
+  if (micros === undefined) return undefined
+  return BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s)) * 1_000_000n + micros
+}
+
+/** A wall-clock ISO-8601 timestamp WITHOUT zone as microseconds since 1970-01-01T00:00, else undefined. */
+export function parseLocalTimestampMicros(text: string): bigint | undefined {
+  const m = ISO_LOCAL_TIMESTAMP.exec(text)
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, s = '0', frac = ''] = m
+  const day = epochDay(Number(y), Number(mo), Number(d))
+  if (day === undefined || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined
+  const micros = fractionMicros(frac)
+  if (micros === undefined) return undefined
+  return (BigInt(day) * 86_400n + BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s))) * 1_000_000n + micros
+}
+
+/** `HH:MM:SS.ffffff` for microseconds since midnight. */
+export function formatTimeMicros(micros: bigint): string {
+  const seconds = micros / 1_000_000n
+  const pad = (n: bigint) => String(n).padStart(2, '0')
+  const frac = String(micros % 1_000_000n).padStart(6, '0')
+  return `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}.${frac}`
+}

@@ -1,19 +1,26 @@
 import type { ColumnKind, ColumnType } from './column-types.js'
-import { toEpochDays, toEpochMicros } from './temporal.js'
+import { fitsPrecision, parseDecimalText, pow10 } from './decimal.js'
+import { MICROS_PER_DAY, parseLocalTimestampMicros, parseTimeMicros, toEpochDays, toEpochMicros } from './temporal.js'
 
 /**
  * The canonical in-memory form of a value after validation, per kind:
  * int64 → bigint, int32/float64 → number, text → string, bool → boolean,
- * date → days since the epoch (number), timestamp → microseconds since the epoch (bigint).
+ * date → days since the epoch (number), timestamp → microseconds since the epoch (bigint),
+ * int16 → number, decimal → the unscaled integer (value × 10^scale, bigint), timestamp_ntz →
+ * wall-clock microseconds since 1970-01-01T00:00 (bigint), time → microseconds since midnight (bigint).
  */
 export interface NormalizedValueMap {
   int64: bigint
   int32: number
+  int16: number
   float64: number
+  decimal: bigint
   text: string
   bool: boolean
   date: number
   timestamp: bigint
+  timestamp_ntz: bigint
+  time: bigint
 }
 export type NormalizedValue = NormalizedValueMap[ColumnKind] | null
 
@@ -26,6 +33,7 @@ const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 const INT32_MIN = -(2 ** 31)
 const INT32_MAX = 2 ** 31 - 1
+const INT_RANGE = { int32: [INT32_MIN, INT32_MAX], int16: [-(2 ** 15), 2 ** 15 - 1] } as const
 
 function describe(value: unknown): string {
   if (value === null) return 'null'
@@ -58,6 +66,8 @@ function toInt64(value: unknown): bigint | InvalidValue {
  * Nothing is coerced: a string is never parsed as a number, a float never rounded.
  */
 export function normalizeValue(column: ColumnType, value: unknown): NormalizedValue | InvalidValue {
+  // An input reader that already knows why a value cannot be taken (e.g. an Arrow type) says so.
+  if (value instanceof InvalidValue) return value
   if (value === null || value === undefined) {
     return column.nullable ? null : new InvalidValue(`missing value for a non-nullable ${column.kind} column`)
   }
@@ -65,10 +75,43 @@ export function normalizeValue(column: ColumnType, value: unknown): NormalizedVa
     case 'int64':
       return toInt64(value)
     case 'int32':
+    case 'int16': {
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         return new InvalidValue(`expected an integer number, got ${describe(value)}`)
       }
-      return value >= INT32_MIN && value <= INT32_MAX ? value : new InvalidValue(`${value} is outside int32`)
+      const [min, max] = INT_RANGE[column.kind]
+      return value >= min && value <= max ? value : new InvalidValue(`${value} is outside ${column.kind}`)
+    }
+    case 'decimal':
+      return toDecimal(column, value)
+    case 'timestamp_ntz': {
+      const micros =
+        typeof value === 'bigint'
+          ? value
+          : typeof value === 'string'
+            ? parseLocalTimestampMicros(value)
+            : value instanceof Date
+              ? toEpochMicros(value)
+              : new InvalidValue(`expected a Date, bigint microseconds or ISO-8601 string, got ${describe(value)}`)
+      if (micros instanceof InvalidValue) return micros
+      if (micros === undefined) {
+        return new InvalidValue(
+          `${describe(value)} is not a valid timestamp without time zone (YYYY-MM-DDTHH:MM:SS[.ffffff], no Z or offset; declare timestamp() for instants)`,
+        )
+      }
+      return micros >= INT64_MIN && micros <= INT64_MAX
+        ? micros
+        : new InvalidValue(`${describe(value)} is out of range`)
+    }
+    case 'time': {
+      const micros = typeof value === 'bigint' ? value : typeof value === 'string' ? parseTimeMicros(value) : undefined
+      if (micros === undefined || micros < 0n || micros >= MICROS_PER_DAY) {
+        return new InvalidValue(
+          `${describe(value)} is not a time of day (HH:MM[:SS[.ffffff]] or bigint microseconds since midnight)`,
+        )
+      }
+      return micros
+    }
     case 'float64':
       if (typeof value !== 'number') return new InvalidValue(`expected a number, got ${describe(value)}`)
       if (!Number.isFinite(value) && !column.allowNonFinite) {
@@ -103,4 +146,25 @@ export function normalizeValue(column: ColumnType, value: unknown): NormalizedVa
         : new InvalidValue(`${describe(value)} is out of range`)
     }
   }
+}
+
+/** A decimal(p, s) value as its unscaled bigint: exact strings, whole bigints or safe integers only. */
+function toDecimal(column: ColumnType, value: unknown): bigint | InvalidValue {
+  const precision = column.precision ?? 38
+  const scale = column.scale ?? 0
+  let unscaled: bigint | string
+  if (typeof value === 'string') unscaled = parseDecimalText(value, scale)
+  else if (typeof value === 'bigint') unscaled = value * pow10(scale)
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) unscaled = BigInt(value) * pow10(scale)
+  else if (typeof value === 'number') {
+    return new InvalidValue(
+      `${describe(value)} is a float, which is not exact for decimal(${precision}, ${scale}); pass a string ("12.34") or a bigint`,
+    )
+  } else return new InvalidValue(`expected a decimal string, bigint or safe integer, got ${describe(value)}`)
+  if (typeof unscaled === 'string') return new InvalidValue(`${describe(value)} ${unscaled}`)
+  return fitsPrecision(unscaled, precision)
+    ? unscaled
+    : new InvalidValue(
+        `${describe(value)} has more than ${precision - scale} digit(s) before the point, too many for decimal(${precision}, ${scale})`,
+      )
 }

@@ -5,6 +5,7 @@ import { checkPathValue } from '../request-path.js'
 import * as change from '../resources/datasource-changes.js'
 import * as read from '../resources/datasource-queries.js'
 import { everyPage, toConnectionDetails, toDatasourceDetails, toPage, toRevisions } from './convert.js'
+import { type DatasourceDescription, describeDatasource } from './describe.js'
 import { downloadTo } from './download.js'
 import { publish } from './publish.js'
 import { checkPaging } from './query-string.js'
@@ -72,6 +73,14 @@ export class DatasourcesApi {
   /** Query Data Source. */
   async get(datasourceId: string): Promise<DatasourceDetails> {
     return toDatasourceDetails((await this.#send(read.queryDatasource(id(datasourceId)))).datasource)
+  }
+
+  /**
+   * The data source's columns and their types as the server describes them (VizQL Data Service
+   * read-metadata), or `available: false` with the reason when it cannot say.
+   */
+  describe(datasourceId: string): Promise<DatasourceDescription> {
+    return describeDatasource(this.#send, id(datasourceId))
   }
 
   /** Query Data Source Connections. */

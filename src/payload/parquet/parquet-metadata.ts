@@ -1,5 +1,5 @@
-import type { ColumnType } from '../../schema/column-types.js'
 import type { Table } from '../../schema/define-table.js'
+import { DECIMAL_BYTES, type LeafType, PHYSICAL, physicalType, writeLeafAnnotations } from './parquet-leaf-types.js'
 import { T, ThriftWriter } from './thrift-compact.js'
 
 /**
@@ -9,7 +9,7 @@ import { T, ThriftWriter } from './thrift-compact.js'
  * footer's size is known exactly at every step.
  */
 
-export const PHYSICAL = { BOOLEAN: 0, INT32: 1, INT64: 2, INT96: 3, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED: 7 }
+export { PHYSICAL, physicalType } from './parquet-leaf-types.js'
 export const CODEC = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, LZO: 3, BROTLI: 4, LZ4: 5, ZSTD: 6, LZ4_RAW: 7 } as const
 export const ENCODING = {
   PLAIN: 0,
@@ -23,7 +23,6 @@ export const ENCODING = {
   BYTE_STREAM_SPLIT: 9,
 } as const
 export const PAGE = { DATA_PAGE: 0, INDEX_PAGE: 1, DICTIONARY_PAGE: 2, DATA_PAGE_V2: 3 } as const
-const CONVERTED = { UTF8: 0, DATE: 6, TIMESTAMP_MICROS: 10 }
 const REQUIRED = 0
 const OPTIONAL = 1
 
@@ -31,65 +30,28 @@ export const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]) // "PAR1"
 const CREATED_BY = 'hyperdelta'
 
 /** One leaf column of a change file. */
-export interface LeafSchema {
+export interface LeafSchema extends LeafType {
   readonly name: string
-  readonly kind: ColumnType['kind']
   readonly optional: boolean
-}
-
-export function physicalType(kind: ColumnType['kind']): number {
-  switch (kind) {
-    case 'int64':
-    case 'timestamp':
-      return PHYSICAL.INT64
-    case 'int32':
-    case 'date':
-      return PHYSICAL.INT32
-    case 'float64':
-      return PHYSICAL.DOUBLE
-    case 'text':
-      return PHYSICAL.BYTE_ARRAY
-    case 'bool':
-      return PHYSICAL.BOOLEAN
-  }
 }
 
 /** The leaves of a table's change files; `optional` overrides the table's nullability (passthrough keeps the source's). */
 export function tableLeaves(table: Table, optional?: readonly boolean[]): LeafSchema[] {
   return table.columnNames.map((name, j) => {
     const column = table.columns[name]!
-    return { name, kind: column.kind, optional: optional?.[j] ?? column.nullable }
+    const decimal = column.kind === 'decimal' ? { precision: column.precision, scale: column.scale } : {}
+    return { name, kind: column.kind, ...decimal, optional: optional?.[j] ?? column.nullable } as LeafSchema
   })
 }
 
 function writeSchemaElement(w: ThriftWriter, leaf: LeafSchema): void {
   w.begin()
-  w.i32(1, physicalType(leaf.kind))
+  const physical = physicalType(leaf)
+  w.i32(1, physical)
+  if (physical === PHYSICAL.FIXED) w.i32(2, DECIMAL_BYTES)
   w.i32(3, leaf.optional ? OPTIONAL : REQUIRED)
   w.binary(4, leaf.name)
-  if (leaf.kind === 'text') w.i32(6, CONVERTED.UTF8)
-  if (leaf.kind === 'date') w.i32(6, CONVERTED.DATE)
-  if (leaf.kind === 'timestamp') w.i32(6, CONVERTED.TIMESTAMP_MICROS)
-  if (leaf.kind === 'text' || leaf.kind === 'date' || leaf.kind === 'timestamp') {
-    w.begin(10) // LogicalType union
-    if (leaf.kind === 'text') {
-      w.begin(1) // STRING
-      w.end()
-    } else if (leaf.kind === 'date') {
-      w.begin(6) // DATE
-      w.end()
-    } else {
-      // Microseconds since the epoch, adjusted to UTC (DuckDB reads TIMESTAMP WITH TIME ZONE).
-      w.begin(8) // TIMESTAMP
-      w.bool(1, true)
-      w.begin(2) // unit
-      w.begin(2) // MICROS
-      w.end()
-      w.end()
-      w.end()
-    }
-    w.end()
-  }
+  writeLeafAnnotations(w, leaf)
   w.end()
 }
 
@@ -126,7 +88,7 @@ export function rowGroupBytes(leaves: readonly LeafSchema[], group: GroupLayout,
     w.begin()
     w.i64(2, at + chunk.start)
     w.begin(3)
-    w.i32(1, physicalType(leaf.kind))
+    w.i32(1, physicalType(leaf))
     w.i32List(2, chunk.encodings)
     w.stringList(3, [leaf.name])
     w.i32(4, chunk.codec)

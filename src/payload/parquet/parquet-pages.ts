@@ -2,6 +2,7 @@ import type { ByteWriter } from 'hyparquet-writer'
 import type { ColumnType } from '../../schema/column-types.js'
 import type { ColumnVector } from '../payload-format.js'
 import { TextColumn } from '../text-column.js'
+import { DECIMAL_BYTES, fixedWidth } from './parquet-leaf-types.js'
 import { encodeDefinitionLevels } from './parquet-levels.js'
 import { type ChunkLayout, CODEC, ENCODING, type GroupLayout } from './parquet-metadata.js'
 import { dataPageV2Header } from './parquet-page-header.js'
@@ -47,14 +48,6 @@ export interface EncodedRowGroup {
   readonly columns: readonly (readonly EncodedPage[])[]
 }
 
-const WIDTH: Record<Exclude<ColumnType['kind'], 'text' | 'bool'>, number> = {
-  int64: 8,
-  timestamp: 8,
-  int32: 4,
-  date: 4,
-  float64: 8,
-}
-
 /** PLAIN bytes of a fixed-width typed array slice (a copy: pages may be transferred to a worker). */
 function fixedBytes(vector: BigInt64Array | Int32Array | Float64Array, start: number, end: number): Uint8Array {
   const width = vector.BYTES_PER_ELEMENT
@@ -71,10 +64,28 @@ function fixedBytes(vector: BigInt64Array | Int32Array | Float64Array, start: nu
   return out
 }
 
+/** Non-null unscaled decimals as 16-byte big-endian two's complement (FIXED_LEN_BYTE_ARRAY). */
+function packWideDecimals(values: readonly unknown[], start: number, end: number, count: number): Uint8Array {
+  const out = new Uint8Array(count * DECIMAL_BYTES)
+  const view = new DataView(out.buffer)
+  let k = 0
+  for (let i = start; i < end; i++) {
+    const v = values[i]
+    if (v === null || v === undefined) continue
+    const n = BigInt.asUintN(128, v as bigint)
+    view.setBigUint64(k * DECIMAL_BYTES, n >> 64n)
+    view.setBigUint64(k * DECIMAL_BYTES + 8, BigInt.asUintN(64, n))
+    k++
+  }
+  return out
+}
+
 /** Non-null values of a nullable column slice packed into a typed array of the column's kind. */
-function packFixed(kind: keyof typeof WIDTH, values: readonly unknown[], start: number, end: number, count: number) {
+function packFixed(column: ColumnType, values: readonly unknown[], start: number, end: number, count: number) {
+  const width = fixedWidth(column)
+  if (width === DECIMAL_BYTES) return packWideDecimals(values, start, end, count)
   const out =
-    kind === 'float64' ? new Float64Array(count) : WIDTH[kind] === 8 ? new BigInt64Array(count) : new Int32Array(count)
+    column.kind === 'float64' ? new Float64Array(count) : width === 8 ? new BigInt64Array(count) : new Int32Array(count)
   let k = 0
   for (let i = start; i < end; i++) {
     const v = values[i]
@@ -100,7 +111,7 @@ function packBooleans(values: ArrayLike<unknown>, start: number, end: number, co
 function pageEnd(column: ColumnType, vector: ColumnVector, start: number, end: number): number {
   if (column.kind === 'bool') return Math.min(end, start + PAGE_BYTES * 8)
   if (!(vector instanceof TextColumn)) {
-    return Math.min(end, start + Math.max(1, Math.floor(PAGE_BYTES / WIDTH[column.kind as keyof typeof WIDTH])))
+    return Math.min(end, start + Math.max(1, Math.floor(PAGE_BYTES / fixedWidth(column))))
   }
   const starts = vector.starts
   const limit = starts[start]! + PAGE_BYTES
@@ -130,7 +141,7 @@ function encodePage(column: ColumnType, vector: ColumnVector, start: number, end
   }
   if (column.kind === 'bool') values = packBooleans(vector as ArrayLike<unknown>, start, end, count)
   else if (!Array.isArray(vector)) values = fixedBytes(vector as BigInt64Array | Int32Array | Float64Array, start, end)
-  else values = packFixed(column.kind as keyof typeof WIDTH, vector, start, end, count)
+  else values = packFixed(column, vector, start, end, count)
   return { rows, nulls, levels, values, lengths: undefined, plainBytes: values.length }
 }
 

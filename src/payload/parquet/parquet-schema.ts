@@ -9,6 +9,43 @@ function element(name: string, column: ColumnType): SchemaElement {
       return { name, repetition_type, type: 'INT64' }
     case 'int32':
       return { name, repetition_type, type: 'INT32' }
+    case 'int16':
+      return {
+        name,
+        repetition_type,
+        type: 'INT32',
+        converted_type: 'INT_16',
+        logical_type: { type: 'INTEGER', bitWidth: 16, isSigned: true },
+      }
+    case 'decimal': {
+      const precision = column.precision ?? 38
+      const scale = column.scale ?? 0
+      const wide = precision > 18
+      return {
+        name,
+        repetition_type,
+        type: wide ? 'FIXED_LEN_BYTE_ARRAY' : 'INT64',
+        ...(wide && { type_length: 16 }),
+        converted_type: 'DECIMAL',
+        precision,
+        scale,
+        logical_type: { type: 'DECIMAL', precision, scale },
+      }
+    }
+    case 'timestamp_ntz':
+      return {
+        name,
+        repetition_type,
+        type: 'INT64',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: false, unit: 'MICROS' },
+      }
+    case 'time':
+      return {
+        name,
+        repetition_type,
+        type: 'INT64',
+        logical_type: { type: 'TIME', isAdjustedToUTC: false, unit: 'MICROS' },
+      }
     case 'float64':
       return { name, repetition_type, type: 'DOUBLE' }
     case 'text':

@@ -55,7 +55,7 @@ function signedInteger(leaf: SourceLeaf, bits: number): boolean {
 
 /** Whether the leaf stores exactly the column's values, and which page check they still need. */
 function columnFits(column: ColumnType, leaf: SourceLeaf): { check: ValueCheck | undefined } | undefined {
-  if (leaf.physical !== physicalType(column.kind)) return undefined
+  if (leaf.physical !== physicalType(column)) return undefined
   const { logical, converted } = leaf
   switch (column.kind) {
     case 'int64':
@@ -82,6 +82,9 @@ function columnFits(column: ColumnType, leaf: SourceLeaf): { check: ValueCheck |
       }
       return converted === CONVERTED.TIMESTAMP_MICROS ? { check: undefined } : undefined
     }
+    default:
+      // int16, decimal, timestamp_ntz and time take the row path, which converts and checks each value.
+      return undefined
   }
 }
 

@@ -159,7 +159,7 @@ describe('Parquet inputs spliced into change files', { timeout: 120_000 }, () =>
 
   it('projects away columns the table does not define with extraColumns: ignore, and refuses them otherwise', async () => {
     const input = await copy(
-      `SELECT 'x' || i AS extra, i::BIGINT AS id, i * 2.5 AS g FROM range(20000) t(i)`,
+      `SELECT 'x' || i AS extra, i::BIGINT AS id, (i * 2.5)::DOUBLE AS g FROM range(20000) t(i)`,
       `${dir}/extra.parquet`,
     )
     const narrow = defineTable({ name: 'narrow' }, { id: int64(), g: float64() })

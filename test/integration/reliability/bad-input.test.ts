@@ -258,7 +258,7 @@ const cases: Case[] = [
   },
   {
     name: 'builder: table with a column of an unknown kind',
-    run: async () => defineTable({ name: 't' }, { x: { kind: 'decimal', nullable: false } as never }),
+    run: async () => defineTable({ name: 't' }, { x: { kind: 'interval', nullable: false } as never }),
     code: 'TABLE_INVALID',
     message: /x/,
   },

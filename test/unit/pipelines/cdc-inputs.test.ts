@@ -73,9 +73,18 @@ describe('diffSnapshots on Parquet', () => {
       'lossy.parquet',
       `SELECT 1.5::DOUBLE AS id, 'x' AS body, 1.0 AS amount, NULL::TIMESTAMP AS at`,
     )
+    // The type: a DECIMAL is no float64 (the one input rule's words)...
     await expect(diffSnapshots(orders, ['id'], lossy, [], { dir })).rejects.toMatchObject({
       code: 'CDC_INVALID',
-      message: expect.stringMatching(/lossy\.parquet.*"id" is DOUBLE/),
+      message: expect.stringMatching(/lossy\.parquet.*"amount" is DECIMAL\(2, 1\), which a float64 column cannot/),
+    })
+    // ...and the value: a DOUBLE fills an int64 column only with whole numbers.
+    const fraction = await parquet(
+      'fraction.parquet',
+      `SELECT 1.5::DOUBLE AS id, 'x' AS body, 1.0::DOUBLE AS amount, NULL::TIMESTAMP AS at`,
+    )
+    await expect(diffSnapshots(orders, ['id'], fraction, [], { dir })).rejects.toMatchObject({
+      message: expect.stringContaining('column "id": 1.5 is a DOUBLE value that an int64 column cannot take exactly'),
     })
     const missing = await parquet('missing.parquet', `SELECT 1::BIGINT AS id, 'x' AS body`)
     await expect(diffSnapshots(orders, ['id'], [], missing, { dir })).rejects.toMatchObject({
