@@ -94,6 +94,9 @@ export function loadDuckDB(): Promise<DuckDBModule> {
  * stays under `memoryLimit` and disposing removes every trace.
  */
 export class CdcEngine {
+  /** The Parquet files each input read ('previous snapshot', 'change log', …), globs expanded, in read order. */
+  readonly inputs = new Map<string, readonly string[]>()
+
   private constructor(
     readonly dir: string,
     readonly duckdb: DuckDBModule,

@@ -15,6 +15,8 @@ export interface ChangeSet extends AsyncDisposable {
   /** Key rows to delete, read back from `files.deletes`. */
   deletes(): AsyncIterable<Record<string, unknown>>
   readonly stats: { upserts: number; deletes: number; [name: string]: number }
+  /** The Parquet files each input read ('previous snapshot', 'current snapshot', 'change log'), globs expanded. */
+  readonly inputs: ReadonlyMap<string, readonly string[]>
   /** Closes DuckDB and removes the work directory (the files included). */
   dispose(): Promise<void>
 }
@@ -100,6 +102,7 @@ export function changeSetFrom(
     upserts: () => readParquetRows(files.upserts),
     deletes: () => readParquetRows(files.deletes),
     stats,
+    inputs: engine.inputs,
     dispose,
     [Symbol.asyncDispose]: dispose,
   }

@@ -44,6 +44,7 @@ export async function checkInputFiles(
   what: string,
 ): Promise<InputFiles> {
   const files = await expand(engine, paths, what)
+  engine.inputs.set(what, files)
   const expected = [...table.columnNames, ...extra.filter((c) => !(c in table.columns))]
   let first: { file: string; types: Map<string, string> } | undefined
   for (const file of files) {

@@ -162,7 +162,7 @@ async function night(
     watermark = { from: since, to: compacted.watermark }
   }
   try {
-    const inputs = await cdcRunInputs(options.source, watermark?.from)
+    const inputs = await cdcRunInputs(options.source, changes.inputs, watermark?.from)
     if (fullState) {
       const runId = options.runId ?? deriveRunId({ fingerprint: 'publish-overwrite', inputs, name: options.name })
       const change = {

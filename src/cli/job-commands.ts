@@ -12,6 +12,13 @@ async function signIn(
   return TableauClient.signIn({ ...config, env: io.env, logger: cliLogger(values['log-level'], io) })
 }
 
+/** The `<job-id>` argument, refused before signing in (exit 3) when it could change which resource is asked. */
+function jobIdOf(positionals: readonly string[]): string {
+  const id = positionals[0]!
+  checkPathValue(id, '<job-id>')
+  return id
+}
+
 export const jobWaitCommand = defineCommand({
   name: 'job wait',
   summary: 'Wait for a job to finish; exit 0 when it succeeded, 5 when it failed or was cancelled.',
@@ -19,9 +26,8 @@ export const jobWaitCommand = defineCommand({
   positionals: ['<job-id>'],
   flags: { 'timeout-s': { type: 'string', arg: '<n>', help: 'give up after n seconds (exit 6)' }, ...SERVER_FLAGS },
   async run({ values, positionals, io }) {
-    const id = positionals[0]!
+    const id = jobIdOf(positionals)
     const timeout = positiveNumber('timeout-s', values['timeout-s'])
-    checkPathValue(id, '<job-id>') // refused before signing in (exit 3)
     const client = await signIn(values, io)
     try {
       const job = await client.waitForJob(id, {
@@ -64,8 +70,7 @@ export const jobStatusCommand = defineCommand({
   positionals: ['<job-id>'],
   flags: { ...SERVER_FLAGS },
   async run({ values, positionals, io }) {
-    const id = positionals[0]!
-    checkPathValue(id, '<job-id>') // refused before signing in (exit 3)
+    const id = jobIdOf(positionals)
     const client = await signIn(values, io)
     try {
       const job = await client.getJob(id, io.signal)
@@ -85,7 +90,7 @@ export const jobCancelCommand = defineCommand({
   positionals: ['<job-id>'],
   flags: { ...SERVER_FLAGS },
   async run({ values, positionals, io }) {
-    const id = positionals[0]!
+    const id = jobIdOf(positionals)
     const client = await signIn(values, io)
     try {
       const state = jobState(await client.getJob(id, io.signal))

@@ -67,6 +67,8 @@ const METHODS: Record<string, readonly Call[] | 'no path value'> = {
   'datasources.query': 'no path value',
   'datasources.queryAll': 'no path value',
   'datasources.publish': 'no path value',
+  // the id travels in the VizQL Data Service request body, not in a path
+  'datasources.describe': 'no path value',
   'datasources.get': [(c, v) => ds(c).get(v)],
   'datasources.connections': [(c, v) => ds(c).connections(v)],
   'datasources.update': [(c, v) => ds(c).update(v, { description: 'x' })],

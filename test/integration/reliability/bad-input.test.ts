@@ -500,14 +500,22 @@ const cases: Case[] = [
   // ── CLI ──
   {
     name: 'cli: ndjson with an invalid int64 on line 2',
-    run: () => cliPush('bad.ndjson', '{"id":"1","name":"a"}\n{"id":"1x","name":"b"}\n'),
+    run: () =>
+      cliPush(
+        'bad.ndjson',
+        '{"id":"1","name":"a","amount":null,"at":null,"flag":null,"qty":null}\n{"id":"1x","name":"b","amount":null,"at":null,"flag":null,"qty":null}\n',
+      ),
     code: 'INPUT_INVALID',
     message: /bad\.ndjson:2: column "id"/,
     exit: 3,
   },
   {
     name: 'cli: ndjson line that is not JSON',
-    run: () => cliPush('broken.ndjson', '{"id":"1","name":"a"}\n{"id": 2, "name": \n'),
+    run: () =>
+      cliPush(
+        'broken.ndjson',
+        '{"id":"1","name":"a","amount":null,"at":null,"flag":null,"qty":null}\n{"id": 2, "name": \n',
+      ),
     code: 'INPUT_INVALID',
     message: /broken\.ndjson:2/,
     exit: 3,
@@ -537,7 +545,10 @@ const cases: Case[] = [
   },
   {
     name: 'cli: wrong credentials',
-    run: () => cliPush('ok.ndjson', '{"id":"1","name":"a"}\n', [], { TABLEAU_PAT_SECRET: 'wrong-secret' }),
+    run: () =>
+      cliPush('ok.ndjson', '{"id":"1","name":"a","amount":null,"at":null,"flag":null,"qty":null}\n', [], {
+        TABLEAU_PAT_SECRET: 'wrong-secret',
+      }),
     code: 'AUTH_FAILED',
     message: /sign-in|credentials|401/i,
     exit: 4,
@@ -552,7 +563,7 @@ const cases: Case[] = [
         '--schema',
         await file('schema.json', schemaJson),
         '--input',
-        `changes=${await file('one.ndjson', '{"id":"77","name":"z"}\n')}`,
+        `changes=${await file('one.ndjson', '{"id":"77","name":"z","amount":null,"at":null,"flag":null,"qty":null}\n')}`,
         '--datasource',
         'NoSuchSource',
       ]),

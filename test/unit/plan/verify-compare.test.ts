@@ -4,11 +4,14 @@ import {
   COMPARE_BY_KIND,
   type ColumnType,
   date,
+  decimal,
   float64,
+  int16,
   int32,
   int64,
   sameColumnValue,
   text,
+  time,
   timestamp,
 } from '../../../src/index.js'
 import { InvalidValue } from '../../../src/wire.js'
@@ -152,6 +155,69 @@ const kinds: [string, ColumnType, same: Case[], differs: Case[]][] = [
       ['2023-11-14T22:13:20Z', 1700000000000],
       ['2023-11-14T22:13:20Z', null],
       [null, '2023-11-14T22:13:20Z'],
+    ],
+  ],
+
+  [
+    'int16',
+    int16({ nullable: true }),
+    [
+      [-32768, -32768],
+      [7, '7'],
+      [null, null],
+    ],
+    [
+      [7, 8],
+      [7, '7.0'],
+      [7, null],
+    ],
+  ],
+  [
+    'decimal',
+    decimal(21, 2, { nullable: true }),
+    [
+      ['12.30', '12.3'],
+      ['12.30', 12.3],
+      ['-0.05', '-0.050'],
+      ['1234567890123456789.01', '1234567890123456789.01'],
+      [5n, '5.00'],
+      [null, null],
+    ],
+    [
+      ['12.30', '12.31'],
+      // a JSON number that rounded on the way never verifies a wide decimal
+      ['1234567890123456789.01', 1_234_567_890_123_456_800],
+      ['12.30', '12.305'],
+      ['12.30', 'twelve'],
+      ['12.30', null],
+    ],
+  ],
+  [
+    'timestamp_ntz',
+    timestamp({ timeZone: false, nullable: true }),
+    [
+      ['2024-03-01T10:00:00', '2024-03-01T10:00:00'],
+      ['2024-03-01T10:00:00.000001', '2024-03-01T10:00:00.000001Z'],
+      [null, null],
+    ],
+    [
+      ['2024-03-01T10:00:00', '2024-03-01T10:00:01'],
+      ['2024-03-01T10:00:00', '2024-03-01'],
+      ['2024-03-01T10:00:00', null],
+    ],
+  ],
+  [
+    'time',
+    time({ nullable: true }),
+    [
+      ['10:30', '10:30:00'],
+      ['23:59:59.999999', '23:59:59.999999'],
+      [null, null],
+    ],
+    [
+      ['10:30', '10:30:01'],
+      ['10:30', '10:30 AM'],
+      ['10:30', null],
     ],
   ],
 ]
