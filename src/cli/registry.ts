@@ -1,8 +1,10 @@
 import { planCommand, pushCommand } from './batch-commands.js'
+import { cdcCommand } from './cdc-command.js'
 import { type CliCommand, defineCommand } from './command-table.js'
 import { datasourceCommand } from './datasource-command.js'
 import { emulatorCommand } from './emulator-command.js'
 import { jobCancelCommand, jobStatusCommand, jobWaitCommand } from './job-commands.js'
+import { loadCommand } from './load-command.js'
 import { probeCommand } from './probe-command.js'
 import { vconnCommand } from './vconn-command.js'
 
@@ -33,6 +35,8 @@ const datasource = defineCommand({
 export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   pushCommand,
+  cdcCommand,
+  loadCommand,
   jobWaitCommand,
   jobStatusCommand,
   jobCancelCommand,
