@@ -59,6 +59,9 @@ describe.concurrent('usage mistakes: exit 2 with the usage line of the command',
     ['unknown flag (emulator)', ['emulator', '--prot', '1'], /unknown flag --prot/, 'emulator'],
     ['bad port', ['emulator', '--port', 'x'], /--port x: not a port/, 'emulator'],
     ['required flag', ['push', '--batch', 'b.json'], /--datasource <name> or --datasource-id <id> is required/, 'push'],
+    ['unknown flag of a verb', ['datasource', 'list', '--to', 'x'], /unknown flag --to/, 'datasource list'],
+    ['missing positional of a verb', ['vconn', 'download'], /missing <id>/, 'vconn download'],
+    ['cdc without a mode', ['cdc', '--key', 'id', '--datasource', 'x'], /give --previous and --current/, 'cdc'],
   ]
   it.each(cases)('%s', async (_name, args, message, command) => {
     const result = await run(args)
