@@ -11,7 +11,8 @@ const FOOTER = `server: --server/--site or TABLEAU_SERVER/TABLEAU_SITE; credenti
   TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, or TABLEAU_USERNAME + TABLEAU_PASSWORD, or TABLEAU_JWT
   (each secret also as <NAME>_FILE: a file holding it). HTTPS_PROXY / NO_PROXY and NODE_EXTRA_CA_CERTS are honoured.
 exit codes: 0 ok, 1 internal error (a bug), 2 usage, 3 bad input (nothing sent), 4 server/auth/lookup error
-  or the emulator cannot start, 5 a job failed or was cancelled, 6 interrupted (rerun with the same --journal), 130 signal
+  or the emulator cannot start, 5 a job failed or was cancelled, 6 interrupted (rerun with the same --state-dir),
+  7 --verify read back something else, 8 job status: cancelled, 9 job status: still running, 130 signal
 global flags: --help, --version, --debug (stack traces of errors)
 `
 

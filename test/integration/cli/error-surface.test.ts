@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineCommand } from '../../../src/cli/command-table.js'
+import { EXIT } from '../../../src/cli/exit-codes.js'
 import { COMMANDS } from '../../../src/cli/registry.js'
 import { repoRoot, runCliInProcess as run, spawnCli, startCliProcess, withoutDuckdb } from '../../helpers/spawn-cli.js'
 
@@ -283,4 +284,12 @@ describe('emulator', () => {
       expectOneLineError(result)
     }
   }, 120_000)
+})
+
+describe('top-level help', () => {
+  it('lists every exit code the CLI can return', async () => {
+    const help = (await run(['--help'])).stdout
+    const codes = help.slice(help.indexOf('exit codes:'))
+    for (const code of Object.values(EXIT)) expect(codes).toMatch(new RegExp(`[ ,:]${code} `))
+  })
 })
