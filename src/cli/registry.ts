@@ -6,6 +6,7 @@ import { emulatorCommand } from './emulator-command.js'
 import { jobCancelCommand, jobStatusCommand, jobWaitCommand } from './job-commands.js'
 import { loadCommand } from './load-command.js'
 import { probeCommand } from './probe-command.js'
+import { jobsCommand, runCommand } from './run-command.js'
 import { VCONN_COMMANDS } from './vconn-table.js'
 
 /**
@@ -17,6 +18,8 @@ export const COMMANDS: readonly CliCommand[] = [
   pushCommand,
   cdcCommand,
   loadCommand,
+  runCommand,
+  jobsCommand,
   jobWaitCommand,
   jobStatusCommand,
   jobCancelCommand,
