@@ -1,54 +1,10 @@
 import { type CliCommand, defineCommand, type FlagSpec } from './command-table.js'
 import { runDatasourceVerb } from './datasource-command.js'
+import { DATASOURCE_FLAGS } from './datasource-flags.js'
 import { SERVER_FLAGS } from './io.js'
 
 // `hyperdelta datasource <verb>`: one command-table entry per verb, each with only its own flags, so `--help`,
 // usage errors and the top-level help come from the one table like every other command.
-
-const str = (arg: string, help: string) => ({ type: 'string', arg, help }) as const
-const bool = (help: string) => ({ type: 'boolean', default: false, help }) as const
-
-/** Every flag a verb may take; each verb lists the ones it takes. */
-export const DATASOURCE_FLAGS = {
-  name: str('<name>', 'the data source by name (instead of <id>); publish: its name'),
-  project: str('<name>', 'project of --name when names repeat'),
-  filter: { type: 'string', multiple: true, arg: '<field:op:value>', help: 'filter (value [a,b] for in); repeatable' },
-  sort: { type: 'string', multiple: true, arg: '<field:asc|desc>', help: 'sort order; repeatable' },
-  fields: str('<a,b>', 'fields to return'),
-  'page-size': str('<n>', 'items per page'),
-  'project-id': str('<luid>', 'the project (publish into, move to)'),
-  description: str('<text>', 'description'),
-  mode: str('create|overwrite|append', 'publish mode (default create)'),
-  'as-job': bool('publish asynchronously: print the job'),
-  wait: bool('wait for the job to end'),
-  'timeout-s': str('<n>', 'give up waiting after n seconds'),
-  'credentials-user': str('<user>', 'connection user to embed (password: TABLEAU_DATASOURCE_PASSWORD)'),
-  embed: bool('embed the connection credentials'),
-  'upload-session': { type: 'boolean', help: 'always publish through an upload session' },
-  to: str('<file|dir>', 'where to save the download'),
-  'no-extract': bool('download without the extract'),
-  revision: str('<n>', 'download this revision'),
-  remove: str('<n>', 'remove this revision'),
-  'new-name': str('<name>', 'rename'),
-  'owner-id': str('<luid>', 'new owner'),
-  certified: str('true|false', 'certification'),
-  'certification-note': str('<text>', 'certification note'),
-  'encrypt-extracts': str('true|false', 'encrypt extracts'),
-  update: str('<connection-id>', 'the connection to update (password: TABLEAU_CONNECTION_PASSWORD)'),
-  'server-address': str('<host>', "the connection's server address"),
-  'server-port': str('<port>', "the connection's port"),
-  'user-name': str('<user>', "the connection's user name"),
-  'embed-password': str('true|false', 'embed the connection password'),
-  'dest-site-url-namespace': str('<ns>', 'keychain retrieve: destination site URL namespace'),
-  'dest-site-luid': str('<luid>', 'keychain retrieve: destination site LUID'),
-  'dest-server-url': str('<url>', 'keychain retrieve: destination server URL'),
-  keychain: {
-    type: 'string',
-    multiple: true,
-    arg: '<encrypted>',
-    help: 'keychain apply: an encrypted keychain; repeatable',
-  },
-} as const satisfies Record<string, FlagSpec>
 
 type FlagName = keyof typeof DATASOURCE_FLAGS
 const COMMON = {
