@@ -30,6 +30,12 @@ beforeEach(async () => {
     'log.parquet',
     `SELECT * FROM (VALUES (4::BIGINT, 'v4', 'insert', 1::BIGINT), (1, 'v1', 'delete', 2)) t(id, body, op, lsn)`,
   )
+  await writeFile(
+    join(fx.dir, 'batch.json'),
+    JSON.stringify({
+      actions: [{ action: 'insert', 'source-table': 'changes', 'target-schema': 'Extract', 'target-table': 'Extract' }],
+    }),
+  )
   config = join(fx.dir, 'hyperdelta.yaml')
   await writeFile(
     config,
@@ -61,6 +67,11 @@ jobs:
     key: [id]
     datasource: Items
     state-dir: lanes/items
+  hand:
+    pipeline: push
+    batch: batch.json
+    input: changes=exports/*.parquet
+    datasource: Items
 `,
   )
 })
@@ -101,6 +112,15 @@ describe('hyperdelta run', () => {
     ])
     expect(byLine.code).toBe(EXIT.ok)
     expect(await table('Items')).toEqual(['1:v1', '2:new2', '3:v3'])
+    expect(await table('Line')).toEqual(await table('Items'))
+  })
+
+  it('a push job gives the same table as the push line (paths relative to the project file)', async () => {
+    expect((await cli(['run', 'hand', '--config', config, '--quiet'])).code).toBe(EXIT.ok)
+    const input = `changes=${join(fx.dir, 'exports/*.parquet')}`
+    const batch = join(fx.dir, 'batch.json')
+    expect((await line(['push', '--batch', batch, '--input', input, '--datasource', 'Line', '--quiet'])).code).toBe(0)
+    expect(await table('Items')).toEqual(['1:v1', '2:new2', '2:v2', '3:v3'])
     expect(await table('Line')).toEqual(await table('Items'))
   })
 
@@ -207,6 +227,6 @@ describe('hyperdelta jobs', () => {
     expect(out.stdout).toContain('job\tnightly\tcdc\tItems')
     expect(out.stdout).toContain(`target\tlocal\t${fx.emu.url}`)
     const json = JSON.parse((await cli(['jobs', '--config', config, '--json'])).stdout)
-    expect(json.jobs.map((j: { name: string }) => j.name)).toEqual(['bulk', 'nightly'])
+    expect(json.jobs.map((j: { name: string }) => j.name)).toEqual(['bulk', 'nightly', 'hand'])
   })
 })
