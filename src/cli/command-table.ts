@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util'
 import { HyperdeltaError } from '../index.js'
+import { didYouMean } from './did-you-mean.js'
 import type { CliIo } from './io.js'
 
 export interface FlagSpec {
@@ -98,7 +99,11 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: expected.length > 0 })
   } catch (error) {
-    throw translateParseError(error)
+    const translated = translateParseError(error)
+    const flag = /^unknown flag --(\S+)$/.exec(translated.message)?.[1]
+    if (flag === undefined) throw translated
+    const hint = didYouMean(flag, Object.keys(command.flags), (c) => `--${c}`)
+    throw usageError(`${translated.message}${hint}`)
   }
   const required = expected.filter((p) => !p.startsWith('['))
   const max = expected.some((p) => /\.\.\.\]?$/.test(p)) ? Number.POSITIVE_INFINITY : expected.length

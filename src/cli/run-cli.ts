@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { HyperdeltaError } from '../index.js'
 import { type CliCommand, commandHelp, findCommand, parseCommandArgs, usageLine } from './command-table.js'
+import { didYouMean } from './did-you-mean.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { COMMANDS } from './registry.js'
@@ -61,7 +62,13 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       return EXIT.ok
     }
     const found = findCommand(commands, args)
-    if (!found) throw new HyperdeltaError('USAGE', `unknown command "${args[0]}"`)
+    if (!found) {
+      const hint = didYouMean(
+        args[0]!,
+        commands.map((c) => c.name.split(' ')[0]!),
+      )
+      throw new HyperdeltaError('USAGE', `unknown command "${args[0]}"${hint}`)
+    }
     if ('group' in found) {
       usage = topHelp(found.commands)
       if (hasFlag(args, '--help', '-h')) {
@@ -71,7 +78,13 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       const sub = args[found.group.split(' ').length]
       throw new HyperdeltaError(
         'USAGE',
-        sub ? `unknown command "${found.group} ${sub}"` : `"${found.group}" needs a command`,
+        sub
+          ? `unknown command "${found.group} ${sub}"${didYouMean(
+              sub,
+              found.commands.map((c) => c.name.split(' ').at(-1)!),
+              (c) => `"${found.group} ${c}"`,
+            )}`
+          : `"${found.group}" needs a command`,
       )
     }
     const { command, rest } = found

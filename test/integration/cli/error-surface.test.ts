@@ -62,6 +62,7 @@ describe.concurrent('usage mistakes: exit 2 with the usage line of the command',
     ['required flag', ['push', '--batch', 'b.json'], /--datasource <name> or --datasource-id <id> is required/, 'push'],
     ['unknown flag of a verb', ['datasource', 'list', '--to', 'x'], /unknown flag --to/, 'datasource list'],
     ['missing positional of a verb', ['vconn', 'download'], /missing <id>/, 'vconn download'],
+    ['a misspelt flag', ['load', '--fils', 'x'], /unknown flag --fils \(did you mean --files\?\)/, 'load'],
     ['cdc without a mode', ['cdc', '--key', 'id', '--datasource', 'x'], /give --previous and --current/, 'cdc'],
   ]
   it.each(cases)('%s', async (_name, args, message, command) => {
@@ -70,6 +71,14 @@ describe.concurrent('usage mistakes: exit 2 with the usage line of the command',
     expect(result.stderr).toMatch(message)
     expect(result.stderr).toContain(`usage: hyperdelta ${command} `)
     expectOneLineError(result)
+  })
+
+  it('a misspelt command or verb: did you mean', async () => {
+    const [command, verb] = await Promise.all([run(['pusj']), run(['datasource', 'downlod', 'x'])])
+    expect(command.code).toBe(2)
+    expect(command.stderr).toMatch(/unknown command "pusj" \(did you mean "push"\?\)/)
+    expect(verb.code).toBe(2)
+    expect(verb.stderr).toMatch(/unknown command "datasource downlod" \(did you mean "datasource download"\?\)/)
   })
 
   it('unknown command and wrong subcommand list the commands', async () => {
