@@ -1,17 +1,9 @@
 import { stat } from 'node:fs/promises'
-import {
-  checkPathValue,
-  consoleLogger,
-  HyperdeltaError,
-  LOG_LEVELS,
-  type LogLevel,
-  silentLogger,
-  TableauClient,
-} from '../index.js'
-import { connectionConfig } from './config.js'
+import { checkPathValue, HyperdeltaError } from '../index.js'
 import { type Flags, usage, type VerbContext } from './datasource-flags.js'
 import { VERBS } from './datasource-verbs.js'
 import type { CliIo } from './io.js'
+import { signInFromFlags } from './sign-in.js'
 
 // `hyperdelta datasource <verb> …`: every Data Sources method from the command line. Same conventions and exit
 // codes as `push` (usage 2, bad input 3, server/lookup 4, failed job 5, interrupted 6); --json prints JSON.
@@ -28,13 +20,7 @@ export async function runDatasourceVerb(
   const flags = values as Flags
   if (verb === 'publish') await requireFile(args[0])
   for (const [field, value] of pathArguments(verb, args, flags.update)) checkPathValue(value, field)
-  const level = flags['log-level']
-  if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw usage(`--log-level ${level}: use one of ${LOG_LEVELS.join(', ')}`)
-  }
-  const logger =
-    level === undefined ? silentLogger : consoleLogger(level as LogLevel, (line) => io.stderr.write(`${line}\n`))
-  const client = await TableauClient.signIn({ ...(await connectionConfig(flags, io.env)), logger })
+  const { client } = await signInFromFlags(flags, io)
   try {
     const ctx: VerbContext = {
       client,

@@ -1,11 +1,18 @@
 import { stat } from 'node:fs/promises'
-import { isHyperdeltaError, summarizeReport, TableauClient, type VerifySpec, verifyDatasource } from '../index.js'
+import {
+  isHyperdeltaError,
+  type Logger,
+  summarizeReport,
+  type TableauClient,
+  type VerifySpec,
+  verifyDatasource,
+} from '../index.js'
 import { type FlagValues, usageError } from './command-table.js'
-import { connectionConfig } from './config.js'
 import { EXIT } from './exit-codes.js'
 import { assertReadableFile } from './input-files.js'
-import { type CliIo, cliLogger, jsonReplacer, SERVER_FLAGS } from './io.js'
+import { type CliIo, jsonReplacer, SERVER_FLAGS } from './io.js'
 import { progressRenderer } from './progress.js'
+import { signInFromFlags } from './sign-in.js'
 
 // The target and run flags `push`, `cdc` and `load` share, and the one way they sign in, show progress and
 // print a report: the three commands differ only in where their changes come from.
@@ -100,7 +107,7 @@ export function printReport(report: unknown, json: boolean | undefined, io: CliI
 
 export interface SignedIn {
   client: TableauClient
-  logger: ReturnType<typeof cliLogger>
+  logger: Logger
   /** The progress handler, unless --json or --quiet. */
   onProgress?: ReturnType<typeof progressRenderer>['onProgress']
 }
@@ -114,9 +121,7 @@ export async function withSignedIn<T>(
   io: CliIo,
   work: (session: SignedIn) => Promise<T>,
 ): Promise<T> {
-  const logger = cliLogger(values['log-level'], io)
-  const config = await connectionConfig(values, io.env)
-  const client = await TableauClient.signIn({ ...config, env: io.env, logger })
+  const { client, logger } = await signInFromFlags(values, io)
   const progress = values.json || values.quiet ? undefined : progressRenderer(io.stderr)
   try {
     const result = await work({ client, logger, ...(progress && { onProgress: progress.onProgress }) })

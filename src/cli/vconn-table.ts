@@ -1,7 +1,7 @@
-import { checkPathValue, HyperdeltaError, TableauClient } from '../index.js'
+import { checkPathValue, HyperdeltaError } from '../index.js'
 import { type CliCommand, defineCommand, type FlagSpec } from './command-table.js'
-import { connectionConfig } from './config.js'
-import { type CliIo, cliLogger, SERVER_FLAGS } from './io.js'
+import { type CliIo, SERVER_FLAGS } from './io.js'
+import { type SignInFlags, signInFromFlags } from './sign-in.js'
 import { VCONN_SUBCOMMANDS, type VconnSubcommand } from './vconn-subcommands.js'
 
 // `hyperdelta vconn <verb>`: each verb of vconn-subcommands.ts as a command-table entry with only its own flags,
@@ -59,12 +59,7 @@ async function runVerb(sub: VconnSubcommand, values: Record<string, unknown>, po
     ['--modify', values['modify']],
   ]
   for (const [field, value] of inPath) if (value !== undefined) checkPathValue(value, field)
-  const logger = cliLogger(values['log-level'] as string | undefined, io)
-  const config = await connectionConfig(
-    { server: values['server'] as string | undefined, site: values['site'] as string | undefined },
-    io.env,
-  )
-  const client = await TableauClient.signIn({ ...config, env: io.env, logger })
+  const { client } = await signInFromFlags(values as SignInFlags, io)
   try {
     return await sub.run({ client, values: values as never, positionals, io })
   } finally {
