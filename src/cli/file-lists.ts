@@ -8,9 +8,7 @@ import { HyperdeltaError } from '../index.js'
 
 const GLOB = /[*?]/
 
-/** True when `pattern` names a folder or holds a glob character: it stands for a list of files. */
-async function isPattern(pattern: string): Promise<boolean> {
-  if (GLOB.test(pattern)) return true
+async function isFolder(pattern: string): Promise<boolean> {
   return stat(pattern).then(
     (s) => s.isDirectory(),
     () => false,
@@ -22,7 +20,8 @@ async function isPattern(pattern: string): Promise<boolean> {
  * cannot be read); a folder or glob that matches nothing is bad input naming the flag and the pattern.
  */
 export async function expandFiles(flag: string, pattern: string): Promise<string[]> {
-  if (!(await isPattern(pattern))) return [pattern]
+  const folder = await isFolder(pattern)
+  if (!folder && !GLOB.test(pattern)) return [pattern]
   const dirPart = pattern.slice(0, Math.max(0, pattern.lastIndexOf('/')))
   if (GLOB.test(dirPart)) {
     throw new HyperdeltaError('INPUT_INVALID', `${flag} ${pattern}: a glob may use * and ? in the file name only`, {
@@ -33,7 +32,8 @@ export async function expandFiles(flag: string, pattern: string): Promise<string
     return await listParquetFiles(pattern)
   } catch (cause) {
     // listParquetFiles says "no Parquet files" for an empty match and throws ENOENT for a missing folder.
-    throw new HyperdeltaError('INPUT_INVALID', `${flag} ${pattern}: no files match`, {
+    const what = folder ? 'the folder holds no *.parquet files' : 'no files match'
+    throw new HyperdeltaError('INPUT_INVALID', `${flag} ${pattern}: ${what}`, {
       cause,
       details: { field: flag, file: pattern },
     })

@@ -173,6 +173,16 @@ describe('hyperdelta load', () => {
     expect(out.stderr).toContain(message)
   })
 
+  it('a folder without Parquet files, and a glob in the folder part: exit 3 naming them', async () => {
+    await mkdir(join(fx.dir, 'empty'))
+    const empty = await load('--files', join(fx.dir, 'empty'), '--mode', 'insert')
+    expect(empty.code).toBe(EXIT.input)
+    expect(empty.stderr).toContain(`--files ${join(fx.dir, 'empty')}: the folder holds no *.parquet files`)
+    const deep = await load('--files', join(fx.dir, '*/a.parquet'), '--mode', 'insert')
+    expect(deep.code).toBe(EXIT.input)
+    expect(deep.stderr).toContain('a glob may use * and ? in the file name only')
+  })
+
   it('an empty glob: exit 3 naming it', async () => {
     const out = await load('--files', join(fx.dir, 'exports/z*.parquet'), '--mode', 'insert')
     expect(out.code).toBe(EXIT.input)
