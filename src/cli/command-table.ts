@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util'
 import { HyperdeltaError } from '../index.js'
+import { didYouMean } from './did-you-mean.js'
 import type { CliIo } from './io.js'
 
 export interface FlagSpec {
@@ -42,7 +43,10 @@ export interface CliCommand<F extends FlagSpecs = FlagSpecs> {
   /** What follows the name in a usage line: '--batch <file> [--json]'. */
   readonly usage: string
   readonly flags: F
-  /** Names of required positional arguments, e.g. ['<job-id>']; exactly these many are accepted. */
+  /**
+   * Names of positional arguments, e.g. ['<job-id>']: '[<id>]' is optional, a trailing '...' takes one or more
+   * ('[<tag>...]' zero or more); otherwise exactly these many are accepted.
+   */
   readonly positionals?: readonly string[]
   /** Extra help text after the flag list (formats, environment). */
   readonly notes?: string
@@ -91,18 +95,21 @@ export function parseCommandArgs(
     ]),
   ) as Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never
   let parsed: { values: Record<string, unknown>; positionals: string[] }
-  try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: (command.positionals?.length ?? 0) > 0 })
-  } catch (error) {
-    throw translateParseError(error)
-  }
   const expected = command.positionals ?? []
-  if (parsed.positionals.length < expected.length) {
-    throw usageError(`missing ${expected.slice(parsed.positionals.length).join(' ')}`)
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: expected.length > 0 })
+  } catch (error) {
+    const translated = translateParseError(error)
+    const flag = /^unknown flag --(\S+)$/.exec(translated.message)?.[1]
+    if (flag === undefined) throw translated
+    const hint = didYouMean(flag, Object.keys(command.flags), (c) => `--${c}`)
+    throw usageError(`${translated.message}${hint}`)
   }
-  if (parsed.positionals.length > expected.length) {
-    throw usageError(`unexpected argument ${parsed.positionals[expected.length]}`)
-  }
+  const required = expected.filter((p) => !p.startsWith('['))
+  const max = expected.some((p) => /\.\.\.\]?$/.test(p)) ? Number.POSITIVE_INFINITY : expected.length
+  const got = parsed.positionals.length
+  if (got < required.length) throw usageError(`missing ${required.slice(got).join(' ')}`)
+  if (got > max) throw usageError(`unexpected argument ${parsed.positionals[max]}`)
   return { values: parsed.values as FlagValues<FlagSpecs>, positionals: parsed.positionals }
 }
 

@@ -1,46 +1,26 @@
 import { stat } from 'node:fs/promises'
-import {
-  checkPathValue,
-  consoleLogger,
-  HyperdeltaError,
-  LOG_LEVELS,
-  type LogLevel,
-  silentLogger,
-  TableauClient,
-} from '../index.js'
-import { connectionConfig } from './config.js'
-import { DATASOURCE_USAGE, parse, usage, type VerbContext } from './datasource-flags.js'
+import { checkPathValue, HyperdeltaError } from '../index.js'
+import { type Flags, usage, type VerbContext } from './datasource-flags.js'
 import { VERBS } from './datasource-verbs.js'
 import type { CliIo } from './io.js'
+import { signInFromFlags } from './sign-in.js'
 
 // `hyperdelta datasource <verb> …`: every Data Sources method from the command line. Same conventions and exit
 // codes as `push` (usage 2, bad input 3, server/lookup 4, failed job 5, interrupted 6); --json prints JSON.
 
-/** `hyperdelta datasource …` */
-export async function datasourceCommand(argv: string[], io: CliIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
-    io.stdout.write(DATASOURCE_USAGE.endsWith('\n') ? DATASOURCE_USAGE : `${DATASOURCE_USAGE}\n`)
-    return argv.length === 0 ? 2 : 0
-  }
-  let parsed: ReturnType<typeof parse>
-  try {
-    parsed = parse(argv)
-  } catch (e) {
-    throw usage((e as Error).message)
-  }
-  const [verb, ...args] = parsed.positionals
-  const run = verb === undefined ? undefined : VERBS[verb]
-  if (!run) throw usage(verb === undefined ? 'a verb is required' : `unknown verb "${verb}"`)
-  const flags = parsed.values
+/** Runs one `hyperdelta datasource <verb>` with its parsed flags and positionals (the command table parsed them). */
+export async function runDatasourceVerb(
+  verb: string,
+  values: Record<string, unknown>,
+  args: string[],
+  io: CliIo,
+): Promise<number> {
+  const run = VERBS[verb]
+  if (!run) throw usage(`unknown verb "${verb}"`)
+  const flags = values as Flags
   if (verb === 'publish') await requireFile(args[0])
   for (const [field, value] of pathArguments(verb, args, flags.update)) checkPathValue(value, field)
-  const level = flags['log-level']
-  if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw usage(`--log-level ${level}: use one of ${LOG_LEVELS.join(', ')}`)
-  }
-  const logger =
-    level === undefined ? silentLogger : consoleLogger(level as LogLevel, (line) => io.stderr.write(`${line}\n`))
-  const client = await TableauClient.signIn({ ...(await connectionConfig(flags, io.env)), logger })
+  const { client } = await signInFromFlags(flags, io)
   try {
     const ctx: VerbContext = {
       client,

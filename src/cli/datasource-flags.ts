@@ -1,69 +1,67 @@
-import { parseArgs } from 'node:util'
 import { HyperdeltaError, type TableauClient } from '../index.js'
+import type { FlagSpec, FlagValues } from './command-table.js'
 import type { CliIo } from './io.js'
 
 // Flags, usage and the verb context of `hyperdelta datasource`.
 
-export const DATASOURCE_USAGE = `usage: hyperdelta datasource <verb> [<id> | --name <name> [--project <name>]] [flags] [--json]
-  list [--filter field:op:value]... [--sort field:asc|desc]... [--fields a,b] [--page-size N]
-  get <ds>                      connections <ds> [--update <connection-id> --server-address A --server-port P
-                                  --user-name U --embed-password true|false]   (password: TABLEAU_CONNECTION_PASSWORD)
-  publish <file> --name N [--project-id P] [--description D] [--mode create|overwrite|append] [--as-job] [--wait]
-                  [--credentials-user U --embed] (password: TABLEAU_DATASOURCE_PASSWORD) [--upload-session]
-  download <ds> --to <file|dir> [--no-extract] [--revision N]
-  update <ds> [--new-name N] [--project-id P] [--owner-id U] [--certified true|false] [--certification-note T]
-              [--encrypt-extracts true|false] [--description D]
-  delete <ds>          refresh <ds> [--wait] [--timeout-s N]          tag|untag <id> <tag>...
-  revisions <ds> [--remove N]
-  keychain retrieve <id> --dest-site-url-namespace S --dest-site-luid L --dest-server-url U
-  keychain apply <id> --keychain K [--keychain K]...
-`
+const str = (arg: string, help: string) => ({ type: 'string', arg, help }) as const
+const bool = (help: string) => ({ type: 'boolean', default: false, help }) as const
 
-export const FLAGS = {
-  server: { type: 'string' },
-  site: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  'log-level': { type: 'string' },
-  name: { type: 'string' },
-  project: { type: 'string' },
-  filter: { type: 'string', multiple: true },
-  sort: { type: 'string', multiple: true },
-  fields: { type: 'string' },
-  'page-size': { type: 'string' },
-  'project-id': { type: 'string' },
-  description: { type: 'string' },
-  mode: { type: 'string' },
-  'as-job': { type: 'boolean', default: false },
-  wait: { type: 'boolean', default: false },
-  'timeout-s': { type: 'string' },
-  'credentials-user': { type: 'string' },
-  embed: { type: 'boolean', default: false },
-  'upload-session': { type: 'boolean' },
-  to: { type: 'string' },
-  'no-extract': { type: 'boolean', default: false },
-  revision: { type: 'string' },
-  remove: { type: 'string' },
-  'new-name': { type: 'string' },
-  'owner-id': { type: 'string' },
-  certified: { type: 'string' },
-  'certification-note': { type: 'string' },
-  'encrypt-extracts': { type: 'string' },
-  update: { type: 'string' },
-  'server-address': { type: 'string' },
-  'server-port': { type: 'string' },
-  'user-name': { type: 'string' },
-  'embed-password': { type: 'string' },
-  'dest-site-url-namespace': { type: 'string' },
-  'dest-site-luid': { type: 'string' },
-  'dest-server-url': { type: 'string' },
-  keychain: { type: 'string', multiple: true },
-} as const
+/** Every flag a verb may take; each verb lists the ones it takes. */
+export const DATASOURCE_FLAGS = {
+  name: str('<name>', 'the data source by name (instead of <id>); publish: its name'),
+  project: str('<name>', 'project of --name when names repeat'),
+  filter: { type: 'string', multiple: true, arg: '<field:op:value>', help: 'filter (value [a,b] for in); repeatable' },
+  sort: { type: 'string', multiple: true, arg: '<field:asc|desc>', help: 'sort order; repeatable' },
+  fields: str('<a,b>', 'fields to return'),
+  'page-size': str('<n>', 'items per page'),
+  'project-id': str('<luid>', 'the project (publish into, move to)'),
+  description: str('<text>', 'description'),
+  mode: str('create|overwrite|append', 'publish mode (default create)'),
+  'as-job': bool('publish asynchronously: print the job'),
+  wait: bool('wait for the job to end'),
+  'timeout-s': str('<n>', 'give up waiting after n seconds'),
+  'credentials-user': str('<user>', 'connection user to embed (password: TABLEAU_DATASOURCE_PASSWORD)'),
+  embed: bool('embed the connection credentials'),
+  'upload-session': { type: 'boolean', help: 'always publish through an upload session' },
+  to: str('<file|dir>', 'where to save the download'),
+  'no-extract': bool('download without the extract'),
+  revision: str('<n>', 'download this revision'),
+  remove: str('<n>', 'remove this revision'),
+  'new-name': str('<name>', 'rename'),
+  'owner-id': str('<luid>', 'new owner'),
+  certified: str('true|false', 'certification'),
+  'certification-note': str('<text>', 'certification note'),
+  'encrypt-extracts': str('true|false', 'encrypt extracts'),
+  update: str('<connection-id>', 'the connection to update (password: TABLEAU_CONNECTION_PASSWORD)'),
+  'server-address': str('<host>', "the connection's server address"),
+  'server-port': str('<port>', "the connection's port"),
+  'user-name': str('<user>', "the connection's user name"),
+  'embed-password': str('true|false', 'embed the connection password'),
+  'dest-site-url-namespace': str('<ns>', 'keychain retrieve: destination site URL namespace'),
+  'dest-site-luid': str('<luid>', 'keychain retrieve: destination site LUID'),
+  'dest-server-url': str('<url>', 'keychain retrieve: destination server URL'),
+  keychain: {
+    type: 'string',
+    multiple: true,
+    arg: '<encrypted>',
+    help: 'keychain apply: an encrypted keychain; repeatable',
+  },
+} as const satisfies Record<string, FlagSpec>
 
-export type Flags = ReturnType<typeof parse>['values']
-export const parse = (args: string[]) => parseArgs({ args, options: FLAGS, strict: true, allowPositionals: true })
+/** The flags a verb was given; booleans with a default are always there. */
+export type Flags = Omit<FlagValues<typeof DATASOURCE_FLAGS>, 'as-job' | 'wait' | 'embed' | 'no-extract'> & {
+  'as-job': boolean
+  wait: boolean
+  embed: boolean
+  'no-extract': boolean
+  server?: string | undefined
+  site?: string | undefined
+  json?: boolean | undefined
+  'log-level'?: string | undefined
+}
 
-export const usage = (message: string): HyperdeltaError =>
-  new HyperdeltaError('USAGE', `datasource: ${message}\n${DATASOURCE_USAGE}`)
+export const usage = (message: string): HyperdeltaError => new HyperdeltaError('USAGE', `datasource: ${message}`)
 
 /** What a verb gets: the signed-in client, flags, positionals after the verb, io, and output helpers. */
 export interface VerbContext {

@@ -1,13 +1,7 @@
-import {
-  type DatasourceDescription,
-  type DescribedColumn,
-  describeColumnType,
-  HyperdeltaError,
-  TableauClient,
-} from '../index.js'
+import { type DatasourceDescription, type DescribedColumn, describeColumnType, HyperdeltaError } from '../index.js'
 import { defineCommand, usageError } from './command-table.js'
-import { connectionConfig } from './config.js'
-import { cliLogger, SERVER_FLAGS } from './io.js'
+import { SERVER_FLAGS } from './io.js'
+import { signInFromFlags } from './sign-in.js'
 
 /** A defineTable module of the described columns: the widest type per column, what the server did not say in a comment. */
 export function emitTs(name: string, d: Extract<DatasourceDescription, { available: true }>): string {
@@ -80,10 +74,7 @@ export const describeCommand = defineCommand({
     if (values.emit !== undefined && values.emit !== 'ts' && values.emit !== 'json') {
       throw usageError(`--emit must be ts or json, got ${values.emit}`)
     }
-    const client = await TableauClient.signIn({
-      ...(await connectionConfig(values, io.env)),
-      logger: cliLogger(values['log-level'], io),
-    })
+    const { client } = await signInFromFlags(values, io)
     try {
       const found = await client.findDatasource({
         name,

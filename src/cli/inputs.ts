@@ -1,5 +1,6 @@
 import { extname } from 'node:path'
 import { type ChangeRows, fromParquet, HyperdeltaError, type Table, tableFromParquet } from '../index.js'
+import { expandAll } from './file-lists.js'
 import { assertReadableFile } from './input-files.js'
 import { readCsvRows, readNdjsonRows } from './text-inputs.js'
 
@@ -41,7 +42,8 @@ export async function resolveInputs(
   sources: Map<string, Table>,
 ): Promise<{ rows: Record<string, ChangeRows>; sources: Map<string, Table> }> {
   const rows: Record<string, ChangeRows> = {}
-  for (const [name, paths] of files) {
+  for (const [name, patterns] of files) {
+    const paths = await expandAll('--input', patterns)
     const formats = new Set(paths.map(formatOf))
     if (formats.size > 1)
       throw new HyperdeltaError('USAGE', `--input ${name}: mix of formats ${[...formats].join(', ')}`)

@@ -1,15 +1,11 @@
-import { checkPathValue, FINISH_CODE, type Job, TableauClient } from '../index.js'
+import { checkPathValue, FINISH_CODE, type Job } from '../index.js'
 import { defineCommand } from './command-table.js'
-import { connectionConfig } from './config.js'
 import { EXIT } from './exit-codes.js'
-import { type CliIo, cliLogger, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
+import { type CliIo, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
+import { type SignInFlags, signInFromFlags } from './sign-in.js'
 
-async function signIn(
-  values: { server?: string | undefined; site?: string | undefined; 'log-level'?: string | undefined },
-  io: CliIo,
-) {
-  const config = await connectionConfig(values, io.env)
-  return TableauClient.signIn({ ...config, env: io.env, logger: cliLogger(values['log-level'], io) })
+async function signIn(values: SignInFlags, io: CliIo) {
+  return (await signInFromFlags(values, io)).client
 }
 
 /** The `<job-id>` argument, refused before signing in (exit 3) when it could change which resource is asked. */

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises'
-import { findProjectId, formatProbeTable, probe, type ScratchDatasource, TableauClient } from '../index.js'
+import { findProjectId, formatProbeTable, probe, type ScratchDatasource } from '../index.js'
 import { defineCommand, usageError } from './command-table.js'
-import { connectionConfig } from './config.js'
-import { type CliIo, cliLogger, positiveNumber, SERVER_FLAGS } from './io.js'
+import { type CliIo, positiveNumber, SERVER_FLAGS } from './io.js'
+import { signInFromFlags } from './sign-in.js'
 
 /** `hyperdelta probe`: confirms every inferred wire fact on the user's own server, on a scratch data source. */
 export const probeCommand = defineCommand({
@@ -36,10 +36,7 @@ export const probeCommand = defineCommand({
     }
     const partMb = values['part-size-mb'] === '0' ? 0 : positiveNumber('part-size-mb', values['part-size-mb'])
     const sizeMb = positiveNumber('size', values.size)
-    const client = await TableauClient.signIn({
-      ...(await connectionConfig(values, io.env)),
-      logger: cliLogger(values['log-level'], io),
-    })
+    const { client } = await signInFromFlags(values, io)
     // Every scratch data source by name, as soon as it is named: whatever ends the probe (failure, Ctrl-C), the
     // operator learns which ones are left to remove by hand.
     const named: ScratchDatasource[] = []

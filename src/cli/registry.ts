@@ -1,31 +1,14 @@
 import { planCommand, pushCommand } from './batch-commands.js'
-import { type CliCommand, defineCommand } from './command-table.js'
-import { datasourceCommand } from './datasource-command.js'
+import { cdcCommand } from './cdc-command.js'
+import type { CliCommand } from './command-table.js'
+import { DATASOURCE_COMMANDS } from './datasource-table.js'
 import { describeCommand } from './describe-command.js'
 import { emulatorCommand } from './emulator-command.js'
 import { jobCancelCommand, jobStatusCommand, jobWaitCommand } from './job-commands.js'
+import { loadCommand } from './load-command.js'
 import { probeCommand } from './probe-command.js'
-import { vconnCommand } from './vconn-command.js'
-
-/** `hyperdelta vconn <verb> …` keeps its own verb table and parser (vconn-subcommands.ts). */
-const vconn = defineCommand({
-  name: 'vconn',
-  summary: 'Virtual connections: list|download|publish|update|delete|revisions|connections|tag|untag|permissions.',
-  usage: '<verb> [flags]   ("hyperdelta vconn help" for each verb)',
-  flags: {},
-  raw: true,
-  run: ({ positionals, io }) => vconnCommand(positionals, io),
-})
-
-/** `hyperdelta datasource <verb> …` keeps its own verb table and parser (datasource-verbs.ts). */
-const datasource = defineCommand({
-  name: 'datasource',
-  summary: 'Data sources: list|get|publish|download|update|delete|refresh|tag|untag|revisions|connections|keychain.',
-  usage: '<verb> [flags]   ("hyperdelta datasource help" for each verb)',
-  flags: {},
-  raw: true,
-  run: ({ positionals, io }) => datasourceCommand(positionals, io),
-})
+import { jobsCommand, runCommand } from './run-command.js'
+import { VCONN_COMMANDS } from './vconn-table.js'
 
 /**
  * Every `hyperdelta` subcommand, in the order help lists them. Add a command here (see
@@ -34,11 +17,15 @@ const datasource = defineCommand({
 export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   pushCommand,
+  cdcCommand,
+  loadCommand,
+  runCommand,
+  jobsCommand,
   jobWaitCommand,
   jobStatusCommand,
   jobCancelCommand,
-  datasource,
-  vconn,
+  ...DATASOURCE_COMMANDS,
+  ...VCONN_COMMANDS,
   probeCommand,
   describeCommand,
   emulatorCommand,

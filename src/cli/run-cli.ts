@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { HyperdeltaError } from '../index.js'
 import { type CliCommand, commandHelp, findCommand, parseCommandArgs, usageLine } from './command-table.js'
+import { didYouMean } from './did-you-mean.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { COMMANDS } from './registry.js'
@@ -11,7 +12,8 @@ const FOOTER = `server: --server/--site or TABLEAU_SERVER/TABLEAU_SITE; credenti
   TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, or TABLEAU_USERNAME + TABLEAU_PASSWORD, or TABLEAU_JWT
   (each secret also as <NAME>_FILE: a file holding it). HTTPS_PROXY / NO_PROXY and NODE_EXTRA_CA_CERTS are honoured.
 exit codes: 0 ok, 1 internal error (a bug), 2 usage, 3 bad input (nothing sent), 4 server/auth/lookup error
-  or the emulator cannot start, 5 a job failed or was cancelled, 6 interrupted (rerun with the same --journal), 130 signal
+  or the emulator cannot start, 5 a job failed or was cancelled, 6 interrupted (rerun with the same --state-dir),
+  7 --verify read back something else, 8 job status: cancelled, 9 job status: still running, 130 signal
 global flags: --help, --version, --debug (stack traces of errors)
 `
 
@@ -60,7 +62,13 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       return EXIT.ok
     }
     const found = findCommand(commands, args)
-    if (!found) throw new HyperdeltaError('USAGE', `unknown command "${args[0]}"`)
+    if (!found) {
+      const hint = didYouMean(
+        args[0]!,
+        commands.map((c) => c.name.split(' ')[0]!),
+      )
+      throw new HyperdeltaError('USAGE', `unknown command "${args[0]}"${hint}`)
+    }
     if ('group' in found) {
       usage = topHelp(found.commands)
       if (hasFlag(args, '--help', '-h')) {
@@ -70,7 +78,13 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       const sub = args[found.group.split(' ').length]
       throw new HyperdeltaError(
         'USAGE',
-        sub ? `unknown command "${found.group} ${sub}"` : `"${found.group}" needs a command`,
+        sub
+          ? `unknown command "${found.group} ${sub}"${didYouMean(
+              sub,
+              found.commands.map((c) => c.name.split(' ').at(-1)!),
+              (c) => `"${found.group} ${c}"`,
+            )}`
+          : `"${found.group}" needs a command`,
       )
     }
     const { command, rest } = found

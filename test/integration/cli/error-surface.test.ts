@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineCommand } from '../../../src/cli/command-table.js'
+import { EXIT } from '../../../src/cli/exit-codes.js'
 import { COMMANDS } from '../../../src/cli/registry.js'
 import { repoRoot, runCliInProcess as run, spawnCli, startCliProcess, withoutDuckdb } from '../../helpers/spawn-cli.js'
 
@@ -59,6 +60,10 @@ describe.concurrent('usage mistakes: exit 2 with the usage line of the command',
     ['unknown flag (emulator)', ['emulator', '--prot', '1'], /unknown flag --prot/, 'emulator'],
     ['bad port', ['emulator', '--port', 'x'], /--port x: not a port/, 'emulator'],
     ['required flag', ['push', '--batch', 'b.json'], /--datasource <name> or --datasource-id <id> is required/, 'push'],
+    ['unknown flag of a verb', ['datasource', 'list', '--to', 'x'], /unknown flag --to/, 'datasource list'],
+    ['missing positional of a verb', ['vconn', 'download'], /missing <id>/, 'vconn download'],
+    ['a misspelt flag', ['load', '--fils', 'x'], /unknown flag --fils \(did you mean --files\?\)/, 'load'],
+    ['cdc without a mode', ['cdc', '--key', 'id', '--datasource', 'x'], /give --previous and --current/, 'cdc'],
   ]
   it.each(cases)('%s', async (_name, args, message, command) => {
     const result = await run(args)
@@ -66,6 +71,14 @@ describe.concurrent('usage mistakes: exit 2 with the usage line of the command',
     expect(result.stderr).toMatch(message)
     expect(result.stderr).toContain(`usage: hyperdelta ${command} `)
     expectOneLineError(result)
+  })
+
+  it('a misspelt command or verb: did you mean', async () => {
+    const [command, verb] = await Promise.all([run(['pusj']), run(['datasource', 'downlod', 'x'])])
+    expect(command.code).toBe(2)
+    expect(command.stderr).toMatch(/unknown command "pusj" \(did you mean "push"\?\)/)
+    expect(verb.code).toBe(2)
+    expect(verb.stderr).toMatch(/unknown command "datasource downlod" \(did you mean "datasource download"\?\)/)
   })
 
   it('unknown command and wrong subcommand list the commands', async () => {
@@ -280,4 +293,12 @@ describe('emulator', () => {
       expectOneLineError(result)
     }
   }, 120_000)
+})
+
+describe('top-level help', () => {
+  it('lists every exit code the CLI can return', async () => {
+    const help = (await run(['--help'])).stdout
+    const codes = help.slice(help.indexOf('exit codes:'))
+    for (const code of Object.values(EXIT)) expect(codes).toMatch(new RegExp(`[ ,:]${code} `))
+  })
 })

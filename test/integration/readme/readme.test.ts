@@ -74,7 +74,7 @@ beforeAll(async () => {
     `export default { resolve: { alias: [${aliases.join(', ')}] }, test: { testTimeout: 60_000 } }\n`,
   )
   await symlink(join(repoRoot, 'samples'), join(work, 'samples'))
-  for (const b of blocks) if (b.file) await writeFile(join(work, b.file), `${b.code}\n`)
+  for (const b of blocks) if (b.file) await writeFile(join(work, b.file), `${substitute(b.code)}\n`)
   // Shell blocks set their own TABLEAU_* variables (as the README shows); TS blocks read the PAT from env.
   env = childEnv({ PATH: `${binDir}:${process.env.PATH}`, JOB_ID: job.id })
   tsEnv = { ...env, TABLEAU_PAT_NAME: PAT.name, TABLEAU_PAT_SECRET: PAT.secret }
