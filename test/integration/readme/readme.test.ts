@@ -192,6 +192,13 @@ it('every block names a language the test knows; every skip says why; the pages 
   // The front door's quick start and command-line screen run.
   const readme = pages[0]!.blocks.filter(isRunnable)
   expect(readme.map((b) => b.lang).sort()).toEqual(['sh', 'sh', 'ts'])
+  // A page that starts the emulator does so before its first block that talks to it.
+  for (const { doc, blocks } of pages) {
+    const start = blocks.findIndex((b) => b.background && /hyperdelta emulator/.test(b.code))
+    const first = blocks.findIndex((b) => isRunnable(b) && !b.background && b.code.includes(DEFAULTS.url))
+    if (start >= 0 && first >= 0)
+      expect(start, `${doc}: the emulator is started after line ${blocks[first]!.line}`).toBeLessThan(first)
+  }
 })
 
 for (const { doc, blocks } of pages) {
