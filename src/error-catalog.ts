@@ -8,7 +8,7 @@ export { VCONN_DOCUMENTED_CODES } from './vconn-documented-codes.js'
 
 // Every error code hyperdelta throws, with the shape of its `details`: the one list. `HyperdeltaError<C>` takes
 // its `details` type from here, and `isHyperdeltaError(e, 'API_ERROR')` narrows to it, so neither the library nor
-// its users cast `details`. A test checks the README's error tables against ERROR_CATALOG.
+// its users cast `details`. A test checks the error tables of docs/errors.md against ERROR_CATALOG.
 
 /** The shape of `details` for every code. */
 export interface ErrorDetailsByCode extends VconnDocumentedDetails {
@@ -175,7 +175,7 @@ export type ErrorCode = keyof ErrorDetailsByCode
 /** The `details` of code `C`. */
 export type ErrorDetails<C extends ErrorCode = ErrorCode> = ErrorDetailsByCode[C]
 
-/** Where each code comes from: the README documents every code, grouped by area (checked by a test). */
+/** Where each code comes from: docs/errors.md documents every code, grouped by area (checked by a test). */
 export const ERROR_CATALOG = {
   TABLE_INVALID: 'schema',
   PARQUET_SCHEMA_UNSUPPORTED: 'schema',

@@ -1,6 +1,6 @@
 import { HyperdeltaError } from '../index.js'
 
-/** Process exit codes of the `hyperdelta` command (documented in the README). */
+/** Process exit codes of the `hyperdelta` command (documented in docs/cli.md). */
 export const EXIT = {
   ok: 0,
   /** A bug or an unexpected error. */

@@ -50,7 +50,7 @@ export function jobState(job: Pick<Job, 'completedAt' | 'finishCode'>): JobState
   return 'unknown'
 }
 
-/** `job status` exit codes: one per state, so a sensor can act on the code alone (README: Orchestrators). */
+/** `job status` exit codes: one per state, so a sensor can act on the code alone (docs/scale.md). */
 export const JOB_STATUS_EXIT: Readonly<Record<JobState, number>> = {
   succeeded: EXIT.ok,
   failed: EXIT.failed,

@@ -40,7 +40,7 @@ function sameTarget(state: JournalState, t: RunTarget): boolean {
   )
 }
 
-/** Decides whether a push resumes the journal's run or starts a new one (see the README's "Every night"). */
+/** Decides whether a push resumes the journal's run or starts a new one (see docs/pipelines.md, "Journal"). */
 export async function decideRunStart(input: RunStartInput): Promise<RunStart> {
   const { previous } = input
   const fresh = (after: string | undefined) =>

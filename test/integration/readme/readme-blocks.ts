@@ -1,8 +1,8 @@
 /**
- * The README's fenced blocks and their test markers. Conventions (also in the README's Development section):
+ * The fenced blocks of README.md and docs/*.md and their test markers. Conventions (also in docs/development.md):
  *
- * - Every fenced block names its language: `ts` and `sh` blocks are executed, in README order, against one
- *   emulator; `json`/`csv` blocks are data; `text` blocks are never run (trees, output samples).
+ * - Every fenced block names its language: `ts` and `sh` blocks are executed, in page order, each page against
+ *   its own emulator; `json`/`csv` blocks are data; `text` blocks are never run (trees, output samples).
  * - An HTML comment right above a block steers it, one directive per comment (several comments may stack):
  *   - `<!-- readme-test: skip: <reason> -->`   not run; the reason is required and says why (e.g. it runs
  *     the test suite itself).
@@ -16,7 +16,7 @@
  *   - `<!-- readme-test: runner: vitest -->`  a `ts` block that is a vitest test file: run by `vitest run`
  *     (with the same `hyperdelta/...` mapping) instead of by node; it passes when every test in it passes.
  *     (A node:test file needs no marker: node runs its tests and exits 1 when one fails.)
- * - Real-server values are swapped for the emulator's (see README_SUBSTITUTIONS in the test).
+ * - Real-server values and the emulator's default URL are swapped for the page's emulator (`substitutions` in the test).
  */
 export interface ReadmeBlock {
   /** 1-based line of the opening fence. */
@@ -38,15 +38,15 @@ export const RUNNERS = ['vitest'] as const
 
 const DIRECTIVE = /^<!--\s*readme-test:\s*(skip|file|prelude|after|background|runner):\s*([\s\S]*?)\s*-->$/
 
-/** Fenced blocks of a Markdown text with the directives of the comments right above each. */
-export function readmeBlocks(markdown: string): ReadmeBlock[] {
+/** Fenced blocks of a Markdown text (the page named `doc`) with the directives of the comments right above each. */
+export function readmeBlocks(markdown: string, doc = 'README.md'): ReadmeBlock[] {
   const lines = markdown.split('\n')
   const blocks: ReadmeBlock[] = []
   for (let i = 0; i < lines.length; i += 1) {
     const open = /^```(\S*)\s*$/.exec(lines[i]!)
     if (!open) continue
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'))
-    if (end === -1) throw new Error(`README line ${i + 1}: unclosed fence`)
+    if (end === -1) throw new Error(`${doc} line ${i + 1}: unclosed fence`)
     const block: ReadmeBlock = {
       line: i + 1,
       lang: open[1]!,

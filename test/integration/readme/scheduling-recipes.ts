@@ -1,7 +1,7 @@
 import type { ReadmeBlock } from './readme-blocks.js'
 
 /**
- * The README's scheduling recipes as runnable commands, read from its blocks as written: the Kubernetes
+ * The scheduling recipes of docs/scale.md as runnable commands, read from its blocks as written: the Kubernetes
  * CronJob's container args and env, the Indexed Job's shell script, the Airflow task's bash_command. Only the
  * paths of the container or worker (`/config`, `/data`, `/state`, the mounted secret) and the server are
  * swapped for the test's (`place`).
@@ -36,7 +36,7 @@ function swap(text: string, place: Place): string {
 
 function block(blocks: readonly ReadmeBlock[], lang: string, marker: string): ReadmeBlock {
   const found = blocks.find((b) => b.lang === lang && b.code.includes(marker))
-  if (!found) throw new Error(`README: no ${lang} block with ${marker}`)
+  if (!found) throw new Error(`docs/scale.md: no ${lang} block with ${marker}`)
   return found
 }
 

@@ -1,4 +1,4 @@
-// The README's scheduling recipes, run as written (see scheduling-recipes.ts) against the emulator, night after
+// The scheduling recipes of docs/scale.md, run as written (see scheduling-recipes.ts) against the emulator, night after
 // night on one state dir each: night 1; night 2 with new inputs; a rerun of night 2; night 3 SIGKILLed
 // mid-upload, its rerun SIGKILLed mid-wait, then rerun. The batch is insert-only, so a request applied twice
 // shows as duplicate rows; the table is read back from DuckDB after every step.
@@ -16,7 +16,7 @@ import { airflowRecipe, cronJobRecipe, indexedJobRecipe, type Place, type Recipe
 
 const PAT = { name: 'etl', secret: 'recipes-pat-secret-5e6f7a8b' }
 const tsx = import.meta.resolve('tsx')
-const blocks = readmeBlocks(await readFile(join(repoRoot, 'README.md'), 'utf8'))
+const blocks = readmeBlocks(await readFile(join(repoRoot, 'docs/scale.md'), 'utf8'), 'docs/scale.md')
 
 let root: string
 let emu: Emulator
@@ -166,7 +166,7 @@ const insertBatch = {
   actions: [{ action: 'insert', 'source-table': 'changes', 'target-schema': 'Extract', 'target-table': 'Extract' }],
 }
 
-describe('README scheduling recipes, night after night, as written', () => {
+describe('docs/scale.md scheduling recipes, night after night, as written', () => {
   it.each(recipes)(
     '%s',
     async (_, make) => {
@@ -205,10 +205,10 @@ describe('README scheduling recipes, night after night, as written', () => {
     expect(code).toContain('stateDir:')
     const parquet = join(repoRoot, 'samples/data/orders-day0.parquet')
     const table = await tableFromParquet(parquet, { schema: 'Extract', name: 'Extract' })
-    await emu.createDatasource({ name: 'Lane', site: 'marketing', table, parquet })
+    await emu.createDatasource({ name: 'Lane', table, parquet })
     const read = () => emu.query('SELECT id, customer FROM "Lane"."Extract"."Extract" ORDER BY id')
     const day0 = (await read()) as Array<{ id: bigint; customer: string }>
-    // The README's block after the prelude it leaves to the reader (its `lanes`), read from a file per night.
+    // The page's block after the prelude it leaves to the reader (its `lanes`), read from a file per night.
     const file = join(root, 'lanes.mts')
     await writeFile(
       file,

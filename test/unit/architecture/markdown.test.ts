@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Rule } from 'markdownlint'
 import { lint } from 'markdownlint/promise'
@@ -31,10 +31,37 @@ const orphanTableRow: Rule = {
   },
 }
 
-/** A relative link names a file or folder that exists in the repository. */
+/** GitHub's anchor for a heading: lower case, punctuation dropped (code spans keep their text), spaces → `-`. */
+function slug(heading: string): string {
+  return heading
+    .replaceAll('`', '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replaceAll(' ', '-')
+}
+
+/** The anchors of a Markdown file's headings (repeated headings get `-1`, `-2`… as on GitHub). */
+function anchorsOf(file: string): Set<string> {
+  const seen = new Map<string, number>()
+  const anchors = new Set<string>()
+  let fenced = false
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced
+    const heading = fenced ? null : /^#{1,6} (.*)$/.exec(line)
+    if (!heading) continue
+    const base = slug(heading[1]!)
+    const n = seen.get(base) ?? 0
+    seen.set(base, n + 1)
+    anchors.add(n === 0 ? base : `${base}-${n}`)
+  }
+  return anchors
+}
+
+/** A relative link names a file or folder that exists in the repository, and a heading of a Markdown file. */
 const relativeLinkTarget: Rule = {
   names: ['relative-link-target'],
-  description: 'relative links resolve to files in the repository',
+  description: 'relative links resolve to files in the repository (and their #anchors to headings)',
   tags: ['links'],
   parser: 'micromark',
   function: (params, onError) => {
@@ -43,9 +70,12 @@ const relativeLinkTarget: Rule = {
         if (token.type === 'resourceDestinationString' || token.type === 'definitionDestinationString') {
           const target = token.text.split('#')[0]!
           if (target && !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//')) {
-            if (!existsSync(resolve(root, dirname(params.name), decodeURIComponent(target)))) {
-              onError({ lineNumber: token.startLine, detail: token.text })
-            }
+            const file = resolve(root, dirname(params.name), decodeURIComponent(target))
+            const anchor = token.text.split('#')[1]
+            const dead =
+              !existsSync(file) ||
+              (anchor !== undefined && file.endsWith('.md') && statSync(file).isFile() && !anchorsOf(file).has(anchor))
+            if (dead) onError({ lineNumber: token.startLine, detail: token.text })
           }
         }
         walk(token.children)
@@ -81,7 +111,7 @@ describe('README.md and docs/', () => {
     expect(await problems(documents)).toEqual([])
   })
 
-  it('the checks find a table cut by a paragraph, a dead anchor and a missing file', async () => {
+  it('the checks find a table cut by a paragraph, a dead anchor (here and in another file) and a missing file', async () => {
     const { mkdtemp, rm, writeFile } = await import('node:fs/promises')
     const dir = await mkdtemp(join(root, 'docs', '.markdown-check-'))
     try {
@@ -99,11 +129,17 @@ describe('README.md and docs/', () => {
           '| 3 | 4 |',
           '',
           '[gone](#no-such-heading) [missing](./no-such-file.md) [fine](#title)',
+          '[moved](../../README.md#no-such-heading) [there](../../README.md#install)',
           '',
         ].join('\n'),
       )
       const found = await problems([file.slice(root.length + 1)])
-      expect(found.map((p) => p.split(' ')[1]).sort()).toEqual(['MD051', 'orphan-table-row', 'relative-link-target'])
+      expect(found.map((p) => p.split(' ')[1]).sort()).toEqual([
+        'MD051',
+        'orphan-table-row',
+        'relative-link-target',
+        'relative-link-target',
+      ])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
