@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
@@ -12,7 +12,8 @@ import type { DownloadDatasourceOptions, DownloadResult } from './types.js'
 
 // Download Data Source / Download Data Source Revision: the body streams to a `.part` file beside the target and is
 // moved into place once complete, so a failed or retried download never leaves a truncated file under the target
-// name. Into a directory, the server's name is used, made safe, and never replaces an existing entry.
+// name. Into a directory (an existing one, or a path ending in `/`, made when missing), the server's name is used,
+// made safe, and never replaces an existing entry.
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -39,7 +40,16 @@ export async function downloadTo(
     })
   }
   const to = options.to
-  const intoDirectory = await isDirectory(to)
+  // A path ending in a separator names a directory, as `cp` and `curl --output-dir` read it: made when missing.
+  const namesDirectory = /[\\/]$/.test(to)
+  if (namesDirectory) {
+    try {
+      await mkdir(to, { recursive: true })
+    } catch (cause) {
+      throw writeFailed(layer, to, cause)
+    }
+  }
+  const intoDirectory = namesDirectory || (await isDirectory(to))
   let result: DownloadResult | undefined
   const sink = async (body: Readable, headers: Record<string, string | string[] | undefined>): Promise<void> => {
     const header = (name: string) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { isHyperdeltaError, TableauClient } from '../../../src/index.js'
@@ -163,9 +163,19 @@ describe('a write failure is DOWNLOAD_WRITE_FAILED, sent once, leaving no .part'
     expect(await readdir(out)).toEqual(['target.tdsx'])
   })
 
-  it('a directory the caller named that does not exist (trailing slash)', async () => {
-    await writeFailure(`${join(out, 'nodir')}/`)
-    expect(await readdir(out)).toEqual([])
+  it('a directory the caller named that does not exist (trailing slash) is made, and the file lands in it', async () => {
+    const result = await client.datasources.download(id, { to: `${join(out, 'new', 'dir')}/` })
+    expect(dirname(result.path)).toBe(join(out, 'new', 'dir'))
+    expect(await readdir(join(out, 'new', 'dir'))).toEqual([basename(result.path)])
+  })
+
+  it('a directory (trailing slash) that cannot be made, a file in its way: refused before anything is sent', async () => {
+    await writeFile(join(out, 'blocker'), 'x')
+    const before = proxy.hits
+    const e = await failure(client.datasources.download(id, { to: `${join(out, 'blocker', 'dir')}/` }))
+    expect(isHyperdeltaError(e, 'DOWNLOAD_WRITE_FAILED')).toBe(true)
+    expect(proxy.hits).toBe(before)
+    expect(await readdir(out)).toEqual(['blocker'])
   })
 
   it('an abort mid-stream is ABORTED and leaves no .part either', async () => {
