@@ -11,15 +11,15 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runNightlyCdc } from '../pipelines/index.js'
-import { readParquetRows, summarizeReport, TableauClient } from '../src/index.js'
+import { readParquetRows, summarizeReport, TableauClient } from 'hyperdelta'
+import { runNightlyCdc } from 'hyperdelta/pipelines'
 import { orders } from './orders-table.js'
 
 const data = (day: number) => join(import.meta.dirname, 'data', `orders-day${day}.parquet`)
 const work = await mkdtemp(join(tmpdir(), 'hyperdelta-sample-'))
 const remote = process.env.TABLEAU_SERVER
 
-let emulator: Awaited<ReturnType<typeof import('../src/emulator/index.js').startEmulator>> | undefined
+let emulator: Awaited<ReturnType<typeof import('hyperdelta/emulator').startEmulator>> | undefined
 let client: TableauClient
 let datasource = process.env.HYPERDELTA_SAMPLE_DATASOURCE ?? 'hyperdelta-sample-orders'
 if (remote) {
@@ -32,7 +32,7 @@ if (remote) {
   })
   console.log(`running against ${remote}, data source "${datasource}"`)
 } else {
-  const { startEmulator } = await import('../src/emulator/index.js')
+  const { startEmulator } = await import('hyperdelta/emulator')
   const pat = { name: 'sample', secret: 'sample-secret' }
   emulator = await startEmulator({ port: 0, dataDir: join(work, 'emulator'), users: [{ name: 'admin', pat }] })
   datasource = 'Orders'

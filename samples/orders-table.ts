@@ -1,4 +1,4 @@
-import { defineTable, float64, int64, type RowOf, text, timestamp } from '../src/index.js'
+import { defineTable, float64, int64, type RowOf, text, timestamp } from 'hyperdelta'
 
 /** The sample data source's table, as published (`Extract.Extract`). */
 export const orders = defineTable(

@@ -4,7 +4,7 @@
  *
  *   npx tsx samples/quickstart.ts
  */
-import { startEmulator } from '../src/emulator/index.js'
+
 import {
   batch,
   defineTable,
@@ -17,7 +17,8 @@ import {
   TableauClient,
   text,
   timestamp,
-} from '../src/index.js'
+} from 'hyperdelta'
+import { startEmulator } from 'hyperdelta/emulator'
 
 const orders = defineTable(
   { schema: 'Extract', name: 'Extract' },

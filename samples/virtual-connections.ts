@@ -4,9 +4,10 @@
  * revision), tags it, grants a group Connect, then promotes it to prod with the database connection pointed at
  * the prod database, and checks the content arrived byte for byte.
  */
+
+import { apiPath, promoteVirtualConnection, TableauClient } from 'hyperdelta'
+import { startEmulator } from 'hyperdelta/emulator'
 import { z } from 'zod'
-import { startEmulator } from '../src/emulator/index.js'
-import { apiPath, promoteVirtualConnection, TableauClient } from '../src/index.js'
 
 const emu = await startEmulator({
   sites: ['dev', 'prod'],

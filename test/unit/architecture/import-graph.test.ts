@@ -67,6 +67,29 @@ describe('import graph', () => {
     expect(violations).toEqual([])
   })
 
+  it('samples import hyperdelta by its package name, as an app would, through tsconfig paths that match the exports', () => {
+    const leaving = repoFiles('samples').flatMap((file) =>
+      localImports(file)
+        .filter((target) => !target.startsWith('samples/'))
+        .map((target) => `${file} → ${target}`),
+    )
+    expect(leaving).toEqual([])
+    const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { default: string }>
+    }
+    const expected = Object.fromEntries(
+      Object.entries(exports).flatMap(([key, target]) =>
+        typeof target === 'string'
+          ? []
+          : [[`hyperdelta${key.slice(1)}`, [`./${target.default.replace(/^\.\/dist\/(.*)\.js$/, '$1.ts')}`]]],
+      ),
+    )
+    const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: { paths: Record<string, string[]> }
+    }
+    expect(tsconfig.compilerOptions.paths).toEqual(expected)
+  })
+
   it('the public entries are exactly the package exports (types and code from the same source)', () => {
     const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       exports: Record<string, string | { types: string; default: string }>
