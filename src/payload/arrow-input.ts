@@ -55,7 +55,17 @@ export function isArrowRecordBatch(value: unknown): value is ArrowRecordBatchLik
 }
 
 // apache-arrow `Type` enum values (stable across versions: they mirror the Arrow format's Type union).
-const ARROW = { DICTIONARY: -1, INT: 2, FLOAT: 3, UTF8: 5, BOOL: 6, DECIMAL: 7, LARGE_UTF8: 20, TIME: 9 } as const
+const ARROW = {
+  DICTIONARY: -1,
+  INT: 2,
+  FLOAT: 3,
+  UTF8: 5,
+  BOOL: 6,
+  DECIMAL: 7,
+  LARGE_UTF8: 20,
+  UTF8_VIEW: 24,
+  TIME: 9,
+} as const
 const ARROW_DATE = 8
 const ARROW_TIMESTAMP = 10
 const UNITS: readonly TimeUnit[] = ['s', 'ms', 'us', 'ns']
@@ -75,6 +85,7 @@ export function arrowInputType(type: ArrowTypeLike): InputType {
           : { kind: 'other', name: 'Float16' }
     case ARROW.UTF8:
     case ARROW.LARGE_UTF8:
+    case ARROW.UTF8_VIEW:
       return { kind: 'text' }
     case ARROW.BOOL:
       return { kind: 'bool' }
@@ -157,28 +168,10 @@ export function arrowBatchRows(
   table: Table,
   extraColumns: 'error' | 'ignore',
 ): Record<string, unknown>[] {
-  const tableName = table.name
-  // A field the batch lacks would be NULL in every row: refused, like a Parquet file's missing column.
-  assertRequiredColumns(
-    batch.schema.fields.map((f) => f.name),
-    table,
-    'Arrow input',
-  )
   const readers: [string, (i: number) => unknown][] = []
-  batch.schema.fields.forEach((field, j) => {
-    if (!Object.hasOwn(table.columns, field.name)) {
-      if (extraColumns === 'error') {
-        throw payloadError(
-          'PAYLOAD_COLUMN_UNKNOWN',
-          `Arrow input has column "${field.name}", which ${tableName} does not define`,
-          { table: tableName, column: field.name },
-        )
-      }
-      return
-    }
-    const vector = batch.getChildAt(j)
-    if (vector) readers.push([field.name, checkedReader(table, field.name, vector)])
-  })
+  for (const [name, vector] of arrowColumns(batch, table, extraColumns)) {
+    readers.push([name, checkedReader(table, name, vector)])
+  }
   const rows: Record<string, unknown>[] = new Array(batch.numRows)
   for (let i = 0; i < batch.numRows; i++) {
     const row: Record<string, unknown> = {}
@@ -188,8 +181,39 @@ export function arrowBatchRows(
   return rows
 }
 
-/** The column's reader after the one input rule: refused (naming column, Arrow type and what to declare) or converted. */
-function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i: number) => unknown {
+/**
+ * The batch's vectors of the table's columns, by name. A field the batch lacks would be NULL in every
+ * row: refused, like a Parquet file's missing column. Fields the table does not define are an error
+ * unless `extraColumns` is 'ignore'.
+ */
+export function arrowColumns(
+  batch: ArrowRecordBatchLike,
+  table: Table,
+  extraColumns: 'error' | 'ignore',
+): [string, ArrowVectorLike][] {
+  const fields = batch.schema.fields.map((f) => f.name)
+  assertRequiredColumns(fields, table, 'Arrow input')
+  const columns: [string, ArrowVectorLike][] = []
+  fields.forEach((name, j) => {
+    if (!Object.hasOwn(table.columns, name)) {
+      if (extraColumns === 'ignore') return
+      throw payloadError(
+        'PAYLOAD_COLUMN_UNKNOWN',
+        `Arrow input has column "${name}", which ${table.name} does not define`,
+        {
+          table: table.name,
+          column: name,
+        },
+      )
+    }
+    const vector = batch.getChildAt(j)
+    if (vector) columns.push([name, vector])
+  })
+  return columns
+}
+
+/** Applies the one input rule to an Arrow column: refused naming column, Arrow type and what to declare. */
+export function assertArrowInput(table: Table, name: string, vector: ArrowVectorLike): void {
   const column = table.columns[name]!
   const input = arrowInputType(vector.type)
   const refusal = inputRefusal(name, column, input)
@@ -201,8 +225,13 @@ function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i:
       declared: describeColumnType(column),
     })
   }
+}
+
+/** The column's reader after the one input rule: refused (see assertArrowInput) or converted. */
+export function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i: number) => unknown {
+  assertArrowInput(table, name, vector)
   const read = columnReader(vector)
-  const convert = inputConverter(column, input)
+  const convert = inputConverter(table.columns[name]!, arrowInputType(vector.type))
   if (!convert) return read
   return (i) => {
     const v = read(i)

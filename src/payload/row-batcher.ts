@@ -23,7 +23,8 @@ const WIDTH: Record<ColumnType['kind'], number> = {
   time: 8,
 }
 
-function allocate(column: ColumnType, capacity: number): ColumnVector {
+/** An empty column of `capacity` rows in the form a RowBatch holds `column`'s values (see ColumnVector). */
+export function allocateColumn(column: ColumnType, capacity: number): ColumnVector {
   if (column.kind === 'text') return new TextColumn(capacity)
   if (column.nullable) return []
   switch (column.kind) {
@@ -101,11 +102,11 @@ export class RowBatcher {
       // Typed arrays need no clearing: rows [0, length) are always written before they are read.
       this.#columns = reused.columns.map((c, j) => {
         if (c instanceof TextColumn) c.clear()
-        return Array.isArray(c) ? allocate(this.#types[j]!, capacity) : c
+        return Array.isArray(c) ? allocateColumn(this.#types[j]!, capacity) : c
       })
       this.#rowIndexes = reused.rowIndexes
     } else {
-      this.#columns = this.#types.map((t) => allocate(t, capacity))
+      this.#columns = this.#types.map((t) => allocateColumn(t, capacity))
       this.#rowIndexes = new Float64Array(capacity)
     }
     this.#length = 0
