@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { fromParquet, writeChangeFiles } from '../src/index.js'
-import { arrowBenchTable } from './arrow-data.js'
+import { arrowBenchTable, arrowFromArraysTable } from './arrow-data.js'
 import { benchRowsSql, benchTable } from './bench-data.js'
 
 export interface LineResult {
@@ -36,8 +36,10 @@ export interface RssResult {
 }
 
 export interface ColumnarResult {
-  parquet: LineResult
+  parquet: LineResult | undefined
   arrow: LineResult
+  /** The same rows from `tableFromArrays` (dictionary text, millisecond timestamps from Dates). */
+  arrowArrays: LineResult
   rss: RssResult[]
 }
 
@@ -86,6 +88,8 @@ export async function benchColumnar(sizes: {
   arrow: number
   rss: number
   rounds: number
+  /** Only the Arrow lines (no Parquet line, no RSS children). */
+  arrowOnly?: boolean
 }): Promise<ColumnarResult> {
   const dir = await mkdtemp(join(tmpdir(), 'hd-bench-columnar-'))
   const instance = await DuckDBInstance.create(':memory:')
@@ -102,17 +106,24 @@ export async function benchColumnar(sizes: {
       await files.dispose()
       return out
     }
-    const parquet = await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
-      await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
-    })
+    const parquet = sizes.arrowOnly
+      ? undefined
+      : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
+          await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+        })
     const arrowTable = await arrowBenchTable(sizes.arrow)
     const arrow = await line(sizes.arrow, sizes.rounds, ours(arrowTable), async () => {
       await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
     })
+    const copyArrow = async () => {
+      await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+    }
+    const arrowArrays = await line(sizes.arrow, sizes.rounds, ours(arrowFromArraysTable(sizes.arrow)), copyArrow)
+    if (sizes.arrowOnly) return { parquet, arrow, arrowArrays, rss: [] }
     const big = join(dir, 'big.parquet')
     await c.run(`COPY (${benchRowsSql(0, sizes.rss)}) TO '${big}' (FORMAT parquet, COMPRESSION snappy)`)
     const rss = [await rssChild('parquet', sizes.rss, big), await rssChild('arrow', sizes.rss, dir)]
-    return { parquet, arrow, rss }
+    return { parquet, arrow, arrowArrays, rss }
   } finally {
     c.closeSync()
     instance.closeSync()
