@@ -3,6 +3,7 @@ import { pow10 } from '../schema/decimal.js'
 import { MICROS_PER_DAY } from '../schema/temporal.js'
 import type { ArrowData } from './arrow-data.js'
 import { arrowTextVector } from './arrow-text-vectors.js'
+import { int64AsNumbers, numbersToInt64, scaleInt64 } from './int64-words.js'
 import type { ColumnVector } from './payload-format.js'
 
 /**
@@ -23,8 +24,8 @@ export const ARROW_TYPE = { INT: 2, FLOAT: 3, BOOL: 6, DECIMAL: 7, DATE: 8, TIME
 const INT64_MAX = 2n ** 63n - 1n
 /** Days a JS Date can hold (±10^8 around the epoch): `normalizeValue` refuses dates beyond. */
 const MAX_DATE_DAYS = 100_000_000
-const MS_PER_DAY = 86_400_000n
-const MAX_DATE_MS = 8_640_000_000_000_000n
+const MS_PER_DAY = 86_400_000
+const MAX_DATE_MS = 8_640_000_000_000_000
 /** Factor from an Arrow TimeUnit (SECOND, MILLISECOND, MICROSECOND) to microseconds. */
 const MICROS_PER_UNIT = [1_000_000n, 1000n, 1n] as const
 const NANOSECOND = 3
@@ -64,15 +65,7 @@ function toInt64(values: unknown, n: number, nulls: Uint8Array | undefined): Big
     for (let i = 0; i < n; i++) if (values[i]! > INT64_MAX && !nulls?.[i]) return
     return new BigInt64Array(values.buffer, values.byteOffset, n)
   }
-  if (!isNumberArray(values)) return
-  const out = new BigInt64Array(n)
-  const whole = !(values instanceof Float32Array || values instanceof Float64Array)
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!
-    if (whole || Number.isSafeInteger(v)) out[i] = BigInt(v)
-    else if (!nulls?.[i]) return
-  }
-  return out
+  return isNumberArray(values) ? numbersToInt64(values, n, nulls) : undefined
 }
 
 /** Integers or floats as int32/int16, or undefined when a value is not a whole one in range. */
@@ -154,8 +147,8 @@ function toMicros(data: ArrowData, n: number, nulls: Uint8Array | undefined): Bi
   }
   if (!(values instanceof BigInt64Array)) return
   if (unit === 2) return values.subarray(0, n)
-  const out = new BigInt64Array(n)
   if (unit === NANOSECOND) {
+    const out = new BigInt64Array(n)
     for (let i = 0; i < n; i++) {
       const v = values[i]!
       if (v % 1000n === 0n) out[i] = v / 1000n
@@ -163,14 +156,7 @@ function toMicros(data: ArrowData, n: number, nulls: Uint8Array | undefined): Bi
     }
     return out
   }
-  const factor = MICROS_PER_UNIT[unit as 0 | 1]
-  const bound = INT64_MAX / factor
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!
-    if (v <= bound && v >= -bound) out[i] = v * factor
-    else if (!nulls?.[i]) return
-  }
-  return out
+  return scaleInt64(values, n, Number(MICROS_PER_UNIT[unit as 0 | 1]), nulls)
 }
 
 function toDays(data: ArrowData, n: number, nulls: Uint8Array | undefined): Int32Array | undefined {
@@ -183,12 +169,13 @@ function toDays(data: ArrowData, n: number, nulls: Uint8Array | undefined): Int3
     }
     return values.subarray(0, n)
   }
-  // Date64: milliseconds, which a date column takes at midnight only.
+  // Date64: milliseconds, which a date column takes at midnight only (NaN: beyond ±2^53, no date).
   if (!(values instanceof BigInt64Array)) return
+  const ms = int64AsNumbers(values, n)
   const out = new Int32Array(n)
   for (let i = 0; i < n; i++) {
-    const ms = values[i]!
-    if (ms % MS_PER_DAY === 0n && ms <= MAX_DATE_MS && ms >= -MAX_DATE_MS) out[i] = Number(ms / MS_PER_DAY)
+    const v = ms[i]!
+    if (v % MS_PER_DAY === 0 && v <= MAX_DATE_MS && v >= -MAX_DATE_MS) out[i] = v / MS_PER_DAY
     else if (!nulls?.[i]) return
   }
   return out

@@ -1,6 +1,7 @@
 import { describeColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
 import { describeInput, type InputType, inputConverter, inputRefusal, type TimeUnit } from '../schema/input-types.js'
+import { InvalidValue } from '../schema/values.js'
 import { payloadError } from './payload-errors.js'
 import { assertRequiredColumns } from './required-columns.js'
 
@@ -105,6 +106,24 @@ export function arrowInputType(type: ArrowTypeLike): InputType {
 // TimeUnit: SECOND, MILLISECOND, MICROSECOND, NANOSECOND → factor to microseconds.
 const MICROS_PER_UNIT = [1_000_000n, 1000n, 1n] as const
 
+const MAX_DATE_MS = 8_640_000_000_000_000n
+
+/** Row `i`'s raw integer (int64 or int32 storage) as a bigint, or null; across the vector's chunks. */
+function rawReader(vector: ArrowVectorLike): (i: number) => bigint | null {
+  const chunks = vector.data
+  return (i) => {
+    if (!vector.isValid(i)) return null
+    let at = i
+    let chunk = chunks[0]!
+    for (const c of chunks) {
+      chunk = c
+      if (at < c.length) break
+      at -= c.length
+    }
+    return BigInt((chunk.values as ArrayLike<bigint | number>)[at]!)
+  }
+}
+
 /** A reader of row `i` giving a value `normalizeValue` accepts (exact µs for timestamps and times). */
 function columnReader(vector: ArrowVectorLike): (i: number) => unknown {
   const typeId = vector.type.typeId
@@ -132,19 +151,23 @@ function columnReader(vector: ArrowVectorLike): (i: number) => unknown {
   if (typeId === ARROW_TIMESTAMP) {
     // Vector.get() returns milliseconds as a float, which loses microseconds: read the raw int64s.
     const unit = vector.type.unit ?? 0
-    const chunks = vector.data
+    const raw = rawReader(vector)
     return (i) => {
-      if (!vector.isValid(i)) return null
-      let at = i
-      let chunk = chunks[0]!
-      for (const c of chunks) {
-        chunk = c
-        if (at < c.length) break
-        at -= c.length
-      }
-      const raw = BigInt((chunk.values as ArrayLike<bigint | number>)[at]!)
-      if (unit === 3) return raw % 1000n === 0n ? raw / 1000n : `${raw} ns`
-      return raw * MICROS_PER_UNIT[unit as 0 | 1 | 2]
+      const v = raw(i)
+      if (v === null) return null
+      if (unit === 3) return v % 1000n === 0n ? v / 1000n : `${v} ns`
+      return v * MICROS_PER_UNIT[unit as 0 | 1 | 2]
+    }
+  }
+  if (typeId === ARROW_DATE && vector.type.unit === 1) {
+    // Date64: Vector.get() throws beyond ±2^53 ms; a JS Date holds ±8.64e15 ms, beyond is no date.
+    const raw = rawReader(vector)
+    return (i) => {
+      const ms = raw(i)
+      if (ms === null) return null
+      return ms <= MAX_DATE_MS && ms >= -MAX_DATE_MS
+        ? new Date(Number(ms))
+        : new InvalidValue(`${ms} ms since the epoch is not a valid date`)
     }
   }
   if (typeId === ARROW_DATE) {
