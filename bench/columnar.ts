@@ -61,7 +61,7 @@ function rssChild(path: 'parquet' | 'arrow', rows: number, input: string): Promi
   )
 }
 
-async function line(
+export async function line(
   rows: number,
   rounds: number,
   ours: () => Promise<{ bytes: number; files: number }>,

@@ -14,6 +14,7 @@ import { benchColumnar, type ColumnarResult, type LineResult } from './columnar.
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
+import { benchRowObjects } from './row-objects.js'
 import { benchUpload, type UploadResult } from './upload.js'
 
 /** Heading of the hand-kept part of results.md, which `npm run bench` never rewrites. */
@@ -24,7 +25,7 @@ const quick = process.argv.includes('--quick')
 const cdcOnly = process.argv.includes('--cdc')
 // --rounds=N sets the CDC rounds (default 3 full, 1 quick): one 10M-row round takes minutes on 2 cores.
 const cdcRounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 1 : 3))
-/** `--only columnar` runs just the columnar-input lines, `--only arrow` just its Arrow lines (both only print). */
+/** `--only columnar` runs just the columnar-input lines, `--only arrow` just its Arrow lines, `--only rows` the row-objects line (all only print). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const SIZES = quick
   ? {
@@ -230,6 +231,16 @@ if (cdcOnly) {
 
 const sections: string[] = []
 log(`bench (${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''})`)
+if (only === 'rows') {
+  // Row objects with Date timestamps from an array (the issue's figures are at 1M rows).
+  const rows = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? SIZES.columnar.arrow)
+  const r = await benchRowObjects(rows, SIZES.columnar.rounds)
+  const per = r.hyperdeltaAll.map((ms, i) => fmt(r.duckdbAll[i]! / ms, 2)).join(', ')
+  process.stdout.write(
+    `row objects (bigint, text, number, Date, boolean) from an array, ${fmt(rows)} rows: **${fmt(r.ratio, 2)}×** DuckDB COPY (per round: ${per})\n`,
+  )
+  process.exit(0)
+}
 if (only === 'columnar' || only === 'arrow') {
   if (only === 'columnar') {
     log('compiling the measured child to bench/out…')
