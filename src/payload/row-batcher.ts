@@ -75,6 +75,8 @@ export class RowBatcher {
   readonly #options: RowBatcherOptions
   readonly #fixedWidth: number
   #columns: ColumnVector[] = []
+  /** Little-endian word views of the BigInt64Array columns (see RowReader). */
+  #words: (Int32Array | undefined)[] = []
   #rowIndexes: Float64Array = new Float64Array(0)
   #length = 0
   #bytes = 0
@@ -109,6 +111,9 @@ export class RowBatcher {
       this.#columns = this.#types.map((t) => allocateColumn(t, capacity))
       this.#rowIndexes = new Float64Array(capacity)
     }
+    this.#words = this.#columns.map((c) =>
+      c instanceof BigInt64Array ? new Int32Array(c.buffer, c.byteOffset, c.length * 2) : undefined,
+    )
     this.#length = 0
     this.#bytes = 0
   }
@@ -134,7 +139,8 @@ export class RowBatcher {
     const i = this.#length
     this.#index = index
     this.#bytes +=
-      this.#fixedWidth + this.#read(row as Record<string, unknown>, this.#columns, i, this.#onInvalid, this.#onUnknown)
+      this.#fixedWidth +
+      this.#read(row as Record<string, unknown>, this.#columns, i, this.#onInvalid, this.#onUnknown, this.#words)
     this.#rowIndexes[i] = index
     this.#length = i + 1
     return this.full
