@@ -7,7 +7,7 @@
  * (`bench/columnar-child.ts`), where the Arrow rows arrive as a stream of RecordBatches.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,6 +37,8 @@ export interface RssResult {
 
 export interface ColumnarResult {
   parquet: LineResult | undefined
+  /** The same `fromParquet` against a plain copy of the input file (`fs.copyFile`). */
+  parquetCopy: LineResult | undefined
   arrow: LineResult
   /** The same rows from `tableFromArrays` (dictionary text, millisecond timestamps from Dates). */
   arrowArrays: LineResult
@@ -111,6 +113,13 @@ export async function benchColumnar(sizes: {
       : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
           await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
         })
+    const copied = join(dir, 'copy.parquet')
+    const parquetCopy = sizes.arrowOnly
+      ? undefined
+      : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
+          await copyFile(input, copied)
+          await rm(copied)
+        })
     const arrowTable = await arrowBenchTable(sizes.arrow)
     const arrow = await line(sizes.arrow, sizes.rounds, ours(arrowTable), async () => {
       await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
@@ -119,11 +128,11 @@ export async function benchColumnar(sizes: {
       await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
     }
     const arrowArrays = await line(sizes.arrow, sizes.rounds, ours(arrowFromArraysTable(sizes.arrow)), copyArrow)
-    if (sizes.arrowOnly) return { parquet, arrow, arrowArrays, rss: [] }
+    if (sizes.arrowOnly) return { parquet, parquetCopy, arrow, arrowArrays, rss: [] }
     const big = join(dir, 'big.parquet')
     await c.run(`COPY (${benchRowsSql(0, sizes.rss)}) TO '${big}' (FORMAT parquet, COMPRESSION snappy)`)
     const rss = [await rssChild('parquet', sizes.rss, big), await rssChild('arrow', sizes.rss, dir)]
-    return { parquet, arrow, arrowArrays, rss }
+    return { parquet, parquetCopy, arrow, arrowArrays, rss }
   } finally {
     c.closeSync()
     instance.closeSync()
