@@ -177,7 +177,7 @@ function columnarSection(r: ColumnarResult): string[] {
     '',
     `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${r.arrow.rounds} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
     '',
-    '| input | rows | hyperdelta, median (spread) | DuckDB COPY, median (spread) | ratio | per round |',
+    '| input | rows | hyperdelta, median (spread) | reference, median (spread) | ratio | per round |',
     '|---|---:|---:|---:|---:|---|',
     ...(r.parquet
       ? row(
@@ -186,6 +186,9 @@ function columnarSection(r: ColumnarResult): string[] {
           "`COPY (SELECT * FROM read_parquet(…)) TO 'x.parquet'`",
           2,
         )
+      : []),
+    ...(r.parquetCopy
+      ? row('`fromParquet`, the same file', r.parquetCopy, '`fs.copyFile` of the input file', 0.5)
       : []),
     ...row(
       'apache-arrow `Table` of plain buffers (columnar path)',
