@@ -227,7 +227,7 @@ describe('the Arrow fast path agrees with the row path', () => {
           // Values the column takes are taken from the buffers, not converted one by one.
           if ('rows' in fast) expect(arrowColumnVector(c.column, vector.data[0] as ArrowData)).toBeDefined()
         }),
-        { numRuns: 12 },
+        { numRuns: 8 },
       )
     },
     60_000,
