@@ -224,11 +224,14 @@ function rssLines(r: ColumnarResult): string[] {
 }
 
 if (cdcOnly) {
-  log(`nightly CDC ${fmt(SIZES.cdc)} rows (${quick ? 'quick' : 'full'})…`)
+  // --rows=N measures another size (only prints: results.md keeps the default size).
+  const rowsArg = process.argv.find((a) => a.startsWith('--rows='))?.slice(7)
+  const cdcRows = rowsArg ? Number(rowsArg) : SIZES.cdc
+  log(`nightly CDC ${fmt(cdcRows)} rows (${quick ? 'quick' : 'full'})…`)
   await compileForBench()
-  const lines = cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log))
+  const lines = cdcSection(await benchCdc(cdcRows, cdcRounds, CDC_MEMORY_LIMIT, log))
   process.stdout.write(`${lines.join('\n')}\n`)
-  if (!quick) await replaceCdcSection(lines, log)
+  if (!quick && !rowsArg) await replaceCdcSection(lines, log)
   process.exit(0)
 }
 
