@@ -57,3 +57,26 @@ export function* arrowBenchBatches(from: number, count: number): Generator<arrow
 export async function arrowBenchTable(count: number): Promise<arrow.Table> {
   return new arrow.Table([...arrowBenchBatches(0, count)])
 }
+
+const BASE_MS = 1_700_000_000_000
+
+/**
+ * The same change set as users build it with `tableFromArrays`: ids in a BigInt64Array, text from a JS
+ * array (apache-arrow makes it dictionary-encoded), a Float64Array, `Date`s (a millisecond Timestamp)
+ * and booleans. Timestamps are whole milliseconds here (a Date holds no more).
+ */
+export function arrowFromArraysTable(count: number): arrow.Table {
+  const id = new BigInt64Array(count)
+  const name = new Array<string>(count)
+  const amount = new Float64Array(count)
+  const updatedAt = new Array<Date>(count)
+  const flag = new Array<boolean>(count)
+  for (let i = 0; i < count; i++) {
+    id[i] = BigInt(i)
+    name[i] = `c0${String(i).padStart(18, '0')}`
+    amount[i] = (i % 10_000) / 100
+    updatedAt[i] = new Date(BASE_MS + i * 1001)
+    flag[i] = (i & 1) === 0
+  }
+  return arrow.tableFromArrays({ id, name, amount, updated_at: updatedAt, flag })
+}

@@ -7,13 +7,13 @@
  * (`bench/columnar-child.ts`), where the Arrow rows arrive as a stream of RecordBatches.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { fromParquet, writeChangeFiles } from '../src/index.js'
-import { arrowBenchTable } from './arrow-data.js'
+import { arrowBenchTable, arrowFromArraysTable } from './arrow-data.js'
 import { benchRowsSql, benchTable } from './bench-data.js'
 
 export interface LineResult {
@@ -36,8 +36,12 @@ export interface RssResult {
 }
 
 export interface ColumnarResult {
-  parquet: LineResult
+  parquet: LineResult | undefined
+  /** The same `fromParquet` against a plain copy of the input file (`fs.copyFile`). */
+  parquetCopy: LineResult | undefined
   arrow: LineResult
+  /** The same rows from `tableFromArrays` (dictionary text, millisecond timestamps from Dates). */
+  arrowArrays: LineResult
   rss: RssResult[]
 }
 
@@ -59,7 +63,7 @@ function rssChild(path: 'parquet' | 'arrow', rows: number, input: string): Promi
   )
 }
 
-async function line(
+export async function line(
   rows: number,
   rounds: number,
   ours: () => Promise<{ bytes: number; files: number }>,
@@ -86,6 +90,8 @@ export async function benchColumnar(sizes: {
   arrow: number
   rss: number
   rounds: number
+  /** Only the Arrow lines (no Parquet line, no RSS children). */
+  arrowOnly?: boolean
 }): Promise<ColumnarResult> {
   const dir = await mkdtemp(join(tmpdir(), 'hd-bench-columnar-'))
   const instance = await DuckDBInstance.create(':memory:')
@@ -102,17 +108,31 @@ export async function benchColumnar(sizes: {
       await files.dispose()
       return out
     }
-    const parquet = await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
-      await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
-    })
+    const parquet = sizes.arrowOnly
+      ? undefined
+      : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
+          await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+        })
+    const copied = join(dir, 'copy.parquet')
+    const parquetCopy = sizes.arrowOnly
+      ? undefined
+      : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
+          await copyFile(input, copied)
+          await rm(copied)
+        })
     const arrowTable = await arrowBenchTable(sizes.arrow)
     const arrow = await line(sizes.arrow, sizes.rounds, ours(arrowTable), async () => {
       await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
     })
+    const copyArrow = async () => {
+      await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+    }
+    const arrowArrays = await line(sizes.arrow, sizes.rounds, ours(arrowFromArraysTable(sizes.arrow)), copyArrow)
+    if (sizes.arrowOnly) return { parquet, parquetCopy, arrow, arrowArrays, rss: [] }
     const big = join(dir, 'big.parquet')
     await c.run(`COPY (${benchRowsSql(0, sizes.rss)}) TO '${big}' (FORMAT parquet, COMPRESSION snappy)`)
     const rss = [await rssChild('parquet', sizes.rss, big), await rssChild('arrow', sizes.rss, dir)]
-    return { parquet, arrow, rss }
+    return { parquet, parquetCopy, arrow, arrowArrays, rss }
   } finally {
     c.closeSync()
     instance.closeSync()

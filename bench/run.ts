@@ -10,10 +10,11 @@ import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { benchCdc } from './cdc.js'
 import { CDC_MEMORY_LIMIT, cdcSection, fmt, replaceCdcSection } from './cdc-section.js'
-import { benchColumnar, type ColumnarResult } from './columnar.js'
+import { benchColumnar, type ColumnarResult, type LineResult } from './columnar.js'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
+import { benchRowObjects } from './row-objects.js'
 import { benchUpload, type UploadResult } from './upload.js'
 
 /** Heading of the hand-kept part of results.md, which `npm run bench` never rewrites. */
@@ -24,7 +25,7 @@ const quick = process.argv.includes('--quick')
 const cdcOnly = process.argv.includes('--cdc')
 // --rounds=N sets the CDC rounds (default 3 full, 1 quick): one 10M-row round takes minutes on 2 cores.
 const cdcRounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 1 : 3))
-/** `--only columnar` runs just the columnar-input lines (and only prints). */
+/** `--only columnar` runs just the columnar-input lines, `--only arrow` just its Arrow lines, `--only rows` the row-objects line (all only print). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const SIZES = quick
   ? {
@@ -168,23 +169,45 @@ function e2eSection(r: EndToEndResult): string[] {
 function columnarSection(r: ColumnarResult): string[] {
   const spread = (values: number[]) => `${fmt(Math.min(...values))}–${fmt(Math.max(...values))} ms`
   const med = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
-  const row = (label: string, l: ColumnarResult['parquet'], reference: string, target: number) => [
+  const row = (label: string, l: LineResult, reference: string, target: number) => [
     `| ${label} | ${fmt(l.rows)} | ${fmt(med(l.hyperdeltaAll))} ms (${spread(l.hyperdeltaAll)}) | ${reference}: ${fmt(med(l.duckdbAll))} ms (${spread(l.duckdbAll)}) | **${fmt(l.ratio, 2)}×** (target ≥ ${target}×: ${l.ratio >= target ? 'met' : 'NOT met'}) | ${l.hyperdeltaAll.map((ms, i) => fmt(l.duckdbAll[i]! / ms, 2)).join(', ')} |`,
   ]
   return [
     '## Columnar inputs',
     '',
-    `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${r.parquet.rounds} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
+    `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${r.arrow.rounds} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
     '',
-    '| input | rows | hyperdelta, median (spread) | DuckDB COPY, median (spread) | ratio | per round |',
+    '| input | rows | hyperdelta, median (spread) | reference, median (spread) | ratio | per round |',
     '|---|---:|---:|---:|---:|---|',
+    ...(r.parquet
+      ? row(
+          '`fromParquet` of a DuckDB-written file (row groups spliced)',
+          r.parquet,
+          "`COPY (SELECT * FROM read_parquet(…)) TO 'x.parquet'`",
+          2,
+        )
+      : []),
+    ...(r.parquetCopy
+      ? row('`fromParquet`, the same file', r.parquetCopy, '`fs.copyFile` of the input file', 0.5)
+      : []),
     ...row(
-      '`fromParquet` of a DuckDB-written file (row groups spliced)',
-      r.parquet,
-      "`COPY (SELECT * FROM read_parquet(…)) TO 'x.parquet'`",
-      2,
+      'apache-arrow `Table` of plain buffers (columnar path)',
+      r.arrow,
+      "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`",
+      1,
     ),
-    ...row('apache-arrow `Table` (columnar path)', r.arrow, "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`", 1),
+    ...row(
+      '`tableFromArrays` (dictionary text, ms timestamps from `Date`s, booleans)',
+      r.arrowArrays,
+      "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`",
+      1,
+    ),
+    ...(r.rss.length === 0 ? [] : rssLines(r)),
+  ]
+}
+
+function rssLines(r: ColumnarResult): string[] {
+  return [
     '',
     'Peak RSS (maxRSS) of a child process running the compiled package:',
     '',
@@ -201,21 +224,40 @@ function columnarSection(r: ColumnarResult): string[] {
 }
 
 if (cdcOnly) {
-  log(`nightly CDC ${fmt(SIZES.cdc)} rows (${quick ? 'quick' : 'full'})…`)
+  // --rows=N measures another size (only prints: results.md keeps the default size).
+  const rowsArg = process.argv.find((a) => a.startsWith('--rows='))?.slice(7)
+  const cdcRows = rowsArg ? Number(rowsArg) : SIZES.cdc
+  log(`nightly CDC ${fmt(cdcRows)} rows (${quick ? 'quick' : 'full'})…`)
   await compileForBench()
-  const lines = cdcSection(await benchCdc(SIZES.cdc, cdcRounds, CDC_MEMORY_LIMIT, log))
+  const lines = cdcSection(await benchCdc(cdcRows, cdcRounds, CDC_MEMORY_LIMIT, log))
   process.stdout.write(`${lines.join('\n')}\n`)
-  if (!quick) await replaceCdcSection(lines, log)
+  if (!quick && !rowsArg) await replaceCdcSection(lines, log)
   process.exit(0)
 }
 
 const sections: string[] = []
 log(`bench (${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''})`)
-if (only === 'columnar') {
-  log('compiling the measured child to bench/out…')
-  await compileForBench()
+if (only === 'rows') {
+  // Row objects with Date timestamps from an array (the issue's figures are at 1M rows).
+  const rows = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? SIZES.columnar.arrow)
+  const r = await benchRowObjects(rows, SIZES.columnar.rounds)
+  const per = r.hyperdeltaAll.map((ms, i) => fmt(r.duckdbAll[i]! / ms, 2)).join(', ')
+  process.stdout.write(
+    `row objects (bigint, text, number, Date, boolean) from an array, ${fmt(rows)} rows: **${fmt(r.ratio, 2)}×** DuckDB COPY (per round: ${per})\n`,
+  )
+  process.exit(0)
+}
+if (only === 'columnar' || only === 'arrow') {
+  if (only === 'columnar') {
+    log('compiling the measured child to bench/out…')
+    await compileForBench()
+  }
   log('columnar inputs…')
-  process.stdout.write(`${[...machine(), '', ...columnarSection(await benchColumnar(SIZES.columnar))].join('\n')}\n`)
+  // --rows=N sets the Arrow lines' size (the issue's figures are at 1M rows).
+  const rows = process.argv.find((a) => a.startsWith('--rows='))?.slice(7)
+  const arrow = rows ? Number(rows) : SIZES.columnar.arrow
+  const result = await benchColumnar({ ...SIZES.columnar, arrow, arrowOnly: only === 'arrow' })
+  process.stdout.write(`${[...machine(), '', ...columnarSection(result)].join('\n')}\n`)
   process.exit(0)
 }
 log(`packaging ${fmt(SIZES.packaging)} rows…`)

@@ -171,13 +171,13 @@ export async function compactChangeLog(
     )
     const files = changeFilePaths(engine)
     const columns = table.columnNames.map(ident).join(', ')
-    await copyToParquet(
+    const upserts = await copyToParquet(
       engine,
       `SELECT ${columns} FROM last WHERE NOT __del ORDER BY ${partition}`,
       files.upserts,
       'change-log compaction',
     )
-    await copyToParquet(
+    const deletes = await copyToParquet(
       engine,
       `SELECT ${partition} FROM last WHERE __del ORDER BY ${partition}`,
       files.deletes,
@@ -185,15 +185,11 @@ export async function compactChangeLog(
     )
     // One row per key by construction (the window), so no duplicate check.
     await checkChangeFiles(engine, table, keys, files, 'change-log compaction', { duplicates: false })
-    const [c] = await engine.rows(
-      `SELECT count(*) FILTER (NOT __del) AS upserts, count(*) FILTER (__del) AS deletes FROM last`,
-      'change-log compaction',
-    )
     const stats = {
       entries: Number(s?.entries),
       taken: Number(s?.taken),
-      upserts: Number(c?.upserts),
-      deletes: Number(c?.deletes),
+      upserts,
+      deletes,
     }
     const top = s?.top
     const watermark = top === null || top === undefined ? options.since : watermarkFrom(top, loaded, order.type)

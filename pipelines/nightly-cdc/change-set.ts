@@ -26,9 +26,10 @@ export function changeFilePaths(engine: CdcEngine): { upserts: string; deletes: 
   return { upserts: join(engine.dir, 'upserts.parquet'), deletes: join(engine.dir, 'deletes.parquet') }
 }
 
-/** `COPY (query) TO path` as Parquet. */
-export async function copyToParquet(engine: CdcEngine, query: string, path: string, what: string): Promise<void> {
-  await engine.run(`COPY (${query}) TO ${literal(path)} (FORMAT parquet)`, what)
+/** `COPY (query) TO path` as Parquet; returns the rows written (COPY reports them: no second pass to count). */
+export async function copyToParquet(engine: CdcEngine, query: string, path: string, what: string): Promise<number> {
+  const [result] = await engine.rows(`COPY (${query}) TO ${literal(path)} (FORMAT parquet)`, what)
+  return Number(result?.Count)
 }
 
 const describeKey = (row: Record<string, unknown>, keys: readonly string[]) =>

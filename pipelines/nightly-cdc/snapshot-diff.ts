@@ -79,36 +79,35 @@ export async function diffSnapshots(
     const changed = values.map((c) => ` OR c.${ident(c)} IS DISTINCT FROM p.${ident(c)}`).join('')
     const byKey = keys.map(ident).join(', ')
     const files = changeFilePaths(engine)
-    await copyToParquet(
+    const upserts = await copyToParquet(
       engine,
       `SELECT c.* FROM current c LEFT JOIN previous p ON ${on} WHERE p.${ident(keys[0]!)} IS NULL${changed} ORDER BY ${keys.map((k) => `c.${ident(k)}`).join(', ')}`,
       files.upserts,
       'snapshot diff',
     )
-    await copyToParquet(
+    const deletes = await copyToParquet(
       engine,
       `SELECT ${keys.map((k) => `p.${ident(k)}`).join(', ')} FROM previous p ANTI JOIN current c ON ${on} ORDER BY ${byKey}`,
       files.deletes,
       'snapshot diff',
     )
     await checkChangeFiles(engine, table, keys, files, 'snapshot diff')
-    const upserts = `read_parquet(${literal(files.upserts)})`
+    // Upserts and deletes are counted by their COPYs; the snapshots' counts come from the Parquet
+    // footers. Only `changed` (upserts whose key was there before) needs the small upserts file joined.
     const [counts] = await engine.rows(
       `SELECT (SELECT count(*) FROM previous) AS previous, (SELECT count(*) FROM current) AS current,
-        (SELECT count(*) FROM ${upserts}) AS upserts,
-        (SELECT count(*) FROM read_parquet(${literal(files.deletes)})) AS deletes,
-        (SELECT count(*) FROM previous p SEMI JOIN ${upserts} c ON ${on}) AS changed`,
+        (SELECT count(*) FROM previous p SEMI JOIN read_parquet(${literal(files.upserts)}) c ON ${on}) AS changed`,
       'snapshot diff',
     )
     const n = (name: string) => Number(counts![name])
     const stats = {
       previous: n('previous'),
       current: n('current'),
-      inserted: n('upserts') - n('changed'),
+      inserted: upserts - n('changed'),
       changed: n('changed'),
-      unchanged: n('current') - n('upserts'),
-      upserts: n('upserts'),
-      deletes: n('deletes'),
+      unchanged: n('current') - upserts,
+      upserts,
+      deletes,
     }
     return changeSetFrom(engine, files, stats)
   } catch (error) {

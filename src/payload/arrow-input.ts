@@ -1,6 +1,7 @@
 import { describeColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
 import { describeInput, type InputType, inputConverter, inputRefusal, type TimeUnit } from '../schema/input-types.js'
+import { InvalidValue } from '../schema/values.js'
 import { payloadError } from './payload-errors.js'
 import { assertRequiredColumns } from './required-columns.js'
 
@@ -55,7 +56,17 @@ export function isArrowRecordBatch(value: unknown): value is ArrowRecordBatchLik
 }
 
 // apache-arrow `Type` enum values (stable across versions: they mirror the Arrow format's Type union).
-const ARROW = { DICTIONARY: -1, INT: 2, FLOAT: 3, UTF8: 5, BOOL: 6, DECIMAL: 7, LARGE_UTF8: 20, TIME: 9 } as const
+const ARROW = {
+  DICTIONARY: -1,
+  INT: 2,
+  FLOAT: 3,
+  UTF8: 5,
+  BOOL: 6,
+  DECIMAL: 7,
+  LARGE_UTF8: 20,
+  UTF8_VIEW: 24,
+  TIME: 9,
+} as const
 const ARROW_DATE = 8
 const ARROW_TIMESTAMP = 10
 const UNITS: readonly TimeUnit[] = ['s', 'ms', 'us', 'ns']
@@ -75,6 +86,7 @@ export function arrowInputType(type: ArrowTypeLike): InputType {
           : { kind: 'other', name: 'Float16' }
     case ARROW.UTF8:
     case ARROW.LARGE_UTF8:
+    case ARROW.UTF8_VIEW:
       return { kind: 'text' }
     case ARROW.BOOL:
       return { kind: 'bool' }
@@ -93,6 +105,24 @@ export function arrowInputType(type: ArrowTypeLike): InputType {
 }
 // TimeUnit: SECOND, MILLISECOND, MICROSECOND, NANOSECOND → factor to microseconds.
 const MICROS_PER_UNIT = [1_000_000n, 1000n, 1n] as const
+
+const MAX_DATE_MS = 8_640_000_000_000_000n
+
+/** Row `i`'s raw integer (int64 or int32 storage) as a bigint, or null; across the vector's chunks. */
+function rawReader(vector: ArrowVectorLike): (i: number) => bigint | null {
+  const chunks = vector.data
+  return (i) => {
+    if (!vector.isValid(i)) return null
+    let at = i
+    let chunk = chunks[0]!
+    for (const c of chunks) {
+      chunk = c
+      if (at < c.length) break
+      at -= c.length
+    }
+    return BigInt((chunk.values as ArrayLike<bigint | number>)[at]!)
+  }
+}
 
 /** A reader of row `i` giving a value `normalizeValue` accepts (exact µs for timestamps and times). */
 function columnReader(vector: ArrowVectorLike): (i: number) => unknown {
@@ -121,19 +151,23 @@ function columnReader(vector: ArrowVectorLike): (i: number) => unknown {
   if (typeId === ARROW_TIMESTAMP) {
     // Vector.get() returns milliseconds as a float, which loses microseconds: read the raw int64s.
     const unit = vector.type.unit ?? 0
-    const chunks = vector.data
+    const raw = rawReader(vector)
     return (i) => {
-      if (!vector.isValid(i)) return null
-      let at = i
-      let chunk = chunks[0]!
-      for (const c of chunks) {
-        chunk = c
-        if (at < c.length) break
-        at -= c.length
-      }
-      const raw = BigInt((chunk.values as ArrayLike<bigint | number>)[at]!)
-      if (unit === 3) return raw % 1000n === 0n ? raw / 1000n : `${raw} ns`
-      return raw * MICROS_PER_UNIT[unit as 0 | 1 | 2]
+      const v = raw(i)
+      if (v === null) return null
+      if (unit === 3) return v % 1000n === 0n ? v / 1000n : `${v} ns`
+      return v * MICROS_PER_UNIT[unit as 0 | 1 | 2]
+    }
+  }
+  if (typeId === ARROW_DATE && vector.type.unit === 1) {
+    // Date64: Vector.get() throws beyond ±2^53 ms; a JS Date holds ±8.64e15 ms, beyond is no date.
+    const raw = rawReader(vector)
+    return (i) => {
+      const ms = raw(i)
+      if (ms === null) return null
+      return ms <= MAX_DATE_MS && ms >= -MAX_DATE_MS
+        ? new Date(Number(ms))
+        : new InvalidValue(`${ms} ms since the epoch is not a valid date`)
     }
   }
   if (typeId === ARROW_DATE) {
@@ -157,28 +191,10 @@ export function arrowBatchRows(
   table: Table,
   extraColumns: 'error' | 'ignore',
 ): Record<string, unknown>[] {
-  const tableName = table.name
-  // A field the batch lacks would be NULL in every row: refused, like a Parquet file's missing column.
-  assertRequiredColumns(
-    batch.schema.fields.map((f) => f.name),
-    table,
-    'Arrow input',
-  )
   const readers: [string, (i: number) => unknown][] = []
-  batch.schema.fields.forEach((field, j) => {
-    if (!Object.hasOwn(table.columns, field.name)) {
-      if (extraColumns === 'error') {
-        throw payloadError(
-          'PAYLOAD_COLUMN_UNKNOWN',
-          `Arrow input has column "${field.name}", which ${tableName} does not define`,
-          { table: tableName, column: field.name },
-        )
-      }
-      return
-    }
-    const vector = batch.getChildAt(j)
-    if (vector) readers.push([field.name, checkedReader(table, field.name, vector)])
-  })
+  for (const [name, vector] of arrowColumns(batch, table, extraColumns)) {
+    readers.push([name, checkedReader(table, name, vector)])
+  }
   const rows: Record<string, unknown>[] = new Array(batch.numRows)
   for (let i = 0; i < batch.numRows; i++) {
     const row: Record<string, unknown> = {}
@@ -188,8 +204,39 @@ export function arrowBatchRows(
   return rows
 }
 
-/** The column's reader after the one input rule: refused (naming column, Arrow type and what to declare) or converted. */
-function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i: number) => unknown {
+/**
+ * The batch's vectors of the table's columns, by name. A field the batch lacks would be NULL in every
+ * row: refused, like a Parquet file's missing column. Fields the table does not define are an error
+ * unless `extraColumns` is 'ignore'.
+ */
+export function arrowColumns(
+  batch: ArrowRecordBatchLike,
+  table: Table,
+  extraColumns: 'error' | 'ignore',
+): [string, ArrowVectorLike][] {
+  const fields = batch.schema.fields.map((f) => f.name)
+  assertRequiredColumns(fields, table, 'Arrow input')
+  const columns: [string, ArrowVectorLike][] = []
+  fields.forEach((name, j) => {
+    if (!Object.hasOwn(table.columns, name)) {
+      if (extraColumns === 'ignore') return
+      throw payloadError(
+        'PAYLOAD_COLUMN_UNKNOWN',
+        `Arrow input has column "${name}", which ${table.name} does not define`,
+        {
+          table: table.name,
+          column: name,
+        },
+      )
+    }
+    const vector = batch.getChildAt(j)
+    if (vector) columns.push([name, vector])
+  })
+  return columns
+}
+
+/** Applies the one input rule to an Arrow column: refused naming column, Arrow type and what to declare. */
+export function assertArrowInput(table: Table, name: string, vector: ArrowVectorLike): void {
   const column = table.columns[name]!
   const input = arrowInputType(vector.type)
   const refusal = inputRefusal(name, column, input)
@@ -201,8 +248,13 @@ function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i:
       declared: describeColumnType(column),
     })
   }
+}
+
+/** The column's reader after the one input rule: refused (see assertArrowInput) or converted. */
+export function checkedReader(table: Table, name: string, vector: ArrowVectorLike): (i: number) => unknown {
+  assertArrowInput(table, name, vector)
   const read = columnReader(vector)
-  const convert = inputConverter(column, input)
+  const convert = inputConverter(table.columns[name]!, arrowInputType(vector.type))
   if (!convert) return read
   return (i) => {
     const v = read(i)

@@ -159,7 +159,6 @@ export class Packaging {
         drain,
         pushArrow: async (arrowBatch) => {
           const batches = arrowRowBatches(arrowBatch, this.table, extraColumns, index, MAX_GROUP_ROWS)
-          if (!batches) return false
           await drain() // rows pushed before the batch go first
           for (const batch of batches) {
             this.#checkAbort()

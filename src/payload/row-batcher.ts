@@ -23,7 +23,8 @@ const WIDTH: Record<ColumnType['kind'], number> = {
   time: 8,
 }
 
-function allocate(column: ColumnType, capacity: number): ColumnVector {
+/** An empty column of `capacity` rows in the form a RowBatch holds `column`'s values (see ColumnVector). */
+export function allocateColumn(column: ColumnType, capacity: number): ColumnVector {
   if (column.kind === 'text') return new TextColumn(capacity)
   if (column.nullable) return []
   switch (column.kind) {
@@ -74,6 +75,8 @@ export class RowBatcher {
   readonly #options: RowBatcherOptions
   readonly #fixedWidth: number
   #columns: ColumnVector[] = []
+  /** Little-endian word views of the BigInt64Array columns (see RowReader). */
+  #words: (Int32Array | undefined)[] = []
   #rowIndexes: Float64Array = new Float64Array(0)
   #length = 0
   #bytes = 0
@@ -101,13 +104,16 @@ export class RowBatcher {
       // Typed arrays need no clearing: rows [0, length) are always written before they are read.
       this.#columns = reused.columns.map((c, j) => {
         if (c instanceof TextColumn) c.clear()
-        return Array.isArray(c) ? allocate(this.#types[j]!, capacity) : c
+        return Array.isArray(c) ? allocateColumn(this.#types[j]!, capacity) : c
       })
       this.#rowIndexes = reused.rowIndexes
     } else {
-      this.#columns = this.#types.map((t) => allocate(t, capacity))
+      this.#columns = this.#types.map((t) => allocateColumn(t, capacity))
       this.#rowIndexes = new Float64Array(capacity)
     }
+    this.#words = this.#columns.map((c) =>
+      c instanceof BigInt64Array ? new Int32Array(c.buffer, c.byteOffset, c.length * 2) : undefined,
+    )
     this.#length = 0
     this.#bytes = 0
   }
@@ -133,7 +139,8 @@ export class RowBatcher {
     const i = this.#length
     this.#index = index
     this.#bytes +=
-      this.#fixedWidth + this.#read(row as Record<string, unknown>, this.#columns, i, this.#onInvalid, this.#onUnknown)
+      this.#fixedWidth +
+      this.#read(row as Record<string, unknown>, this.#columns, i, this.#onInvalid, this.#onUnknown, this.#words)
     this.#rowIndexes[i] = index
     this.#length = i + 1
     return this.full

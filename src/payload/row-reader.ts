@@ -1,3 +1,4 @@
+import { endianness } from 'node:os'
 import type { ColumnType } from '../schema/column-types.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
 
@@ -13,6 +14,8 @@ export type RowReader = (
   i: number,
   invalid: (column: number, reason: string) => never,
   unknown: (key: string) => never,
+  /** Per column: a little-endian word view of a BigInt64Array column, for values written without a BigInt. */
+  words: readonly (Int32Array | undefined)[],
 ) => number
 
 /**
@@ -37,6 +40,22 @@ const FAST_ACCEPT: Record<ColumnType['kind'], ((v: string) => string) | undefine
 }
 
 /**
+ * Inline conversions of the common non-canonical inputs, tried after FAST_ACCEPT and before
+ * `normalizeValue`: a `Date` (what users build timestamps from) in the form `normalizeValue` gives
+ * it. Each leaves `v` unchanged when it does not apply (an Invalid Date included), so the slow path
+ * still decides and words every error.
+ */
+const FAST_CONVERT: Partial<Record<ColumnType['kind'], (v: string) => string>> = {
+  // µs of a valid Date are a safe integer up to ±2^53 (year 2255) and always within int64.
+  timestamp: (v) => `if (${v} instanceof Date && Number.isSafeInteger(t = ${v}.getTime() * 1000)) ${v} = BigInt(t)`,
+  timestamp_ntz: (v) => `if (${v} instanceof Date && Number.isSafeInteger(t = ${v}.getTime() * 1000)) ${v} = BigInt(t)`,
+  date: (v) => `if (${v} instanceof Date && (t = ${v}.getTime()) % 86400000 === 0) ${v} = t / 86400000`,
+}
+
+const DATE_WORDS = new Set<ColumnType['kind']>(['timestamp', 'timestamp_ntz'])
+const LITTLE_ENDIAN = endianness() === 'LE'
+
+/**
  * Builds a {@link RowReader} specialised to the table's columns. Why generated code: a generic loop
  * reads `record[name]` with a different key each time and calls a different validator each time,
  * which V8 cannot specialise; the generated function reads each column by a constant key and inlines
@@ -48,7 +67,7 @@ export function compileRowReader(
   types: readonly ColumnType[],
   checkUnknownKeys: boolean,
 ): RowReader {
-  const lines: string[] = ['let v', 'let bytes = 0']
+  const lines: string[] = ['let v', 'let t', 'let bytes = 0']
   if (checkUnknownKeys) {
     const known = names.map((n) => `k !== ${JSON.stringify(n)}`).join(' && ')
     lines.push(`for (const k in record) if (${known || 'true'} && Object.hasOwn(record, k)) unknown(k)`)
@@ -57,7 +76,18 @@ export function compileRowReader(
     lines.push(`v = record[${JSON.stringify(names[j])}]`)
     const fast = FAST_ACCEPT[type.kind]
     const slow = `{ v = slow[${j}](v); if (v instanceof InvalidValue) invalid(${j}, v.reason) }`
-    lines.push(fast ? `if (!(${fast('v')})) ${slow}` : slow)
+    const convert = FAST_CONVERT[type.kind]
+    if (DATE_WORDS.has(type.kind) && !type.nullable && LITTLE_ENDIAN) {
+      // A Date's µs written as the column's two int64 words: no BigInt for each row's timestamp.
+      lines.push(
+        `if (v instanceof Date && Number.isSafeInteger(t = v.getTime() * 1000)) { words[${j}][2 * i] = t >>> 0; words[${j}][2 * i + 1] = Math.floor(t / 4294967296) } else {`,
+        `if (!(${fast!('v')})) ${slow}`,
+        `columns[${j}][i] = v }`,
+      )
+      return
+    }
+    if (convert) lines.push(`if (!(${fast ? fast('v') : 'false'})) { ${convert('v')}; else ${slow} }`)
+    else lines.push(fast ? `if (!(${fast('v')})) ${slow}` : slow)
     // Text is encoded right away (TextColumn.push), counting its UTF-8 bytes and length prefix.
     if (type.kind === 'text') lines.push(`bytes += 4 + columns[${j}].push(v)`)
     // A boolean stored into a Uint8Array goes through a generic conversion; a number does not.
@@ -73,7 +103,7 @@ export function compileRowReader(
   const factory = new Function(
     'InvalidValue',
     'slow',
-    `return function readRow(record, columns, i, invalid, unknown) {\n${lines.join('\n')}\n}`,
+    `return function readRow(record, columns, i, invalid, unknown, words) {\n${lines.join('\n')}\n}`,
   )
   return factory(InvalidValue, slow) as RowReader
 }

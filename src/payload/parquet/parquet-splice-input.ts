@@ -117,20 +117,35 @@ export async function* parquetUnits(
         throw payloadError('PAYLOAD_PARQUET_INPUT', message, { path }, cause)
       }
     }
+    // The next group's bytes are read while the consumer writes the current one (reads and writes overlap).
+    const groups = footer.groups
+    const load = (k: number) => {
+      const source = groups[k]
+      if (!source || source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
+      const loading = copyGroup(handle, size, plan, footer!, source)
+      loading.catch(() => {}) // awaited below; never an unhandled rejection meanwhile
+      return loading
+    }
+    let next = load(0)
     let rowStart = 0
-    for (const source of footer.groups) {
-      const start = rowStart
-      const end = start + source.rows
-      rowStart = end
-      if (source.rows === 0) continue
-      const group = groupProvable(plan, footer, source)
-        ? await copyGroup(handle, size, plan, footer, source)
-        : undefined
-      if (group) {
-        yield { kind: 'group', group, readRows: (columns) => readRows(start, end, columns ?? table.columnNames) }
-      } else {
-        yield { kind: 'rows', rows: await readRows(start, end, table.columnNames) }
+    try {
+      for (let k = 0; k < groups.length; k++) {
+        const source = groups[k]!
+        const current = next
+        next = load(k + 1)
+        const start = rowStart
+        const end = start + source.rows
+        rowStart = end
+        if (source.rows === 0) continue
+        const group = await current
+        if (group) {
+          yield { kind: 'group', group, readRows: (columns) => readRows(start, end, columns ?? table.columnNames) }
+        } else {
+          yield { kind: 'rows', rows: await readRows(start, end, table.columnNames) }
+        }
       }
+    } finally {
+      await next?.catch(() => {}) // a read still running must end before the handle closes
     }
   } finally {
     await handle.close()
