@@ -210,24 +210,28 @@ it('every block names a language the test knows; every skip says why; the pages 
   }
 })
 
-for (const { doc, blocks } of pages) {
-  const runnable = blocks.filter(isRunnable)
-  if (runnable.length === 0) continue
-  describe(doc, () => {
-    let page: Page
-    beforeAll(async () => {
-      page = await openPage(doc, blocks)
-    }, 60_000)
-    afterAll(async () => {
-      await page?.emu.close()
+// Pages are independent (each has its own emulator and folder), so they run side by side; a page's blocks run in
+// order, as a reader would run them.
+describe.concurrent('pages', () => {
+  for (const { doc, blocks } of pages) {
+    const runnable = blocks.filter(isRunnable)
+    if (runnable.length === 0) continue
+    describe.sequential(doc, () => {
+      let page: Page
+      beforeAll(async () => {
+        page = await openPage(doc, blocks)
+      }, 60_000)
+      afterAll(async () => {
+        await page?.emu.close()
+      })
+      it.each(runnable.map((b) => [`line ${b.line} (${b.lang})`, b] as const))(
+        'block at %s runs and exits 0',
+        async (_name, block) => {
+          const result = await runBlock(page, block)
+          expect(result.code, result.output).toBe(0)
+        },
+        180_000,
+      )
     })
-    it.each(runnable.map((b) => [`line ${b.line} (${b.lang})`, b] as const))(
-      'block at %s runs and exits 0',
-      async (_name, block) => {
-        const result = await runBlock(page, block)
-        expect(result.code, result.output).toBe(0)
-      },
-      180_000,
-    )
-  })
-}
+  }
+})
