@@ -1,10 +1,18 @@
 import type { DatasourceDetails, DatasourceFilter, DownloadResult, FilterOperator, TransferProgress } from '../index.js'
 import { type Flags, usage, type VerbContext } from './datasource-flags.js'
+import { type ListColumn, printList } from './list-output.js'
 
 // The verbs of `hyperdelta datasource`. Each returns the exit code (0); errors go to runCli's exit-code mapping.
 
-const line = (d: DatasourceDetails) =>
-  [d.id, d.name, d.project?.name ?? '', d.updatedAt ?? '', d.tags.join(',')].join('\t')
+const DATASOURCE_COLUMNS: ListColumn<DatasourceDetails>[] = [
+  { header: 'id', value: (d) => d.id },
+  { header: 'name', value: (d) => d.name },
+  { header: 'project', value: (d) => d.project?.name },
+  { header: 'updated', value: (d) => d.updatedAt },
+  { header: 'tags', value: (d) => d.tags.join(',') },
+]
+const list = <T>(ctx: VerbContext, rows: readonly T[], columns: readonly ListColumn<T>[], value: unknown = rows) =>
+  printList(ctx.io, ctx.flags.json === true, value, rows, columns)
 
 /** Why a download was saved under another name than the server's, in words (empty when it was not). */
 function renamedNote(r: DownloadResult): string {
@@ -80,13 +88,11 @@ export const VERBS: Record<string, Verb> = {
     }
     const all: DatasourceDetails[] = []
     for await (const d of ctx.client.datasources.queryAll(options)) all.push(d)
-    ctx.print(all, all.map(line).join('\n'))
-    return 0
+    return list(ctx, all, DATASOURCE_COLUMNS)
   },
   async get(ctx) {
     const d = await ctx.client.datasources.get(await ctx.datasourceId())
-    ctx.print(d, line(d))
-    return 0
+    return list(ctx, [d], DATASOURCE_COLUMNS, d)
   },
   async connections(ctx) {
     const id = await ctx.datasourceId()
@@ -103,12 +109,13 @@ export const VERBS: Record<string, Verb> = {
       ctx.print(c, `connection ${c.id}: updated`)
       return 0
     }
-    const list = await ctx.client.datasources.connections(id)
-    ctx.print(
-      list,
-      list.map((c) => [c.id, c.type ?? '', c.serverAddress ?? '', c.userName ?? ''].join('\t')).join('\n'),
-    )
-    return 0
+    const connections = await ctx.client.datasources.connections(id)
+    return list(ctx, connections, [
+      { header: 'id', value: (c) => c.id },
+      { header: 'type', value: (c) => c.type },
+      { header: 'server', value: (c) => c.serverAddress },
+      { header: 'user', value: (c) => c.userName },
+    ])
   },
   async publish(ctx) {
     const f = ctx.flags
@@ -170,8 +177,7 @@ export const VERBS: Record<string, Verb> = {
       ...(f['encrypt-extracts'] !== undefined && { encryptExtracts: bool('encrypt-extracts', f['encrypt-extracts'])! }),
       ...(f.description !== undefined && { description: f.description }),
     })
-    ctx.print(d, line(d))
-    return 0
+    return list(ctx, [d], DATASOURCE_COLUMNS, d)
   },
   async delete(ctx) {
     const id = await ctx.datasourceId()
@@ -207,11 +213,11 @@ export const VERBS: Record<string, Verb> = {
     }
     const all = []
     for await (const r of ctx.client.datasources.allRevisions(id)) all.push(r)
-    const text = all.map(
-      (r) => `${r.revisionNumber}\t${r.publishedAt ?? ''}\t${r.current ? 'current' : r.deleted ? 'removed' : ''}`,
-    )
-    ctx.print(all, text.join('\n'))
-    return 0
+    return list(ctx, all, [
+      { header: 'revision', value: (r) => r.revisionNumber },
+      { header: 'published', value: (r) => r.publishedAt },
+      { header: 'state', value: (r) => (r.current ? 'current' : r.deleted ? 'removed' : '') },
+    ])
   },
   async keychain(ctx) {
     const [action, id] = ctx.args
