@@ -87,6 +87,12 @@ async function emptyTableFile(table: Table<Columns>, dir: string | undefined) {
   return { path, rows: 0, bytes: (await stat(path)).size, dispose: () => rm(path, { force: true }) }
 }
 
+/** A publish's byte counts as the pipeline's progress events. */
+function transferProgress(emit: NonNullable<PipelinePushOptions['onProgress']>) {
+  return (p: { phase: 'upload' | 'download'; bytes: number; totalBytes: number | undefined }) =>
+    emit({ type: 'transfer', phase: p.phase, bytes: p.bytes, totalBytes: p.totalBytes })
+}
+
 /**
  * Publishes `files` as the data source named in `o.datasource` in one request (or one upload session):
  * `create` when it is missing, `overwrite` for an atomic full reload. Returns a report in push form (no
@@ -122,6 +128,8 @@ export async function publishFiles(
       mode,
       ...(target.projectId !== undefined && { projectId: target.projectId }),
       ...(target.description !== undefined && { description: target.description }),
+      // A publish of a whole table can take long: its bytes sent are the run's progress.
+      ...(o.onProgress !== undefined && { onProgress: transferProgress(o.onProgress) }),
     })
     const id = 'tags' in ds ? ds.id : ''
     return {

@@ -47,7 +47,16 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   API_VERSION_UNSUPPORTED: { serverVersion: string; minApiVersion?: string; maxApiVersion?: string }
   AUTH_FAILED: Partial<HttpErrorDetails> & { auth?: string }
   API_ERROR: HttpErrorDetails
-  NETWORK_ERROR: { method: string; url: string; requestId?: string | undefined; reason: string }
+  NETWORK_ERROR: {
+    method: string
+    url: string
+    /** host:port the client could not reach. */
+    host?: string | undefined
+    requestId?: string | undefined
+    reason: string
+    /** How many attempts the retry policy made before giving up. */
+    attempts?: number | undefined
+  }
   RESPONSE_INVALID: {
     status: number
     method: string

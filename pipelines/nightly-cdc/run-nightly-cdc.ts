@@ -140,6 +140,9 @@ async function night(
   let changes: ChangeSet
   let watermark: NightlyCdcReport['watermark']
   const engineOptions = { ...options.engine, dir }
+  // The diff can run for minutes with nothing sent: say when it starts and what it found.
+  const source = 'snapshots' in options.source ? 'snapshots' : 'change log'
+  options.onProgress?.({ type: 'phase', phase: 'diff', state: 'start', detail: source })
   if ('snapshots' in options.source) {
     changes = await diffSnapshots(
       options.table,
@@ -161,6 +164,13 @@ async function night(
     changes = compacted.changes
     watermark = { from: since, to: compacted.watermark }
   }
+  const { upserts, deletes } = changes.stats
+  options.onProgress?.({
+    type: 'phase',
+    phase: 'diff',
+    state: 'done',
+    detail: `${upserts} upsert(s), ${deletes} delete(s)`,
+  })
   try {
     const inputs = await cdcRunInputs(options.source, changes.inputs, watermark?.from)
     if (fullState) {

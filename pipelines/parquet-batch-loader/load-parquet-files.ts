@@ -7,6 +7,7 @@ import {
   deriveRunId,
   fromParquet,
   HyperdeltaError,
+  type PushProgress,
   type PushReport,
   parquetRowCount,
   payloadByteLimit,
@@ -93,7 +94,7 @@ export async function loadParquetFiles<T extends Table<Columns> = Table<Columns>
   }
   const paths = await listParquetFiles(options.files)
   // Every file's footer is read before anything is sent: a file that is not Parquet is bad input naming it.
-  const rows = await totalRows(paths)
+  const rows = await totalRows(paths, options.onProgress)
   // A publish is not a PATCH (no RequestID): its run id only names it in the report, from the files it sends.
   const runId = options.runId ?? deriveRunId({ fingerprint: await filesIdentity(paths), name: 'load' })
   // The declared table (or the first file's own types) decides every type: of the publish and of the change files.
@@ -136,9 +137,17 @@ export async function loadParquetFiles<T extends Table<Columns> = Table<Columns>
 /** A Parquet publish becomes the table Extract.Extract: only that target can be replaced by a publish. */
 const isPublishedExtract = (t: Table<Columns>): boolean => (t.schema ?? 'Extract') === 'Extract' && t.name === 'Extract'
 
-async function totalRows(paths: readonly string[]): Promise<number> {
+/** Reads every file's footer (its row count), one progress event per file. */
+async function totalRows(
+  paths: readonly string[],
+  onProgress: ((e: PushProgress) => void) | undefined,
+): Promise<number> {
   let n = 0
-  for (const p of paths) n += await parquetRowCount(p)
+  for (const [i, path] of paths.entries()) {
+    const rows = await parquetRowCount(path)
+    n += rows
+    onProgress?.({ type: 'file', index: i + 1, files: paths.length, path, rows })
+  }
   return n
 }
 

@@ -1,10 +1,19 @@
 import type { DatasourceDetails, DatasourceFilter, DownloadResult, FilterOperator, TransferProgress } from '../index.js'
 import { type Flags, usage, type VerbContext } from './datasource-flags.js'
+import { type ListColumn, printList } from './list-output.js'
+import { progressRenderer } from './progress.js'
 
 // The verbs of `hyperdelta datasource`. Each returns the exit code (0); errors go to runCli's exit-code mapping.
 
-const line = (d: DatasourceDetails) =>
-  [d.id, d.name, d.project?.name ?? '', d.updatedAt ?? '', d.tags.join(',')].join('\t')
+const DATASOURCE_COLUMNS: ListColumn<DatasourceDetails>[] = [
+  { header: 'id', value: (d) => d.id },
+  { header: 'name', value: (d) => d.name },
+  { header: 'project', value: (d) => d.project?.name },
+  { header: 'updated', value: (d) => d.updatedAt },
+  { header: 'tags', value: (d) => d.tags.join(',') },
+]
+const list = <T>(ctx: VerbContext, rows: readonly T[], columns: readonly ListColumn<T>[], value: unknown = rows) =>
+  printList(ctx.io, ctx.flags.json === true, value, rows, columns)
 
 /** Why a download was saved under another name than the server's, in words (empty when it was not). */
 function renamedNote(r: DownloadResult): string {
@@ -44,12 +53,17 @@ function filters(values: readonly string[] | undefined): DatasourceFilter[] {
   })
 }
 
-/** Progress on stderr while a long transfer runs (only on a terminal). */
-function progress(ctx: VerbContext): ((p: TransferProgress) => void) | undefined {
-  if (!ctx.io.stderr.isTTY) return undefined
-  return (p) => {
-    const mb = (n: number) => (n / 2 ** 20).toFixed(1)
-    ctx.io.stderr.write(`\r${p.phase} ${mb(p.bytes)}${p.totalBytes === undefined ? '' : `/${mb(p.totalBytes)}`} MiB`)
+/**
+ * Progress on stderr while a long transfer runs, through the one progress renderer (a redrawn bar on a terminal,
+ * throttled plain lines otherwise); none with --json.
+ */
+function progress(ctx: VerbContext) {
+  if (ctx.flags.json) return undefined
+  const renderer = progressRenderer(ctx.io.stderr)
+  return {
+    onProgress: (p: TransferProgress) =>
+      renderer.onProgress({ type: 'transfer', phase: p.phase, bytes: p.bytes, totalBytes: p.totalBytes }),
+    finish: renderer.finish,
   }
 }
 
@@ -80,13 +94,11 @@ export const VERBS: Record<string, Verb> = {
     }
     const all: DatasourceDetails[] = []
     for await (const d of ctx.client.datasources.queryAll(options)) all.push(d)
-    ctx.print(all, all.map(line).join('\n'))
-    return 0
+    return list(ctx, all, DATASOURCE_COLUMNS)
   },
   async get(ctx) {
     const d = await ctx.client.datasources.get(await ctx.datasourceId())
-    ctx.print(d, line(d))
-    return 0
+    return list(ctx, [d], DATASOURCE_COLUMNS, d)
   },
   async connections(ctx) {
     const id = await ctx.datasourceId()
@@ -103,12 +115,13 @@ export const VERBS: Record<string, Verb> = {
       ctx.print(c, `connection ${c.id}: updated`)
       return 0
     }
-    const list = await ctx.client.datasources.connections(id)
-    ctx.print(
-      list,
-      list.map((c) => [c.id, c.type ?? '', c.serverAddress ?? '', c.userName ?? ''].join('\t')).join('\n'),
-    )
-    return 0
+    const connections = await ctx.client.datasources.connections(id)
+    return list(ctx, connections, [
+      { header: 'id', value: (c) => c.id },
+      { header: 'type', value: (c) => c.type },
+      { header: 'server', value: (c) => c.serverAddress },
+      { header: 'user', value: (c) => c.userName },
+    ])
   },
   async publish(ctx) {
     const f = ctx.flags
@@ -117,22 +130,23 @@ export const VERBS: Record<string, Verb> = {
     if (mode !== 'create' && mode !== 'overwrite' && mode !== 'append')
       throw usage(`--mode ${mode}: create, overwrite or append`)
     const password = ctx.io.env['TABLEAU_DATASOURCE_PASSWORD']
-    const onProgress = progress(ctx)
-    const result = await ctx.client.datasources.publish({
-      name: f.name,
-      file: ctx.args[0]!,
-      mode,
-      asJob: f['as-job'],
-      ...(f['project-id'] !== undefined && { projectId: f['project-id'] }),
-      ...(f.description !== undefined && { description: f.description }),
-      ...(f['credentials-user'] !== undefined && {
-        credentials: { name: f['credentials-user'], embed: f.embed, ...(password !== undefined && { password }) },
-      }),
-      ...(f['upload-session'] !== undefined && { uploadSession: f['upload-session'] }),
-      ...(onProgress !== undefined && { onProgress }),
-      signal: ctx.io.signal,
-    })
-    if (onProgress) ctx.io.stderr.write('\n')
+    const shown = progress(ctx)
+    const result = await ctx.client.datasources
+      .publish({
+        name: f.name,
+        file: ctx.args[0]!,
+        mode,
+        asJob: f['as-job'],
+        ...(f['project-id'] !== undefined && { projectId: f['project-id'] }),
+        ...(f.description !== undefined && { description: f.description }),
+        ...(f['credentials-user'] !== undefined && {
+          credentials: { name: f['credentials-user'], embed: f.embed, ...(password !== undefined && { password }) },
+        }),
+        ...(f['upload-session'] !== undefined && { uploadSession: f['upload-session'] }),
+        ...(shown !== undefined && { onProgress: shown.onProgress }),
+        signal: ctx.io.signal,
+      })
+      .finally(() => shown?.finish())
     if ('tags' in result) ctx.print(result, `published ${result.name} (${result.id})`)
     else {
       await waitIfAsked(ctx, result.id)
@@ -143,19 +157,18 @@ export const VERBS: Record<string, Verb> = {
   async download(ctx) {
     const id = await ctx.datasourceId()
     if (ctx.flags.to === undefined) throw usage('download: --to <file|dir> is required')
-    const onProgress = progress(ctx)
+    const shown = progress(ctx)
     const options = {
       to: ctx.flags.to,
       includeExtract: !ctx.flags['no-extract'],
-      ...(onProgress !== undefined && { onProgress }),
+      ...(shown !== undefined && { onProgress: shown.onProgress }),
       signal: ctx.io.signal,
     }
     const revision = positiveInt('revision', ctx.flags.revision)
-    const r =
-      revision === undefined
-        ? await ctx.client.datasources.download(id, options)
-        : await ctx.client.datasources.downloadRevision(id, revision, options)
-    if (onProgress) ctx.io.stderr.write('\n')
+    const r = await (revision === undefined
+      ? ctx.client.datasources.download(id, options)
+      : ctx.client.datasources.downloadRevision(id, revision, options)
+    ).finally(() => shown?.finish())
     ctx.print(r, `downloaded ${r.bytes} bytes to ${r.path}${renamedNote(r)}`)
     return 0
   },
@@ -170,8 +183,7 @@ export const VERBS: Record<string, Verb> = {
       ...(f['encrypt-extracts'] !== undefined && { encryptExtracts: bool('encrypt-extracts', f['encrypt-extracts'])! }),
       ...(f.description !== undefined && { description: f.description }),
     })
-    ctx.print(d, line(d))
-    return 0
+    return list(ctx, [d], DATASOURCE_COLUMNS, d)
   },
   async delete(ctx) {
     const id = await ctx.datasourceId()
@@ -207,11 +219,11 @@ export const VERBS: Record<string, Verb> = {
     }
     const all = []
     for await (const r of ctx.client.datasources.allRevisions(id)) all.push(r)
-    const text = all.map(
-      (r) => `${r.revisionNumber}\t${r.publishedAt ?? ''}\t${r.current ? 'current' : r.deleted ? 'removed' : ''}`,
-    )
-    ctx.print(all, text.join('\n'))
-    return 0
+    return list(ctx, all, [
+      { header: 'revision', value: (r) => r.revisionNumber },
+      { header: 'published', value: (r) => r.publishedAt },
+      { header: 'state', value: (r) => (r.current ? 'current' : r.deleted ? 'removed' : '') },
+    ])
   },
   async keychain(ctx) {
     const [action, id] = ctx.args

@@ -90,6 +90,22 @@ export function progressRenderer(
       case 'done':
         milestone(`done: ${e.report.requests.length} request(s) in ${e.report.durationMs} ms`)
         break
+      case 'phase':
+        // A start is a running phase: repeated with its age while it lasts, so a long diff never looks hung.
+        if (e.state === 'start') progress(`phase:${e.phase}`, `${e.phase}: running${e.detail ? ` (${e.detail})` : ''}`)
+        else milestone(`${e.phase}: done${e.detail ? `: ${e.detail}` : ''}`)
+        break
+      case 'file':
+        milestone(`file ${e.index}/${e.files}: ${e.path} (${e.rows} rows)`)
+        break
+      case 'transfer':
+        progress(
+          `transfer:${e.phase}`,
+          e.totalBytes
+            ? `${e.phase} ${bar(e.bytes / e.totalBytes)} ${mb(e.bytes)}/${mb(e.totalBytes)}`
+            : `${e.phase} ${mb(e.bytes)}`,
+        )
+        break
     }
   }
   return {

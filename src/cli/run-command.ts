@@ -15,6 +15,7 @@ import {
 import { ENV } from './config.js'
 import { EXIT } from './exit-codes.js'
 import { type CliIo, jsonReplacer } from './io.js'
+import { printList } from './list-output.js'
 import { loadCommand } from './load-command.js'
 import { type JobValues, type ProjectFile, type ProjectTarget, readProjectFile } from './project-file.js'
 
@@ -194,9 +195,16 @@ export const jobsCommand = defineCommand({
       io.stdout.write(`${JSON.stringify({ file: project.file, targets, jobs }, jsonReplacer, 2)}\n`)
       return EXIT.ok
     }
-    io.stdout.write(`${project.file}: ${targets.length} target(s), ${jobs.length} job(s)\n`)
-    for (const t of targets) io.stdout.write(`target\t${t.name}\t${t.server}\t${t.site}\n`)
-    for (const j of jobs) io.stdout.write(`job\t${j.name}\t${j.pipeline}\t${j.datasource ?? ''}\n`)
-    return EXIT.ok
+    // One list, targets then jobs: a target's server and site, a job's pipeline and data source.
+    const rows = [
+      ...targets.map((t) => ({ kind: 'target', name: t.name, a: t.server, b: t.site })),
+      ...jobs.map((j) => ({ kind: 'job', name: j.name, a: j.pipeline, b: j.datasource })),
+    ]
+    return printList(io, false, undefined, rows, [
+      { header: 'kind', value: (r) => r.kind },
+      { header: 'name', value: (r) => r.name },
+      { header: 'server|pipeline', value: (r) => r.a },
+      { header: 'site|datasource', value: (r) => (Array.isArray(r.b) ? r.b.join(',') : r.b) },
+    ])
   },
 })

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import {
+  HyperdeltaError,
   isHyperdeltaError,
   type Logger,
   summarizeReport,
@@ -130,11 +131,24 @@ export async function withSignedIn<T>(
   } catch (error) {
     progress?.finish()
     const report = isHyperdeltaError(error, 'PUSH_FAILED') ? error.details.report : undefined
-    if (report) printReport(report, values.json, io)
-    throw error
+    if (!report) throw error
+    printReport(report, values.json, io)
+    throw notesOnce(error as HyperdeltaError<'PUSH_FAILED'>)
   } finally {
     await client.close()
   }
+}
+
+/**
+ * The PUSH_FAILED to print after its report: when the report carries the failed job's notes, the error line says
+ * where they are instead of repeating them (same code, cause and details, so the exit code does not change).
+ */
+function notesOnce(error: HyperdeltaError<'PUSH_FAILED'>): HyperdeltaError {
+  const cause = error.cause
+  const notes = error.details.report.requests.some((r) => (r.notes ?? []).length > 0)
+  if (!notes || !isHyperdeltaError(cause) || !error.message.includes(cause.message)) return error
+  const message = error.message.replace(cause.message, `${cause.code} (the job's notes are in the report)`)
+  return new HyperdeltaError('PUSH_FAILED', message, { cause, retryable: error.retryable, details: error.details })
 }
 
 /**

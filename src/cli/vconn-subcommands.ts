@@ -1,5 +1,6 @@
 import { HyperdeltaError, type TableauClient } from '../index.js'
 import type { CliIo } from './io.js'
+import { type ListColumn, printList } from './list-output.js'
 import { booleanFlag, formatFlag, mergeGrants, parseGrant, readContent, writeContent } from './vconn-args.js'
 
 // The verbs of `hyperdelta vconn`, one table entry each: flags, usage, accepted positional count, run.
@@ -32,6 +33,11 @@ function print(c: VconnContext, value: unknown, lines: () => string[]): number {
   return 0
 }
 
+/** Prints a list: JSON with --json, else a table on a TTY / TSV (see list-output.ts). */
+function list<T>(c: VconnContext, rows: readonly T[], columns: readonly ListColumn<T>[], value: unknown = rows) {
+  return printList(c.io, c.values['json'] === true, value, rows, columns)
+}
+
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const x of it) out.push(x)
@@ -46,10 +52,14 @@ export const VCONN_SUBCOMMANDS: readonly VconnSubcommand[] = [
     flags: { filter: { type: 'string', multiple: true }, sort: { type: 'string', multiple: true } },
     positionals: [0, 0],
     async run(c) {
-      const list = await collect(
+      const all = await collect(
         api(c).list({ filter: strs(c.values, 'filter'), sort: strs(c.values, 'sort'), signal: c.io.signal }),
       )
-      return print(c, list, () => list.map((v) => `${v.id}  ${v.name}${v.isCertified ? '  (certified)' : ''}`))
+      return list(c, all, [
+        { header: 'id', value: (v) => v.id },
+        { header: 'name', value: (v) => v.name },
+        { header: 'certified', value: (v) => (v.isCertified ? 'certified' : '') },
+      ])
     },
   },
   {
@@ -152,13 +162,12 @@ export const VCONN_SUBCOMMANDS: readonly VconnSubcommand[] = [
     flags: {},
     positionals: [1, 1],
     async run(c) {
-      const list = await collect(api(c).revisions(c.positionals[0]!))
-      return print(c, list, () =>
-        list.map(
-          (r) =>
-            `${r.revisionNumber}  ${r.publishedAt ?? ''}  ${r.publisher?.name ?? ''}${r.current ? '  (current)' : ''}`,
-        ),
-      )
+      return list(c, await collect(api(c).revisions(c.positionals[0]!)), [
+        { header: 'revision', value: (r) => r.revisionNumber },
+        { header: 'published', value: (r) => r.publishedAt },
+        { header: 'publisher', value: (r) => r.publisher?.name },
+        { header: 'current', value: (r) => (r.current ? 'current' : '') },
+      ])
     },
   },
   {
@@ -178,12 +187,13 @@ export const VCONN_SUBCOMMANDS: readonly VconnSubcommand[] = [
       const id = c.positionals[0]!
       const target = str(c.values, 'modify')
       if (target === undefined) {
-        const list = await collect(api(c).connections(id))
-        return print(c, list, () =>
-          list.map(
-            (x) => `${x.id}  ${x.dbClass ?? ''}  ${x.serverAddress ?? ''}:${x.serverPort ?? ''}  ${x.userName ?? ''}`,
-          ),
-        )
+        return list(c, await collect(api(c).connections(id)), [
+          { header: 'id', value: (x) => x.id },
+          { header: 'class', value: (x) => x.dbClass },
+          { header: 'server', value: (x) => x.serverAddress },
+          { header: 'port', value: (x) => x.serverPort },
+          { header: 'user', value: (x) => x.userName },
+        ])
       }
       const passwordEnv = str(c.values, 'password-env')
       const password = passwordEnv === undefined ? undefined : c.io.env[passwordEnv]
@@ -241,13 +251,21 @@ export const VCONN_SUBCOMMANDS: readonly VconnSubcommand[] = [
         await api(c).deletePermission(id, r.grantee, capability as never, mode)
       }
       const p = await api(c).listPermissions(id)
-      return print(c, p, () =>
-        p.grants.map(
-          (g) =>
-            `${g.grantee.type} ${g.grantee.id}: ${Object.entries(g.capabilities)
-              .map(([k, m]) => `${k}:${m}`)
-              .join(' ')}`,
-        ),
+      return list(
+        c,
+        p.grants,
+        [
+          { header: 'grantee', value: (g) => g.grantee.type },
+          { header: 'id', value: (g) => g.grantee.id },
+          {
+            header: 'capabilities',
+            value: (g) =>
+              Object.entries(g.capabilities)
+                .map(([k, m]) => `${k}:${m}`)
+                .join(' '),
+          },
+        ],
+        p,
       )
     },
   },

@@ -62,13 +62,40 @@ export function apiError(
 }
 
 /** The request never got an HTTP answer (connection refused or reset, DNS, socket timeout, …). */
-export function networkError(layer: string, ctx: RequestContext, cause: unknown): HyperdeltaError {
+export function networkError(layer: string, ctx: RequestContext & { host: string }, cause: unknown): HyperdeltaError {
   const c = cause as { code?: unknown; message?: unknown } | undefined
   const reason = typeof c?.code === 'string' ? c.code : typeof c?.message === 'string' ? c.message : 'unknown'
-  return new HyperdeltaError('NETWORK_ERROR', `${layer}: ${ctx.method} ${ctx.url} failed: ${reason}`, {
-    cause,
-    retryable: true,
-    details: { method: ctx.method, url: ctx.url, requestId: ctx.requestId, reason },
+  const details = { method: ctx.method, url: ctx.url, host: ctx.host, requestId: ctx.requestId, reason }
+  const where = `${layer}: ${ctx.method} ${ctx.url.split('?')[0]}`
+  return new HyperdeltaError('NETWORK_ERROR', networkMessage(where, details), { cause, retryable: true, details })
+}
+
+/**
+ * What an operator reads: the host, why, how many attempts, and the call — its path without the query string
+ * (a query can carry a filter value or a token; the path never does).
+ */
+function networkMessage(
+  where: string,
+  d: { host?: string | undefined; reason: string; attempts?: number | undefined },
+): string {
+  const after = d.attempts === undefined ? '' : ` after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`
+  return `network: ${d.host ?? 'the server'} unreachable (${d.reason})${after}; ${where}`
+}
+
+/**
+ * The final NETWORK_ERROR of a retried call (`where`: its label, method and path): the same error, its message and
+ * details saying how many attempts were made.
+ */
+export function withAttempts(
+  error: HyperdeltaError<'NETWORK_ERROR'>,
+  where: string,
+  attempts: number,
+): HyperdeltaError {
+  const details = { ...error.details, attempts }
+  return new HyperdeltaError('NETWORK_ERROR', networkMessage(where, details), {
+    cause: error.cause,
+    retryable: error.retryable,
+    details,
   })
 }
 

@@ -92,6 +92,15 @@ function describeIssues(error: z.ZodError): string {
  * body. Throws NETWORK_ERROR (no answer), ABORTED (signal), API_ERROR (non-success status, or a 2xx carrying an
  * `error` body) or RESPONSE_INVALID (schema mismatch).
  */
+/** host:port of the server origin (never the userinfo or path). */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host
+  } catch {
+    return 'the server'
+  }
+}
+
 export function httpLayer(config: HttpConfig): Send {
   return async (call) => (await sendOnce(config, call)).value
 }
@@ -140,7 +149,7 @@ async function sendOnce<S extends z.ZodType>(
       durationMs: runtime.env.now() - started,
       reason: (cause as { code?: string }).code,
     })
-    throw networkError(call.label, ctx, cause)
+    throw networkError(call.label, { ...ctx, host: hostOf(runtime.origin) }, cause)
   }
   logger.debug('client: request', {
     method: call.method,

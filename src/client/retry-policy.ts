@@ -1,7 +1,7 @@
 import type { Environment } from '../environment.js'
 import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
 import type { Layer } from './api-request.js'
-import { abortedError } from './client-errors.js'
+import { abortedError, withAttempts } from './client-errors.js'
 
 // The client's one retry policy. Every HTTP call goes through `withRetry` with a body factory per attempt (the
 // caller's `fn` builds a fresh body, e.g. a new file stream, each time it is called).
@@ -138,7 +138,10 @@ export async function withRetry<T>(
       return await fn(attempt)
     } catch (error) {
       const verdict = classify(error, options.retryAmbiguous ?? true)
-      if (verdict.kind === 'terminal') throw error
+      // A network failure that ends the call says how many attempts it took (the operator's first question).
+      const final = () =>
+        isHyperdeltaError(error, 'NETWORK_ERROR') ? withAttempts(error, options.label, attempt) : error
+      if (verdict.kind === 'terminal') throw final()
       let delay: number
       if (verdict.kind === 'conflict') {
         conflictStart ??= env.now()
@@ -156,7 +159,7 @@ export async function withRetry<T>(
         delay = Math.min(left, backoffDelay(conflicts, policy.conflictDelayMs, policy.maxDelayMs, env.random))
       } else {
         failures++
-        if (failures >= maxAttempts) throw error
+        if (failures >= maxAttempts) throw final()
         if (verdict.retryAfterMs !== undefined) {
           if (verdict.retryAfterMs > policy.maxRetryAfterMs) throw error
           delay = verdict.retryAfterMs
@@ -164,15 +167,7 @@ export async function withRetry<T>(
           delay = backoffDelay(failures, policy.baseDelayMs, policy.maxDelayMs, env.random)
         }
       }
-      const http = isHyperdeltaError(error, 'API_ERROR') ? error.details : undefined
-      logger.debug('client: retrying', {
-        label: options.label,
-        attempt,
-        code: isHyperdeltaError(error) ? error.code : undefined,
-        status: http?.status,
-        tableauCode: http?.tableauCode,
-        delayMs: delay,
-      })
+      logRetry(logger, options.label, error, { delay, attempt, maxAttempts, conflict: verdict.kind === 'conflict' })
       try {
         await env.sleep(delay, options.signal)
       } catch (cause) {
@@ -181,4 +176,36 @@ export async function withRetry<T>(
       }
     }
   }
+}
+
+/**
+ * One info line per retry, as it happens: what failed (label, method, path without query; no secrets: never
+ * headers or bodies), why, the wait and which attempt comes next ("retrying in 2 s, attempt 2/5").
+ */
+function logRetry(
+  logger: Environment['logger'],
+  label: string,
+  error: unknown,
+  r: { delay: number; attempt: number; maxAttempts: number; conflict: boolean },
+): void {
+  const http = isHyperdeltaError(error, 'API_ERROR') ? error.details : undefined
+  const net = isHyperdeltaError(error, 'NETWORK_ERROR') ? error.details : undefined
+  const why = net
+    ? `${net.host ?? 'server'} unreachable (${net.reason})`
+    : http
+      ? `HTTP ${http.status}${http.tableauCode ? ` (${http.tableauCode})` : ''}`
+      : isHyperdeltaError(error)
+        ? error.code
+        : 'failed'
+  const seconds = r.delay >= 10_000 ? Math.round(r.delay / 1000) : Math.round(r.delay / 100) / 10
+  const next = r.conflict ? 'another update job is running' : `attempt ${r.attempt + 1}/${r.maxAttempts}`
+  logger.info(`${label}: ${why}; retrying in ${seconds} s, ${next}`, {
+    label,
+    attempt: r.attempt,
+    code: isHyperdeltaError(error) ? error.code : undefined,
+    status: http?.status,
+    tableauCode: http?.tableauCode,
+    reason: net?.reason,
+    delayMs: r.delay,
+  })
 }

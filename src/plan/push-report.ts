@@ -75,6 +75,12 @@ export type PushProgress =
   | { type: 'job'; request: number; jobId: string; progress: number }
   | { type: 'request-done'; request: number; outcome: RequestOutcome; jobId?: string | undefined }
   | { type: 'done'; report: PushReport }
+  /** A long step of a pipeline before the push (the CDC diff): once when it starts, once when it is done. */
+  | { type: 'phase'; phase: string; state: 'start' | 'done'; detail?: string | undefined }
+  /** The loader reading its input files, one event per file (1-based `index` of `files`). */
+  | { type: 'file'; index: number; files: number; path: string; rows: number }
+  /** Bytes of a publish (or download) sent so far; `totalBytes` unknown for a download without Content-Length. */
+  | { type: 'transfer'; phase: 'upload' | 'download'; bytes: number; totalBytes: number | undefined }
 
 /** One line per request: which were applied and which were not. */
 export function summarizeReport(report: PushReport): string {
@@ -94,7 +100,13 @@ export function summarizeReport(report: PushReport): string {
     for (const note of r.notes ?? []) lines.push(`      ${note}`)
   }
   for (const w of report.warnings) lines.push(`  warning: ${w}`)
-  if (report.error) lines.push(`  error: ${report.error.code}: ${report.error.message}`)
+  if (report.error) {
+    // A failed job's message repeats its notes, printed under the request already: say them once.
+    const notesAbove = report.requests.some((r) => (r.notes ?? []).length > 0) && report.error.code.startsWith('JOB_')
+    lines.push(
+      `  error: ${report.error.code}${notesAbove ? " (the job's notes are above)" : `: ${report.error.message}`}`,
+    )
+  }
   if (report.verification) lines.push(...summarizeVerification(report.verification).map((l) => `  ${l}`))
   return lines.join('\n')
 }

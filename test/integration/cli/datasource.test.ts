@@ -46,6 +46,11 @@ describe('hyperdelta datasource', () => {
     const list = await cli('datasource', 'list', '--filter', 'name:eq:Orders', '--json')
     expect(list.json().map((d: { id: string }) => d.id)).toEqual([id])
     expect((await cli('datasource', 'get', '--name', 'Orders')).stdout).toContain(id)
+    // Not a terminal: TSV with a header, one line per data source.
+    const tsv = (await cli('datasource', 'list', '--filter', 'name:eq:Orders')).stdout.split('\n')
+    expect(tsv[0]).toBe('id\tname\tproject\tupdated\ttags')
+    expect(tsv[1]!.split('\t').slice(0, 2)).toEqual([id, 'Orders'])
+    expect(tsv).toHaveLength(3)
     expect((await cli('datasource', 'tag', id, 'nightly', 'gdp')).stdout.trim()).toBe('nightly,gdp')
     expect((await cli('datasource', 'untag', id, 'gdp')).code).toBe(0)
     const upd = await cli('datasource', 'update', id, '--certified', 'true', '--certification-note', 'ok', '--json')
@@ -55,6 +60,9 @@ describe('hyperdelta datasource', () => {
     const cu = await cli('datasource', 'connections', id, '--update', cid, '--server-address', 'db', '--json')
     expect(cu.json()).toMatchObject({ id: cid, serverAddress: 'db' })
     expect((await cli('datasource', 'refresh', id, '--wait')).stdout).toMatch(/refresh job .*: succeeded/)
+    expect((await cli('datasource', 'revisions', id)).stdout).toMatch(
+      /^revision\tpublished\tstate\n1\t.*\n2\t.*\tcurrent\n$/,
+    )
     const revs = await cli('datasource', 'revisions', id, '--json')
     expect(revs.json().map((r: { revisionNumber: number }) => r.revisionNumber)).toEqual([1, 2])
     const to = join(fx.dir, 'rev1.parquet')

@@ -223,9 +223,10 @@ describe('hyperdelta jobs', () => {
   it('lists targets and jobs', async () => {
     const out = await cli(['jobs', '--config', config])
     expect(out.code).toBe(EXIT.ok)
-    expect(out.stdout).toContain('job\tbulk\tload\tItems')
-    expect(out.stdout).toContain('job\tnightly\tcdc\tItems')
-    expect(out.stdout).toContain(`target\tlocal\t${fx.emu.url}`)
+    expect(out.stdout.split('\n')[0]).toBe('kind\tname\tserver|pipeline\tsite|datasource')
+    expect(out.stdout).toContain('\njob\tbulk\tload\tItems\n')
+    expect(out.stdout).toContain('\njob\tnightly\tcdc\tItems\n')
+    expect(out.stdout).toContain(`\ntarget\tlocal\t${fx.emu.url}`)
     const json = JSON.parse((await cli(['jobs', '--config', config, '--json'])).stdout)
     expect(json.jobs.map((j: { name: string }) => j.name)).toEqual(['bulk', 'nightly', 'hand'])
   })

@@ -100,7 +100,7 @@ describe('hyperdelta vconn', () => {
     expect(pub.code).toBe(EXIT.ok)
     const id = JSON.parse(pub.stdout).id as string
     const list = await cli(['vconn', 'list', '--filter', 'name:eq:Batters'])
-    expect(list.stdout).toBe(`${id}  Batters\n`)
+    expect(list.stdout).toBe(`id\tname\tcertified\n${id}\tBatters\t\n`)
     for (const format of ['xml', 'json']) {
       const out = join(dir, `down.${format}.json`)
       expect((await cli(['vconn', 'download', id, '--out', out, '--format', format])).code).toBe(EXIT.ok)
@@ -166,7 +166,9 @@ describe('hyperdelta vconn', () => {
         ])
       ).stdout,
     ).id
-    expect((await cli(['vconn', 'connections', id])).stdout).toBe('conn-1  postgres  db.dev:5432  etl\n')
+    expect((await cli(['vconn', 'connections', id])).stdout).toBe(
+      'id\tclass\tserver\tport\tuser\nconn-1\tpostgres\tdb.dev\t5432\tetl\n',
+    )
     const mod = await cli(
       [
         'vconn',
@@ -200,7 +202,7 @@ describe('hyperdelta vconn', () => {
       '--grant',
       `user:${bobId}:Connect:Allow`,
     ])
-    expect(granted.stdout).toBe(`user ${bobId}: Read:Allow Connect:Allow\n`)
+    expect(granted.stdout).toBe(`grantee\tid\tcapabilities\nuser\t${bobId}\tRead:Allow Connect:Allow\n`)
     const revoked = await cli(['vconn', 'permissions', id, '--revoke', `user:${bobId}:Read:Allow`, '--json'])
     expect(JSON.parse(revoked.stdout).grants).toEqual([
       { grantee: { type: 'user', id: bobId }, capabilities: { Connect: 'Allow' } },

@@ -37,6 +37,26 @@ describe('progressRenderer', () => {
   })
 })
 
+describe('progressRenderer: the steps before the push', () => {
+  it('prints the CDC diff phase, the loader files and publish bytes as plain lines', () => {
+    const { stream, chunks } = sink(false)
+    const { onProgress, finish } = progressRenderer(stream)
+    onProgress({ type: 'phase', phase: 'diff', state: 'start', detail: 'snapshots' })
+    onProgress({ type: 'phase', phase: 'diff', state: 'done', detail: '2 upsert(s), 1 delete(s)' })
+    onProgress({ type: 'file', index: 1, files: 2, path: 'a.parquet', rows: 10 })
+    onProgress({ type: 'file', index: 2, files: 2, path: 'b.parquet', rows: 5 })
+    onProgress({ type: 'transfer', phase: 'upload', bytes: 1_048_576, totalBytes: 2_097_152 })
+    finish()
+    expect(chunks.join('')).toBe(
+      'diff: running (snapshots)\n' +
+        'diff: done: 2 upsert(s), 1 delete(s)\n' +
+        'file 1/2: a.parquet (10 rows)\n' +
+        'file 2/2: b.parquet (5 rows)\n' +
+        'upload [############------------]  50% 1.0 MB/2.0 MB\n',
+    )
+  })
+})
+
 describe('progressRenderer without a TTY: a line at least every 10 s during long phases', () => {
   beforeEach(() => {
     vi.useFakeTimers()
