@@ -5,7 +5,7 @@ import { EXIT } from '../../../src/cli/exit-codes.js'
 import { writeChangeFiles } from '../../../src/index.js'
 import { runCliInProcess } from '../../helpers/spawn-cli.js'
 import { writeParquetSql } from '../../helpers/write-parquet-sql.js'
-import { type Fixture, itemRows, items, PAT, startFixture } from '../plan/emulator-fixture.js'
+import { type Fixture, itemRows, items, startFixture } from '../plan/emulator-fixture.js'
 
 // Output an operator can read at 3 a.m.: the long steps say what they do on stderr (never with --quiet or --json),
 // and a failed job's notes are printed exactly once.
@@ -18,13 +18,7 @@ afterEach(async () => {
   await fx.close()
 })
 
-const cli = (args: string[]) =>
-  runCliInProcess(args, {
-    TABLEAU_SERVER: fx.emu.url,
-    TABLEAU_SITE: '',
-    TABLEAU_PAT_NAME: PAT.name,
-    TABLEAU_PAT_SECRET: PAT.secret,
-  })
+const cli = (args: string[]) => runCliInProcess(args, fx.cliEnv)
 const snapshot = (name: string, sql: string) => writeParquetSql(fx.dir, name, sql)
 
 describe('progress of the silent steps', () => {

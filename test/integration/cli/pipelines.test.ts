@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT } from '../../../src/cli/exit-codes.js'
 import { runCliInProcess } from '../../helpers/spawn-cli.js'
 import { writeParquetSql } from '../../helpers/write-parquet-sql.js'
-import { type Fixture, items, PAT, startFixture } from '../plan/emulator-fixture.js'
+import { type Fixture, items, startFixture } from '../plan/emulator-fixture.js'
 
 // `hyperdelta cdc` and `hyperdelta load` against the emulator: the pipelines from the shell, tables read back.
 
@@ -16,13 +16,7 @@ afterEach(async () => {
   await fx.close()
 })
 
-const cli = (args: string[]) =>
-  runCliInProcess(args, {
-    TABLEAU_SERVER: fx.emu.url,
-    TABLEAU_SITE: '',
-    TABLEAU_PAT_NAME: PAT.name,
-    TABLEAU_PAT_SECRET: PAT.secret,
-  })
+const cli = (args: string[]) => runCliInProcess(args, fx.cliEnv)
 /** Rows `id, body` as a Parquet file: `ids` with body `<tag><id>`. */
 const snapshot = (name: string, ids: number[], tag = 'v') =>
   writeParquetSql(

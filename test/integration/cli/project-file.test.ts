@@ -81,13 +81,7 @@ afterEach(async () => {
 
 const env = (extra: NodeJS.ProcessEnv = {}) => ({ LOCAL_PAT: PAT.secret, ...extra })
 const cli = (args: string[], extra?: NodeJS.ProcessEnv) => runCliInProcess(args, env(extra))
-const line = (args: string[]) =>
-  runCliInProcess(args, {
-    TABLEAU_SERVER: fx.emu.url,
-    TABLEAU_SITE: '',
-    TABLEAU_PAT_NAME: PAT.name,
-    TABLEAU_PAT_SECRET: PAT.secret,
-  })
+const line = (args: string[]) => runCliInProcess(args, fx.cliEnv)
 const table = async (name: string) =>
   (await fx.emu.query(`SELECT id, body FROM "${name}"."Extract"."Extract" ORDER BY id, body`)).map(
     (r) => `${r.id}:${r.body}`,

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT } from '../../../src/cli/exit-codes.js'
 import { stateDirLayout, writeChangeFiles } from '../../../src/index.js'
 import { runCliInProcess } from '../../helpers/spawn-cli.js'
-import { type Fixture, itemRows, items, PAT, startFixture } from '../plan/emulator-fixture.js'
+import { type Fixture, itemRows, items, startFixture } from '../plan/emulator-fixture.js'
 
 // `push --state-dir` / `--journal` at the edges an orchestrator meets: a journal this version cannot resume is
 // bad input (exit 3, never "interrupted, retry"), an unfinished run meeting other inputs says what to do.
@@ -26,13 +26,7 @@ afterEach(async () => {
   await fx.close()
 })
 
-const cli = (args: string[]) =>
-  runCliInProcess(args, {
-    TABLEAU_SERVER: fx.emu.url,
-    TABLEAU_SITE: '',
-    TABLEAU_PAT_NAME: PAT.name,
-    TABLEAU_PAT_SECRET: PAT.secret,
-  })
+const cli = (args: string[]) => runCliInProcess(args, fx.cliEnv)
 const input = async (from: number) =>
   (await writeChangeFiles(items.as('changes'), itemRows(from, 3), { dir: fx.dir })).files[0]!.path
 const push = (file: string, ...more: string[]) =>

@@ -26,6 +26,8 @@ export interface Fixture {
   dir: string
   emu: Emulator
   client: TableauClient
+  /** The environment a `hyperdelta` command needs to reach this emulator (server, default site, PAT). */
+  cliEnv: NodeJS.ProcessEnv
   /** Rows of a data source's table ordered by id. */
   rows(datasource: string): Promise<{ id: bigint; body: string }[]>
   close(): Promise<void>
@@ -47,6 +49,7 @@ export async function startFixture(): Promise<Fixture> {
     dir,
     emu,
     client,
+    cliEnv: { TABLEAU_SERVER: emu.url, TABLEAU_SITE: '', TABLEAU_PAT_NAME: PAT.name, TABLEAU_PAT_SECRET: PAT.secret },
     rows: async (datasource) =>
       (await emu.query(`SELECT id, body FROM "${datasource}"."Extract"."Extract" ORDER BY id`)) as {
         id: bigint
