@@ -1,11 +1,17 @@
-import { checkPathValue, FINISH_CODE, type Job } from '../index.js'
+import { checkPathValue, FINISH_CODE, type Job, type TableauClient } from '../index.js'
 import { defineCommand } from './command-table.js'
 import { EXIT } from './exit-codes.js'
 import { type CliIo, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
 import { type SignInFlags, signInFromFlags } from './sign-in.js'
 
-async function signIn(values: SignInFlags, io: CliIo) {
-  return (await signInFromFlags(values, io)).client
+/** Signs in, runs `use` with the client, and signs out whatever `use` does. */
+async function withClient<T>(values: SignInFlags, io: CliIo, use: (client: TableauClient) => Promise<T>): Promise<T> {
+  const { client } = await signInFromFlags(values, io)
+  try {
+    return await use(client)
+  } finally {
+    await client.close()
+  }
 }
 
 /** The `<job-id>` argument, refused before signing in (exit 3) when it could change which resource is asked. */
@@ -24,17 +30,14 @@ export const jobWaitCommand = defineCommand({
   async run({ values, positionals, io }) {
     const id = jobIdOf(positionals)
     const timeout = positiveNumber('timeout-s', values['timeout-s'])
-    const client = await signIn(values, io)
-    try {
+    return withClient(values, io, async (client) => {
       const job = await client.waitForJob(id, {
         ...(timeout !== undefined && { timeoutMs: timeout * 1000 }),
         signal: io.signal,
       })
       io.stdout.write(values.json ? `${JSON.stringify(job, jsonReplacer, 2)}\n` : `job ${id}: succeeded\n`)
       return 0
-    } finally {
-      await client.close()
-    }
+    })
   },
 })
 
@@ -67,15 +70,12 @@ export const jobStatusCommand = defineCommand({
   flags: { ...SERVER_FLAGS },
   async run({ values, positionals, io }) {
     const id = jobIdOf(positionals)
-    const client = await signIn(values, io)
-    try {
+    return withClient(values, io, async (client) => {
       const job = await client.getJob(id, io.signal)
       const state = jobState(job)
       io.stdout.write(values.json ? `${JSON.stringify({ ...job, state }, jsonReplacer, 2)}\n` : `job ${id}: ${state}\n`)
       return JOB_STATUS_EXIT[state]
-    } finally {
-      await client.close()
-    }
+    })
   },
 })
 
@@ -87,8 +87,7 @@ export const jobCancelCommand = defineCommand({
   flags: { ...SERVER_FLAGS },
   async run({ values, positionals, io }) {
     const id = jobIdOf(positionals)
-    const client = await signIn(values, io)
-    try {
+    return withClient(values, io, async (client) => {
       const state = jobState(await client.getJob(id, io.signal))
       if (state !== 'running') {
         io.stderr.write(`job ${id}: already ended (${state}); nothing to cancel\n`)
@@ -98,8 +97,6 @@ export const jobCancelCommand = defineCommand({
       await client.cancelJob(id)
       io.stdout.write(values.json ? `${JSON.stringify({ id, cancelled: true })}\n` : `job ${id}: cancel requested\n`)
       return 0
-    } finally {
-      await client.close()
-    }
+    })
   },
 })
