@@ -20,9 +20,9 @@ export default defineConfig({
     // A private OS temp dir per run; the run fails when a test leaves anything in it.
     globalSetup: ['test/helpers/private-tmpdir.ts'],
     typecheck: { enabled: true, include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-    // Most integration files wait on child processes and loopback HTTP rather than the CPU, so even a
-    // 2-core machine runs two files at a time (vitest's default would be one there).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Most integration files wait on child processes and loopback HTTP rather than the CPU, so a 2-core
+    // machine runs three files at a time (vitest's default would be one there).
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

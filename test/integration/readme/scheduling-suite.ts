@@ -1,4 +1,4 @@
-// The scheduling recipes of docs/scale.md, run as written (see scheduling-recipes.ts) against the emulator, night after
+// The scheduling recipes of docs/scale.md (registered by scheduling-*.test.ts), run as written (see scheduling-recipes.ts) against the emulator, night after
 // night on one state dir each: night 1; night 2 with new inputs; a rerun of night 2; night 3 SIGKILLed
 // mid-upload, its rerun SIGKILLed mid-wait, then rerun. The batch is insert-only, so a request applied twice
 // shows as duplicate rows; the table is read back from DuckDB after every step.
@@ -24,29 +24,6 @@ let proxy: HoldingProxy
 let binDir: string
 let place: Place
 const base = itemRows(1, 10)
-
-beforeAll(async () => {
-  // Inside the checkout (gitignored), so the lanes block's `import … from 'hyperdelta'` resolves (writeSourcePaths).
-  root = await mkdtemp(join(repoRoot, '.readme-test-recipes-'))
-  await writeSourcePaths(root)
-  emu = await startEmulator({
-    port: 0,
-    dataDir: join(root, 'emu'),
-    sites: ['', 'marketing'],
-    jobDelayMs: 5,
-    users: [{ name: 'admin', pat: PAT }],
-  })
-  proxy = await startHoldingProxy(emu.url)
-  binDir = await writeCliShim(root)
-  const secretFile = join(root, 'pat-secret')
-  await writeFile(secretFile, `${PAT.secret}\n`)
-  place = { root, server: proxy.url, secretFile }
-}, 60_000)
-afterAll(async () => {
-  await proxy?.close()
-  await emu?.close()
-  if (root) await rm(root, { recursive: true, force: true })
-})
 
 /** What an Airflow worker or a Job's secret gives the process besides the recipe's own env. */
 const workerEnv = () => ({
@@ -166,87 +143,121 @@ const insertBatch = {
   actions: [{ action: 'insert', 'source-table': 'changes', 'target-schema': 'Extract', 'target-table': 'Extract' }],
 }
 
-describe('docs/scale.md scheduling recipes, night after night, as written', () => {
-  it.each(recipes)(
-    '%s',
-    async (_, make) => {
-      const recipe = make()
-      expect(recipe.argv.join(' ')).toContain('--state-dir')
-      await mkdir(dirname(recipe.batch), { recursive: true })
-      await writeFile(recipe.batch, JSON.stringify(insertBatch))
-      await emu.createDatasource({
-        name: recipe.datasource,
-        ...(recipe.project !== undefined && { project: recipe.project }),
-        site: 'marketing',
-        table: items,
-        rows: base,
-      })
-      await runNights<Item>({
-        stateDir: recipe.stateDir,
-        writeNight: async (rows) => {
-          const files = await writeChangeFiles(changes, rows, { dir: root })
-          await mkdir(dirname(recipe.input), { recursive: true })
-          await copyFile(files.files[0]!.path, recipe.input)
-          await files.dispose()
-        },
-        start: () => start(recipe.argv, recipe.env),
-        outcomes: (out) => JSON.parse(out.slice(out.indexOf('{'))).requests.map((r: { outcome: string }) => r.outcome),
-        // Insert-only: a request applied twice shows as duplicate rows.
-        table: () => emu.query(`SELECT id, body FROM "${recipe.datasource}"."Extract"."Extract" ORDER BY id`),
-        expected: (pushed) => byId([...base, ...pushed]),
-        rows: itemRows,
-      })
-    },
-    240_000,
-  )
-
-  it('the in-process lanes loop (pushChanges with stateDir)', async () => {
-    const code = blocks.find((b) => b.lang === 'ts' && b.code.includes('const pushOne = async'))!.code
-    expect(code).toContain('stateDir:')
-    const parquet = join(repoRoot, 'samples/data/orders-day0.parquet')
-    const table = await tableFromParquet(parquet, { schema: 'Extract', name: 'Extract' })
-    await emu.createDatasource({ name: 'Lane', table, parquet })
-    const read = () => emu.query('SELECT id, customer FROM "Lane"."Extract"."Extract" ORDER BY id')
-    const day0 = (await read()) as Array<{ id: bigint; customer: string }>
-    // The page's block after the prelude it leaves to the reader (its `lanes`), read from a file per night.
-    const file = join(root, 'lanes.mts')
-    await writeFile(
-      file,
-      [
-        "import { readFileSync } from 'node:fs'",
-        "const lanes = JSON.parse(readFileSync('lanes.json', 'utf8'), (k, v) => (k === 'id' ? BigInt(v) : v))",
-        code.replaceAll('https://tableau.example.com', place.server),
-      ].join('\n'),
-    )
-    type Order = { id: bigint; customer: string; amount: null; status: string; updated_at: string }
-    await runNights<Order>({
-      stateDir: join(root, '.hyperdelta', 'Lane'),
-      writeNight: (rows) =>
-        writeFile(
-          join(root, 'lanes.json'),
-          JSON.stringify([{ name: 'Lane', rows }], (_k, v) => (typeof v === 'bigint' ? `${v}` : v)),
-        ),
-      start: () =>
-        start([process.execPath, '--import', tsx, file], {
-          TABLEAU_PAT_NAME: PAT.name,
-          TABLEAU_PAT_SECRET: PAT.secret,
-        }),
-      outcomes: (out) => /^Lane (.*)$/m.exec(out)?.[1]?.split(',') ?? [out],
-      // Upserts by id: the table is day 0 with every pushed row's values over it.
-      table: read,
-      expected: (pushed) => {
-        const byKey = new Map(day0.map((r) => [r.id, r]))
-        for (const r of pushed) byKey.set(r.id, { id: r.id, customer: r.customer })
-        return [...byKey.values()].sort((a, b) => (a.id < b.id ? -1 : 1))
-      },
-      rows: (from, count, tag) =>
-        itemRows(from + 100_000, count, tag).map((r) => ({
-          id: BigInt(r.id),
-          customer: r.body,
-          amount: null,
-          status: 'open',
-          updated_at: '2026-11-22T00:00:00Z',
-        })),
+/**
+ * Registers the recipes named in `select` (and the in-process lanes loop when asked), each file with its own
+ * emulator and proxy, so the recipes can run in two test files side by side.
+ */
+export function schedulingSuite(select: { recipes: readonly string[]; lanes: boolean }): void {
+  const unknown = select.recipes.filter((name) => !recipes.some(([r]) => r === name))
+  if (unknown.length > 0) throw new Error(`no scheduling recipe named ${unknown.join(', ')}`)
+  beforeAll(async () => {
+    // Inside the checkout (gitignored), so the lanes block's `import … from 'hyperdelta'` resolves (writeSourcePaths).
+    root = await mkdtemp(join(repoRoot, '.readme-test-recipes-'))
+    await writeSourcePaths(root)
+    emu = await startEmulator({
+      port: 0,
+      dataDir: join(root, 'emu'),
+      sites: ['', 'marketing'],
+      jobDelayMs: 5,
+      users: [{ name: 'admin', pat: PAT }],
     })
-  }, 240_000)
-})
+    proxy = await startHoldingProxy(emu.url)
+    binDir = await writeCliShim(root)
+    const secretFile = join(root, 'pat-secret')
+    await writeFile(secretFile, `${PAT.secret}\n`)
+    place = { root, server: proxy.url, secretFile }
+  }, 60_000)
+  afterAll(async () => {
+    await proxy?.close()
+    await emu?.close()
+    if (root) await rm(root, { recursive: true, force: true })
+  })
+
+  describe('docs/scale.md scheduling recipes, night after night, as written', () => {
+    it.each(recipes.filter(([name]) => select.recipes.includes(name)))(
+      '%s',
+      async (_, make) => {
+        const recipe = make()
+        expect(recipe.argv.join(' ')).toContain('--state-dir')
+        await mkdir(dirname(recipe.batch), { recursive: true })
+        await writeFile(recipe.batch, JSON.stringify(insertBatch))
+        await emu.createDatasource({
+          name: recipe.datasource,
+          ...(recipe.project !== undefined && { project: recipe.project }),
+          site: 'marketing',
+          table: items,
+          rows: base,
+        })
+        await runNights<Item>({
+          stateDir: recipe.stateDir,
+          writeNight: async (rows) => {
+            const files = await writeChangeFiles(changes, rows, { dir: root })
+            await mkdir(dirname(recipe.input), { recursive: true })
+            await copyFile(files.files[0]!.path, recipe.input)
+            await files.dispose()
+          },
+          start: () => start(recipe.argv, recipe.env),
+          outcomes: (out) =>
+            JSON.parse(out.slice(out.indexOf('{'))).requests.map((r: { outcome: string }) => r.outcome),
+          // Insert-only: a request applied twice shows as duplicate rows.
+          table: () => emu.query(`SELECT id, body FROM "${recipe.datasource}"."Extract"."Extract" ORDER BY id`),
+          expected: (pushed) => byId([...base, ...pushed]),
+          rows: itemRows,
+        })
+      },
+      240_000,
+    )
+
+    // Registered only where asked, so the other file does not list it as skipped.
+    if (select.lanes)
+      it('the in-process lanes loop (pushChanges with stateDir)', async () => {
+        const code = blocks.find((b) => b.lang === 'ts' && b.code.includes('const pushOne = async'))!.code
+        expect(code).toContain('stateDir:')
+        const parquet = join(repoRoot, 'samples/data/orders-day0.parquet')
+        const table = await tableFromParquet(parquet, { schema: 'Extract', name: 'Extract' })
+        await emu.createDatasource({ name: 'Lane', table, parquet })
+        const read = () => emu.query('SELECT id, customer FROM "Lane"."Extract"."Extract" ORDER BY id')
+        const day0 = (await read()) as Array<{ id: bigint; customer: string }>
+        // The page's block after the prelude it leaves to the reader (its `lanes`), read from a file per night.
+        const file = join(root, 'lanes.mts')
+        await writeFile(
+          file,
+          [
+            "import { readFileSync } from 'node:fs'",
+            "const lanes = JSON.parse(readFileSync('lanes.json', 'utf8'), (k, v) => (k === 'id' ? BigInt(v) : v))",
+            code.replaceAll('https://tableau.example.com', place.server),
+          ].join('\n'),
+        )
+        type Order = { id: bigint; customer: string; amount: null; status: string; updated_at: string }
+        await runNights<Order>({
+          stateDir: join(root, '.hyperdelta', 'Lane'),
+          writeNight: (rows) =>
+            writeFile(
+              join(root, 'lanes.json'),
+              JSON.stringify([{ name: 'Lane', rows }], (_k, v) => (typeof v === 'bigint' ? `${v}` : v)),
+            ),
+          start: () =>
+            start([process.execPath, '--import', tsx, file], {
+              TABLEAU_PAT_NAME: PAT.name,
+              TABLEAU_PAT_SECRET: PAT.secret,
+            }),
+          outcomes: (out) => /^Lane (.*)$/m.exec(out)?.[1]?.split(',') ?? [out],
+          // Upserts by id: the table is day 0 with every pushed row's values over it.
+          table: read,
+          expected: (pushed) => {
+            const byKey = new Map(day0.map((r) => [r.id, r]))
+            for (const r of pushed) byKey.set(r.id, { id: r.id, customer: r.customer })
+            return [...byKey.values()].sort((a, b) => (a.id < b.id ? -1 : 1))
+          },
+          rows: (from, count, tag) =>
+            itemRows(from + 100_000, count, tag).map((r) => ({
+              id: BigInt(r.id),
+              customer: r.body,
+              amount: null,
+              status: 'open',
+              updated_at: '2026-11-22T00:00:00Z',
+            })),
+        })
+      }, 240_000)
+  })
+}

@@ -1,0 +1,3 @@
+import { schedulingSuite } from './scheduling-suite.js'
+
+schedulingSuite({ recipes: ['Airflow BashOperator'], lanes: true })

@@ -1,0 +1,3 @@
+import { schedulingSuite } from './scheduling-suite.js'
+
+schedulingSuite({ recipes: ['Kubernetes CronJob', 'Kubernetes Indexed Job'], lanes: false })
