@@ -31,7 +31,15 @@ export function usableOrderSql(o: string, type: string): string {
   return `${o} IS NOT NULL`
 }
 
-const describe = (w: Watermark) => (w instanceof Date ? w.toISOString() : typeof w === 'string' ? `"${w}"` : String(w))
+/** A watermark as the error message shows it; an invalid Date (no ISO form) as what it is. */
+const describe = (w: Watermark) =>
+  w instanceof Date
+    ? Number.isNaN(w.getTime())
+      ? 'an invalid Date'
+      : w.toISOString()
+    : typeof w === 'string'
+      ? `"${w}"`
+      : String(w)
 
 /** Exact decimal text of a watermark for a number-like column, or undefined (exponent forms are not spelled exactly). */
 function decimalText(since: Watermark): string | undefined {

@@ -129,6 +129,18 @@ describe('sinceSql', () => {
   })
 })
 
+describe('sinceSql with an invalid Date', () => {
+  // Found by the property above: an invalid Date has no ISO text, and describing it in the message threw.
+  it.each(['TINYINT', 'BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR', 'DECIMAL(6,2)'])(
+    'over %s is CDC_INVALID naming the column, not a RangeError',
+    (type) => {
+      expect(() => sinceSql(new Date(Number.NaN), type, 'lsn')).toThrow(
+        expect.objectContaining({ code: 'CDC_INVALID', message: expect.stringContaining('an invalid Date') }),
+      )
+    },
+  )
+})
+
 describe('WatermarkStore round trip', () => {
   it('reads back every watermark it stores, exactly and in its own type', async () => {
     const store = new WatermarkStore(join(dir, 'w.json'))
