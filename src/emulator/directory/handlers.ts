@@ -1,4 +1,5 @@
 import { el } from '../http/document.js'
+import type { ResourceRouteName } from '../http/routes.js'
 import { type Handler, siteOf } from '../state.js'
 import { DEFAULT_SITE_ROLE } from '../virtual-connections/access.js'
 import { pagedReply } from '../virtual-connections/query.js'
@@ -40,3 +41,9 @@ export const queryProjects: Handler = async (state, ctx) => {
   const list = state.catalog.data.projects.filter((p) => p.siteId === site.id && keep(p.name))
   return pagedReply(ctx.query, 'projects', list, (p) => el('project', { id: p.id, name: p.name }))
 }
+
+/** Every directory endpoint of the protocol catalogue and its handler: one left out does not compile. */
+export const DIRECTORY_HANDLERS = { queryUsers, queryGroups, queryProjects } satisfies Record<
+  ResourceRouteName<'directory'>,
+  Handler
+>

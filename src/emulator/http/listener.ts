@@ -2,20 +2,15 @@ import { createReadStream } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
-import { downloadDatasource, downloadRevision, listRevisions, removeRevision } from '../datasources/content.js'
-import { deleteDatasource, refreshDatasource, updateConnection, updateDatasource } from '../datasources/edit.js'
-import { applyKeychain, retrieveKeychain } from '../datasources/keychain.js'
-import { publishDatasource } from '../datasources/publish.js'
-import { queryConnections, queryDatasource, queryDatasources } from '../datasources/query.js'
-import { addTags, deleteTag } from '../datasources/tags.js'
-import { updateData } from '../datasources/update.js'
+import { DATASOURCE_HANDLERS } from '../datasources/handlers.js'
+import { DIRECTORY_HANDLERS } from '../directory/handlers.js'
 import type { RouteName } from '../faults.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from '../inferred.js'
-import { cancelJob, queryJob } from '../jobs/handlers.js'
-import { serverInfo, signIn, signOut } from '../sessions/handlers.js'
+import { JOB_HANDLERS } from '../jobs/handlers.js'
+import { SESSION_HANDLERS } from '../sessions/handlers.js'
 import type { EmulatorState, Handler, Reply } from '../state.js'
-import { appendUpload, ConnectionReset, initiateUpload } from '../uploads/handlers.js'
-import { VCONN_HANDLERS } from '../virtual-connections/handlers.js'
+import { ConnectionReset, UPLOAD_HANDLERS } from '../uploads/handlers.js'
+import { VIRTUAL_CONNECTION_HANDLERS } from '../virtual-connections/handlers.js'
 import { handleVizqlDataService, sendVdsError, VDS_PREFIX } from '../vizql-data-service/service.js'
 import { ApiError, resourceNotFound } from './api-error.js'
 import { contentDisposition } from './content-disposition.js'
@@ -23,33 +18,14 @@ import { type Element, el, renderJson, renderXml, textEl } from './document.js'
 import { requestTarget } from './request-target.js'
 import { matchRoute } from './routes.js'
 
-const HANDLERS: Record<RouteName, Handler> = {
-  serverInfo,
-  signIn,
-  signOut,
-  queryDatasources,
-  queryDatasource,
-  queryConnections,
-  publishDatasource,
-  initiateUpload,
-  appendUpload,
-  updateData,
-  updateConnectionData: updateData,
-  queryJob,
-  cancelJob,
-  ...VCONN_HANDLERS,
-  updateDatasource,
-  deleteDatasource,
-  updateConnection,
-  refreshDatasource,
-  downloadDatasource,
-  addTags,
-  deleteTag,
-  listRevisions,
-  downloadRevision,
-  removeRevision,
-  retrieveKeychain,
-  applyKeychain,
+/** The handler of every route, one table per resource folder; a resource left out does not compile. */
+export const HANDLERS: Readonly<Record<RouteName, Handler>> = {
+  ...SESSION_HANDLERS,
+  ...DATASOURCE_HANDLERS,
+  ...UPLOAD_HANDLERS,
+  ...JOB_HANDLERS,
+  ...DIRECTORY_HANDLERS,
+  ...VIRTUAL_CONNECTION_HANDLERS,
 }
 
 function errorBody(e: ApiError): Element[] {

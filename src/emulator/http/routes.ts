@@ -1,53 +1,34 @@
-import type { RouteName } from '../faults.js'
-import { VCONN_ROUTES } from '../virtual-connections/handlers.js'
+import { ENDPOINTS, type Endpoint, type EndpointName, type EndpointResource, type HttpMethod } from '../../wire.js'
+import { ROUTE_NAMES, type RouteName } from '../faults.js'
 
-interface RouteDef {
+/** The REST route names of one catalogue resource: the keys of that resource folder's handler table. */
+export type ResourceRouteName<R extends EndpointResource> = {
+  [N in RouteName]: (typeof ENDPOINTS)[N]['resource'] extends R ? N : never
+}[RouteName]
+
+/** The VizQL Data Service's endpoint names (scope `vds`), served by its own dispatcher. */
+export type VdsEndpointName = Exclude<EndpointName, RouteName>
+
+export interface RouteDef {
   readonly name: RouteName
-  readonly method: string
+  readonly method: HttpMethod
   /** Path segments after `/api/{version}/`; `:x` captures a parameter. Literals match case-insensitively. */
   readonly segments: readonly string[]
   /** serverInfo and signIn need no X-Tableau-Auth. */
-  readonly anonymous?: boolean
+  readonly anonymous: boolean
 }
 
-const DS = ['sites', ':site', 'datasources', ':datasource'] as const
-
-export const ROUTES: readonly RouteDef[] = [
-  { name: 'serverInfo', method: 'GET', segments: ['serverinfo'], anonymous: true },
-  { name: 'signIn', method: 'POST', segments: ['auth', 'signin'], anonymous: true },
-  { name: 'signOut', method: 'POST', segments: ['auth', 'signout'] },
-  { name: 'queryDatasources', method: 'GET', segments: ['sites', ':site', 'datasources'] },
-  { name: 'publishDatasource', method: 'POST', segments: ['sites', ':site', 'datasources'] },
-  { name: 'queryDatasource', method: 'GET', segments: ['sites', ':site', 'datasources', ':datasource'] },
-  {
-    name: 'queryConnections',
-    method: 'GET',
-    segments: ['sites', ':site', 'datasources', ':datasource', 'connections'],
-  },
-  { name: 'updateData', method: 'PATCH', segments: ['sites', ':site', 'datasources', ':datasource', 'data'] },
-  {
-    name: 'updateConnectionData',
-    method: 'PATCH',
-    segments: ['sites', ':site', 'datasources', ':datasource', 'connections', ':connection', 'data'],
-  },
-  { name: 'initiateUpload', method: 'POST', segments: ['sites', ':site', 'fileUploads'] },
-  { name: 'appendUpload', method: 'PUT', segments: ['sites', ':site', 'fileUploads', ':upload'] },
-  { name: 'updateDatasource', method: 'PUT', segments: [...DS] },
-  { name: 'deleteDatasource', method: 'DELETE', segments: [...DS] },
-  { name: 'updateConnection', method: 'PUT', segments: [...DS, 'connections', ':connection'] },
-  { name: 'refreshDatasource', method: 'POST', segments: [...DS, 'refresh'] },
-  { name: 'downloadDatasource', method: 'GET', segments: [...DS, 'content'] },
-  { name: 'addTags', method: 'PUT', segments: [...DS, 'tags'] },
-  { name: 'deleteTag', method: 'DELETE', segments: [...DS, 'tags', ':tag'] },
-  { name: 'listRevisions', method: 'GET', segments: [...DS, 'revisions'] },
-  { name: 'downloadRevision', method: 'GET', segments: [...DS, 'revisions', ':revision', 'content'] },
-  { name: 'removeRevision', method: 'DELETE', segments: [...DS, 'revisions', ':revision'] },
-  { name: 'retrieveKeychain', method: 'POST', segments: [...DS, 'retrieveKeychain'] },
-  { name: 'applyKeychain', method: 'PUT', segments: [...DS, 'applykeychain'] },
-  { name: 'queryJob', method: 'GET', segments: ['sites', ':site', 'jobs', ':job'] },
-  { name: 'cancelJob', method: 'PUT', segments: ['sites', ':site', 'jobs', ':job'] },
-  ...VCONN_ROUTES,
-]
+/** The route table, derived from the protocol catalogue: `site` endpoints live under `sites/{siteId}/`. */
+export const ROUTES: readonly RouteDef[] = ROUTE_NAMES.map((name) => {
+  const endpoint: Endpoint = ENDPOINTS[name]
+  const { method, scope, segments } = endpoint
+  return {
+    name,
+    method,
+    segments: scope === 'site' ? ['sites', ':site', ...segments] : segments,
+    anonymous: endpoint.anonymous === true,
+  }
+})
 
 export type RouteMatch =
   | { kind: 'matched'; route: RouteDef; params: Record<string, string>; version: string }

@@ -1,4 +1,5 @@
 import { ApiError } from '../http/api-error.js'
+import type { ResourceRouteName } from '../http/routes.js'
 import { JOB_NOT_FOUND } from '../inferred.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../state.js'
 import type { JobRecord } from '../store/catalog.js'
@@ -22,3 +23,6 @@ export const cancelJob: Handler = async (state, ctx) => {
   state.jobs.cancel(job)
   return { status: 200, body: [jobElement(job)] }
 }
+
+/** Every job endpoint of the protocol catalogue and its handler: one left out does not compile. */
+export const JOB_HANDLERS = { queryJob, cancelJob } satisfies Record<ResourceRouteName<'job'>, Handler>

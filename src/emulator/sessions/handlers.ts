@@ -1,6 +1,7 @@
 import { signInError } from '../http/api-error.js'
 import { objectAt, parseRequestDocument, readBody, stringAt } from '../http/body.js'
 import { el, textEl } from '../http/document.js'
+import type { ResourceRouteName } from '../http/routes.js'
 import type { Handler } from '../state.js'
 import { formatDuration } from './auth.js'
 
@@ -52,3 +53,6 @@ export const signOut: Handler = async (state, ctx) => {
   state.sessions.signOut(ctx.session!.token)
   return { status: 204 }
 }
+
+/** Every session endpoint of the protocol catalogue and its handler: one left out does not compile. */
+export const SESSION_HANDLERS = { serverInfo, signIn, signOut } satisfies Record<ResourceRouteName<'session'>, Handler>

@@ -3,6 +3,7 @@ import { open, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiError, badRequest } from '../http/api-error.js'
 import { boundaryOf, MultipartError, parseMultipart } from '../http/multipart.js'
+import type { ResourceRouteName } from '../http/routes.js'
 import { PAYLOAD_TOO_LARGE, UPLOAD_NOT_FOUND } from '../inferred.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../state.js'
 import { restTimestamp, type UploadRecord } from '../store/catalog.js'
@@ -132,3 +133,6 @@ async function appendParts(
     await fh.close().catch(() => {})
   }
 }
+
+/** Every upload endpoint of the protocol catalogue and its handler: one left out does not compile. */
+export const UPLOAD_HANDLERS = { initiateUpload, appendUpload } satisfies Record<ResourceRouteName<'upload'>, Handler>

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
+import { ENDPOINT_NAMES, ENDPOINTS } from '../../wire.js'
 import { ApiError } from '../http/api-error.js'
 import { readBody } from '../http/body.js'
+import type { VdsEndpointName } from '../http/routes.js'
 import { VDS_ERROR, vdsDataType, vdsValue } from '../inferred.js'
 import type { EmulatorState } from '../state.js'
 import { ident, literal } from '../store/store.js'
@@ -152,7 +154,7 @@ async function queryDatasource(state: EmulatorState, alias: string, body: z.infe
   return { data: rows.map((r) => Object.fromEntries(keys.map(({ key, type }) => [key, vdsValue(r[key], type)]))) }
 }
 
-async function readMetadata(state: EmulatorState, alias: string) {
+async function readMetadata(state: EmulatorState, alias: string): Promise<unknown> {
   const { columns } = await columnsOf(state, alias)
   return {
     data: columns.map((c) => ({
@@ -164,12 +166,45 @@ async function readMetadata(state: EmulatorState, alias: string) {
   }
 }
 
-/** Serves one VizQL Data Service request; `method` is `read-metadata` or `query-datasource`. */
+/** What serves one VizQL Data Service endpoint: its request schema, and the answer for the data source it names. */
+interface VdsHandler {
+  /** Checks the body (400 when it does not fit) and returns the data source it names and how to answer. */
+  read(body: unknown): { luid: string; answer: (state: EmulatorState, alias: string) => Promise<unknown> }
+}
+
+function vdsHandler<T extends z.infer<typeof metadataRequest>>(
+  schema: z.ZodType<T>,
+  answer: (state: EmulatorState, alias: string, body: T) => Promise<unknown>,
+): VdsHandler {
+  return {
+    read(body) {
+      const result = schema.safeParse(body)
+      if (!result.success) throw vdsError(400, `Invalid request: ${result.error.issues[0]?.message ?? 'bad body'}`)
+      const data = result.data
+      return { luid: data.datasource.datasourceLuid, answer: (state, alias) => answer(state, alias, data) }
+    },
+  }
+}
+
+/** Every VizQL Data Service endpoint of the protocol catalogue and its handler: one left out does not compile. */
+const VDS_HANDLERS = {
+  readMetadata: vdsHandler(metadataRequest, readMetadata),
+  queryDatasourceData: vdsHandler(queryRequest, queryDatasource),
+} satisfies Record<VdsEndpointName, VdsHandler>
+
+const VDS_NAMES = ENDPOINT_NAMES.filter((name): name is VdsEndpointName => ENDPOINTS[name].scope === 'vds')
+
+/** The catalogue's VizQL Data Service endpoint named by the path segment after the service root, if any. */
+export function vdsEndpointOf(segment: string): VdsEndpointName | undefined {
+  return VDS_NAMES.find((name) => ENDPOINTS[name].segments.join('/') === segment)
+}
+
+/** Serves one VizQL Data Service request; `segment` names the endpoint (`read-metadata`, `query-datasource`). */
 export async function handleVizqlDataService(
   state: EmulatorState,
   req: IncomingMessage,
   res: ServerResponse,
-  method: string,
+  segment: string,
 ): Promise<void> {
   if (state.personality.noVizqlDataService) throw vdsError(404, 'The VizQL Data Service is not enabled on this server.')
   if ((req.method ?? 'GET').toUpperCase() !== 'POST') {
@@ -183,18 +218,12 @@ export async function handleVizqlDataService(
   } catch {
     throw vdsError(400, 'The request body is not valid JSON.')
   }
-  const schema = method === 'read-metadata' ? metadataRequest : method === 'query-datasource' ? queryRequest : undefined
-  if (!schema) throw vdsError(404, `Unknown VizQL Data Service method "${method}".`)
-  const result = schema.safeParse(parsed)
-  if (!result.success) throw vdsError(400, `Invalid request: ${result.error.issues[0]?.message ?? 'bad body'}`)
-  const luid = result.data.datasource.datasourceLuid
+  const name = vdsEndpointOf(segment)
+  if (!name) throw vdsError(404, `Unknown VizQL Data Service method "${segment}".`)
+  const { luid, answer } = VDS_HANDLERS[name].read(parsed)
   const ds = state.catalog.datasource(session.siteId, luid)
   if (!ds) throw vdsError(404, `Data source "${luid}" was not found.`)
-  const body =
-    method === 'read-metadata'
-      ? await readMetadata(state, ds.alias)
-      : await queryDatasource(state, ds.alias, result.data as z.infer<typeof queryRequest>)
-  sendJson(res, 200, body)
+  sendJson(res, 200, await answer(state, ds.alias))
 }
 
 /** The VizQL Data Service's JSON error envelope (not the REST API's `{ error: … }`). */
