@@ -3,13 +3,13 @@ import { join } from 'node:path'
 import { ApiError, badRequest, invalidParameter } from '../http/api-error.js'
 import { objectAt, readRequestDocument, stringAt } from '../http/body.js'
 import { CONNECTION_NOT_FOUND } from '../inferred.js'
-import { submitDatasourceJob } from '../jobs/datasource-jobs.js'
 import type { EmulatorState, Handler, Reply } from '../state.js'
 import { type ConnectionSettings, type DatasourceRecord, restTimestamp } from '../store/catalog.js'
 import { connectionElement, datasourceElement, jobElement } from '../store/entities.js'
 import { datasourceNameKey } from '../store/name-locks.js'
 import { booleanFlag } from './publish.js'
 import { datasourceOf } from './query.js'
+import { submitDatasourceJob } from './submit-job.js'
 
 /** PUT …/datasources/{id}: name, project, owner, certification, encryption, description. */
 export const updateDatasource: Handler = async (state, ctx) => {

@@ -6,12 +6,12 @@ import { ApiError, badRequest, invalidParameter } from '../http/api-error.js'
 import { objectAt, parseRequestDocument, stringAt } from '../http/body.js'
 import { boundaryOf, MultipartError, type PartSink, parseMultipart } from '../http/multipart.js'
 import { PUBLISH_AS_JOB_STATUS, PUBLISH_FILE_TYPES, SINGLE_REQUEST_PUBLISH_LIMIT } from '../inferred.js'
-import { submitDatasourceJob } from '../jobs/datasource-jobs.js'
 import { type Handler, type RequestContext, siteOf } from '../state.js'
 import type { ConnectionSettings } from '../store/catalog.js'
 import { datasourceElement, jobElement } from '../store/entities.js'
 import { detectPayloadFormat } from './apply-actions.js'
 import { publishContent } from './publish-content.js'
+import { submitDatasourceJob } from './submit-job.js'
 
 const FILE_TYPES: readonly string[] = PUBLISH_FILE_TYPES
 
