@@ -1,5 +1,5 @@
 import { HyperdeltaError } from '../index.js'
-import { VCONN_ROUTE_NAMES } from './vconn-route-names.js'
+import { ENDPOINT_NAMES, ENDPOINTS, type EndpointName } from '../wire.js'
 
 /**
  * Fault injection for one emulator. Every fault is opt-in, counted, and observable through
@@ -7,38 +7,16 @@ import { VCONN_ROUTE_NAMES } from './vconn-route-names.js'
  */
 
 /**
- * The emulator's route names (method + path pattern), used to aim faults.
+ * The emulator's route names, used to aim faults: the protocol catalogue's names of the REST endpoints (the VizQL
+ * Data Service has its own dispatcher and takes no faults).
  * @example `emu.faults.respondWith({ status: 503, route: 'appendUpload', times: 1 })`
  */
-export const ROUTE_NAMES = [
-  'serverInfo',
-  'signIn',
-  'signOut',
-  'queryDatasources',
-  'queryDatasource',
-  'queryConnections',
-  'publishDatasource',
-  'initiateUpload',
-  'appendUpload',
-  'updateData',
-  'updateConnectionData',
-  'queryJob',
-  'cancelJob',
-  ...VCONN_ROUTE_NAMES,
-  'updateDatasource',
-  'deleteDatasource',
-  'updateConnection',
-  'refreshDatasource',
-  'downloadDatasource',
-  'addTags',
-  'deleteTag',
-  'listRevisions',
-  'downloadRevision',
-  'removeRevision',
-  'retrieveKeychain',
-  'applyKeychain',
-] as const
-export type RouteName = (typeof ROUTE_NAMES)[number]
+export type RouteName = {
+  [N in EndpointName]: (typeof ENDPOINTS)[N]['scope'] extends 'vds' ? never : N
+}[EndpointName]
+export const ROUTE_NAMES: readonly RouteName[] = ENDPOINT_NAMES.filter(
+  (name): name is RouteName => ENDPOINTS[name].scope !== 'vds',
+)
 
 /** What a fault predicate sees about a request. */
 export interface FaultRequest {

@@ -1,5 +1,5 @@
 // hyperdelta/emulator: a local Tableau REST emulator (node:http + DuckDB) for offline runs and tests.
-export type { EmulatorUser } from './auth.js'
+
 export {
   FaultController,
   type FaultCounters,
@@ -11,5 +11,6 @@ export {
   type RouteName,
 } from './faults.js'
 export type { ServerPersonality } from './personality.js'
+export type { EmulatorUser } from './sessions/auth.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'
-export type { EmulatorGroup } from './vconn-catalog.js'
+export type { EmulatorGroup } from './virtual-connections/catalog.js'

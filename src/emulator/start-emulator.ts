@@ -4,22 +4,26 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { HyperdeltaError, type Logger, toLogger } from '../index.js'
-import { type EmulatorUser, Sessions } from './auth.js'
-import { Catalog, type DatasourceRecord } from './catalog.js'
-import type { CreateDatasourceOptions } from './create-datasource-options.js'
-import { lockDataDir } from './data-dir-lock.js'
+import { datasourceTable } from './datasources/content.js'
+import type { CreateDatasourceOptions } from './datasources/create-options.js'
+import { createDatasource } from './datasources/query.js'
 import { FaultController } from './faults.js'
-import { datasourceTable } from './handlers-content.js'
-import { createDatasource } from './handlers-datasources.js'
 import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
-import { JobRunner, recoverJobs } from './jobs.js'
-import { NameLocks } from './name-locks.js'
+import { JobRunner, recoverJobs } from './jobs/runner.js'
+import { createListener } from './listener.js'
 import type { ServerPersonality } from './personality.js'
-import { createListener } from './server.js'
+import { type EmulatorUser, Sessions } from './sessions/auth.js'
 import type { EmulatorState } from './state.js'
-import { stateInvalid } from './state-file.js'
-import { Store } from './store.js'
-import { type EmulatorGroup, openVirtualConnections, type VirtualConnectionCatalog } from './vconn-catalog.js'
+import { Catalog, type DatasourceRecord } from './store/catalog.js'
+import { lockDataDir } from './store/data-dir-lock.js'
+import { NameLocks } from './store/name-locks.js'
+import { stateInvalid } from './store/state-file.js'
+import { Store } from './store/store.js'
+import {
+  type EmulatorGroup,
+  openVirtualConnections,
+  type VirtualConnectionCatalog,
+} from './virtual-connections/catalog.js'
 
 export type { CreateDatasourceOptions }
 

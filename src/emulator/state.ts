@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../index.js'
-import { siteNotFound } from './api-error.js'
-import type { EmulatorUser, Session, Sessions } from './auth.js'
-import type { Catalog, SiteRecord } from './catalog.js'
-import type { Element } from './document.js'
 import type { FaultController, RouteName } from './faults.js'
-import type { JobRunner } from './jobs.js'
-import type { NameLocks } from './name-locks.js'
+import { siteNotFound } from './http/api-error.js'
+import type { Element } from './http/document.js'
+import type { JobRunner } from './jobs/runner.js'
 import type { ServerPersonality } from './personality.js'
-import type { Store } from './store.js'
-import type { VirtualConnectionCatalog } from './vconn-catalog.js'
+import type { EmulatorUser, Session, Sessions } from './sessions/auth.js'
+import type { Catalog, SiteRecord } from './store/catalog.js'
+import type { NameLocks } from './store/name-locks.js'
+import type { Store } from './store/store.js'
+import type { VirtualConnectionCatalog } from './virtual-connections/catalog.js'
 
 /** Everything a handler may use: one emulator's state and services. */
 export interface EmulatorState {

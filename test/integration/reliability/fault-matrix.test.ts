@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_NAMES, type RouteName } from '../../../src/emulator/index.js'
-import { VCONN_ROUTE_NAMES } from '../../../src/emulator/vconn-route-names.js'
 import { HyperdeltaError, type PushReport, pushChanges, TableauClient, writeChangeFiles } from '../../../src/index.js'
+import { ENDPOINTS } from '../../../src/wire.js'
 import {
   byId,
   changes,
@@ -29,7 +29,7 @@ afterEach(() => fx.emu.faults.clear())
 const NOT_ON_PUSH_PATH: readonly RouteName[] = [
   'publishDatasource',
   'cancelJob',
-  ...VCONN_ROUTE_NAMES,
+  ...ROUTE_NAMES.filter((r) => ['virtual-connection', 'directory'].includes(ENDPOINTS[r].resource)),
   'updateDatasource',
   'deleteDatasource',
   'updateConnection',

@@ -1,0 +1,38 @@
+import type { ResourceRouteName } from '../http/routes.js'
+import type { Handler } from '../state.js'
+import {
+  addVirtualConnectionPermissions,
+  addVirtualConnectionTags,
+  deleteVirtualConnectionPermission,
+  deleteVirtualConnectionTag,
+  listVirtualConnectionConnections,
+  listVirtualConnectionPermissions,
+  updateVirtualConnectionConnection,
+} from './access-handlers.js'
+import {
+  deleteVirtualConnection,
+  downloadVirtualConnection,
+  downloadVirtualConnectionRevision,
+  listVirtualConnectionRevisions,
+  listVirtualConnections,
+  publishVirtualConnection,
+  updateVirtualConnection,
+} from './lifecycle.js'
+
+/** Every virtual-connection endpoint of the protocol catalogue and its handler: one left out does not compile. */
+export const VIRTUAL_CONNECTION_HANDLERS = {
+  listVirtualConnections,
+  publishVirtualConnection,
+  downloadVirtualConnection,
+  updateVirtualConnection,
+  deleteVirtualConnection,
+  listVirtualConnectionRevisions,
+  downloadVirtualConnectionRevision,
+  listVirtualConnectionConnections,
+  updateVirtualConnectionConnection,
+  addVirtualConnectionTags,
+  deleteVirtualConnectionTag,
+  addVirtualConnectionPermissions,
+  listVirtualConnectionPermissions,
+  deleteVirtualConnectionPermission,
+} satisfies Record<ResourceRouteName<'virtual-connection'>, Handler>
