@@ -2,12 +2,12 @@ import type { Dispatcher } from 'undici'
 import type { WireBatch } from '../actions/wire-schema.js'
 import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import type { Send } from './api-request.js'
-import type { TableauAuth } from './auth.js'
+import type { Send } from './transport/api-request.js'
+import type { TableauAuth } from './sessions/auth.js'
 import type { Capabilities } from './capabilities.js'
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http.js'
-import type { RetryPolicyOptions } from './retry-policy.js'
-import type { Session } from './session.js'
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './transport/http.js'
+import type { RetryPolicyOptions } from './transport/retry-policy.js'
+import type { Session } from './sessions/session.js'
 
 // The options of TableauClient's entry points, and the check of the server URL.
 

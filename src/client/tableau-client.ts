@@ -3,8 +3,8 @@ import type { Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import type { ApiRequest, Send } from './api-request.js'
-import { compareApiVersions, MIN_API_VERSION } from './api-version.js'
+import type { ApiRequest, Send } from './transport/api-request.js'
+import { compareApiVersions, MIN_API_VERSION } from './sessions/api-version.js'
 import { type Capabilities, probedPartSize } from './capabilities.js'
 import { type ClientInit, parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
 import {
@@ -13,22 +13,22 @@ import {
   type Datasource,
   findDatasource,
   listConnections,
-} from './datasource-lookup.js'
+} from './datasources/lookup.js'
 import { DatasourcesApi } from './datasources/datasources-api.js'
-import { defaultDispatcher } from './dispatcher.js'
-import { type Job, toJob } from './job.js'
-import { closeSession, openSession } from './open-session.js'
-import * as jobs from './resources/jobs.js'
-import { vizqlReader } from './resources/vizql-data-service.js'
-import type { Session } from './session.js'
+import { defaultDispatcher } from './transport/dispatcher.js'
+import { type Job, toJob } from './jobs/job.js'
+import { closeSession, openSession } from './sessions/open-session.js'
+import * as jobs from './jobs/endpoints.js'
+import { vizqlReader } from './vizql-data-service/endpoints.js'
+import type { Session } from './sessions/session.js'
 import { updateData } from './update-data.js'
-import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
-import { VirtualConnections } from './virtual-connections.js'
-import type { VizqlReader } from './vizql-data-service.js'
-import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
+import { type UploadFileOptions, type UploadResult, uploadFile } from './uploads/upload-file.js'
+import { VirtualConnections } from './virtual-connections/virtual-connections-api.js'
+import type { VizqlReader } from './vizql-data-service/vds.js'
+import { type WaitForJobOptions, waitForJob } from './jobs/wait-for-job.js'
 
 export type { SignInOptions, UpdateDataRequest } from './client-options.js'
-export type { Connection, Datasource } from './datasource-lookup.js'
+export type { Connection, Datasource } from './datasources/lookup.js'
 
 /**
  * A signed-in session on one Tableau site, for the Hyper Update flow: find the data source, upload a payload,

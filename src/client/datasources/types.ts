@@ -1,4 +1,4 @@
-import type { Job } from '../job.js'
+import type { Job } from '../jobs/job.js'
 import type { DownloadRename } from './download-name.js'
 
 // The public shapes of the Data Sources API as the client returns and accepts them.

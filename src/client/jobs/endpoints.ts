@@ -1,0 +1,28 @@
+import type { ApiRequest } from '../transport/api-request.js'
+import { apiPath } from '../transport/request-path.js'
+import { cancelJobResponseSchema, jobResponseSchema } from '../transport/responses.js'
+
+// Endpoints of jobs (the asynchronous work an update starts).
+
+/** `GET …/jobs/{id}`: the job's current state. */
+export function getJob(id: string, signal?: AbortSignal): ApiRequest<typeof jobResponseSchema> {
+  return {
+    label: `job ${id}`,
+    method: 'GET',
+    path: apiPath`/jobs/${id}`,
+    expect: [200],
+    schema: jobResponseSchema,
+    signal,
+  }
+}
+
+/** `PUT …/jobs/{id}`: asks the server to cancel the job (best-effort; see docs/protocol.md). */
+export function cancelJob(id: string): ApiRequest<typeof cancelJobResponseSchema> {
+  return {
+    label: `job ${id}`,
+    method: 'PUT',
+    path: apiPath`/jobs/${id}`,
+    expect: [200, 202, 204],
+    schema: cancelJobResponseSchema,
+  }
+}

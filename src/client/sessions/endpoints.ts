@@ -1,0 +1,64 @@
+import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
+import type { ApiRequest } from '../transport/api-request.js'
+import { SERVER_INFO_API_VERSION } from './api-version.js'
+import { apiPath } from '../transport/request-path.js'
+import { emptyResponseSchema, serverInfoResponseSchema, signInResponseSchema } from '../transport/responses.js'
+
+// Endpoints of the sign-in flow. None carries the session token or is answered by signing in again.
+
+/** `GET /api/2.4/serverInfo`: unauthenticated, at a fixed old version every server still answers. */
+export function serverInfo(): ApiRequest<typeof serverInfoResponseSchema> {
+  return {
+    label: 'client',
+    method: 'GET',
+    scope: 'server',
+    path: apiPath`/api/${SERVER_INFO_API_VERSION}/serverInfo`,
+    expect: [200],
+    schema: serverInfoResponseSchema,
+    auth: false,
+  }
+}
+
+/** `POST /api/{v}/auth/signin` with a JSON credentials body (see auth.ts); a 401 is `AUTH_FAILED`. */
+export function signIn(
+  body: string,
+  who: { server: string; site: string; auth: string },
+): ApiRequest<typeof signInResponseSchema> {
+  return {
+    label: 'auth',
+    method: 'POST',
+    scope: 'api',
+    path: apiPath`/auth/signin`,
+    headers: { 'Content-Type': 'application/json' },
+    body: () => body,
+    expect: [200],
+    schema: signInResponseSchema,
+    auth: false,
+    mapError: (error) => {
+      if (!(isHyperdeltaError(error, 'API_ERROR') && error.details.status === 401)) {
+        return error
+      }
+      const d = error.details
+      return new HyperdeltaError(
+        'AUTH_FAILED',
+        `auth: sign-in to ${who.server} (site "${who.site}") rejected: ${d.tableauCode ?? 401} ` +
+          `${d.detail ?? d.summary ?? ''}`.trimEnd(),
+        { cause: error, details: { ...d, auth: who.auth } },
+      )
+    },
+  }
+}
+
+/** `POST /api/{v}/auth/signout` with the session token; tried twice at most, a 401 is not answered. */
+export function signOut(): ApiRequest<typeof emptyResponseSchema> {
+  return {
+    label: 'auth',
+    method: 'POST',
+    scope: 'api',
+    path: apiPath`/auth/signout`,
+    expect: [204, 200],
+    schema: emptyResponseSchema,
+    reauth: false,
+    maxAttempts: 2,
+  }
+}
