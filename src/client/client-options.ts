@@ -2,12 +2,12 @@ import type { Dispatcher } from 'undici'
 import type { WireBatch } from '../actions/wire-schema.js'
 import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import type { Send } from './transport/api-request.js'
-import type { TableauAuth } from './sessions/auth.js'
 import type { Capabilities } from './capabilities.js'
+import type { TableauAuth } from './sessions/auth.js'
+import type { Session } from './sessions/session.js'
+import type { Send } from './transport/api-request.js'
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './transport/http.js'
 import type { RetryPolicyOptions } from './transport/retry-policy.js'
-import type { Session } from './sessions/session.js'
 
 // The options of TableauClient's entry points, and the check of the server URL.
 

@@ -1,12 +1,12 @@
 import { parseActions } from '../actions/parse-actions.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import type { Send } from './transport/api-request.js'
 import { assertSupported, type Capabilities, confirmedNativeOps } from './capabilities.js'
 import type { UpdateDataRequest } from './client-options.js'
+import * as datasources from './datasources/endpoints.js'
 import { type Job, toJob } from './jobs/job.js'
+import type { Send } from './transport/api-request.js'
 import { checkPathValue } from './transport/request-path.js'
-import * as datasources from './datasources/update-flow-endpoints.js'
 import { uploadFile } from './uploads/upload-file.js'
 
 /**

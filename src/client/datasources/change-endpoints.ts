@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import type { ApiRequest } from '../transport/api-request.js'
+import { endpoint } from '../transport/endpoint.js'
+import { jobResponseSchema } from '../transport/responses.js'
 import { typedErrors } from './error-codes.js'
 import * as bodies from './request-bodies.js'
 import {
@@ -9,8 +11,6 @@ import {
   tagsResponseSchema,
 } from './schemas.js'
 import type { ConnectionChanges, DatasourceChanges, KeychainDestination } from './types.js'
-import { apiPath } from '../transport/request-path.js'
-import { jobResponseSchema } from '../transport/responses.js'
 
 // Write endpoints of the Data Sources page (publish is in ../datasources/publish.ts): update, connection, refresh,
 // revisions, tags, delete, keychains. Bodies are XML as the page shows them (see request-bodies.ts).
@@ -21,8 +21,7 @@ const XML = { 'Content-Type': 'application/xml' }
 export function updateDatasource(id: string, c: DatasourceChanges): ApiRequest<typeof datasourceDetailsResponseSchema> {
   return {
     label: 'datasources',
-    method: 'PUT',
-    path: apiPath`/datasources/${id}`,
+    ...endpoint('updateDatasource', { datasource: id }),
     headers: XML,
     body: () => bodies.updateDatasourceBody(c),
     expect: [200],
@@ -39,8 +38,7 @@ export function updateConnection(
 ): ApiRequest<typeof connectionResponseSchema> {
   return {
     label: 'datasources',
-    method: 'PUT',
-    path: apiPath`/datasources/${id}/connections/${connectionId}`,
+    ...endpoint('updateConnection', { datasource: id, connection: connectionId }),
     headers: XML,
     body: () => bodies.updateConnectionBody(c),
     expect: [200],
@@ -53,8 +51,7 @@ export function updateConnection(
 export function refreshDatasource(id: string): ApiRequest<typeof jobResponseSchema> {
   return {
     label: 'datasources',
-    method: 'POST',
-    path: apiPath`/datasources/${id}/refresh`,
+    ...endpoint('refreshDatasource', { datasource: id }),
     headers: XML,
     body: () => bodies.REFRESH_BODY,
     expect: [202, 200],
@@ -68,8 +65,7 @@ export function refreshDatasource(id: string): ApiRequest<typeof jobResponseSche
 export function removeRevision(id: string, revision: number): ApiRequest<z.ZodUnknown> {
   return {
     label: 'datasources',
-    method: 'DELETE',
-    path: apiPath`/datasources/${id}/revisions/${revision}`,
+    ...endpoint('removeRevision', { datasource: id, revision }),
     expect: [204, 200],
     schema: z.unknown(),
     mapError: typedErrors('removeRevision'),
@@ -80,8 +76,7 @@ export function removeRevision(id: string, revision: number): ApiRequest<z.ZodUn
 export function addTags(id: string, tags: readonly string[]): ApiRequest<typeof tagsResponseSchema> {
   return {
     label: 'datasources',
-    method: 'PUT',
-    path: apiPath`/datasources/${id}/tags`,
+    ...endpoint('addTags', { datasource: id }),
     headers: XML,
     body: () => bodies.addTagsBody(tags),
     expect: [200],
@@ -94,8 +89,7 @@ export function addTags(id: string, tags: readonly string[]): ApiRequest<typeof 
 export function deleteTag(id: string, tag: string): ApiRequest<z.ZodUnknown> {
   return {
     label: 'datasources',
-    method: 'DELETE',
-    path: apiPath`/datasources/${id}/tags/${tag}`,
+    ...endpoint('deleteTag', { datasource: id, tag }),
     expect: [204, 200],
     schema: z.unknown(),
     mapError: typedErrors('deleteTag'),
@@ -106,8 +100,7 @@ export function deleteTag(id: string, tag: string): ApiRequest<z.ZodUnknown> {
 export function deleteDatasource(id: string): ApiRequest<z.ZodUnknown> {
   return {
     label: 'datasources',
-    method: 'DELETE',
-    path: apiPath`/datasources/${id}`,
+    ...endpoint('deleteDatasource', { datasource: id }),
     expect: [204, 200],
     schema: z.unknown(),
     mapError: typedErrors('delete'),
@@ -118,8 +111,7 @@ export function deleteDatasource(id: string): ApiRequest<z.ZodUnknown> {
 export function retrieveKeychain(id: string, d: KeychainDestination): ApiRequest<typeof keychainResponseSchema> {
   return {
     label: 'datasources',
-    method: 'POST',
-    path: apiPath`/datasources/${id}/retrieveKeychain`,
+    ...endpoint('retrieveKeychain', { datasource: id }),
     headers: XML,
     body: () => bodies.retrieveKeychainBody(d),
     expect: [200],
@@ -136,8 +128,7 @@ export function applyKeychain(
 ): ApiRequest<z.ZodUnknown> {
   return {
     label: 'datasources',
-    method: 'PUT',
-    path: apiPath`/datasources/${id}/applykeychain`,
+    ...endpoint('applyKeychain', { datasource: id }),
     headers: { 'Content-Type': 'application/json' },
     body: () => bodies.applyKeychainBody(keychains, userMapping),
     expect: [200, 204],

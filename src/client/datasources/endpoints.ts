@@ -1,6 +1,9 @@
 import { z } from 'zod'
+import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../transport/api-request.js'
-import { typedErrors } from './error-codes.js'
+import { endpoint } from '../transport/endpoint.js'
+import { jobResponseSchema } from '../transport/responses.js'
+import { type DatasourceMethod, typedDatasourceError, typedErrors } from './error-codes.js'
 import { queryString } from './query-string.js'
 import {
   connectionListSchema,
@@ -9,9 +12,9 @@ import {
   revisionPageSchema,
 } from './schemas.js'
 import type { QueryDatasourcesOptions } from './types.js'
-import { apiPath } from '../transport/request-path.js'
 
-// Read endpoints of the Data Sources page: Query Data Sources / Data Source / Connections, revisions, downloads.
+// Read endpoints of the Data Sources page (Query Data Sources / Data Source / Connections, revisions, downloads) and
+// the update flow's PATCH …/data. The write endpoints are in change-endpoints.ts, publish in publish.ts.
 
 /** `GET …/datasources?pageSize&pageNumber&filter&sort&fields` */
 export function queryDatasources(
@@ -19,9 +22,8 @@ export function queryDatasources(
   pageNumber: number,
 ): ApiRequest<typeof datasourcePageSchema> {
   return {
-    label: 'datasources',
-    method: 'GET',
-    path: apiPath`/datasources?${queryString(o, pageNumber)}`,
+    label: 'datasource',
+    ...endpoint('queryDatasources', {}, { query: queryString(o, pageNumber) }),
     expect: [200],
     schema: datasourcePageSchema,
     signal: o.signal,
@@ -29,36 +31,34 @@ export function queryDatasources(
   }
 }
 
-/** `GET …/datasources/{id}` with every attribute (tags, certification, owner…). */
+/** `GET …/datasources/{id}` with every attribute (tags, certification, owner…); any 404 is `DATASOURCE_NOT_FOUND`. */
 export function queryDatasource(id: string): ApiRequest<typeof datasourceDetailsResponseSchema> {
   return {
-    label: 'datasources',
-    method: 'GET',
-    path: apiPath`/datasources/${id}`,
+    label: 'datasource',
+    ...endpoint('queryDatasource', { datasource: id }),
     expect: [200],
     schema: datasourceDetailsResponseSchema,
-    mapError: typedErrors('get'),
+    mapError: notFound('get', id),
   }
 }
 
-/** `GET …/datasources/{id}/connections` with every attribute. */
+/** `GET …/datasources/{id}/connections` with every attribute; any 404 is `DATASOURCE_NOT_FOUND`. */
 export function queryConnections(id: string): ApiRequest<typeof connectionListSchema> {
   return {
-    label: 'datasources',
-    method: 'GET',
-    path: apiPath`/datasources/${id}/connections`,
+    label: 'datasource',
+    ...endpoint('queryConnections', { datasource: id }),
     expect: [200],
     schema: connectionListSchema,
-    mapError: typedErrors('connections'),
+    mapError: notFound('connections', id),
   }
 }
 
 /** `GET …/datasources/{id}/revisions?pageSize&pageNumber` */
 export function getRevisions(id: string, pageSize: number, pageNumber: number): ApiRequest<typeof revisionPageSchema> {
+  const query = new URLSearchParams({ pageSize: String(pageSize), pageNumber: String(pageNumber) })
   return {
     label: 'datasources',
-    method: 'GET',
-    path: apiPath`/datasources/${id}/revisions?pageSize=${pageSize}&pageNumber=${pageNumber}`,
+    ...endpoint('listRevisions', { datasource: id }, { query }),
     expect: [200],
     schema: revisionPageSchema,
     mapError: typedErrors('revisions'),
@@ -79,16 +79,67 @@ export function downloadContent(t: DownloadTarget): ApiRequest<z.ZodUnknown> {
   const query = new URLSearchParams(t.includeExtract === false ? { includeExtract: 'False' } : {})
   return {
     label: 'download',
-    method: 'GET',
-    path:
-      t.revision === undefined
-        ? apiPath`/datasources/${t.id}/content?${query}`
-        : apiPath`/datasources/${t.id}/revisions/${t.revision}/content?${query}`,
+    ...(t.revision === undefined
+      ? endpoint('downloadDatasource', { datasource: t.id }, { query })
+      : endpoint('downloadRevision', { datasource: t.id, revision: t.revision }, { query })),
     headers: { Accept: 'application/octet-stream, application/json' },
     expect: [200],
     schema: z.unknown(),
     sink: t.sink,
     signal: t.signal,
     mapError: typedErrors(t.revision === undefined ? 'download' : 'downloadRevision'),
+  }
+}
+
+/** What {@link updateData} sends. */
+export interface UpdateDataTarget {
+  datasource: string
+  connection?: string | undefined
+  uploadSessionId?: string | undefined
+  /** The wire actions, serialized once. */
+  body: string
+  requestId: string
+  signal?: AbortSignal | undefined
+}
+
+/**
+ * `PATCH …/datasources/{id}[/connections/{cid}]/data[?uploadSessionId=…]` with the actions as JSON and the
+ * `RequestID` header (the same on every retry, so the server applies the request once). 202 is what servers
+ * send; the reference says 200.
+ */
+export function updateData(target: UpdateDataTarget): ApiRequest<typeof jobResponseSchema> {
+  const { datasource, connection } = target
+  // Upload session ids contain colons: a percent-encoded query value like any other.
+  const query = new URLSearchParams()
+  if (target.uploadSessionId !== undefined) query.set('uploadSessionId', target.uploadSessionId)
+  return {
+    label: 'update',
+    ...(connection === undefined
+      ? endpoint('updateData', { datasource }, { query })
+      : endpoint('updateConnectionData', { datasource, connection }, { query })),
+    headers: { 'Content-Type': 'application/json', RequestID: target.requestId },
+    body: () => target.body,
+    expect: [202, 200],
+    schema: jobResponseSchema,
+    requestId: target.requestId,
+    signal: target.signal,
+  }
+}
+
+/**
+ * The documented codes of `method`, and any other 404 as `DATASOURCE_NOT_FOUND`: a lookup by id names the id it
+ * did not find.
+ */
+function notFound(method: DatasourceMethod, id: string): (error: unknown) => unknown {
+  return (error) => {
+    const typed = typedDatasourceError(method, error)
+    const missing =
+      isHyperdeltaError(typed, 'DATASOURCE_NOT_FOUND') ||
+      (isHyperdeltaError(typed, 'API_ERROR') && typed.details.status === 404)
+    if (!missing || !isHyperdeltaError(error, 'API_ERROR')) return typed
+    return new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source with id ${id}`, {
+      cause: error,
+      details: { ...error.details, id },
+    })
   }
 }

@@ -1,29 +1,12 @@
 import { HyperdeltaError } from '../../errors.js'
 import type { Send } from '../transport/api-request.js'
-import * as datasources from './update-flow-endpoints.js'
-import type { RawDatasource } from '../transport/responses.js'
+import { everyPage } from '../transport/pages.js'
+import { toConnectionDetails, toDatasourceDetails, toPage } from './convert.js'
+import { queryConnections, queryDatasource, queryDatasources } from './endpoints.js'
+import type { ConnectionDetails, DatasourceDetails, QueryDatasourcesOptions } from './types.js'
 
 // Finding the data source to update and choosing its connection (docs/protocol.md §5): the lookups behind
 // TableauClient.findDatasource, listConnections and resolveConnection.
-
-/** A published data source (docs/protocol.md §5.1). */
-export interface Datasource {
-  id: string
-  name: string
-  contentUrl?: string
-  type?: string
-  project?: { id?: string; name?: string }
-  createdAt?: string
-  updatedAt?: string
-}
-
-/** A data source connection (docs/protocol.md §5.3). */
-export interface Connection {
-  id: string
-  type?: string
-  serverAddress?: string
-  userName?: string
-}
 
 /**
  * Finds a data source by LUID, or by name (and optionally project name or id). Throws `DATASOURCE_NOT_FOUND`, or
@@ -37,8 +20,8 @@ export interface Connection {
 export async function findDatasource(
   send: Send,
   query: { id: string } | { name: string; project?: string },
-): Promise<Datasource> {
-  if ('id' in query) return toDatasource((await send(datasources.getDatasource(query.id))).datasource)
+): Promise<DatasourceDetails> {
+  if ('id' in query) return toDatasourceDetails((await send(queryDatasource(query.id))).datasource)
   const { name, project } = query
   if (typeof name !== 'string' || name === '') {
     throw new HyperdeltaError('CONFIG_INVALID', 'datasource: name must be a non-empty string', {
@@ -66,19 +49,28 @@ export async function findDatasource(
   return matches[0]!
 }
 
+/** Page size of the lookup by name (the API allows 1..1000). */
+const LOOKUP_PAGE_SIZE = 1000
+
 /**
- * Lists data sources, all pages. The REST filter cannot carry `,` or `&` (docs/protocol.md §5.1), so such names are matched
- * locally over the unfiltered list.
+ * Lists data sources, all pages. The REST filter cannot carry `,` or `&` (docs/protocol.md §5.1), nor the `[`/`]` of
+ * a list, so such names are matched locally over the unfiltered list.
  */
-async function listDatasources(send: Send, name: string): Promise<Datasource[]> {
-  const out: Datasource[] = []
-  for (let page = 1; ; page++) {
-    const res = await send(datasources.listDatasources(name, page))
-    const items = res.datasources ?? []
-    out.push(...items.map(toDatasource))
-    const total = res.pagination?.totalAvailable ?? out.length
-    if (items.length === 0 || out.length >= total) return out
+async function listDatasources(send: Send, name: string): Promise<DatasourceDetails[]> {
+  const options: QueryDatasourcesOptions = {
+    pageSize: LOOKUP_PAGE_SIZE,
+    ...(!/[,&[\]]/.test(name) && { filter: [{ field: 'name', operator: 'eq', value: name }] }),
   }
+  const out: DatasourceDetails[] = []
+  const pages = everyPage(async (pageNumber) => {
+    const res = await send(queryDatasources(options, pageNumber))
+    return toPage(res.pagination, (res.datasources ?? []).map(toDatasourceDetails), {
+      pageNumber,
+      pageSize: LOOKUP_PAGE_SIZE,
+    })
+  })
+  for await (const d of pages) out.push(d)
+  return out
 }
 
 /**
@@ -89,14 +81,8 @@ async function listDatasources(send: Send, name: string): Promise<Datasource[]> 
  * const connections = await client.listConnections(ds.id)
  * ```
  */
-export async function listConnections(send: Send, datasourceId: string): Promise<Connection[]> {
-  const res = await send(datasources.listConnections(datasourceId))
-  return (res.connections ?? []).map((c) => ({
-    id: c.id,
-    ...(c.type !== undefined && { type: c.type }),
-    ...(c.serverAddress !== undefined && { serverAddress: c.serverAddress }),
-    ...(c.userName !== undefined && { userName: c.userName }),
-  }))
+export async function listConnections(send: Send, datasourceId: string): Promise<ConnectionDetails[]> {
+  return ((await send(queryConnections(datasourceId))).connections ?? []).map(toConnectionDetails)
 }
 
 /**
@@ -110,7 +96,7 @@ export async function listConnections(send: Send, datasourceId: string): Promise
  * ```
  */
 export function chooseConnection(
-  connections: readonly Connection[],
+  connections: readonly ConnectionDetails[],
   datasourceId: string,
   connectionId?: string,
 ): string | undefined {
@@ -134,21 +120,4 @@ export function chooseConnection(
     )
   }
   return undefined
-}
-
-function toDatasource(d: RawDatasource): Datasource {
-  return {
-    id: d.id,
-    name: d.name,
-    ...(d.contentUrl !== undefined && { contentUrl: d.contentUrl }),
-    ...(d.type !== undefined && { type: d.type }),
-    ...(d.project !== undefined && {
-      project: {
-        ...(d.project.id !== undefined && { id: d.project.id }),
-        ...(d.project.name !== undefined && { name: d.project.name }),
-      },
-    }),
-    ...(d.createdAt !== undefined && { createdAt: d.createdAt }),
-    ...(d.updatedAt !== undefined && { updatedAt: d.updatedAt }),
-  }
 }

@@ -4,11 +4,11 @@ import { extname } from 'node:path'
 import { Readable } from 'node:stream'
 import type { z } from 'zod'
 import { HyperdeltaError } from '../../errors.js'
-import type { ApiRequest, Send } from '../transport/api-request.js'
 import { type Job, toJob } from '../jobs/job.js'
-import { newBoundary, safeFilename } from '../uploads/multipart.js'
-import { apiPath } from '../transport/request-path.js'
+import type { ApiRequest, Send } from '../transport/api-request.js'
+import { endpoint } from '../transport/endpoint.js'
 import { jobResponseSchema } from '../transport/responses.js'
+import { newBoundary, safeFilename } from '../uploads/multipart.js'
 import { uploadFile } from '../uploads/upload-file.js'
 import { toDatasourceDetails } from './convert.js'
 import { typedErrors } from './error-codes.js'
@@ -85,8 +85,7 @@ function publishRequest<S extends z.ZodType>(
 ): ApiRequest<S> {
   return {
     label: 'publish',
-    method: 'POST',
-    path: apiPath`/datasources?${query}`,
+    ...endpoint('publishDatasource', {}, { query }),
     ...body,
     expect,
     schema,

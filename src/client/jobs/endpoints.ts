@@ -1,5 +1,5 @@
 import type { ApiRequest } from '../transport/api-request.js'
-import { apiPath } from '../transport/request-path.js'
+import { endpoint } from '../transport/endpoint.js'
 import { cancelJobResponseSchema, jobResponseSchema } from '../transport/responses.js'
 
 // Endpoints of jobs (the asynchronous work an update starts).
@@ -8,8 +8,7 @@ import { cancelJobResponseSchema, jobResponseSchema } from '../transport/respons
 export function getJob(id: string, signal?: AbortSignal): ApiRequest<typeof jobResponseSchema> {
   return {
     label: `job ${id}`,
-    method: 'GET',
-    path: apiPath`/jobs/${id}`,
+    ...endpoint('queryJob', { job: id }),
     expect: [200],
     schema: jobResponseSchema,
     signal,
@@ -20,8 +19,7 @@ export function getJob(id: string, signal?: AbortSignal): ApiRequest<typeof jobR
 export function cancelJob(id: string): ApiRequest<typeof cancelJobResponseSchema> {
   return {
     label: `job ${id}`,
-    method: 'PUT',
-    path: apiPath`/jobs/${id}`,
+    ...endpoint('cancelJob', { job: id }),
     expect: [200, 202, 204],
     schema: cancelJobResponseSchema,
   }

@@ -1,18 +1,16 @@
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../transport/api-request.js'
-import { SERVER_INFO_API_VERSION } from './api-version.js'
-import { apiPath } from '../transport/request-path.js'
+import { endpoint } from '../transport/endpoint.js'
 import { emptyResponseSchema, serverInfoResponseSchema, signInResponseSchema } from '../transport/responses.js'
+import { SERVER_INFO_API_VERSION } from './api-version.js'
 
 // Endpoints of the sign-in flow. None carries the session token or is answered by signing in again.
 
-/** `GET /api/2.4/serverInfo`: unauthenticated, at a fixed old version every server still answers. */
+/** `GET /api/2.4/serverinfo`: unauthenticated, at a fixed old version every server still answers. */
 export function serverInfo(): ApiRequest<typeof serverInfoResponseSchema> {
   return {
     label: 'client',
-    method: 'GET',
-    scope: 'server',
-    path: apiPath`/api/${SERVER_INFO_API_VERSION}/serverInfo`,
+    ...endpoint('serverInfo', {}, { apiVersion: SERVER_INFO_API_VERSION }),
     expect: [200],
     schema: serverInfoResponseSchema,
     auth: false,
@@ -26,9 +24,7 @@ export function signIn(
 ): ApiRequest<typeof signInResponseSchema> {
   return {
     label: 'auth',
-    method: 'POST',
-    scope: 'api',
-    path: apiPath`/auth/signin`,
+    ...endpoint('signIn', {}),
     headers: { 'Content-Type': 'application/json' },
     body: () => body,
     expect: [200],
@@ -53,9 +49,7 @@ export function signIn(
 export function signOut(): ApiRequest<typeof emptyResponseSchema> {
   return {
     label: 'auth',
-    method: 'POST',
-    scope: 'api',
-    path: apiPath`/auth/signout`,
+    ...endpoint('signOut', {}),
     expect: [204, 200],
     schema: emptyResponseSchema,
     reauth: false,

@@ -1,13 +1,13 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../../environment.js'
 import { isHyperdeltaError } from '../../errors.js'
+import { httpTimeouts, type SignInOptions } from '../client-options.js'
 import type { Send } from '../transport/api-request.js'
+import { createTransport } from '../transport/pipeline.js'
+import { DEFAULT_RETRY_POLICY } from '../transport/retry-policy.js'
 import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind } from './auth.js'
-import { httpTimeouts, type SignInOptions } from '../client-options.js'
-import { createTransport } from '../transport/pipeline.js'
 import * as sessions from './endpoints.js'
-import { DEFAULT_RETRY_POLICY } from '../transport/retry-policy.js'
 import { Session } from './session.js'
 
 /**

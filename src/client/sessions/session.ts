@@ -1,8 +1,8 @@
 import type { Environment } from '../../environment.js'
 import { HyperdeltaError } from '../../errors.js'
 import type { Layer, Send } from '../transport/api-request.js'
-import { authKind, signInBody, type TableauAuth } from './auth.js'
 import { isAuthExpired } from '../transport/http.js'
+import { authKind, signInBody, type TableauAuth } from './auth.js'
 import { signIn } from './endpoints.js'
 
 // The signed-in session and the re-auth layer of the transport. The session owns the token and the secrets to

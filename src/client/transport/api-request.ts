@@ -4,7 +4,7 @@ import type { RequestPath } from './request-path.js'
 
 // A request to the Tableau REST API is one value, `ApiRequest`, from the resource module that describes it down to
 // the socket. The transport is a stack of layers, each a function from the next handler to a handler (like
-// octokit's request hooks); see pipeline.ts for the stack and resources/ for the endpoints.
+// octokit's request hooks); see pipeline.ts for the stack and each resource folder's endpoints.ts for the endpoints.
 
 /** Where `path` is rooted. */
 export type RequestScope =
@@ -14,6 +14,8 @@ export type RequestScope =
   | 'api'
   /** `/api/{version}/sites/{siteId}` + `path` (everything on a site; the default). */
   | 'site'
+  /** The VizQL Data Service's root (`/api/v1/vizql-data-service`) + `path`: it has no REST version. */
+  | 'vds'
 
 /** One request, as a resource module describes it. */
 export interface ApiRequest<S extends z.ZodType = z.ZodType> {

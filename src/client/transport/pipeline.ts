@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../../environment.js'
+import { reauthLayer, type Session } from '../sessions/session.js'
 import { type ApiRequest, compose, type Layer, type Send } from './api-request.js'
 import { type HttpTimeouts, httpLayer } from './http.js'
 import { apiPath, checkRequestPath, joinPaths, type RequestPath } from './request-path.js'
 import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
-import { reauthLayer, type Session } from '../sessions/session.js'
 
 // The client's transport, top to bottom. A request (an `ApiRequest` from a resource module) passes:
 //
@@ -13,7 +13,10 @@ import { reauthLayer, type Session } from '../sessions/session.js'
 //   retry      repeats transient failures under the policy (backoff, Retry-After, 409094 budget)
 //   http       sends one attempt with undici, decodes JSON/XML, validates the body with the request's zod schema
 //
-// Adding an endpoint never touches this file: write a function returning an `ApiRequest` in resources/.
+// Adding an endpoint never touches this file: describe it in its resource folder's endpoints.ts.
+
+/** The root of the VizQL Data Service's endpoints (the catalogue's `vds` scope). */
+const VDS_ROOT = apiPath`/api/v1/vizql-data-service`
 
 /** The endpoints layer: the one place a request's path is rooted, and its error mapping applied. */
 export function endpointLayer(session: Pick<Session, 'apiVersion' | 'siteId'>): Layer {
@@ -33,6 +36,7 @@ export function endpointLayer(session: Pick<Session, 'apiVersion' | 'siteId'>): 
 function rootedPath(request: ApiRequest, session: Pick<Session, 'apiVersion' | 'siteId'>): RequestPath {
   const scope = request.scope ?? 'site'
   if (scope === 'server') return request.path
+  if (scope === 'vds') return joinPaths(VDS_ROOT, request.path)
   if (scope === 'api') return joinPaths(apiPath`/api/${session.apiVersion ?? ''}`, request.path)
   return joinPaths(apiPath`/api/${session.apiVersion ?? ''}/sites/${session.siteId ?? ''}`, request.path)
 }

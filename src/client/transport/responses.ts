@@ -70,42 +70,6 @@ export const signInResponseSchema = z.object({
     .loose(),
 })
 
-const datasourceSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string(),
-    contentUrl: z.string().optional(),
-    type: z.string().optional(),
-    project: z.object({ id: z.string().optional(), name: z.string().optional() }).loose().optional(),
-    createdAt: z.string().optional(),
-    updatedAt: z.string().optional(),
-  })
-  .loose()
-
-export const datasourceResponseSchema = z.object({ datasource: datasourceSchema })
-
-export const datasourcesResponseSchema = z.object({
-  pagination: z
-    .object({ pageNumber: int.optional(), pageSize: int.optional(), totalAvailable: int })
-    .loose()
-    .optional(),
-  datasources: collection('datasource', datasourceSchema).optional(),
-})
-
-export const connectionsResponseSchema = z.object({
-  connections: collection(
-    'connection',
-    z
-      .object({
-        id: z.string().min(1),
-        type: z.string().optional(),
-        serverAddress: z.string().optional(),
-        userName: z.string().optional(),
-      })
-      .loose(),
-  ).optional(),
-})
-
 export const fileUploadResponseSchema = z.object({
   fileUpload: z.object({ uploadSessionId: z.string().min(1), fileSize: int.optional() }).loose(),
 })
@@ -157,5 +121,4 @@ export const cancelJobResponseSchema = z.object({ job: jobSchema.optional() }).l
 /** Bodies the client reads nothing from (sign-out 204). */
 export const emptyResponseSchema = z.unknown()
 
-export type RawDatasource = z.output<typeof datasourceSchema>
 export type RawJob = z.output<typeof jobSchema>

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { ApiRequest } from '../transport/api-request.js'
-import { apiPath } from '../transport/request-path.js'
+import { endpoint } from '../transport/endpoint.js'
 import { fileUploadResponseSchema } from '../transport/responses.js'
 
 // Endpoints of file-upload sessions. The upload operation (parts, restarts) is in ../upload-file.ts.
@@ -9,8 +9,7 @@ import { fileUploadResponseSchema } from '../transport/responses.js'
 export function initiateUpload(signal?: AbortSignal): ApiRequest<typeof fileUploadResponseSchema> {
   return {
     label: 'upload',
-    method: 'POST',
-    path: apiPath`/fileUploads`,
+    ...endpoint('initiateUpload', {}),
     expect: [201, 200],
     schema: fileUploadResponseSchema,
     signal,
@@ -28,9 +27,8 @@ export function appendToUpload(
 ): ApiRequest<typeof fileUploadResponseSchema> {
   return {
     label: 'upload',
-    method: 'PUT',
     // Session ids contain colons: percent-encoded like every segment.
-    path: apiPath`/fileUploads/${uploadSessionId}`,
+    ...endpoint('appendUpload', { upload: uploadSessionId }),
     headers: { 'Content-Type': part.contentType, 'Content-Length': String(part.contentLength) },
     body: part.body,
     expect: [200],

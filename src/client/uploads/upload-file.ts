@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises'
 import { HyperdeltaError } from '../../errors.js'
 import type { Send } from '../transport/api-request.js'
-import { multipartPart } from './multipart.js'
-import { appendToUpload, initiateUpload } from './endpoints.js'
 import { isAmbiguousFailure } from '../transport/retry-policy.js'
+import { appendToUpload, initiateUpload } from './endpoints.js'
+import { multipartPart } from './multipart.js'
 
 /**
  * Largest part of one "Append to File Upload" request: Tableau rejects single chunks over 64 MB (docs/protocol.md §6.2,

@@ -1,15 +1,8 @@
 import type { z } from 'zod'
 import type { ApiRequest } from '../transport/api-request.js'
-import { apiPath } from '../transport/request-path.js'
+import { endpoint } from '../transport/endpoint.js'
 import { emptyResponseSchema } from '../transport/responses.js'
-import {
-  dbConnectionBody,
-  granteeType,
-  permissionsBody,
-  publishBody,
-  tagsBody,
-  updateBody,
-} from './bodies.js'
+import { dbConnectionBody, granteeType, permissionsBody, publishBody, tagsBody, updateBody } from './bodies.js'
 import { mapVirtualConnectionError } from './error-codes.js'
 import {
   dbConnectionResponseSchema,
@@ -43,7 +36,7 @@ function headers(format: VirtualConnectionFormat, body: boolean): Record<string,
 }
 
 function request<S extends z.ZodType>(
-  o: Pick<ApiRequest<S>, 'method' | 'path' | 'expect' | 'schema'> & {
+  o: Pick<ApiRequest<S>, 'method' | 'path' | 'scope' | 'expect' | 'schema'> & {
     what: string
     id?: string
     format: VirtualConnectionFormat
@@ -57,6 +50,7 @@ function request<S extends z.ZodType>(
     label: 'virtual connection',
     method: o.method,
     path: o.path,
+    ...(o.scope !== undefined && { scope: o.scope }),
     headers: headers(o.format, body !== undefined),
     ...(body !== undefined && { body: () => body }),
     expect: o.expect,
@@ -80,6 +74,11 @@ function listQuery(o: {
   return q
 }
 
+/** Query string of the paged lists of one virtual connection. */
+function pageQuery(page: { pageSize: number; pageNumber: number }): URLSearchParams {
+  return new URLSearchParams({ pageSize: String(page.pageSize), pageNumber: String(page.pageNumber) })
+}
+
 /** `GET …/virtualconnections?pageSize&pageNumber[&filter][&sort]` */
 export function listVirtualConnections(
   o: { pageSize: number; pageNumber: number; filter?: readonly string[]; sort?: readonly string[] },
@@ -88,8 +87,7 @@ export function listVirtualConnections(
 ) {
   return request({
     what: 'list',
-    method: 'GET',
-    path: apiPath`/virtualconnections?${listQuery(o)}`,
+    ...endpoint('listVirtualConnections', {}, { query: listQuery(o) }),
     expect: [200],
     schema: virtualConnectionsResponseSchema,
     format,
@@ -102,8 +100,7 @@ export function downloadVirtualConnection(id: string, format: VirtualConnectionF
   return request({
     what: 'download',
     id,
-    method: 'GET',
-    path: apiPath`/virtualconnections/${id}`,
+    ...endpoint('downloadVirtualConnection', { vconn: id }),
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
     format,
@@ -115,8 +112,7 @@ export function downloadVirtualConnectionRevision(id: string, revision: number, 
   return request({
     what: `download revision ${revision}`,
     id,
-    method: 'GET',
-    path: apiPath`/virtualconnections/${id}/revisions/${revision}`,
+    ...endpoint('downloadVirtualConnectionRevision', { vconn: id, revision }),
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
     format,
@@ -132,8 +128,7 @@ export function listVirtualConnectionRevisions(
   return request({
     what: 'list revisions',
     id,
-    method: 'GET',
-    path: apiPath`/virtualconnections/${id}/revisions?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
+    ...endpoint('listVirtualConnectionRevisions', { vconn: id }, { query: pageQuery(page) }),
     expect: [200],
     schema: revisionsResponseSchema,
     format,
@@ -144,8 +139,16 @@ export function listVirtualConnectionRevisions(
 export function publishVirtualConnection(r: PublishVirtualConnectionRequest, format: VirtualConnectionFormat) {
   return request({
     what: `publish "${r.name}"`,
-    method: 'POST',
-    path: apiPath`/virtualconnections?overwrite=${r.overwrite === true}&publishAsDraft=${r.publishAsDraft === true}`,
+    ...endpoint(
+      'publishVirtualConnection',
+      {},
+      {
+        query: new URLSearchParams({
+          overwrite: `${r.overwrite === true}`,
+          publishAsDraft: `${r.publishAsDraft === true}`,
+        }),
+      },
+    ),
     body: publishBody(r, format),
     // Not idempotent: after a lost answer, a repeat would meet its own first publish (409124 or a second revision).
     retryAmbiguous: false,
@@ -164,8 +167,7 @@ export function updateVirtualConnection(
   return request({
     what: 'update',
     id,
-    method: 'PUT',
-    path: apiPath`/virtualconnections/${id}`,
+    ...endpoint('updateVirtualConnection', { vconn: id }),
     body: updateBody(r, format),
     expect: [200],
     schema: updatedVirtualConnectionResponseSchema,
@@ -178,8 +180,7 @@ export function deleteVirtualConnection(id: string, format: VirtualConnectionFor
   return request({
     what: 'delete',
     id,
-    method: 'DELETE',
-    path: apiPath`/virtualconnections/${id}`,
+    ...endpoint('deleteVirtualConnection', { vconn: id }),
     expect: [204],
     schema: emptyResponseSchema,
     format,
@@ -195,8 +196,7 @@ export function listDatabaseConnections(
   return request({
     what: 'list database connections',
     id,
-    method: 'GET',
-    path: apiPath`/virtualconnections/${id}/connections?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
+    ...endpoint('listVirtualConnectionConnections', { vconn: id }, { query: pageQuery(page) }),
     expect: [200],
     schema: dbConnectionsResponseSchema,
     format,
@@ -213,8 +213,7 @@ export function updateDatabaseConnection(
   return request({
     what: `update database connection ${connectionId}`,
     id,
-    method: 'PUT',
-    path: apiPath`/virtualconnections/${id}/connections/${connectionId}/modify`,
+    ...endpoint('updateVirtualConnectionConnection', { vconn: id, connection: connectionId }),
     body: dbConnectionBody(u, format),
     expect: [200],
     schema: dbConnectionResponseSchema,
@@ -227,8 +226,7 @@ export function addTags(id: string, labels: readonly string[], format: VirtualCo
   return request({
     what: 'add tags',
     id,
-    method: 'PUT',
-    path: apiPath`/virtualconnections/${id}/tags`,
+    ...endpoint('addVirtualConnectionTags', { vconn: id }),
     body: tagsBody(labels, format),
     expect: [200],
     schema: tagsResponseSchema,
@@ -241,8 +239,7 @@ export function deleteTag(id: string, label: string, format: VirtualConnectionFo
   return request({
     what: `delete tag "${label}"`,
     id,
-    method: 'DELETE',
-    path: apiPath`/virtualconnections/${id}/tags/${label}`,
+    ...endpoint('deleteVirtualConnectionTag', { vconn: id, tag: label }),
     expect: [204],
     schema: emptyResponseSchema,
     format,
@@ -254,8 +251,7 @@ export function addPermissions(id: string, grants: readonly GranteeCapabilities[
   return request({
     what: 'add permissions',
     id,
-    method: 'PUT',
-    path: apiPath`/virtualconnections/${id}/permissions`,
+    ...endpoint('addVirtualConnectionPermissions', { vconn: id }),
     body: permissionsBody(grants, format),
     expect: [200],
     schema: permissionsResponseSchema,
@@ -268,8 +264,7 @@ export function listPermissions(id: string, format: VirtualConnectionFormat) {
   return request({
     what: 'list permissions',
     id,
-    method: 'GET',
-    path: apiPath`/virtualconnections/${id}/permissions`,
+    ...endpoint('listVirtualConnectionPermissions', { vconn: id }),
     expect: [200],
     schema: permissionsResponseSchema,
     format,
@@ -284,13 +279,12 @@ export function deletePermission(
   mode: CapabilityMode,
   format: VirtualConnectionFormat,
 ) {
-  const kind = `${granteeType(grantee)}s`
-  const path = apiPath`/virtualconnections/${id}/permissions/${kind}/${grantee.id}/${capability}/${mode}`
+  const grantees = `${granteeType(grantee)}s`
+  const at = { vconn: id, grantees, grantee: grantee.id, capability, mode }
   return request({
     what: `delete permission ${capability}:${mode}`,
     id,
-    method: 'DELETE',
-    path,
+    ...endpoint('deleteVirtualConnectionPermission', at),
     expect: [204],
     schema: emptyResponseSchema,
     format,

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Send } from '../transport/api-request.js'
+import { everyPage } from '../transport/pages.js'
 import * as api from './endpoints.js'
 import type { permissionsResponseSchema } from './schemas.js'
 import type {
@@ -23,18 +24,15 @@ import type {
 
 const PAGE_SIZE = 100
 
-/** Walks every page of a paged endpoint; stops at `totalAvailable` (or an empty page). */
-async function* pages<T>(
+/** Every item of a paged endpoint, `pageSize` a page, through the client's one pager. */
+function pages<T>(
   fetch: (page: { pageSize: number; pageNumber: number }) => Promise<{ items: T[]; total: number | undefined }>,
   pageSize = PAGE_SIZE,
 ): AsyncGenerator<T> {
-  let seen = 0
-  for (let pageNumber = 1; ; pageNumber++) {
+  return everyPage(async (pageNumber) => {
     const { items, total } = await fetch({ pageSize, pageNumber })
-    for (const item of items) yield item
-    seen += items.length
-    if (items.length === 0 || total === undefined || seen >= total) return
-  }
+    return { items, pageSize, totalAvailable: total }
+  })
 }
 
 function toPermissions(p: z.output<typeof permissionsResponseSchema>['permissions']): VirtualConnectionPermissions {

@@ -1,5 +1,5 @@
 import type { ApiRequest, Send } from '../transport/api-request.js'
-import { apiPath } from '../transport/request-path.js'
+import { endpoint } from '../transport/endpoint.js'
 import {
   type VdsQuery,
   type VizqlReader,
@@ -16,9 +16,7 @@ import {
 export function readMetadata(datasourceLuid: string, signal?: AbortSignal): ApiRequest<typeof vdsMetadataOutputSchema> {
   return {
     label: 'vizql',
-    method: 'POST',
-    scope: 'server',
-    path: apiPath`/api/v1/vizql-data-service/read-metadata`,
+    ...endpoint('readMetadata', {}),
     headers: { 'Content-Type': 'application/json' },
     body: () => vdsMetadataBody(datasourceLuid),
     expect: [200],
@@ -35,9 +33,7 @@ export function queryDatasource(
 ): ApiRequest<typeof vdsQueryOutputSchema> {
   return {
     label: 'vizql',
-    method: 'POST',
-    scope: 'server',
-    path: apiPath`/api/v1/vizql-data-service/query-datasource`,
+    ...endpoint('queryDatasourceData', {}),
     headers: { 'Content-Type': 'application/json' },
     body: () => vdsQueryBody(datasourceLuid, query, options.disaggregate === true),
     expect: [200],
