@@ -104,7 +104,8 @@ export class TableauClient {
         ? defaultDispatcher({ ca: options.ca, env: options.env ?? process.env })
         : undefined
     try {
-      const { session, transport } = await openSession(options, { server, site, minApi, env, dispatcher: owned })
+      const dispatcher = options.dispatcher ?? owned
+      const { session, transport } = await openSession({ ...options, server, site, env, dispatcher, minApi })
       const client = new TableauClient({ server, site, env, session, transport, capabilities: options.capabilities })
       client.#ownedDispatcher = owned
       return client

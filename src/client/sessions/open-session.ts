@@ -1,12 +1,12 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../../environment.js'
 import { isHyperdeltaError } from '../../errors.js'
-import { httpTimeouts, type SignInOptions } from '../client-options.js'
 import type { Send } from '../transport/api-request.js'
+import { type HttpTimeouts, httpTimeouts } from '../transport/http.js'
 import { createTransport } from '../transport/pipeline.js'
-import { DEFAULT_RETRY_POLICY } from '../transport/retry-policy.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../transport/retry-policy.js'
 import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
-import { authKind } from './auth.js'
+import { authKind, type TableauAuth } from './auth.js'
 import * as sessions from './endpoints.js'
 import { Session } from './session.js'
 
@@ -14,15 +14,22 @@ import { Session } from './session.js'
  * Sign-in, step by step: build the transport, read the server's REST version (`GET /api/2.4/serverInfo`,
  * unauthenticated), pick min(server, ours), then sign in. TableauClient.signIn wraps it in a client.
  */
-export async function openSession(
-  options: SignInOptions,
-  at: { server: string; site: string; minApi: string; env: Environment; dispatcher: Dispatcher | undefined },
-): Promise<{ session: Session; transport: Send }> {
-  const { server, site, minApi, env } = at
+export async function openSession(options: {
+  server: string
+  site: string
+  auth: TableauAuth
+  env: Environment
+  dispatcher: Dispatcher | undefined
+  timeouts?: Partial<HttpTimeouts> | undefined
+  retry?: Partial<RetryPolicyOptions> | undefined
+  minApi: string
+  maxApiVersion?: string | undefined
+}): Promise<{ session: Session; transport: Send }> {
+  const { server, site, minApi, env } = options
   const session = new Session({ server, site, auth: options.auth, env })
   const transport = createTransport({
     origin: server,
-    dispatcher: options.dispatcher ?? at.dispatcher,
+    dispatcher: options.dispatcher,
     timeouts: httpTimeouts(options.timeouts),
     env,
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },

@@ -1,13 +1,12 @@
 import type { Environment } from '../../environment.js'
-import { HyperdeltaError } from '../../errors.js'
-import type { Layer, Send } from '../transport/api-request.js'
-import { isAuthExpired } from '../transport/http.js'
+import type { Send } from '../transport/api-request.js'
+import type { SessionHandle } from '../transport/reauth-layer.js'
 import { authKind, signInBody, type TableauAuth } from './auth.js'
 import { signIn } from './endpoints.js'
 
-// The signed-in session and the re-auth layer of the transport. The session owns the token and the secrets to
-// scrub from errors; the layer adds the token to every authenticated request and, on a 401, signs in again once
-// (serialized: a PAT allows one session at a time, so concurrent sign-ins would invalidate each other).
+// The signed-in session: it owns the token and the secrets to scrub from errors, and signs in again when the
+// transport's re-auth layer asks (serialized: a PAT allows one session at a time, so concurrent sign-ins would
+// invalidate each other).
 
 /** Where the session signs in; `send` is the whole transport (sign-in is a request like any other). */
 export interface SessionConfig {
@@ -18,7 +17,7 @@ export interface SessionConfig {
 }
 
 /** Token, site and user of a signed-in session; mutated only by sign-in. */
-export class Session {
+export class Session implements SessionHandle {
   /** Negotiated REST API version (set before the first sign-in). */
   apiVersion: string | undefined
   siteId: string | undefined
@@ -75,35 +74,5 @@ export class Session {
   /** Resolves once a re-sign-in in flight has ended (either way). */
   async settled(): Promise<void> {
     await this.#reauthing?.catch(() => {})
-  }
-}
-
-/**
- * The re-auth layer: adds `X-Tableau-Auth` to requests with `auth !== false`, and answers a 401 by signing in again
- * once through `transport()` (the whole stack). A second 401 after that is `AUTH_FAILED`.
- */
-export function reauthLayer(session: Session, env: Environment, transport: () => Send): Layer {
-  return (next) => async (request) => {
-    if (request.auth === false) return next(request)
-    let reauthed = false
-    for (;;) {
-      const token = session.token
-      const headers = { ...request.headers, ...(token !== undefined && { 'X-Tableau-Auth': token }) }
-      try {
-        return await next({ ...request, headers })
-      } catch (error) {
-        if (request.reauth === false || !isAuthExpired(error)) throw error
-        if (reauthed) {
-          throw new HyperdeltaError(
-            'AUTH_FAILED',
-            `auth: still unauthorized after signing in again (${error.details.tableauCode ?? 401})`,
-            { cause: error, details: { ...error.details } },
-          )
-        }
-        reauthed = true
-        env.logger.info('auth: token rejected, signing in again', { tableauCode: error.details.tableauCode })
-        await session.reauth(token, transport())
-      }
-    }
   }
 }

@@ -35,6 +35,19 @@ export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({
   bodyMs: 120_000,
 })
 
+/** The request time limits of a client: defaults filled in, each a positive number of ms (`CONFIG_INVALID`). */
+export function httpTimeouts(given: Partial<HttpTimeouts> | undefined): HttpTimeouts {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...given }
+  for (const [field, ms] of Object.entries(timeouts)) {
+    if (!Number.isFinite(ms) || ms <= 0) {
+      throw new HyperdeltaError('CONFIG_INVALID', `client: timeouts.${field} must be a positive number of ms`, {
+        details: { field: `timeouts.${field}` },
+      })
+    }
+  }
+  return timeouts
+}
+
 /** What the HTTP layer needs from its surroundings (all injected). */
 export interface HttpConfig {
   origin: string

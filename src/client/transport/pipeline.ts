@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../../environment.js'
-import { reauthLayer, type Session } from '../sessions/session.js'
 import { type ApiRequest, compose, type Layer, type Send } from './api-request.js'
 import { type HttpTimeouts, httpLayer } from './http.js'
+import { reauthLayer, type SessionHandle } from './reauth-layer.js'
 import { apiPath, checkRequestPath, joinPaths, type RequestPath } from './request-path.js'
 import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
 
@@ -19,7 +19,7 @@ import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
 const VDS_ROOT = apiPath`/api/v1/vizql-data-service`
 
 /** The endpoints layer: the one place a request's path is rooted, and its error mapping applied. */
-export function endpointLayer(session: Pick<Session, 'apiVersion' | 'siteId'>): Layer {
+export function endpointLayer(session: Pick<SessionHandle, 'apiVersion' | 'siteId'>): Layer {
   return (next) => async (request) => {
     const path = rootedPath(request, session)
     // Last line of defence for a path forged with a cast: nothing a URL resolver would collapse leaves.
@@ -33,7 +33,7 @@ export function endpointLayer(session: Pick<Session, 'apiVersion' | 'siteId'>): 
   }
 }
 
-function rootedPath(request: ApiRequest, session: Pick<Session, 'apiVersion' | 'siteId'>): RequestPath {
+function rootedPath(request: ApiRequest, session: Pick<SessionHandle, 'apiVersion' | 'siteId'>): RequestPath {
   const scope = request.scope ?? 'site'
   if (scope === 'server') return request.path
   if (scope === 'vds') return joinPaths(VDS_ROOT, request.path)
@@ -50,7 +50,7 @@ export interface TransportConfig {
   timeouts?: HttpTimeouts | undefined
   env: Environment
   policy: RetryPolicyOptions
-  session: Session
+  session: SessionHandle
 }
 
 /** Builds the layered transport of one client. */
