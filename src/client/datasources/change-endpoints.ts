@@ -1,7 +1,7 @@
 import { z } from 'zod'
+import { jobResponseSchema } from '../jobs/schemas.js'
 import type { ApiRequest } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
-import { jobResponseSchema } from '../transport/responses.js'
 import { typedErrors } from './error-codes.js'
 import * as bodies from './request-bodies.js'
 import {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
+import { jobResponseSchema } from '../jobs/schemas.js'
 import type { ApiRequest } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
-import { jobResponseSchema } from '../transport/responses.js'
 import { type DatasourceMethod, typedDatasourceError, typedErrors } from './error-codes.js'
 import { queryString } from './query-string.js'
 import {

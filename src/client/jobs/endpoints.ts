@@ -1,6 +1,6 @@
 import type { ApiRequest } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
-import { cancelJobResponseSchema, jobResponseSchema } from '../transport/responses.js'
+import { cancelJobResponseSchema, jobResponseSchema } from './schemas.js'
 
 // Endpoints of jobs (the asynchronous work an update starts).
 

@@ -1,4 +1,4 @@
-import type { RawJob } from '../transport/responses.js'
+import type { RawJob } from './schemas.js'
 
 /**
  * A Tableau background job as the client reports it (docs/protocol.md §8.1), normalized: numbers are numbers,

@@ -1,10 +1,33 @@
+import { z } from 'zod'
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
 import type { ApiRequest } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
-import { emptyResponseSchema, serverInfoResponseSchema, signInResponseSchema } from '../transport/responses.js'
+import { emptyResponseSchema, text } from '../transport/responses.js'
 import { SERVER_INFO_API_VERSION } from './api-version.js'
 
 // Endpoints of the sign-in flow. None carries the session token or is answered by signing in again.
+
+const serverInfoResponseSchema = z.object({
+  serverInfo: z
+    .object({
+      restApiVersion: text,
+      productVersion: z
+        .union([text, z.object({ value: z.string().optional(), build: z.string().optional() }).loose()])
+        .optional(),
+    })
+    .loose(),
+})
+
+const signInResponseSchema = z.object({
+  credentials: z
+    .object({
+      token: z.string().min(1),
+      estimatedTimeToExpiration: z.string().optional(),
+      site: z.object({ id: z.string().min(1), contentUrl: z.string().optional() }).loose(),
+      user: z.object({ id: z.string().optional() }).loose().optional(),
+    })
+    .loose(),
+})
 
 /** `GET /api/2.4/serverinfo`: unauthenticated, at a fixed old version every server still answers. */
 export function serverInfo(): ApiRequest<typeof serverInfoResponseSchema> {

@@ -1,9 +1,15 @@
 import type { Readable } from 'node:stream'
+import { z } from 'zod'
 import type { ApiRequest } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
-import { fileUploadResponseSchema } from '../transport/responses.js'
+import { int } from '../transport/responses.js'
 
-// Endpoints of file-upload sessions. The upload operation (parts, restarts) is in ../upload-file.ts.
+// Endpoints of file-upload sessions. The upload operation (parts, restarts) is in upload-file.ts.
+
+/** Initiate and Append answer the upload session. */
+const fileUploadResponseSchema = z.object({
+  fileUpload: z.object({ uploadSessionId: z.string().min(1), fileSize: int.optional() }).loose(),
+})
 
 /** `POST …/fileUploads`: opens an upload session (201 is documented; 200 tolerated). */
 export function initiateUpload(signal?: AbortSignal): ApiRequest<typeof fileUploadResponseSchema> {
