@@ -79,7 +79,7 @@ export class TableauClient {
   }
 
   /**
-   * Reads the server's REST API version (`GET /api/2.4/serverInfo`, unauthenticated), picks
+   * Reads the server's REST API version (`GET /api/2.4/serverinfo`, unauthenticated), picks
    * min(server, ours), refuses servers below 3.13 (`API_VERSION_UNSUPPORTED`), then signs in.
    *
    * @example

@@ -11,7 +11,7 @@ import * as sessions from './endpoints.js'
 import { Session } from './session.js'
 
 /**
- * Sign-in, step by step: build the transport, read the server's REST version (`GET /api/2.4/serverInfo`,
+ * Sign-in, step by step: build the transport, read the server's REST version (`GET /api/2.4/serverinfo`,
  * unauthenticated), pick min(server, ours), then sign in. TableauClient.signIn wraps it in a client.
  */
 export async function openSession(options: {

@@ -8,7 +8,7 @@ import type { RequestPath } from './request-path.js'
 
 /** Where `path` is rooted. */
 export type RequestScope =
-  /** `path` is absolute after the server origin (e.g. `/api/2.4/serverInfo`). */
+  /** `path` is absolute after the server origin (e.g. `/api/2.4/serverinfo`). */
   | 'server'
   /** `/api/{version}` + `path` (sign-in, sign-out). */
   | 'api'
