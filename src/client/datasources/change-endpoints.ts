@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import { z } from 'zod'
 import { jobResponseSchema } from '../jobs/schemas.js'
 import type { ApiRequest } from '../transport/api-request.js'
@@ -10,9 +11,9 @@ import {
   keychainResponseSchema,
   tagsResponseSchema,
 } from './schemas.js'
-import type { ConnectionChanges, DatasourceChanges, KeychainDestination } from './types.js'
+import type { ConnectionChanges, DatasourceChanges, KeychainDestination, PublishDatasourceOptions } from './types.js'
 
-// Write endpoints of the Data Sources page (publish is in ../datasources/publish.ts): update, connection, refresh,
+// Write endpoints of the Data Sources page (publish's bodies and upload session are built in publish.ts): update, connection, refresh,
 // revisions, tags, delete, keychains. Bodies are XML as the page shows them (see request-bodies.ts).
 
 const XML = { 'Content-Type': 'application/xml' }
@@ -134,5 +135,26 @@ export function applyKeychain(
     expect: [200, 204],
     schema: z.unknown(),
     mapError: typedErrors('applyKeychain'),
+  }
+}
+
+/** `POST …/datasources[?overwrite|append|asJob][&uploadSessionId&datasourceType]` with a multipart/mixed body. */
+export function publishDatasource<S extends z.ZodType>(
+  query: URLSearchParams,
+  body: { headers: Record<string, string>; body: () => string | Readable },
+  o: PublishDatasourceOptions,
+  expect: readonly number[],
+  schema: S,
+): ApiRequest<S> {
+  return {
+    label: 'publish',
+    ...endpoint('publishDatasource', {}, { query }),
+    ...body,
+    expect,
+    schema,
+    signal: o.signal,
+    // create and append could apply twice if repeated after a lost answer; overwrite ends in the same state.
+    retryAmbiguous: (o.mode ?? 'create') === 'overwrite',
+    mapError: typedErrors('publish'),
   }
 }

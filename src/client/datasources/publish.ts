@@ -7,11 +7,10 @@ import { HyperdeltaError } from '../../errors.js'
 import { type Job, toJob } from '../jobs/job.js'
 import { jobResponseSchema } from '../jobs/schemas.js'
 import type { ApiRequest, Send } from '../transport/api-request.js'
-import { endpoint } from '../transport/endpoint.js'
 import { newBoundary, safeFilename } from '../uploads/multipart.js'
 import { uploadFile } from '../uploads/upload-file.js'
+import { publishDatasource } from './change-endpoints.js'
 import { toDatasourceDetails } from './convert.js'
-import { typedErrors } from './error-codes.js'
 import { publishPayload } from './request-bodies.js'
 import { datasourceDetailsResponseSchema } from './schemas.js'
 import type { DatasourceDetails, DatasourceFileType, PublishDatasourceOptions } from './types.js'
@@ -75,27 +74,6 @@ function commitBody(o: PublishDatasourceOptions) {
   return { contentType: `multipart/mixed; boundary=${boundary}`, text }
 }
 
-/** `POST …/datasources[?overwrite|append|asJob][&uploadSessionId&datasourceType]` with a multipart/mixed body. */
-function publishRequest<S extends z.ZodType>(
-  query: URLSearchParams,
-  body: { headers: Record<string, string>; body: () => string | Readable },
-  o: PublishDatasourceOptions,
-  expect: readonly number[],
-  schema: S,
-): ApiRequest<S> {
-  return {
-    label: 'publish',
-    ...endpoint('publishDatasource', {}, { query }),
-    ...body,
-    expect,
-    schema,
-    signal: o.signal,
-    // create and append could apply twice if repeated after a lost answer; overwrite ends in the same state.
-    retryAmbiguous: (o.mode ?? 'create') === 'overwrite',
-    mapError: typedErrors('publish'),
-  }
-}
-
 /**
  * Publish Data Source: one multipart/mixed request below 64 MB, from there an upload session (initiate, append in
  * parts streamed from disk, commit). Progress is reported while the file goes out.
@@ -147,7 +125,7 @@ export async function publish(send: Send, o: PublishDatasourceOptions): Promise<
       body: single.body,
     }
   }
-  if (o.asJob) return toJob((await send(publishRequest(query, body, o, [202, 200, 201], jobResponseSchema))).job)
-  const res = await send(publishRequest(query, body, o, [201, 200], datasourceDetailsResponseSchema))
+  if (o.asJob) return toJob((await send(publishDatasource(query, body, o, [202, 200, 201], jobResponseSchema))).job)
+  const res = await send(publishDatasource(query, body, o, [201, 200], datasourceDetailsResponseSchema))
   return toDatasourceDetails(res.datasource)
 }

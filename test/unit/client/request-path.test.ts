@@ -48,6 +48,7 @@ const ENDPOINTS: Record<string, readonly Build[] | 'not an endpoint'> = {
     (v) => queries.downloadContent({ id: v, revision: 2, includeExtract: false, sink }),
     (v) => queries.downloadContent({ id: SAFE, revision: n(v), sink }),
   ],
+  'datasources/change-endpoints.publishDatasource': [],
   'datasources/change-endpoints.updateDatasource': [(v) => changes.updateDatasource(v, {})],
   'datasources/change-endpoints.updateConnection': [
     (v) => changes.updateConnection(v, SAFE, {}),
