@@ -1,7 +1,7 @@
 import type { Batch } from '../actions/batch.js'
 import type { WireBatch } from '../actions/wire-schema.js'
-import { type DescribedColumn, describedColumns } from '../client/vizql-data-service/vds-metadata.js'
 import type { VizqlReader } from '../client/vizql-data-service/vds.js'
+import { type DescribedColumn, describedColumns } from '../client/vizql-data-service/vds-metadata.js'
 import { HyperdeltaError } from '../errors.js'
 import { type ColumnType, describeColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
