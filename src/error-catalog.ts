@@ -1,4 +1,4 @@
-import type { Job } from './client/job.js'
+import type { Job } from './client/jobs/job.js'
 import type { FieldDetails, HttpErrorDetails, JobEndDetails } from './error-details.js'
 import type { PushReport } from './plan/push-report.js'
 import { VCONN_DOCUMENTED_LAYERS, type VconnDocumentedDetails } from './vconn-documented-codes.js'

@@ -25,9 +25,6 @@ export {
 export { type ParseActionsOptions, parseActions } from './actions/parse-actions.js'
 export type { WireBatch } from './actions/wire-schema.js'
 export { writeFileAtomic } from './atomic-write.js'
-// client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
-export type { ApiRequest, RequestScope } from './client/api-request.js'
-export type { TableauAuth } from './client/auth.js'
 export {
   assertSupported,
   CAPABILITIES_VERSION,
@@ -39,28 +36,16 @@ export {
   parseCapabilities,
   readCapabilities,
 } from './client/capabilities.js'
+export * from './client/datasources/index.js'
+export { findProjectId } from './client/directory/projects.js'
+export { FINISH_CODE, type Job } from './client/jobs/job.js'
+export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/jobs/wait-for-job.js'
+export type { TableauAuth } from './client/sessions/auth.js'
 export {
   CONNECTED_APP_DEFAULT_SCOPES,
   type ConnectedAppJwtOptions,
   mintConnectedAppJwt,
-} from './client/connected-app-jwt.js'
-export * from './client/datasources/index.js'
-export { FINISH_CODE, type Job } from './client/job.js'
-export {
-  type HasVirtualConnections,
-  type PromotedVirtualConnection,
-  type PromoteVirtualConnectionOptions,
-  promoteVirtualConnection,
-} from './client/promote-virtual-connection.js'
-export {
-  apiPath,
-  checkPathValue,
-  type PathValue,
-  type QueryValue,
-  type RequestPath,
-} from './client/request-path.js'
-export { findProjectId } from './client/resources/projects.js'
-export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/retry-policy.js'
+} from './client/sessions/connected-app-jwt.js'
 export {
   type Connection,
   type Datasource,
@@ -68,13 +53,28 @@ export {
   TableauClient,
   type UpdateDataRequest,
 } from './client/tableau-client.js'
-export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
-export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vds-metadata.js'
-export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
-export * from './client/virtual-connection-types.js'
-export { VirtualConnections } from './client/virtual-connections.js'
-export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-data-service.js'
-export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/wait-for-job.js'
+// client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
+export type { ApiRequest, RequestScope } from './client/transport/api-request.js'
+export {
+  apiPath,
+  checkPathValue,
+  type PathValue,
+  type QueryValue,
+  type RequestPath,
+} from './client/transport/request-path.js'
+export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/transport/retry-policy.js'
+export type { UploadFileOptions, UploadResult } from './client/uploads/upload-file.js'
+export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connections/error-codes.js'
+export {
+  type HasVirtualConnections,
+  type PromotedVirtualConnection,
+  type PromoteVirtualConnectionOptions,
+  promoteVirtualConnection,
+} from './client/virtual-connections/promote.js'
+export * from './client/virtual-connections/types.js'
+export { VirtualConnections } from './client/virtual-connections/virtual-connections-api.js'
+export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-data-service/vds.js'
+export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vizql-data-service/vds-metadata.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export {
   ERROR_CATALOG,

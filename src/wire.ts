@@ -25,12 +25,17 @@ export {
   type NativeOp,
 } from './actions/wire-vocabulary.js'
 export { wireConditionNodes } from './actions/wire-walk.js'
-export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
-export { FINISH_CODE, isJobFinished } from './client/job.js'
-export { type MultipartPart, multipartPart } from './client/multipart.js'
-export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-policy.js'
-export { MAX_UPLOAD_PART_BYTES } from './client/upload-file.js'
-export { JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
+export { FINISH_CODE, isJobFinished } from './client/jobs/job.js'
+export { JOB_POLL_SCHEDULE } from './client/jobs/wait-for-job.js'
+export {
+  compareApiVersions,
+  MAX_API_VERSION,
+  MIN_API_VERSION,
+  negotiateApiVersion,
+} from './client/sessions/api-version.js'
+export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/transport/retry-policy.js'
+export { type MultipartPart, multipartPart } from './client/uploads/multipart.js'
+export { MAX_UPLOAD_PART_BYTES } from './client/uploads/upload-file.js'
 export type { Endpoint, EndpointResource, EndpointScope, HttpMethod } from './protocol/endpoint.js'
 export { ENDPOINT_NAMES, ENDPOINTS, type EndpointName, type EndpointParams } from './protocol/endpoints.js'
 export { setOwn } from './schema/own-property.js'

@@ -4,7 +4,7 @@ import type { WireAction } from '../actions/wire-schema.js'
 import type { NativeOp } from '../actions/wire-vocabulary.js'
 import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
-import { MAX_UPLOAD_PART_BYTES } from './upload-file.js'
+import { MAX_UPLOAD_PART_BYTES } from './uploads/upload-file.js'
 
 /**
  * What `hyperdelta probe` found out about one server: each protocol fact we could only infer,

@@ -2,12 +2,12 @@ import type { Dispatcher } from 'undici'
 import type { WireBatch } from '../actions/wire-schema.js'
 import type { Environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import type { Send } from './api-request.js'
-import type { TableauAuth } from './auth.js'
 import type { Capabilities } from './capabilities.js'
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http.js'
-import type { RetryPolicyOptions } from './retry-policy.js'
-import type { Session } from './session.js'
+import type { TableauAuth } from './sessions/auth.js'
+import type { Session } from './sessions/session.js'
+import type { Send } from './transport/api-request.js'
+import type { HttpTimeouts } from './transport/http.js'
+import type { RetryPolicyOptions } from './transport/retry-policy.js'
 
 // The options of TableauClient's entry points, and the check of the server URL.
 
@@ -91,17 +91,4 @@ export function parseServer(server: string): string {
     })
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
-}
-
-/** The request time limits of a client: defaults filled in, each a positive number of ms (`CONFIG_INVALID`). */
-export function httpTimeouts(given: Partial<HttpTimeouts> | undefined): HttpTimeouts {
-  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...given }
-  for (const [field, ms] of Object.entries(timeouts)) {
-    if (!Number.isFinite(ms) || ms <= 0) {
-      throw new HyperdeltaError('CONFIG_INVALID', `client: timeouts.${field} must be a positive number of ms`, {
-        details: { field: `timeouts.${field}` },
-      })
-    }
-  }
-  return timeouts
 }

@@ -3,32 +3,27 @@ import type { Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { type Environment, environment } from '../environment.js'
 import { HyperdeltaError } from '../errors.js'
-import type { ApiRequest, Send } from './api-request.js'
-import { compareApiVersions, MIN_API_VERSION } from './api-version.js'
 import { type Capabilities, probedPartSize } from './capabilities.js'
 import { type ClientInit, parseServer, type SignInOptions, type UpdateDataRequest } from './client-options.js'
-import {
-  type Connection,
-  chooseConnection,
-  type Datasource,
-  findDatasource,
-  listConnections,
-} from './datasource-lookup.js'
 import { DatasourcesApi } from './datasources/datasources-api.js'
-import { defaultDispatcher } from './dispatcher.js'
-import { type Job, toJob } from './job.js'
-import { closeSession, openSession } from './open-session.js'
-import * as jobs from './resources/jobs.js'
-import { vizqlReader } from './resources/vizql-data-service.js'
-import type { Session } from './session.js'
+import { chooseConnection, findDatasource, listConnections } from './datasources/lookup.js'
+import type { ConnectionDetails, DatasourceDetails } from './datasources/types.js'
+import * as jobs from './jobs/endpoints.js'
+import { type Job, toJob } from './jobs/job.js'
+import { type WaitForJobOptions, waitForJob } from './jobs/wait-for-job.js'
+import { compareApiVersions, MIN_API_VERSION } from './sessions/api-version.js'
+import { closeSession, openSession } from './sessions/open-session.js'
+import type { Session } from './sessions/session.js'
+import type { ApiRequest, Send } from './transport/api-request.js'
+import { defaultDispatcher } from './transport/dispatcher.js'
 import { updateData } from './update-data.js'
-import { type UploadFileOptions, type UploadResult, uploadFile } from './upload-file.js'
-import { VirtualConnections } from './virtual-connections.js'
-import type { VizqlReader } from './vizql-data-service.js'
-import { type WaitForJobOptions, waitForJob } from './wait-for-job.js'
+import { type UploadFileOptions, type UploadResult, uploadFile } from './uploads/upload-file.js'
+import { VirtualConnections } from './virtual-connections/virtual-connections-api.js'
+import { vizqlReader } from './vizql-data-service/endpoints.js'
+import type { VizqlReader } from './vizql-data-service/vds.js'
 
 export type { SignInOptions, UpdateDataRequest } from './client-options.js'
-export type { Connection, Datasource } from './datasource-lookup.js'
+export type { Connection, Datasource } from './datasources/types.js'
 
 /**
  * A signed-in session on one Tableau site, for the Hyper Update flow: find the data source, upload a payload,
@@ -84,7 +79,7 @@ export class TableauClient {
   }
 
   /**
-   * Reads the server's REST API version (`GET /api/2.4/serverInfo`, unauthenticated), picks
+   * Reads the server's REST API version (`GET /api/2.4/serverinfo`, unauthenticated), picks
    * min(server, ours), refuses servers below 3.13 (`API_VERSION_UNSUPPORTED`), then signs in.
    *
    * @example
@@ -109,7 +104,8 @@ export class TableauClient {
         ? defaultDispatcher({ ca: options.ca, env: options.env ?? process.env })
         : undefined
     try {
-      const { session, transport } = await openSession(options, { server, site, minApi, env, dispatcher: owned })
+      const dispatcher = options.dispatcher ?? owned
+      const { session, transport } = await openSession({ ...options, server, site, env, dispatcher, minApi })
       const client = new TableauClient({ server, site, env, session, transport, capabilities: options.capabilities })
       client.#ownedDispatcher = owned
       return client
@@ -133,7 +129,7 @@ export class TableauClient {
   }
 
   /**
-   * Sends a request described by a resource module (see `src/client/resources/`), through the same layers as
+   * Sends a request described by a resource module (each resource folder's `endpoints.ts`), through the same layers as
    * every method of the client: site path, session token and re-sign-in, retry policy, zod validation.
    */
   request<S extends z.ZodType>(request: ApiRequest<S>): Promise<z.output<S>> {
@@ -158,7 +154,7 @@ export class TableauClient {
    * const ds = await client.findDatasource({ name: 'Orders', project: 'Sales' })
    * ```
    */
-  findDatasource(query: { id: string } | { name: string; project?: string }): Promise<Datasource> {
+  findDatasource(query: { id: string } | { name: string; project?: string }): Promise<DatasourceDetails> {
     return findDatasource(this.#send, query)
   }
 
@@ -170,7 +166,7 @@ export class TableauClient {
    * const connections = await client.listConnections(ds.id)
    * ```
    */
-  listConnections(datasourceId: string): Promise<Connection[]> {
+  listConnections(datasourceId: string): Promise<ConnectionDetails[]> {
     return listConnections(this.#send, datasourceId)
   }
 

@@ -1,13 +1,13 @@
 import { parseActions } from '../actions/parse-actions.js'
 import { HyperdeltaError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import type { Send } from './api-request.js'
 import { assertSupported, type Capabilities, confirmedNativeOps } from './capabilities.js'
 import type { UpdateDataRequest } from './client-options.js'
-import { type Job, toJob } from './job.js'
-import { checkPathValue } from './request-path.js'
-import * as datasources from './resources/datasources.js'
-import { uploadFile } from './upload-file.js'
+import * as datasources from './datasources/endpoints.js'
+import { type Job, toJob } from './jobs/job.js'
+import type { Send } from './transport/api-request.js'
+import { checkPathValue } from './transport/request-path.js'
+import { uploadFile } from './uploads/upload-file.js'
 
 /**
  * The update operation behind `TableauClient.updateData`: checks the request, validates the actions, uploads the

@@ -1,6 +1,6 @@
 import type { WireBatch } from '../actions/wire-schema.js'
 import type { Capabilities } from '../client/capabilities.js'
-import type { VizqlReader } from '../client/vizql-data-service.js'
+import type { VizqlReader } from '../client/vizql-data-service/vds.js'
 
 /** What a PATCH answers: the job, with its times and finish code when it has already ended. */
 export interface SubmittedJob {

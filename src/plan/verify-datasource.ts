@@ -1,4 +1,4 @@
-import type { VdsQuery, VizqlReader } from '../client/vizql-data-service.js'
+import type { VdsQuery, VizqlReader } from '../client/vizql-data-service/vds.js'
 import { isHyperdeltaError } from '../errors.js'
 import type { ColumnType } from '../schema/column-types.js'
 import { formatEpochDay, formatMicrosIso } from '../schema/temporal.js'

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { WireBatch } from '../actions/wire-schema.js'
-import type { ApiRequest } from '../client/api-request.js'
-import type { VizqlReader } from '../client/vizql-data-service.js'
+import type { ApiRequest } from '../client/transport/api-request.js'
+import type { VizqlReader } from '../client/vizql-data-service/vds.js'
 import type { PushClient } from '../plan/push-changes.js'
 import type { ExpectedTable } from './probe-table.js'
 

@@ -1,4 +1,4 @@
-import type { VizqlReader } from '../client/vizql-data-service.js'
+import type { VizqlReader } from '../client/vizql-data-service/vds.js'
 import { OBSERVED_AS, sameColumnValue } from '../plan/verify-compare.js'
 import { bool, date, int64, text, timestamp } from '../schema/column-types.js'
 import { defineTable, type RowOf } from '../schema/define-table.js'

@@ -12,19 +12,26 @@ export function toConnectionDetails(raw: RawConnection): ConnectionDetails {
   return { ...(raw as ConnectionDetails) }
 }
 
+/**
+ * A page as the server described it; what it left out is what was asked, and without a total the page is the last
+ * (a server that sends no pagination lists everything at once).
+ */
 export function toPage<T>(
-  pagination: { pageNumber: number; pageSize: number; totalAvailable: number },
+  pagination: { pageNumber?: number | undefined; pageSize?: number | undefined; totalAvailable: number } | undefined,
   items: T[],
+  asked: { pageNumber: number; pageSize: number },
 ): Page<T> {
+  const pageNumber = pagination?.pageNumber ?? asked.pageNumber
+  const pageSize = pagination?.pageSize ?? asked.pageSize
   return {
     items,
-    pageNumber: pagination.pageNumber,
-    pageSize: pagination.pageSize,
-    totalAvailable: pagination.totalAvailable,
+    pageNumber,
+    pageSize,
+    totalAvailable: pagination?.totalAvailable ?? (pageNumber - 1) * pageSize + items.length,
   }
 }
 
-export function toRevisions(raw: RawRevisionPage): Page<Revision> {
+export function toRevisions(raw: RawRevisionPage, asked: { pageNumber: number; pageSize: number }): Page<Revision> {
   return toPage(
     raw.pagination,
     (raw.revisions ?? []).map((r) => ({
@@ -35,14 +42,6 @@ export function toRevisions(raw: RawRevisionPage): Page<Revision> {
       ...(r.sizeInBytes !== undefined && { sizeInBytes: r.sizeInBytes }),
       ...(r.publisher !== undefined && { publisher: r.publisher }),
     })),
+    asked,
   )
-}
-
-/** Walks every page of a paged list, asking for the next while items remain. */
-export async function* everyPage<T>(fetch: (pageNumber: number) => Promise<Page<T>>, from = 1): AsyncGenerator<T> {
-  for (let pageNumber = from; ; pageNumber++) {
-    const page = await fetch(pageNumber)
-    yield* page.items
-    if (page.items.length === 0 || pageNumber * page.pageSize >= page.totalAvailable) return
-  }
 }

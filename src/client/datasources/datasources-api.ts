@@ -1,14 +1,15 @@
 import { HyperdeltaError } from '../../errors.js'
-import type { Send } from '../api-request.js'
-import { type Job, toJob } from '../job.js'
-import { checkPathValue } from '../request-path.js'
-import * as change from '../resources/datasource-changes.js'
-import * as read from '../resources/datasource-queries.js'
-import { everyPage, toConnectionDetails, toDatasourceDetails, toPage, toRevisions } from './convert.js'
+import { type Job, toJob } from '../jobs/job.js'
+import type { Send } from '../transport/api-request.js'
+import { everyPage } from '../transport/pages.js'
+import { checkPathValue } from '../transport/request-path.js'
+import * as change from './change-endpoints.js'
+import { toConnectionDetails, toDatasourceDetails, toPage, toRevisions } from './convert.js'
 import { type DatasourceDescription, describeDatasource } from './describe.js'
 import { downloadTo } from './download.js'
+import * as read from './endpoints.js'
 import { publish } from './publish.js'
-import { checkPaging } from './query-string.js'
+import { checkPaging, DEFAULT_PAGE_SIZE } from './query-string.js'
 import type {
   ConnectionChanges,
   ConnectionDetails,
@@ -61,8 +62,10 @@ export class DatasourcesApi {
 
   /** Query Data Sources: one page, with filter / sort / fields. */
   async query(options: QueryDatasourcesOptions = {}): Promise<Page<DatasourceDetails>> {
-    const res = await this.#send(read.queryDatasources(options, options.pageNumber ?? 1))
-    return toPage(res.pagination, (res.datasources ?? []).map(toDatasourceDetails))
+    const pageNumber = options.pageNumber ?? 1
+    const res = await this.#send(read.queryDatasources(options, pageNumber))
+    const asked = { pageNumber, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE }
+    return toPage(res.pagination, (res.datasources ?? []).map(toDatasourceDetails), asked)
   }
 
   /** Query Data Sources: every match, page after page (one request per page, from `pageNumber`). */
@@ -127,9 +130,8 @@ export class DatasourcesApi {
     page: { pageSize?: number; pageNumber?: number } = {},
   ): Promise<Page<Revision>> {
     checkPaging(page.pageSize, page.pageNumber)
-    return toRevisions(
-      await this.#send(read.getRevisions(id(datasourceId), page.pageSize ?? 100, page.pageNumber ?? 1)),
-    )
+    const asked = { pageSize: page.pageSize ?? DEFAULT_PAGE_SIZE, pageNumber: page.pageNumber ?? 1 }
+    return toRevisions(await this.#send(read.getRevisions(id(datasourceId), asked.pageSize, asked.pageNumber)), asked)
   }
 
   /** Get Data Source Revisions: every revision, page after page. */

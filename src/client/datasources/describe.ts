@@ -1,7 +1,7 @@
 import { isHyperdeltaError } from '../../errors.js'
-import type { Send } from '../api-request.js'
-import { vizqlReader } from '../resources/vizql-data-service.js'
-import { type DescribedColumn, describedColumns } from '../vds-metadata.js'
+import type { Send } from '../transport/api-request.js'
+import { vizqlReader } from '../vizql-data-service/endpoints.js'
+import { type DescribedColumn, describedColumns } from '../vizql-data-service/vds-metadata.js'
 
 /** A published data source's columns as the server describes them, or why it cannot. */
 export type DatasourceDescription =

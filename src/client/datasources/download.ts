@@ -4,10 +4,10 @@ import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { HyperdeltaError } from '../../errors.js'
-import type { Send } from '../api-request.js'
-import { downloadContent } from '../resources/datasource-queries.js'
+import type { Send } from '../transport/api-request.js'
 import { commitFree, commitNamed, openPart, type PartFile, writeFailed } from './download-file.js'
 import { type DownloadRename, dispositionName, serverFileName } from './download-name.js'
+import { downloadContent } from './endpoints.js'
 import type { DownloadDatasourceOptions, DownloadResult } from './types.js'
 
 // Download Data Source / Download Data Source Revision: the body streams to a `.part` file beside the target and is

@@ -2,16 +2,14 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { Readable } from 'node:stream'
-import type { z } from 'zod'
 import { HyperdeltaError } from '../../errors.js'
-import type { ApiRequest, Send } from '../api-request.js'
-import { type Job, toJob } from '../job.js'
-import { newBoundary, safeFilename } from '../multipart.js'
-import { apiPath } from '../request-path.js'
-import { jobResponseSchema } from '../responses.js'
-import { uploadFile } from '../upload-file.js'
+import { type Job, toJob } from '../jobs/job.js'
+import { jobResponseSchema } from '../jobs/schemas.js'
+import type { Send } from '../transport/api-request.js'
+import { newBoundary, safeFilename } from '../uploads/multipart.js'
+import { uploadFile } from '../uploads/upload-file.js'
+import { publishDatasource } from './change-endpoints.js'
 import { toDatasourceDetails } from './convert.js'
-import { typedErrors } from './error-codes.js'
 import { publishPayload } from './request-bodies.js'
 import { datasourceDetailsResponseSchema } from './schemas.js'
 import type { DatasourceDetails, DatasourceFileType, PublishDatasourceOptions } from './types.js'
@@ -75,28 +73,6 @@ function commitBody(o: PublishDatasourceOptions) {
   return { contentType: `multipart/mixed; boundary=${boundary}`, text }
 }
 
-/** `POST …/datasources[?overwrite|append|asJob][&uploadSessionId&datasourceType]` with a multipart/mixed body. */
-function publishRequest<S extends z.ZodType>(
-  query: URLSearchParams,
-  body: { headers: Record<string, string>; body: () => string | Readable },
-  o: PublishDatasourceOptions,
-  expect: readonly number[],
-  schema: S,
-): ApiRequest<S> {
-  return {
-    label: 'publish',
-    method: 'POST',
-    path: apiPath`/datasources?${query}`,
-    ...body,
-    expect,
-    schema,
-    signal: o.signal,
-    // create and append could apply twice if repeated after a lost answer; overwrite ends in the same state.
-    retryAmbiguous: (o.mode ?? 'create') === 'overwrite',
-    mapError: typedErrors('publish'),
-  }
-}
-
 /**
  * Publish Data Source: one multipart/mixed request below 64 MB, from there an upload session (initiate, append in
  * parts streamed from disk, commit). Progress is reported while the file goes out.
@@ -148,7 +124,7 @@ export async function publish(send: Send, o: PublishDatasourceOptions): Promise<
       body: single.body,
     }
   }
-  if (o.asJob) return toJob((await send(publishRequest(query, body, o, [202, 200, 201], jobResponseSchema))).job)
-  const res = await send(publishRequest(query, body, o, [201, 200], datasourceDetailsResponseSchema))
+  if (o.asJob) return toJob((await send(publishDatasource(query, body, o, [202, 200, 201], jobResponseSchema))).job)
+  const res = await send(publishDatasource(query, body, o, [201, 200], datasourceDetailsResponseSchema))
   return toDatasourceDetails(res.datasource)
 }

@@ -13,6 +13,9 @@ function term(value: string, what: string): string {
   return value
 }
 
+/** The page size of Query Data Sources and Get Data Source Revisions when none is given. */
+export const DEFAULT_PAGE_SIZE = 100
+
 /** Checks page size and number (1..1000, ≥ 1) before a request is sent. */
 export function checkPaging(pageSize: number | undefined, pageNumber: number | undefined): void {
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)) {
@@ -35,7 +38,7 @@ export function checkPaging(pageSize: number | undefined, pageNumber: number | u
 export function queryString(o: QueryDatasourcesOptions, pageNumber: number): URLSearchParams {
   checkPaging(o.pageSize, pageNumber)
   const params = new URLSearchParams()
-  params.set('pageSize', String(o.pageSize ?? 100))
+  params.set('pageSize', String(o.pageSize ?? DEFAULT_PAGE_SIZE))
   params.set('pageNumber', String(pageNumber))
   if (o.filter?.length) {
     const terms = o.filter.map((f) => {

@@ -63,7 +63,11 @@ const paginationSchema = z.object({ pageNumber: int, pageSize: int, totalAvailab
 export const datasourceDetailsResponseSchema = z.object({ datasource: datasourceDetailsSchema })
 
 export const datasourcePageSchema = z.object({
-  pagination: paginationSchema,
+  // Tolerated partial or missing (a lookup by name reads whatever pagination the server sends).
+  pagination: z
+    .object({ pageNumber: int.optional(), pageSize: int.optional(), totalAvailable: int })
+    .loose()
+    .optional(),
   datasources: collection('datasource', datasourceDetailsSchema).optional(),
 })
 

@@ -1,4 +1,4 @@
-import type { Job } from '../job.js'
+import type { Job } from '../jobs/job.js'
 import type { DownloadRename } from './download-name.js'
 
 // The public shapes of the Data Sources API as the client returns and accepts them.
@@ -23,6 +23,9 @@ export interface DatasourceDetails {
   owner?: { id?: string; name?: string }
   tags: string[]
 }
+
+/** @deprecated The result of `findDatasource` is {@link DatasourceDetails}: use that name. */
+export type Datasource = DatasourceDetails
 
 /** One page of a paged list plus where it is in the whole. */
 export interface Page<T> {
@@ -84,6 +87,9 @@ export interface ConnectionDetails {
   authenticationType?: string
   useOAuthManagedKeychain?: boolean
 }
+
+/** @deprecated The result of `listConnections` is {@link ConnectionDetails}: use that name. */
+export type Connection = ConnectionDetails
 
 /** The file types Publish Data Source accepts (the page's four plus Parquet). */
 export type DatasourceFileType = 'parquet' | 'hyper' | 'tds' | 'tdsx' | 'tde'

@@ -30,7 +30,10 @@ describe('findDatasource', () => {
       name: 'Orders',
       contentUrl: 'Orders',
       type: 'hyper',
+      isCertified: false,
       project: { id: 'p-Sales', name: 'Sales' },
+      owner: { id: 'o1' },
+      tags: [],
     })
   })
 

@@ -60,7 +60,7 @@ export function captureLogger(): Logger & { lines: LogLine[]; text: () => string
 
 export function serverInfoReply(pool: MockPool, restApiVersion = '3.27') {
   pool
-    .intercept({ path: '/api/2.4/serverInfo', method: 'GET' })
+    .intercept({ path: '/api/2.4/serverinfo', method: 'GET' })
     .reply(
       200,
       { serverInfo: { productVersion: { value: '2025.1.0', build: '20251.25.0101.0000' }, restApiVersion } },

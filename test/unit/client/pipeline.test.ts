@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { compose, type Send } from '../../../src/client/api-request.js'
+import { compose, type Send } from '../../../src/client/transport/api-request.js'
 import { type ApiRequest, apiPath, environment, HyperdeltaError, isHyperdeltaError } from '../../../src/index.js'
 import { json, SITE, signedIn, TOKEN, V } from './helpers.js'
 

@@ -3,15 +3,14 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import type { ApiRequest, Send } from '../../../src/client/api-request.js'
-import { endpointLayer } from '../../../src/client/pipeline.js'
-import { apiPath, checkPathValue, type RequestPath } from '../../../src/client/request-path.js'
-import * as changes from '../../../src/client/resources/datasource-changes.js'
-import * as queries from '../../../src/client/resources/datasource-queries.js'
-import * as ds from '../../../src/client/resources/datasources.js'
-import * as jobs from '../../../src/client/resources/jobs.js'
-import * as uploads from '../../../src/client/resources/uploads.js'
-import * as vc from '../../../src/client/resources/virtual-connections.js'
+import * as changes from '../../../src/client/datasources/change-endpoints.js'
+import * as queries from '../../../src/client/datasources/endpoints.js'
+import * as jobs from '../../../src/client/jobs/endpoints.js'
+import type { ApiRequest, Send } from '../../../src/client/transport/api-request.js'
+import { endpointLayer } from '../../../src/client/transport/pipeline.js'
+import { apiPath, checkPathValue, type RequestPath } from '../../../src/client/transport/request-path.js'
+import * as uploads from '../../../src/client/uploads/endpoints.js'
+import * as vc from '../../../src/client/virtual-connections/endpoints.js'
 import { isHyperdeltaError } from '../../../src/index.js'
 import {
   collapsible,
@@ -22,7 +21,7 @@ import {
 } from '../../helpers/hostile-path-values.js'
 
 // Every endpoint that puts a caller's value in its path, each value position fed every hostile value. The table is
-// checked against the functions src/client/resources/ exports: a new endpoint missing here fails the first test.
+// checked against the functions the resource folders' endpoints.ts files export: a new endpoint missing here fails the first test.
 
 const SAFE = 'SAFE-id'
 /** Where the value under test goes: its segment in the path built with it. */
@@ -36,79 +35,84 @@ const sink = async () => {}
 type Build = (value: string) => ApiRequest
 /** Per endpoint: one builder per position of a caller value in its path; [] when its path holds none. */
 const ENDPOINTS: Record<string, readonly Build[] | 'not an endpoint'> = {
-  'datasources.getDatasource': [(v) => ds.getDatasource(v)],
-  'datasources.listDatasources': [],
-  'datasources.listConnections': [(v) => ds.listConnections(v)],
-  'datasources.updateData': [
-    (v) => ds.updateData({ datasource: v, body: '{}', requestId: 'r' }),
-    (v) => ds.updateData({ datasource: SAFE, connection: v, uploadSessionId: 'u:1', body: '{}', requestId: 'r' }),
+  'datasources/endpoints.updateData': [
+    (v) => queries.updateData({ datasource: v, body: '{}', requestId: 'r' }),
+    (v) => queries.updateData({ datasource: SAFE, connection: v, uploadSessionId: 'u:1', body: '{}', requestId: 'r' }),
   ],
-  'datasources.DATASOURCE_PAGE_SIZE': 'not an endpoint',
-  'datasource-queries.queryDatasources': [],
-  'datasource-queries.queryDatasource': [(v) => queries.queryDatasource(v)],
-  'datasource-queries.queryConnections': [(v) => queries.queryConnections(v)],
-  'datasource-queries.getRevisions': [(v) => queries.getRevisions(v, 10, 1)],
-  'datasource-queries.downloadContent': [
+  'datasources/endpoints.queryDatasources': [],
+  'datasources/endpoints.queryDatasource': [(v) => queries.queryDatasource(v)],
+  'datasources/endpoints.queryConnections': [(v) => queries.queryConnections(v)],
+  'datasources/endpoints.getRevisions': [(v) => queries.getRevisions(v, 10, 1)],
+  'datasources/endpoints.downloadContent': [
     (v) => queries.downloadContent({ id: v, sink }),
     (v) => queries.downloadContent({ id: v, revision: 2, includeExtract: false, sink }),
     (v) => queries.downloadContent({ id: SAFE, revision: n(v), sink }),
   ],
-  'datasource-changes.updateDatasource': [(v) => changes.updateDatasource(v, {})],
-  'datasource-changes.updateConnection': [
+  'datasources/change-endpoints.publishDatasource': [],
+  'datasources/change-endpoints.updateDatasource': [(v) => changes.updateDatasource(v, {})],
+  'datasources/change-endpoints.updateConnection': [
     (v) => changes.updateConnection(v, SAFE, {}),
     (v) => changes.updateConnection(SAFE, v, {}),
   ],
-  'datasource-changes.refreshDatasource': [(v) => changes.refreshDatasource(v)],
-  'datasource-changes.removeRevision': [(v) => changes.removeRevision(v, 1), (v) => changes.removeRevision(SAFE, n(v))],
-  'datasource-changes.addTags': [(v) => changes.addTags(v, ['t'])],
-  'datasource-changes.deleteTag': [(v) => changes.deleteTag(v, SAFE), (v) => changes.deleteTag(SAFE, v)],
-  'datasource-changes.deleteDatasource': [(v) => changes.deleteDatasource(v)],
-  'datasource-changes.retrieveKeychain': [
+  'datasources/change-endpoints.refreshDatasource': [(v) => changes.refreshDatasource(v)],
+  'datasources/change-endpoints.removeRevision': [
+    (v) => changes.removeRevision(v, 1),
+    (v) => changes.removeRevision(SAFE, n(v)),
+  ],
+  'datasources/change-endpoints.addTags': [(v) => changes.addTags(v, ['t'])],
+  'datasources/change-endpoints.deleteTag': [(v) => changes.deleteTag(v, SAFE), (v) => changes.deleteTag(SAFE, v)],
+  'datasources/change-endpoints.deleteDatasource': [(v) => changes.deleteDatasource(v)],
+  'datasources/change-endpoints.retrieveKeychain': [
     (v) => changes.retrieveKeychain(v, { siteUrlNamespace: 's', siteLuid: 'l', serverUrl: 'https://x' }),
   ],
-  'datasource-changes.applyKeychain': [(v) => changes.applyKeychain(v, [], [])],
-  'jobs.getJob': [(v) => jobs.getJob(v)],
-  'jobs.cancelJob': [(v) => jobs.cancelJob(v)],
-  'uploads.initiateUpload': [],
-  'uploads.appendToUpload': [(v) => uploads.appendToUpload(v, part)],
-  'projects.listProjects': [],
-  'projects.findProjectId': 'not an endpoint',
-  'sessions.serverInfo': [],
-  'sessions.signIn': [],
-  'sessions.signOut': [],
-  'virtual-connections.listVirtualConnections': [],
-  'virtual-connections.downloadVirtualConnection': [(v) => vc.downloadVirtualConnection(v, 'json')],
-  'virtual-connections.downloadVirtualConnectionRevision': [
+  'datasources/change-endpoints.applyKeychain': [(v) => changes.applyKeychain(v, [], [])],
+  'jobs/endpoints.getJob': [(v) => jobs.getJob(v)],
+  'jobs/endpoints.cancelJob': [(v) => jobs.cancelJob(v)],
+  'uploads/endpoints.initiateUpload': [],
+  'uploads/endpoints.appendToUpload': [(v) => uploads.appendToUpload(v, part)],
+  'directory/endpoints.listProjects': [],
+  'sessions/endpoints.serverInfo': [],
+  'sessions/endpoints.signIn': [],
+  'sessions/endpoints.signOut': [],
+  'virtual-connections/endpoints.listVirtualConnections': [],
+  'virtual-connections/endpoints.downloadVirtualConnection': [(v) => vc.downloadVirtualConnection(v, 'json')],
+  'virtual-connections/endpoints.downloadVirtualConnectionRevision': [
     (v) => vc.downloadVirtualConnectionRevision(v, 1, 'json'),
     (v) => vc.downloadVirtualConnectionRevision(SAFE, n(v), 'json'),
   ],
-  'virtual-connections.listVirtualConnectionRevisions': [(v) => vc.listVirtualConnectionRevisions(v, page, 'xml')],
-  'virtual-connections.publishVirtualConnection': [],
-  'virtual-connections.updateVirtualConnection': [(v) => vc.updateVirtualConnection(v, {}, 'json')],
-  'virtual-connections.deleteVirtualConnection': [(v) => vc.deleteVirtualConnection(v, 'xml')],
-  'virtual-connections.listDatabaseConnections': [(v) => vc.listDatabaseConnections(v, page, 'xml')],
-  'virtual-connections.updateDatabaseConnection': [
+  'virtual-connections/endpoints.listVirtualConnectionRevisions': [
+    (v) => vc.listVirtualConnectionRevisions(v, page, 'xml'),
+  ],
+  'virtual-connections/endpoints.publishVirtualConnection': [],
+  'virtual-connections/endpoints.updateVirtualConnection': [(v) => vc.updateVirtualConnection(v, {}, 'json')],
+  'virtual-connections/endpoints.deleteVirtualConnection': [(v) => vc.deleteVirtualConnection(v, 'xml')],
+  'virtual-connections/endpoints.listDatabaseConnections': [(v) => vc.listDatabaseConnections(v, page, 'xml')],
+  'virtual-connections/endpoints.updateDatabaseConnection': [
     (v) => vc.updateDatabaseConnection(v, SAFE, {}, 'json'),
     (v) => vc.updateDatabaseConnection(SAFE, v, {}, 'json'),
   ],
-  'virtual-connections.addTags': [(v) => vc.addTags(v, ['t'], 'xml')],
-  'virtual-connections.deleteTag': [(v) => vc.deleteTag(v, SAFE, 'xml'), (v) => vc.deleteTag(SAFE, v, 'xml')],
-  'virtual-connections.addPermissions': [
+  'virtual-connections/endpoints.addTags': [(v) => vc.addTags(v, ['t'], 'xml')],
+  'virtual-connections/endpoints.deleteTag': [(v) => vc.deleteTag(v, SAFE, 'xml'), (v) => vc.deleteTag(SAFE, v, 'xml')],
+  'virtual-connections/endpoints.addPermissions': [
     (v) => vc.addPermissions(v, [{ grantee: { type: 'user', id: SAFE }, capabilities: { Read: 'Allow' } }], 'json'),
   ],
-  'virtual-connections.listPermissions': [(v) => vc.listPermissions(v, 'xml')],
-  'virtual-connections.deletePermission': [
+  'virtual-connections/endpoints.listPermissions': [(v) => vc.listPermissions(v, 'xml')],
+  'virtual-connections/endpoints.deletePermission': [
     (v) => vc.deletePermission(v, { type: 'user', id: SAFE }, 'Read', 'Allow', 'xml'),
     (v) => vc.deletePermission(SAFE, { type: 'group', id: v }, 'Read', 'Allow', 'xml'),
     (v) => vc.deletePermission(SAFE, { type: 'user', id: SAFE }, v as 'Read', 'Allow', 'xml'),
     (v) => vc.deletePermission(SAFE, { type: 'user', id: SAFE }, 'Read', v as 'Allow', 'xml'),
   ],
-  'vizql-data-service.readMetadata': [],
-  'vizql-data-service.queryDatasource': [],
-  'vizql-data-service.vizqlReader': 'not an endpoint',
+  'vizql-data-service/endpoints.readMetadata': [],
+  'vizql-data-service/endpoints.queryDatasource': [],
+  'vizql-data-service/endpoints.vizqlReader': 'not an endpoint',
 }
 
-const resourcesDir = join(import.meta.dirname, '../../../src/client/resources')
+const clientDir = join(import.meta.dirname, '../../../src/client')
+/** The files of the resource folders that describe endpoints (`endpoints.ts`, `change-endpoints.ts`). */
+const endpointFiles = readdirSync(clientDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+  /^[a-z-]+\/([a-z]+-)?endpoints\.ts$/.test(f),
+)
 
 /** What the built request's path says about `value`: refused (typed, nothing built), or where it landed. */
 function outcome(build: Build, value: string): { refused: true } | { refused: false; path: string } {
@@ -121,10 +125,11 @@ function outcome(build: Build, value: string): { refused: true } | { refused: fa
 }
 
 describe('request paths: every caller value is one segment', () => {
-  it('the table covers every function src/client/resources/ exports', async () => {
+  it("the table covers every function the resource folders' endpoint files export", async () => {
+    expect(endpointFiles.length).toBeGreaterThanOrEqual(8)
     const exported: string[] = []
-    for (const file of readdirSync(resourcesDir).filter((f) => f.endsWith('.ts'))) {
-      const module: Record<string, unknown> = await import(join(resourcesDir, file))
+    for (const file of endpointFiles) {
+      const module: Record<string, unknown> = await import(join(clientDir, file))
       exported.push(...Object.keys(module).map((name) => `${file.replace(/\.ts$/, '')}.${name}`))
     }
     expect(Object.keys(ENDPOINTS).sort()).toEqual(exported.sort())

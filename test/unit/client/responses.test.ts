@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { xmlToJsonShape } from '../../../src/client/xml-response.js'
+import { xmlToJsonShape } from '../../../src/client/transport/xml-response.js'
 import { isHyperdeltaError } from '../../../src/index.js'
 import { compareApiVersions, negotiateApiVersion } from '../../../src/wire.js'
 import { jobBody, json, SITE, signedIn } from './helpers.js'

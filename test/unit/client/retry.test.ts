@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, parseRetryAfter } from '../../../src/client/retry-policy.js'
+import { backoffDelay, parseRetryAfter } from '../../../src/client/transport/retry-policy.js'
 import { isHyperdeltaError } from '../../../src/index.js'
 import { jobBody, json, SITE, signedIn, signInReply, TOKEN, TOKEN2, WIRE } from './helpers.js'
 

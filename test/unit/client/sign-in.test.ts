@@ -117,7 +117,7 @@ describe('TableauClient.signIn', () => {
     const { agent, pool } = mockServer()
     const xml = { headers: { 'content-type': 'application/xml' } }
     pool
-      .intercept({ path: '/api/2.4/serverInfo', method: 'GET' })
+      .intercept({ path: '/api/2.4/serverinfo', method: 'GET' })
       .reply(
         200,
         `<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns="http://tableau.com/api" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://tableau.com/api x.xsd"><serverInfo><productVersion build="20243.24.1112.0956">2024.3.0</productVersion><restApiVersion>3.20</restApiVersion></serverInfo></tsResponse>`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { VizqlReader } from '../../../src/client/vizql-data-service.js'
+import type { VizqlReader } from '../../../src/client/vizql-data-service/vds.js'
 import { batch, defineTable, int64, text } from '../../../src/index.js'
 import { checkTargetSchema } from '../../../src/plan/schema-preflight.js'
 

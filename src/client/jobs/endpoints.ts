@@ -1,0 +1,26 @@
+import type { ApiRequest } from '../transport/api-request.js'
+import { endpoint } from '../transport/endpoint.js'
+import { cancelJobResponseSchema, jobResponseSchema } from './schemas.js'
+
+// Endpoints of jobs (the asynchronous work an update starts).
+
+/** `GET …/jobs/{id}`: the job's current state. */
+export function getJob(id: string, signal?: AbortSignal): ApiRequest<typeof jobResponseSchema> {
+  return {
+    label: `job ${id}`,
+    ...endpoint('queryJob', { job: id }),
+    expect: [200],
+    schema: jobResponseSchema,
+    signal,
+  }
+}
+
+/** `PUT …/jobs/{id}`: asks the server to cancel the job (best-effort; see docs/protocol.md). */
+export function cancelJob(id: string): ApiRequest<typeof cancelJobResponseSchema> {
+  return {
+    label: `job ${id}`,
+    ...endpoint('cancelJob', { job: id }),
+    expect: [200, 202, 204],
+    schema: cancelJobResponseSchema,
+  }
+}
