@@ -70,7 +70,6 @@ export {
 } from './client/tableau-client.js'
 export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
 export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vds-metadata.js'
-export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
 export * from './client/virtual-connection-types.js'
 export { VirtualConnections } from './client/virtual-connections.js'
 export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-data-service.js'

@@ -31,6 +31,13 @@ export { type MultipartPart, multipartPart } from './client/multipart.js'
 export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-policy.js'
 export { MAX_UPLOAD_PART_BYTES } from './client/upload-file.js'
 export { JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
+export {
+  DOCUMENTED_ERROR_KINDS,
+  type DocumentedError,
+  type DocumentedErrorKind,
+} from './protocol/documented-error.js'
+export { documentedErrorKind } from './protocol/documented-error-kind.js'
+export { DOCUMENTED_ERRORS } from './protocol/documented-errors.js'
 export type { Endpoint, EndpointResource, EndpointScope, HttpMethod } from './protocol/endpoint.js'
 export { ENDPOINT_NAMES, ENDPOINTS, type EndpointName, type EndpointParams } from './protocol/endpoints.js'
 export { setOwn } from './schema/own-property.js'

@@ -93,7 +93,7 @@ function publishRequest<S extends z.ZodType>(
     signal: o.signal,
     // create and append could apply twice if repeated after a lost answer; overwrite ends in the same state.
     retryAmbiguous: (o.mode ?? 'create') === 'overwrite',
-    mapError: typedErrors('publish'),
+    mapError: typedErrors('publishDatasource'),
   }
 }
 

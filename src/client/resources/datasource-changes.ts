@@ -27,7 +27,7 @@ export function updateDatasource(id: string, c: DatasourceChanges): ApiRequest<t
     body: () => bodies.updateDatasourceBody(c),
     expect: [200],
     schema: datasourceDetailsResponseSchema,
-    mapError: typedErrors('update'),
+    mapError: typedErrors('updateDatasource'),
   }
 }
 
@@ -60,7 +60,7 @@ export function refreshDatasource(id: string): ApiRequest<typeof jobResponseSche
     expect: [202, 200],
     schema: jobResponseSchema,
     retryAmbiguous: false,
-    mapError: typedErrors('refresh'),
+    mapError: typedErrors('refreshDatasource'),
   }
 }
 
@@ -110,7 +110,7 @@ export function deleteDatasource(id: string): ApiRequest<z.ZodUnknown> {
     path: apiPath`/datasources/${id}`,
     expect: [204, 200],
     schema: z.unknown(),
-    mapError: typedErrors('delete'),
+    mapError: typedErrors('deleteDatasource'),
   }
 }
 

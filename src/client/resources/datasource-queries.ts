@@ -25,7 +25,7 @@ export function queryDatasources(
     expect: [200],
     schema: datasourcePageSchema,
     signal: o.signal,
-    mapError: typedErrors('query'),
+    mapError: typedErrors('queryDatasources'),
   }
 }
 
@@ -37,7 +37,7 @@ export function queryDatasource(id: string): ApiRequest<typeof datasourceDetails
     path: apiPath`/datasources/${id}`,
     expect: [200],
     schema: datasourceDetailsResponseSchema,
-    mapError: typedErrors('get'),
+    mapError: typedErrors('queryDatasource'),
   }
 }
 
@@ -49,7 +49,7 @@ export function queryConnections(id: string): ApiRequest<typeof connectionListSc
     path: apiPath`/datasources/${id}/connections`,
     expect: [200],
     schema: connectionListSchema,
-    mapError: typedErrors('connections'),
+    mapError: typedErrors('queryConnections'),
   }
 }
 
@@ -61,7 +61,7 @@ export function getRevisions(id: string, pageSize: number, pageNumber: number): 
     path: apiPath`/datasources/${id}/revisions?pageSize=${pageSize}&pageNumber=${pageNumber}`,
     expect: [200],
     schema: revisionPageSchema,
-    mapError: typedErrors('revisions'),
+    mapError: typedErrors('listRevisions'),
   }
 }
 
@@ -89,6 +89,6 @@ export function downloadContent(t: DownloadTarget): ApiRequest<z.ZodUnknown> {
     schema: z.unknown(),
     sink: t.sink,
     signal: t.signal,
-    mapError: typedErrors(t.revision === undefined ? 'download' : 'downloadRevision'),
+    mapError: typedErrors(t.revision === undefined ? 'downloadDatasource' : 'downloadRevision'),
   }
 }

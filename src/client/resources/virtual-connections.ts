@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { ENDPOINTS, type EndpointName } from '../../protocol/endpoints.js'
 import type { ApiRequest } from '../api-request.js'
 import { apiPath } from '../request-path.js'
 import { emptyResponseSchema } from '../responses.js'
@@ -43,7 +44,8 @@ function headers(format: VirtualConnectionFormat, body: boolean): Record<string,
 }
 
 function request<S extends z.ZodType>(
-  o: Pick<ApiRequest<S>, 'method' | 'path' | 'expect' | 'schema'> & {
+  o: Pick<ApiRequest<S>, 'path' | 'expect' | 'schema'> & {
+    endpoint: EndpointName
     what: string
     id?: string
     format: VirtualConnectionFormat
@@ -55,7 +57,7 @@ function request<S extends z.ZodType>(
   const { body } = o
   return {
     label: 'virtual connection',
-    method: o.method,
+    method: ENDPOINTS[o.endpoint].method,
     path: o.path,
     headers: headers(o.format, body !== undefined),
     ...(body !== undefined && { body: () => body }),
@@ -63,7 +65,7 @@ function request<S extends z.ZodType>(
     schema: o.schema,
     signal: o.signal,
     ...(o.retryAmbiguous !== undefined && { retryAmbiguous: o.retryAmbiguous }),
-    mapError: mapVirtualConnectionError(o.what, o.id === undefined ? {} : { virtualConnection: o.id }),
+    mapError: mapVirtualConnectionError(o.endpoint, o.what, o.id),
   }
 }
 
@@ -87,8 +89,8 @@ export function listVirtualConnections(
   signal?: AbortSignal,
 ) {
   return request({
+    endpoint: 'listVirtualConnections',
     what: 'list',
-    method: 'GET',
     path: apiPath`/virtualconnections?${listQuery(o)}`,
     expect: [200],
     schema: virtualConnectionsResponseSchema,
@@ -100,9 +102,9 @@ export function listVirtualConnections(
 /** `GET …/virtualconnections/{id}` (the content as JSON text). */
 export function downloadVirtualConnection(id: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'downloadVirtualConnection',
     what: 'download',
     id,
-    method: 'GET',
     path: apiPath`/virtualconnections/${id}`,
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
@@ -113,9 +115,9 @@ export function downloadVirtualConnection(id: string, format: VirtualConnectionF
 /** `GET …/virtualconnections/{id}/revisions/{n}` */
 export function downloadVirtualConnectionRevision(id: string, revision: number, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'downloadVirtualConnectionRevision',
     what: `download revision ${revision}`,
     id,
-    method: 'GET',
     path: apiPath`/virtualconnections/${id}/revisions/${revision}`,
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
@@ -130,9 +132,9 @@ export function listVirtualConnectionRevisions(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'listVirtualConnectionRevisions',
     what: 'list revisions',
     id,
-    method: 'GET',
     path: apiPath`/virtualconnections/${id}/revisions?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
     expect: [200],
     schema: revisionsResponseSchema,
@@ -143,8 +145,8 @@ export function listVirtualConnectionRevisions(
 /** `POST …/virtualconnections?overwrite&publishAsDraft` (both always sent: the server's draft default is true). */
 export function publishVirtualConnection(r: PublishVirtualConnectionRequest, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'publishVirtualConnection',
     what: `publish "${r.name}"`,
-    method: 'POST',
     path: apiPath`/virtualconnections?overwrite=${r.overwrite === true}&publishAsDraft=${r.publishAsDraft === true}`,
     body: publishBody(r, format),
     // Not idempotent: after a lost answer, a repeat would meet its own first publish (409124 or a second revision).
@@ -162,9 +164,9 @@ export function updateVirtualConnection(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'updateVirtualConnection',
     what: 'update',
     id,
-    method: 'PUT',
     path: apiPath`/virtualconnections/${id}`,
     body: updateBody(r, format),
     expect: [200],
@@ -176,9 +178,9 @@ export function updateVirtualConnection(
 /** `DELETE …/virtualconnections/{id}` → 204 */
 export function deleteVirtualConnection(id: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'deleteVirtualConnection',
     what: 'delete',
     id,
-    method: 'DELETE',
     path: apiPath`/virtualconnections/${id}`,
     expect: [204],
     schema: emptyResponseSchema,
@@ -193,9 +195,9 @@ export function listDatabaseConnections(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'listVirtualConnectionConnections',
     what: 'list database connections',
     id,
-    method: 'GET',
     path: apiPath`/virtualconnections/${id}/connections?pageSize=${page.pageSize}&pageNumber=${page.pageNumber}`,
     expect: [200],
     schema: dbConnectionsResponseSchema,
@@ -211,9 +213,9 @@ export function updateDatabaseConnection(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'updateVirtualConnectionConnection',
     what: `update database connection ${connectionId}`,
     id,
-    method: 'PUT',
     path: apiPath`/virtualconnections/${id}/connections/${connectionId}/modify`,
     body: dbConnectionBody(u, format),
     expect: [200],
@@ -225,9 +227,9 @@ export function updateDatabaseConnection(
 /** `PUT …/virtualconnections/{id}/tags` */
 export function addTags(id: string, labels: readonly string[], format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'addVirtualConnectionTags',
     what: 'add tags',
     id,
-    method: 'PUT',
     path: apiPath`/virtualconnections/${id}/tags`,
     body: tagsBody(labels, format),
     expect: [200],
@@ -239,9 +241,9 @@ export function addTags(id: string, labels: readonly string[], format: VirtualCo
 /** `DELETE …/virtualconnections/{id}/tags/{label}` → 204 */
 export function deleteTag(id: string, label: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'deleteVirtualConnectionTag',
     what: `delete tag "${label}"`,
     id,
-    method: 'DELETE',
     path: apiPath`/virtualconnections/${id}/tags/${label}`,
     expect: [204],
     schema: emptyResponseSchema,
@@ -252,9 +254,9 @@ export function deleteTag(id: string, label: string, format: VirtualConnectionFo
 /** `PUT …/virtualconnections/{id}/permissions` */
 export function addPermissions(id: string, grants: readonly GranteeCapabilities[], format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'addVirtualConnectionPermissions',
     what: 'add permissions',
     id,
-    method: 'PUT',
     path: apiPath`/virtualconnections/${id}/permissions`,
     body: permissionsBody(grants, format),
     expect: [200],
@@ -266,9 +268,9 @@ export function addPermissions(id: string, grants: readonly GranteeCapabilities[
 /** `GET …/virtualconnections/{id}/permissions` */
 export function listPermissions(id: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'listVirtualConnectionPermissions',
     what: 'list permissions',
     id,
-    method: 'GET',
     path: apiPath`/virtualconnections/${id}/permissions`,
     expect: [200],
     schema: permissionsResponseSchema,
@@ -287,9 +289,9 @@ export function deletePermission(
   const kind = `${granteeType(grantee)}s`
   const path = apiPath`/virtualconnections/${id}/permissions/${kind}/${grantee.id}/${capability}/${mode}`
   return request({
+    endpoint: 'deleteVirtualConnectionPermission',
     what: `delete permission ${capability}:${mode}`,
     id,
-    method: 'DELETE',
     path,
     expect: [204],
     schema: emptyResponseSchema,
