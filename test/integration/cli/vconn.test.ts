@@ -237,7 +237,10 @@ describe('hyperdelta vconn', () => {
     ])
     expect(missing.code).toBe(EXIT.input)
     const unknown = await cli(['vconn', 'delete', '00000000-0000-4000-8000-000000000000'])
-    expect([unknown.code, unknown.stderr]).toEqual([EXIT.server, expect.stringContaining('VIRTUAL_CONNECTION_NOT_FOUND')])
+    expect([unknown.code, unknown.stderr]).toEqual([
+      EXIT.server,
+      expect.stringContaining('VIRTUAL_CONNECTION_NOT_FOUND'),
+    ])
     expect(unknown.stderr.split('\n').length).toBeLessThanOrEqual(3) // one line, no stack trace
   })
 })

@@ -83,9 +83,7 @@ describe('names are unique per project, not per site', () => {
     expect((await client.findDatasource({ name: 'Orders', project: 'Sales' })).id).toBe(inSales.id)
 
     // Moving Sales' Orders into Default meets Default's Orders: 409015; under another name the move is fine.
-    expect(await outcome(client.datasources.update(inSales.id, { projectId: defaultProject }))).toBe(
-      'NAME_CONFLICT',
-    )
+    expect(await outcome(client.datasources.update(inSales.id, { projectId: defaultProject }))).toBe('NAME_CONFLICT')
     expect(await outcome(client.datasources.update(inSales.id, { name: 'orders ' }))).toBe('ok')
     expect(await outcome(client.datasources.update(inSales.id, { name: 'Orders' }))).toBe('ok')
     const other = await client.datasources.publish({ name: 'Other', file: small, projectId: defaultProject })
