@@ -1,5 +1,7 @@
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
+import type { EndpointName } from '../../protocol/endpoints.js'
 import type { ApiRequest } from '../api-request.js'
+import { documentedErrors } from '../client-errors.js'
 import { apiPath } from '../request-path.js'
 import {
   connectionsResponseSchema,
@@ -22,7 +24,7 @@ export function getDatasource(id: string): ApiRequest<typeof datasourceResponseS
     path: apiPath`/datasources/${id}`,
     expect: [200],
     schema: datasourceResponseSchema,
-    mapError: notFound(id),
+    mapError: notFound('queryDatasource', id),
   }
 }
 
@@ -52,7 +54,7 @@ export function listConnections(id: string): ApiRequest<typeof connectionsRespon
     path: apiPath`/datasources/${id}/connections`,
     expect: [200],
     schema: connectionsResponseSchema,
-    mapError: notFound(id),
+    mapError: notFound('queryConnections', id),
   }
 }
 
@@ -93,13 +95,19 @@ export function updateData(target: UpdateDataTarget): ApiRequest<typeof jobRespo
   }
 }
 
-/** A 404 from a data source endpoint becomes `DATASOURCE_NOT_FOUND`; anything else passes through. */
-function notFound(id: string): (error: unknown) => unknown {
+/**
+ * A documented code becomes its kind (a wrong site is SITE_NOT_FOUND); the data source's own 404s, and any other
+ * 404, become `DATASOURCE_NOT_FOUND` naming the id. Anything else passes through.
+ */
+function notFound(endpoint: EndpointName, id: string): (error: unknown) => unknown {
+  const documented = documentedErrors(endpoint)
   return (error) => {
+    const typed = documented(error)
+    if (typed !== error && !isHyperdeltaError(typed, 'DATASOURCE_NOT_FOUND')) return typed
     if (isHyperdeltaError(error, 'API_ERROR') && error.details.status === 404) {
       return new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source with id ${id}`, {
         cause: error,
-        details: { id, tableauCode: error.details.tableauCode },
+        details: { ...error.details, id, resource: 'datasource', endpoint },
       })
     }
     return error
