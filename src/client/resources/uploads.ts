@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { ApiRequest } from '../api-request.js'
+import { documentedErrors } from '../client-errors.js'
 import { apiPath } from '../request-path.js'
 import { fileUploadResponseSchema } from '../responses.js'
 
@@ -37,5 +38,7 @@ export function appendToUpload(
     schema: fileUploadResponseSchema,
     signal,
     retryAmbiguous: false,
+    // 404015 (the session expired or never was) is UPLOAD_SESSION_NOT_FOUND, as on Publish Data Source.
+    mapError: documentedErrors('appendUpload'),
   }
 }
