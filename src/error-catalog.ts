@@ -27,8 +27,10 @@ type DocumentedOnly = Exclude<
   'AUTH_FAILED' | 'DATASOURCE_BUSY' | 'DATASOURCE_NOT_FOUND' | 'CONNECTION_REQUIRED' | 'CONNECTION_NOT_FOUND'
 >
 
+type DocumentedOnlyDetails = { [K in DocumentedOnly]: DocumentedErrorDetails }
+
 /** The shape of `details` for every code; each documented kind's (DocumentedOnly) is DocumentedErrorDetails. */
-export interface ErrorDetailsByCode extends Readonly<{ [K in DocumentedOnly]: DocumentedErrorDetails }> {
+export interface ErrorDetailsByCode extends DocumentedOnlyDetails {
   // schema and actions
   TABLE_INVALID: { table?: string; column?: string }
   PARQUET_SCHEMA_UNSUPPORTED: { path: string; column: string }

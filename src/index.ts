@@ -76,6 +76,7 @@ export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-
 export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/wait-for-job.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export {
+  type DocumentedErrorDetails,
   ERROR_CATALOG,
   ERROR_CODES,
   type ErrorCode,
