@@ -1,17 +1,36 @@
 import type { Job } from './client/jobs/job.js'
-import type { FieldDetails, HttpErrorDetails, JobEndDetails } from './error-details.js'
+import type {
+  DocumentedErrorDetails,
+  DocumentedFields,
+  FieldDetails,
+  HttpErrorDetails,
+  JobEndDetails,
+} from './error-details.js'
 import type { PushReport } from './plan/push-report.js'
-import { VCONN_DOCUMENTED_LAYERS, type VconnDocumentedDetails } from './vconn-documented-codes.js'
+import type { DocumentedErrorKind } from './protocol/documented-error.js'
 
-export type { FieldDetails, HttpErrorDetails, JobEndDetails, VconnErrorDetails } from './error-details.js'
-export { VCONN_DOCUMENTED_CODES } from './vconn-documented-codes.js'
+export type {
+  DocumentedErrorDetails,
+  DocumentedFields,
+  FieldDetails,
+  HttpErrorDetails,
+  JobEndDetails,
+} from './error-details.js'
 
 // Every error code hyperdelta throws, with the shape of its `details`: the one list. `HyperdeltaError<C>` takes
 // its `details` type from here, and `isHyperdeltaError(e, 'API_ERROR')` narrows to it, so neither the library nor
 // its users cast `details`. A test checks the error tables of docs/errors.md against ERROR_CATALOG.
 
-/** The shape of `details` for every code. */
-export interface ErrorDetailsByCode extends VconnDocumentedDetails {
+/** Kinds of documented Tableau codes that only the client's mapping throws (others also come from the client's own checks). */
+type DocumentedOnly = Exclude<
+  DocumentedErrorKind,
+  'AUTH_FAILED' | 'DATASOURCE_BUSY' | 'DATASOURCE_NOT_FOUND' | 'CONNECTION_REQUIRED' | 'CONNECTION_NOT_FOUND'
+>
+
+type DocumentedOnlyDetails = { [K in DocumentedOnly]: DocumentedErrorDetails }
+
+/** The shape of `details` for every code; each documented kind's (DocumentedOnly) is DocumentedErrorDetails. */
+export interface ErrorDetailsByCode extends DocumentedOnlyDetails {
   // schema and actions
   TABLE_INVALID: { table?: string; column?: string }
   PARQUET_SCHEMA_UNSUPPORTED: { path: string; column: string }
@@ -41,11 +60,12 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   PAYLOAD_ABORTED: Record<string, never>
   PAYLOAD_IO: { path?: string; bytes?: number; expected?: number; maxBytes?: number }
   // client
-  CONFIG_INVALID: FieldDetails
+  /** Also a per-call option (a virtual connection's tags, capabilities, grantee type); `capability` names the bad one. */
+  CONFIG_INVALID: FieldDetails & { capability?: string }
   /** A caller's value that cannot be one segment of a request path (a dot-segment, a `/`, empty); nothing was sent. */
   PATH_SEGMENT_INVALID: { field: string; value: string; reason: string; route?: string }
   API_VERSION_UNSUPPORTED: { serverVersion: string; minApiVersion?: string; maxApiVersion?: string }
-  AUTH_FAILED: Partial<HttpErrorDetails> & { auth?: string }
+  AUTH_FAILED: Partial<HttpErrorDetails> & Partial<DocumentedFields> & { auth?: string }
   API_ERROR: HttpErrorDetails
   NETWORK_ERROR: {
     method: string
@@ -67,7 +87,7 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
   }
   ABORTED: Record<string, never>
   CLIENT_CLOSED: Record<string, never>
-  DATASOURCE_BUSY: HttpErrorDetails
+  DATASOURCE_BUSY: HttpErrorDetails & Partial<DocumentedFields>
   /** From a lookup (id / name / project), or a Data Sources method's documented 404 (the HTTP details). */
   DESCRIBE_NOT_AVAILABLE: { datasource: string }
   DATASOURCE_NOT_FOUND: {
@@ -75,43 +95,19 @@ export interface ErrorDetailsByCode extends VconnDocumentedDetails {
     name?: string
     project?: string | undefined
     tableauCode?: string | undefined
-  } & Partial<HttpErrorDetails>
+  } & Partial<HttpErrorDetails> &
+    Partial<DocumentedFields>
   DATASOURCE_AMBIGUOUS: {
     name: string
     project?: string | undefined
     candidates: { id: string; project?: string | undefined }[]
   }
-  /** From the connection preflight, or a Data Sources method's documented 403062 (the HTTP details). */
-  CONNECTION_REQUIRED: { datasourceId: string; connections: string[] } | HttpErrorDetails
-  /** From the connection preflight, or Update Data Source Connection's 404020 (the HTTP details). */
-  CONNECTION_NOT_FOUND: { datasourceId: string; connectionId: string; connections: string[] } | HttpErrorDetails
-  // Data Sources methods: each documented Tableau error code (DOCUMENTED_ERRORS), with the HTTP details
-  REQUEST_INVALID: HttpErrorDetails
-  PAGE_INVALID: HttpErrorDetails
-  TAG_INVALID: HttpErrorDetails
-  PUBLISH_FILE_INVALID: HttpErrorDetails
-  PUBLISH_FAILED: HttpErrorDetails
-  PUBLISH_MODE_INVALID: HttpErrorDetails
-  ASK_DATA_INVALID: HttpErrorDetails
-  PERMISSION_DENIED: HttpErrorDetails
-  DATASOURCE_EXISTS: HttpErrorDetails
-  STORAGE_QUOTA_EXCEEDED: HttpErrorDetails
-  VERSION_HISTORY_DISABLED: HttpErrorDetails
-  REVISION_IS_CURRENT: HttpErrorDetails
-  SITE_NOT_FOUND: HttpErrorDetails
-  OWNER_NOT_FOUND: HttpErrorDetails
-  PROJECT_NOT_FOUND: HttpErrorDetails
-  TAG_NOT_FOUND: HttpErrorDetails
-  DATASOURCE_ID_MISMATCH: HttpErrorDetails
-  UPLOAD_SESSION_NOT_FOUND: HttpErrorDetails
-  REVISION_NOT_FOUND: HttpErrorDetails
-  METHOD_NOT_ALLOWED: HttpErrorDetails
-  DATASOURCE_NAME_CONFLICT: HttpErrorDetails
-  REFRESH_ALREADY_QUEUED: HttpErrorDetails
-  /** Content that is not the JSON the page describes; nothing was sent. */
-  VCONN_CONTENT_INVALID: { field?: string; format?: string }
-  /** A request option the page does not allow; nothing was sent. */
-  VCONN_REQUEST_INVALID: { field?: string; value?: unknown; capability?: string }
+  /** From the connection preflight, or a documented 403062. */
+  CONNECTION_REQUIRED: { datasourceId: string; connections: string[] } | DocumentedErrorDetails
+  /** From the connection preflight, or a documented 404020. */
+  CONNECTION_NOT_FOUND: { datasourceId: string; connectionId: string; connections: string[] } | DocumentedErrorDetails
+  /** Content that is not the JSON the page describes, or text XML cannot carry; nothing was sent. */
+  CONTENT_INVALID: { field: string; format?: string }
   /** A download could not write its file (`reason`: the system's code, e.g. ENOSPC, EISDIR, ENOENT). */
   DOWNLOAD_WRITE_FAILED: { path: string; reason: string }
   /** A capabilities file that cannot be read or does not match its schema. */
@@ -223,28 +219,31 @@ export const ERROR_CATALOG = {
   REQUEST_INVALID: 'client',
   PAGE_INVALID: 'client',
   TAG_INVALID: 'client',
+  CAPABILITY_INVALID: 'client',
   PUBLISH_FILE_INVALID: 'client',
-  PUBLISH_FAILED: 'client',
   PUBLISH_MODE_INVALID: 'client',
   ASK_DATA_INVALID: 'client',
+  OPERATION_FAILED: 'client',
+  OPERATION_UNSUPPORTED: 'client',
   PERMISSION_DENIED: 'client',
-  DATASOURCE_EXISTS: 'client',
   STORAGE_QUOTA_EXCEEDED: 'client',
   VERSION_HISTORY_DISABLED: 'client',
   REVISION_IS_CURRENT: 'client',
+  ID_MISMATCH: 'client',
   SITE_NOT_FOUND: 'client',
-  OWNER_NOT_FOUND: 'client',
+  USER_NOT_FOUND: 'client',
+  GROUP_NOT_FOUND: 'client',
   PROJECT_NOT_FOUND: 'client',
   TAG_NOT_FOUND: 'client',
-  DATASOURCE_ID_MISMATCH: 'client',
-  UPLOAD_SESSION_NOT_FOUND: 'client',
   REVISION_NOT_FOUND: 'client',
+  UPLOAD_SESSION_NOT_FOUND: 'client',
+  CAPABILITY_NOT_FOUND: 'client',
+  CAPABILITY_NOT_ASSIGNED: 'client',
+  VIRTUAL_CONNECTION_NOT_FOUND: 'client',
   METHOD_NOT_ALLOWED: 'client',
-  DATASOURCE_NAME_CONFLICT: 'client',
+  NAME_CONFLICT: 'client',
   REFRESH_ALREADY_QUEUED: 'client',
-  ...VCONN_DOCUMENTED_LAYERS,
-  VCONN_CONTENT_INVALID: 'client',
-  VCONN_REQUEST_INVALID: 'client',
+  CONTENT_INVALID: 'client',
   DOWNLOAD_WRITE_FAILED: 'client',
   CAPABILITIES_INVALID: 'client',
   CAPABILITY_REJECTED: 'client',

@@ -1,4 +1,6 @@
 import type { Job } from './client/jobs/job.js'
+import type { EndpointResource } from './protocol/endpoint.js'
+import type { EndpointName } from './protocol/endpoints.js'
 
 // Shapes of `details` shared by several error codes (the catalog, error-catalog.ts, names them per code).
 
@@ -35,5 +37,15 @@ export interface FieldDetails {
   value?: unknown
 }
 
-/** Details of a documented Virtual Connections error: the HTTP details plus what the call was about. */
-export type VconnErrorDetails = Partial<HttpErrorDetails> & { tableauCode: string; readonly [context: string]: unknown }
+/** Which call a documented Tableau error answered (the protocol catalogue's names). */
+export interface DocumentedFields {
+  /** The resource of the endpoint, e.g. `datasource`, `virtual-connection`. */
+  resource: EndpointResource
+  /** The endpoint, e.g. `deleteTag`, `deleteVirtualConnectionTag`. */
+  endpoint: EndpointName
+  /** The virtual connection the call was about. */
+  virtualConnection?: string
+}
+
+/** Details of an error whose Tableau code a reference page documents: the HTTP details and the call. */
+export type DocumentedErrorDetails = HttpErrorDetails & DocumentedFields & { tableauCode: string }

@@ -64,7 +64,6 @@ export {
 } from './client/transport/request-path.js'
 export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/transport/retry-policy.js'
 export type { UploadFileOptions, UploadResult } from './client/uploads/upload-file.js'
-export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connections/error-codes.js'
 export {
   type HasVirtualConnections,
   type PromotedVirtualConnection,
@@ -77,6 +76,7 @@ export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-
 export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vizql-data-service/vds-metadata.js'
 export { defaultEnvironment, type Environment, environment } from './environment.js'
 export {
+  type DocumentedErrorDetails,
   ERROR_CATALOG,
   ERROR_CODES,
   type ErrorCode,

@@ -36,6 +36,13 @@ export {
 export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/transport/retry-policy.js'
 export { type MultipartPart, multipartPart } from './client/uploads/multipart.js'
 export { MAX_UPLOAD_PART_BYTES } from './client/uploads/upload-file.js'
+export {
+  DOCUMENTED_ERROR_KINDS,
+  type DocumentedError,
+  type DocumentedErrorKind,
+} from './protocol/documented-error.js'
+export { documentedErrorKind } from './protocol/documented-error-kind.js'
+export { DOCUMENTED_ERRORS } from './protocol/documented-errors.js'
 export type { Endpoint, EndpointResource, EndpointScope, HttpMethod } from './protocol/endpoint.js'
 export { ENDPOINT_NAMES, ENDPOINTS, type EndpointName, type EndpointParams } from './protocol/endpoints.js'
 export { setOwn } from './schema/own-property.js'

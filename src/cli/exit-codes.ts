@@ -25,8 +25,10 @@ export const EXIT = {
   signal: 130,
 } as const
 
+// Codes of problems found before anything was sent (or in a local file). A documented Tableau code's kind (e.g.
+// CAPABILITY_INVALID, REQUEST_INVALID) is the server's answer, so exit 4, even when its name looks like bad input.
 const INPUT_CODES =
-  /^(CONFIG_|PATH_SEGMENT_|SCHEMA_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|VCONN_CONTENT_|VCONN_REQUEST_|CAPABILIT|DOWNLOAD_WRITE_)/
+  /^(CONFIG_|PATH_SEGMENT_|SCHEMA_|TABLE_|CONDITION_|ACTION_|BATCH_|WIRE_|ROW_|VALUE_|INPUT_|PAYLOAD_|PARQUET_|DUPLICATE_|PLAN_|JOURNAL_|COLUMN_|KEY_|CONTENT_|CAPABILITIES_|CAPABILITY_REJECTED|DOWNLOAD_WRITE_)/
 
 /** Causes of PUSH_FAILED that mean "the request did not apply, and rerunning as is will not help by itself". */
 const FAILED_CAUSES: ReadonlySet<string> = new Set([

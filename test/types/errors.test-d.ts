@@ -1,6 +1,7 @@
 // Compile-time guarantees of the error catalog: narrowing gives typed details, codes are checked.
 import { describe, expectTypeOf, it } from 'vitest'
 import { type ErrorCode, type HttpErrorDetails, HyperdeltaError, isHyperdeltaError, type Job } from '../../src/index.js'
+import type { DocumentedErrorKind, EndpointName, EndpointResource } from '../../src/wire.js'
 
 describe('HyperdeltaError', () => {
   it('isHyperdeltaError(e, code) narrows details to that code', () => {
@@ -10,6 +11,17 @@ describe('HyperdeltaError', () => {
       expectTypeOf(e.details).toEqualTypeOf<Readonly<HttpErrorDetails>>()
     }
     if (isHyperdeltaError(e, 'JOB_FAILED')) expectTypeOf(e.details.job).toEqualTypeOf<Job>()
+  })
+
+  it('a documented kind narrows to the HTTP details plus resource, endpoint and tableauCode', () => {
+    const e: unknown = undefined
+    if (isHyperdeltaError(e, 'PERMISSION_DENIED')) {
+      expectTypeOf(e.details.resource).toEqualTypeOf<EndpointResource>()
+      expectTypeOf(e.details.endpoint).toEqualTypeOf<EndpointName>()
+      expectTypeOf(e.details.tableauCode).toEqualTypeOf<string>()
+      expectTypeOf(e.details.status).toEqualTypeOf<number>()
+    }
+    expectTypeOf<DocumentedErrorKind>().toExtend<ErrorCode>()
   })
 
   it('comparing code narrows an error of any code', () => {

@@ -27,7 +27,7 @@ export function updateDatasource(id: string, c: DatasourceChanges): ApiRequest<t
     body: () => bodies.updateDatasourceBody(c),
     expect: [200],
     schema: datasourceDetailsResponseSchema,
-    mapError: typedErrors('update'),
+    mapError: typedErrors('updateDatasource'),
   }
 }
 
@@ -58,7 +58,7 @@ export function refreshDatasource(id: string): ApiRequest<typeof jobResponseSche
     expect: [202, 200],
     schema: jobResponseSchema,
     retryAmbiguous: false,
-    mapError: typedErrors('refresh'),
+    mapError: typedErrors('refreshDatasource'),
   }
 }
 
@@ -104,7 +104,7 @@ export function deleteDatasource(id: string): ApiRequest<z.ZodUnknown> {
     ...endpoint('deleteDatasource', { datasource: id }),
     expect: [204, 200],
     schema: z.unknown(),
-    mapError: typedErrors('delete'),
+    mapError: typedErrors('deleteDatasource'),
   }
 }
 
@@ -155,6 +155,6 @@ export function publishDatasource<S extends z.ZodType>(
     signal: o.signal,
     // create and append could apply twice if repeated after a lost answer; overwrite ends in the same state.
     retryAmbiguous: (o.mode ?? 'create') === 'overwrite',
-    mapError: typedErrors('publish'),
+    mapError: typedErrors('publishDatasource'),
   }
 }

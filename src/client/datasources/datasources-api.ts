@@ -43,8 +43,8 @@ function revisionNumber(value: unknown): number {
 /**
  * Every method of Tableau's Data Sources reference page, as `client.datasources`: endpoints described in
  * `../resources/datasource-*.ts`, sent through the client's one transport (re-sign-in, retries, zod). Each error
- * code the page documents becomes a typed code (DOCUMENTED_ERRORS), e.g. `DATASOURCE_NOT_FOUND`,
- * `DATASOURCE_EXISTS`, `PUBLISH_FAILED`, `REVISION_IS_CURRENT`.
+ * code the page documents becomes its kind (the protocol catalogue's DOCUMENTED_ERRORS), e.g. `DATASOURCE_NOT_FOUND`,
+ * `NAME_CONFLICT`, `OPERATION_FAILED`, `REVISION_IS_CURRENT`.
  *
  * @example
  * ```ts

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
+import type { EndpointName } from '../../protocol/endpoints.js'
 import { jobResponseSchema } from '../jobs/schemas.js'
 import type { ApiRequest } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
-import { type DatasourceMethod, typedDatasourceError, typedErrors } from './error-codes.js'
+import { typedErrors } from './error-codes.js'
 import { queryString } from './query-string.js'
 import {
   connectionListSchema,
@@ -27,7 +28,7 @@ export function queryDatasources(
     expect: [200],
     schema: datasourcePageSchema,
     signal: o.signal,
-    mapError: typedErrors('query'),
+    mapError: typedErrors('queryDatasources'),
   }
 }
 
@@ -38,7 +39,7 @@ export function queryDatasource(id: string): ApiRequest<typeof datasourceDetails
     ...endpoint('queryDatasource', { datasource: id }),
     expect: [200],
     schema: datasourceDetailsResponseSchema,
-    mapError: notFound('get', id),
+    mapError: notFound('queryDatasource', id),
   }
 }
 
@@ -49,7 +50,7 @@ export function queryConnections(id: string): ApiRequest<typeof connectionListSc
     ...endpoint('queryConnections', { datasource: id }),
     expect: [200],
     schema: connectionListSchema,
-    mapError: notFound('connections', id),
+    mapError: notFound('queryConnections', id),
   }
 }
 
@@ -61,7 +62,7 @@ export function getRevisions(id: string, pageSize: number, pageNumber: number): 
     ...endpoint('listRevisions', { datasource: id }, { query }),
     expect: [200],
     schema: revisionPageSchema,
-    mapError: typedErrors('revisions'),
+    mapError: typedErrors('listRevisions'),
   }
 }
 
@@ -87,7 +88,7 @@ export function downloadContent(t: DownloadTarget): ApiRequest<z.ZodUnknown> {
     schema: z.unknown(),
     sink: t.sink,
     signal: t.signal,
-    mapError: typedErrors(t.revision === undefined ? 'download' : 'downloadRevision'),
+    mapError: typedErrors(t.revision === undefined ? 'downloadDatasource' : 'downloadRevision'),
   }
 }
 
@@ -127,19 +128,20 @@ export function updateData(target: UpdateDataTarget): ApiRequest<typeof jobRespo
 }
 
 /**
- * The documented codes of `method`, and any other 404 as `DATASOURCE_NOT_FOUND`: a lookup by id names the id it
- * did not find.
+ * The documented codes of `endpoint` become their kind (a wrong site is SITE_NOT_FOUND); the data source's own 404s,
+ * and any other 404, become `DATASOURCE_NOT_FOUND` naming the id it did not find.
  */
-function notFound(method: DatasourceMethod, id: string): (error: unknown) => unknown {
+function notFound(endpoint: EndpointName, id: string): (error: unknown) => unknown {
+  const documented = typedErrors(endpoint)
   return (error) => {
-    const typed = typedDatasourceError(method, error)
+    const typed = documented(error)
     const missing =
       isHyperdeltaError(typed, 'DATASOURCE_NOT_FOUND') ||
       (isHyperdeltaError(typed, 'API_ERROR') && typed.details.status === 404)
     if (!missing || !isHyperdeltaError(error, 'API_ERROR')) return typed
     return new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source with id ${id}`, {
       cause: error,
-      details: { ...error.details, id },
+      details: { ...error.details, id, resource: 'datasource', endpoint },
     })
   }
 }

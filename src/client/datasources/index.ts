@@ -2,7 +2,6 @@
 export { DatasourcesApi } from './datasources-api.js'
 export type { DatasourceDescription } from './describe.js'
 export type { DownloadRename } from './download-name.js'
-export { DATASOURCE_ERROR_CODES, type DatasourceErrorCode, DOCUMENTED_ERRORS } from './error-codes.js'
 export { DATASOURCE_FILE_TYPES, SINGLE_REQUEST_PUBLISH_MAX_BYTES } from './publish.js'
 export type {
   ConnectionChanges,

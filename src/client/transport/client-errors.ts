@@ -1,4 +1,6 @@
-import { HyperdeltaError } from '../../errors.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../errors.js'
+import { documentedErrorKind } from '../../protocol/documented-error-kind.js'
+import { ENDPOINTS, type EndpointName } from '../../protocol/endpoints.js'
 
 // Construction of the client's typed errors, so every layer builds them the same way. Codes and their details are listed in
 // src/error-catalog.ts. Nothing here ever receives a token, password, PAT secret or JWT: callers pass
@@ -126,4 +128,37 @@ export function invalidResponseError(
       },
     },
   )
+}
+
+/**
+ * The `mapError` of a request to `endpoint`: an API_ERROR whose Tableau code the protocol catalogue documents for the
+ * endpoint (or for another endpoint of its resource) is re-thrown as that kind, with `details.resource`,
+ * `details.endpoint`, `details.tableauCode` and the HTTP details; `cause` is the API_ERROR. Anything else, and
+ * undocumented codes, pass through unchanged. `what` rewords the message (`virtual connection: delete failed: …`).
+ */
+export function documentedErrors(
+  endpoint: EndpointName,
+  o: { what?: string; virtualConnection?: string | undefined } = {},
+): (error: unknown) => unknown {
+  return (error) => {
+    if (!isHyperdeltaError(error, 'API_ERROR')) return error
+    const { tableauCode, summary, detail } = error.details
+    if (tableauCode === undefined) return error
+    const kind = documentedErrorKind(endpoint, tableauCode, `${summary ?? ''} ${detail ?? ''}`)
+    if (kind === undefined) return error
+    const resource = ENDPOINTS[endpoint].resource
+    const why = [tableauCode, summary, detail].filter((s) => s !== undefined && s !== '').join(' ')
+    const message = o.what === undefined ? error.message : `${o.what} failed: ${why}`
+    return new HyperdeltaError(kind, message, {
+      cause: error,
+      retryable: false,
+      details: {
+        ...error.details,
+        tableauCode,
+        resource,
+        endpoint,
+        ...(o.virtualConnection !== undefined && { virtualConnection: o.virtualConnection }),
+      },
+    })
+  }
 }

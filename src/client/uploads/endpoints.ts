@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { z } from 'zod'
 import type { ApiRequest } from '../transport/api-request.js'
+import { documentedErrors } from '../transport/client-errors.js'
 import { endpoint } from '../transport/endpoint.js'
 import { int } from '../transport/responses.js'
 
@@ -41,5 +42,7 @@ export function appendToUpload(
     schema: fileUploadResponseSchema,
     signal,
     retryAmbiguous: false,
+    // 404015 (the session expired or never was) is UPLOAD_SESSION_NOT_FOUND, as on Publish Data Source.
+    mapError: documentedErrors('appendUpload'),
   }
 }

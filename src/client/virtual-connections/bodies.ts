@@ -22,7 +22,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 function xmlText(s: string, field: string): string {
   if (NOT_XML.test(s)) {
     throw new HyperdeltaError(
-      'VCONN_CONTENT_INVALID',
+      'CONTENT_INVALID',
       `virtual connection: ${field} holds a control character XML cannot carry; use format 'json'`,
       { details: { field } },
     )
@@ -44,24 +44,16 @@ const wrap = (inner: string): string => `<tsRequest>${inner}</tsRequest>`
 /** Checks the content is JSON text before anything is sent (the server answers a bare 400201 otherwise). */
 export function checkContent(content: unknown): string {
   if (typeof content !== 'string' || content.trim() === '') {
-    throw new HyperdeltaError(
-      'VCONN_CONTENT_INVALID',
-      'virtual connection: content must be the JSON text of a download',
-      {
-        details: { field: 'content' },
-      },
-    )
+    throw new HyperdeltaError('CONTENT_INVALID', 'virtual connection: content must be the JSON text of a download', {
+      details: { field: 'content' },
+    })
   }
   try {
     JSON.parse(content)
   } catch (e) {
-    throw new HyperdeltaError(
-      'VCONN_CONTENT_INVALID',
-      `virtual connection: content is not JSON (${(e as Error).message})`,
-      {
-        details: { field: 'content' },
-      },
-    )
+    throw new HyperdeltaError('CONTENT_INVALID', `virtual connection: content is not JSON (${(e as Error).message})`, {
+      details: { field: 'content' },
+    })
   }
   return content
 }
@@ -108,13 +100,9 @@ export function updateBody(r: UpdateVirtualConnectionRequest, format: VirtualCon
 export function dbConnectionBody(u: DatabaseConnectionUpdate, format: VirtualConnectionFormat): string {
   const port = u.serverPort === undefined ? undefined : String(u.serverPort)
   if (port !== undefined && !/^\d{1,5}$/.test(port)) {
-    throw new HyperdeltaError(
-      'VCONN_REQUEST_INVALID',
-      `virtual connection: serverPort must be a port number, got "${port}"`,
-      {
-        details: { field: 'serverPort' },
-      },
-    )
+    throw new HyperdeltaError('CONFIG_INVALID', `virtual connection: serverPort must be a port number, got "${port}"`, {
+      details: { field: 'serverPort' },
+    })
   }
   if (format === 'json') {
     return JSON.stringify({
@@ -134,13 +122,9 @@ export function dbConnectionBody(u: DatabaseConnectionUpdate, format: VirtualCon
 /** Add Tags to Virtual Connection. */
 export function tagsBody(labels: readonly string[], format: VirtualConnectionFormat): string {
   if (labels.length === 0 || labels.some((l) => l.trim() === '')) {
-    throw new HyperdeltaError(
-      'VCONN_REQUEST_INVALID',
-      'virtual connection: tags must be one or more non-empty labels',
-      {
-        details: { field: 'tags' },
-      },
-    )
+    throw new HyperdeltaError('CONFIG_INVALID', 'virtual connection: tags must be one or more non-empty labels', {
+      details: { field: 'tags' },
+    })
   }
   if (format === 'json') return JSON.stringify({ tags: { tag: labels.map((label) => ({ label })) } })
   return wrap(`<tags>${labels.map((l) => `<tag${attrs([['label', l]])}/>`).join('')}</tags>`)
@@ -155,7 +139,7 @@ export function capabilityList(g: GranteeCapabilities): { name: string; mode: st
       (mode !== 'Allow' && mode !== 'Deny')
     ) {
       throw new HyperdeltaError(
-        'VCONN_REQUEST_INVALID',
+        'CONFIG_INVALID',
         `virtual connection: capability ${name}=${String(mode)} is not one of ${VIRTUAL_CONNECTION_CAPABILITIES.join(', ')} with Allow or Deny`,
         { details: { field: 'capabilities', capability: name } },
       )
@@ -163,7 +147,7 @@ export function capabilityList(g: GranteeCapabilities): { name: string; mode: st
   }
   if (entries.length === 0) {
     throw new HyperdeltaError(
-      'VCONN_REQUEST_INVALID',
+      'CONFIG_INVALID',
       `virtual connection: ${g.grantee.type} ${g.grantee.id} has no capabilities`,
       {
         details: { field: 'capabilities' },
@@ -180,7 +164,7 @@ export function capabilityList(g: GranteeCapabilities): { name: string; mode: st
 export function granteeType(grantee: { type: unknown }): 'user' | 'group' {
   if (grantee.type === 'user' || grantee.type === 'group') return grantee.type
   throw new HyperdeltaError(
-    'VCONN_REQUEST_INVALID',
+    'CONFIG_INVALID',
     `virtual connection: a grantee's type is user or group, got ${JSON.stringify(grantee.type)}`,
     { details: { field: 'grantee.type', value: grantee.type } },
   )
@@ -189,7 +173,7 @@ export function granteeType(grantee: { type: unknown }): 'user' | 'group' {
 /** Add Virtual Connection Permissions. */
 export function permissionsBody(grants: readonly GranteeCapabilities[], format: VirtualConnectionFormat): string {
   if (grants.length === 0) {
-    throw new HyperdeltaError('VCONN_REQUEST_INVALID', 'virtual connection: permissions need at least one grant', {
+    throw new HyperdeltaError('CONFIG_INVALID', 'virtual connection: permissions need at least one grant', {
       details: { field: 'permissions' },
     })
   }

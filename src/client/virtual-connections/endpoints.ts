@@ -1,9 +1,11 @@
 import type { z } from 'zod'
+import type { EndpointName } from '../../protocol/endpoints.js'
 import type { ApiRequest } from '../transport/api-request.js'
-import { endpoint } from '../transport/endpoint.js'
+import { type EndpointPathParams, endpoint } from '../transport/endpoint.js'
 import { emptyResponseSchema } from '../transport/responses.js'
 import { dbConnectionBody, granteeType, permissionsBody, publishBody, tagsBody, updateBody } from './bodies.js'
 import { mapVirtualConnectionError } from './error-codes.js'
+import { listQuery, pageQuery } from './query-strings.js'
 import {
   dbConnectionResponseSchema,
   dbConnectionsResponseSchema,
@@ -35,8 +37,11 @@ function headers(format: VirtualConnectionFormat, body: boolean): Record<string,
   return body ? { Accept: type, 'Content-Type': type } : { Accept: type }
 }
 
-function request<S extends z.ZodType>(
-  o: Pick<ApiRequest<S>, 'method' | 'path' | 'scope' | 'expect' | 'schema'> & {
+function request<S extends z.ZodType, N extends EndpointName>(
+  o: Pick<ApiRequest<S>, 'expect' | 'schema'> & {
+    endpoint: N
+    params: EndpointPathParams<N>
+    query?: URLSearchParams
     what: string
     id?: string
     format: VirtualConnectionFormat
@@ -48,35 +53,15 @@ function request<S extends z.ZodType>(
   const { body } = o
   return {
     label: 'virtual connection',
-    method: o.method,
-    path: o.path,
-    ...(o.scope !== undefined && { scope: o.scope }),
+    ...endpoint(o.endpoint, o.params, o.query === undefined ? {} : { query: o.query }),
     headers: headers(o.format, body !== undefined),
     ...(body !== undefined && { body: () => body }),
     expect: o.expect,
     schema: o.schema,
     signal: o.signal,
     ...(o.retryAmbiguous !== undefined && { retryAmbiguous: o.retryAmbiguous }),
-    mapError: mapVirtualConnectionError(o.what, o.id === undefined ? {} : { virtualConnection: o.id }),
+    mapError: mapVirtualConnectionError(o.endpoint, o.what, o.id),
   }
-}
-
-/** Query string of List Virtual Connections. */
-function listQuery(o: {
-  pageSize: number
-  pageNumber: number
-  filter?: readonly string[]
-  sort?: readonly string[]
-}): URLSearchParams {
-  const q = new URLSearchParams({ pageSize: String(o.pageSize), pageNumber: String(o.pageNumber) })
-  if (o.filter?.length) q.set('filter', o.filter.join(','))
-  if (o.sort?.length) q.set('sort', o.sort.join(','))
-  return q
-}
-
-/** Query string of the paged lists of one virtual connection. */
-function pageQuery(page: { pageSize: number; pageNumber: number }): URLSearchParams {
-  return new URLSearchParams({ pageSize: String(page.pageSize), pageNumber: String(page.pageNumber) })
 }
 
 /** `GET …/virtualconnections?pageSize&pageNumber[&filter][&sort]` */
@@ -86,8 +71,10 @@ export function listVirtualConnections(
   signal?: AbortSignal,
 ) {
   return request({
+    endpoint: 'listVirtualConnections',
     what: 'list',
-    ...endpoint('listVirtualConnections', {}, { query: listQuery(o) }),
+    params: {},
+    query: listQuery(o),
     expect: [200],
     schema: virtualConnectionsResponseSchema,
     format,
@@ -98,9 +85,10 @@ export function listVirtualConnections(
 /** `GET …/virtualconnections/{id}` (the content as JSON text). */
 export function downloadVirtualConnection(id: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'downloadVirtualConnection',
     what: 'download',
     id,
-    ...endpoint('downloadVirtualConnection', { vconn: id }),
+    params: { vconn: id },
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
     format,
@@ -110,9 +98,10 @@ export function downloadVirtualConnection(id: string, format: VirtualConnectionF
 /** `GET …/virtualconnections/{id}/revisions/{n}` */
 export function downloadVirtualConnectionRevision(id: string, revision: number, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'downloadVirtualConnectionRevision',
     what: `download revision ${revision}`,
     id,
-    ...endpoint('downloadVirtualConnectionRevision', { vconn: id, revision }),
+    params: { vconn: id, revision },
     expect: [200],
     schema: virtualConnectionContentResponseSchema,
     format,
@@ -126,9 +115,11 @@ export function listVirtualConnectionRevisions(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'listVirtualConnectionRevisions',
     what: 'list revisions',
     id,
-    ...endpoint('listVirtualConnectionRevisions', { vconn: id }, { query: pageQuery(page) }),
+    params: { vconn: id },
+    query: pageQuery(page),
     expect: [200],
     schema: revisionsResponseSchema,
     format,
@@ -138,17 +129,13 @@ export function listVirtualConnectionRevisions(
 /** `POST …/virtualconnections?overwrite&publishAsDraft` (both always sent: the server's draft default is true). */
 export function publishVirtualConnection(r: PublishVirtualConnectionRequest, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'publishVirtualConnection',
     what: `publish "${r.name}"`,
-    ...endpoint(
-      'publishVirtualConnection',
-      {},
-      {
-        query: new URLSearchParams({
-          overwrite: `${r.overwrite === true}`,
-          publishAsDraft: `${r.publishAsDraft === true}`,
-        }),
-      },
-    ),
+    params: {},
+    query: new URLSearchParams({
+      overwrite: `${r.overwrite === true}`,
+      publishAsDraft: `${r.publishAsDraft === true}`,
+    }),
     body: publishBody(r, format),
     // Not idempotent: after a lost answer, a repeat would meet its own first publish (409124 or a second revision).
     retryAmbiguous: false,
@@ -165,9 +152,10 @@ export function updateVirtualConnection(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'updateVirtualConnection',
     what: 'update',
     id,
-    ...endpoint('updateVirtualConnection', { vconn: id }),
+    params: { vconn: id },
     body: updateBody(r, format),
     expect: [200],
     schema: updatedVirtualConnectionResponseSchema,
@@ -178,9 +166,10 @@ export function updateVirtualConnection(
 /** `DELETE …/virtualconnections/{id}` → 204 */
 export function deleteVirtualConnection(id: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'deleteVirtualConnection',
     what: 'delete',
     id,
-    ...endpoint('deleteVirtualConnection', { vconn: id }),
+    params: { vconn: id },
     expect: [204],
     schema: emptyResponseSchema,
     format,
@@ -194,9 +183,11 @@ export function listDatabaseConnections(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'listVirtualConnectionConnections',
     what: 'list database connections',
     id,
-    ...endpoint('listVirtualConnectionConnections', { vconn: id }, { query: pageQuery(page) }),
+    params: { vconn: id },
+    query: pageQuery(page),
     expect: [200],
     schema: dbConnectionsResponseSchema,
     format,
@@ -211,9 +202,10 @@ export function updateDatabaseConnection(
   format: VirtualConnectionFormat,
 ) {
   return request({
+    endpoint: 'updateVirtualConnectionConnection',
     what: `update database connection ${connectionId}`,
     id,
-    ...endpoint('updateVirtualConnectionConnection', { vconn: id, connection: connectionId }),
+    params: { vconn: id, connection: connectionId },
     body: dbConnectionBody(u, format),
     expect: [200],
     schema: dbConnectionResponseSchema,
@@ -224,9 +216,10 @@ export function updateDatabaseConnection(
 /** `PUT …/virtualconnections/{id}/tags` */
 export function addTags(id: string, labels: readonly string[], format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'addVirtualConnectionTags',
     what: 'add tags',
     id,
-    ...endpoint('addVirtualConnectionTags', { vconn: id }),
+    params: { vconn: id },
     body: tagsBody(labels, format),
     expect: [200],
     schema: tagsResponseSchema,
@@ -237,9 +230,10 @@ export function addTags(id: string, labels: readonly string[], format: VirtualCo
 /** `DELETE …/virtualconnections/{id}/tags/{label}` → 204 */
 export function deleteTag(id: string, label: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'deleteVirtualConnectionTag',
     what: `delete tag "${label}"`,
     id,
-    ...endpoint('deleteVirtualConnectionTag', { vconn: id, tag: label }),
+    params: { vconn: id, tag: label },
     expect: [204],
     schema: emptyResponseSchema,
     format,
@@ -249,9 +243,10 @@ export function deleteTag(id: string, label: string, format: VirtualConnectionFo
 /** `PUT …/virtualconnections/{id}/permissions` */
 export function addPermissions(id: string, grants: readonly GranteeCapabilities[], format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'addVirtualConnectionPermissions',
     what: 'add permissions',
     id,
-    ...endpoint('addVirtualConnectionPermissions', { vconn: id }),
+    params: { vconn: id },
     body: permissionsBody(grants, format),
     expect: [200],
     schema: permissionsResponseSchema,
@@ -262,9 +257,10 @@ export function addPermissions(id: string, grants: readonly GranteeCapabilities[
 /** `GET …/virtualconnections/{id}/permissions` */
 export function listPermissions(id: string, format: VirtualConnectionFormat) {
   return request({
+    endpoint: 'listVirtualConnectionPermissions',
     what: 'list permissions',
     id,
-    ...endpoint('listVirtualConnectionPermissions', { vconn: id }),
+    params: { vconn: id },
     expect: [200],
     schema: permissionsResponseSchema,
     format,
@@ -282,9 +278,10 @@ export function deletePermission(
   const grantees = `${granteeType(grantee)}s`
   const at = { vconn: id, grantees, grantee: grantee.id, capability, mode }
   return request({
+    endpoint: 'deleteVirtualConnectionPermission',
     what: `delete permission ${capability}:${mode}`,
     id,
-    ...endpoint('deleteVirtualConnectionPermission', at),
+    params: at,
     expect: [204],
     schema: emptyResponseSchema,
     format,

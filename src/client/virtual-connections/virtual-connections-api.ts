@@ -72,7 +72,7 @@ const toDownload = (v: {
 
 /**
  * The Virtual Connections API of one signed-in client (`client.virtualConnections`). Requests travel the client's
- * transport (token, re-sign-in, retries, zod validation); documented error codes become `VCONN_*` errors.
+ * transport (token, re-sign-in, retries, zod validation); documented error codes become their kinds (docs/errors.md).
  * Content is the virtual connection's JSON text, passed through untouched: download → publish → download returns
  * the same text, in either format.
  *
@@ -131,7 +131,7 @@ export class VirtualConnections {
     })
   }
 
-  /** Download Virtual Connection Revision (an earlier one: the active revision is `VCONN_DOWNLOAD_FAILED`). */
+  /** Download Virtual Connection Revision (an earlier one: the active revision is `OPERATION_FAILED`). */
   async downloadRevision(id: string, revisionNumber: number): Promise<DownloadedVirtualConnection> {
     return toDownload(
       (await this.send(api.downloadVirtualConnectionRevision(id, revisionNumber, this.format))).virtualConnection,

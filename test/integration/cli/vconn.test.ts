@@ -147,7 +147,7 @@ describe('hyperdelta vconn', () => {
     expect(upd.stdout).toBe(`updated ${id}: Batters 2 (certified)\n`)
     expect((await cli(['vconn', 'delete', id])).stdout).toBe(`deleted ${id}\n`)
     const gone = await cli(['vconn', 'download', id])
-    expect([gone.code, gone.stderr]).toEqual([EXIT.server, expect.stringContaining('VCONN_NOT_FOUND')])
+    expect([gone.code, gone.stderr]).toEqual([EXIT.server, expect.stringContaining('VIRTUAL_CONNECTION_NOT_FOUND')])
   })
 
   it('connections (list, --modify with the password from the environment), tag, untag, permissions', async () => {
@@ -192,7 +192,7 @@ describe('hyperdelta vconn', () => {
     expect((await cli(['vconn', 'tag', id, 'finance', 'Office'])).stdout).toBe('tags: finance, Office\n')
     expect((await cli(['vconn', 'untag', id, 'Office'])).code).toBe(EXIT.ok)
     const absent = await cli(['vconn', 'untag', id, 'Office'])
-    expect([absent.code, absent.stderr]).toEqual([EXIT.server, expect.stringContaining('VCONN_TAG_NOT_FOUND')])
+    expect([absent.code, absent.stderr]).toEqual([EXIT.server, expect.stringContaining('TAG_NOT_FOUND')])
     const granted = await cli([
       'vconn',
       'permissions',
@@ -224,7 +224,7 @@ describe('hyperdelta vconn', () => {
       '--content',
       join(dir, 'bad.json'),
     ])
-    expect([bad.code, bad.stderr]).toEqual([EXIT.input, expect.stringContaining('VCONN_CONTENT_INVALID')])
+    expect([bad.code, bad.stderr]).toEqual([EXIT.input, expect.stringContaining('CONTENT_INVALID')])
     const missing = await cli([
       'vconn',
       'publish',
@@ -237,7 +237,10 @@ describe('hyperdelta vconn', () => {
     ])
     expect(missing.code).toBe(EXIT.input)
     const unknown = await cli(['vconn', 'delete', '00000000-0000-4000-8000-000000000000'])
-    expect([unknown.code, unknown.stderr]).toEqual([EXIT.server, expect.stringContaining('VCONN_NOT_FOUND')])
+    expect([unknown.code, unknown.stderr]).toEqual([
+      EXIT.server,
+      expect.stringContaining('VIRTUAL_CONNECTION_NOT_FOUND'),
+    ])
     expect(unknown.stderr.split('\n').length).toBeLessThanOrEqual(3) // one line, no stack trace
   })
 })

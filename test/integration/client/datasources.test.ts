@@ -57,11 +57,11 @@ afterAll(async () => {
 })
 
 describe('client.datasources against the emulator', () => {
-  it('publish: create (single request), overwrite (atomic), append; DATASOURCE_EXISTS and PUBLISH_FAILED typed', async () => {
+  it('publish: create (single request), overwrite (atomic), append; NAME_CONFLICT and OPERATION_FAILED typed', async () => {
     expect(sales).toMatchObject({ name: 'Sales', description: 'day 0', tags: [] })
     expect(await rows('Sales')).toBe(100n)
     expect(await code(client.datasources.publish({ name: 'Sales', file: join(dir, 'day0.parquet') }))).toBe(
-      'DATASOURCE_EXISTS',
+      'NAME_CONFLICT',
     )
     const over = await client.datasources.publish({
       name: 'Sales',
@@ -78,7 +78,7 @@ describe('client.datasources against the emulator', () => {
     expect(await rows('Sales')).toBe(41n)
     const bad = parquet('bad', "SELECT 'x' AS id, 'c' AS v")
     expect(await code(client.datasources.publish({ name: 'Sales', file: await bad, mode: 'append' }))).toBe(
-      'PUBLISH_FAILED',
+      'OPERATION_FAILED',
     )
     expect(await rows('Sales')).toBe(41n)
   })
@@ -146,7 +146,7 @@ describe('client.datasources against the emulator', () => {
     })
     expect(updated).toMatchObject({ isCertified: true, certificationNote: 'ok', description: 'daily' })
     expect(await client.datasources.get(sales.id)).toMatchObject({ isCertified: true, description: 'daily' })
-    expect(await code(client.datasources.update(sales.id, { name: 'chunked' }))).toBe('DATASOURCE_NAME_CONFLICT')
+    expect(await code(client.datasources.update(sales.id, { name: 'chunked' }))).toBe('NAME_CONFLICT')
     expect(await code(client.datasources.update(sales.id, { projectId: 'nope' }))).toBe('PROJECT_NOT_FOUND')
     const [conn] = await client.datasources.connections(sales.id)
     const c = await client.datasources.updateConnection(sales.id, conn!.id, {

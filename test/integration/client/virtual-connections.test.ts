@@ -143,9 +143,9 @@ describe.each(['xml', 'json'] as VirtualConnectionFormat[])('virtual connections
     expect(one).toMatchObject({ id, isCertified: false, hasExtracts: false })
   })
 
-  it('a name clash is VCONN_NAME_CONFLICT; overwrites become revisions; the active one is not a revision', async () => {
+  it('a name clash is NAME_CONFLICT; overwrites become revisions; the active one is not a revision', async () => {
     const e = await rejection(vc.publish({ name: `Batters ${format}`, projectId, content: CONTENT }))
-    expect([e.code, (e.details as Record<string, unknown>)['tableauCode']]).toEqual(['VCONN_NAME_CONFLICT', '409124'])
+    expect([e.code, (e.details as Record<string, unknown>)['tableauCode']]).toEqual(['NAME_CONFLICT', '409124'])
     await vc.publish({ name: `Batters ${format}`, projectId, content: '{"v":3}', overwrite: true })
     const revisions = await all(vc.revisions(id))
     expect(revisions.map((r) => [r.revisionNumber, r.current])).toEqual([
@@ -155,8 +155,8 @@ describe.each(['xml', 'json'] as VirtualConnectionFormat[])('virtual connections
     ])
     expect(revisions[0]!.publisher?.name).toBe('admin')
     expect((await vc.downloadRevision(id, 1)).content).toBe(CONTENT)
-    expect((await rejection(vc.downloadRevision(id, 3))).code).toBe('VCONN_DOWNLOAD_FAILED')
-    expect((await rejection(vc.downloadRevision(id, 9))).code).toBe('VCONN_NOT_FOUND')
+    expect((await rejection(vc.downloadRevision(id, 3))).code).toBe('OPERATION_FAILED')
+    expect((await rejection(vc.downloadRevision(id, 9))).code).toBe('VIRTUAL_CONNECTION_NOT_FOUND')
   })
 
   it('updates name, certification, note, owner', async () => {
@@ -198,10 +198,10 @@ describe.each(['xml', 'json'] as VirtualConnectionFormat[])('virtual connections
     expect((await all(vc.connections(draft)))[0]!.serverAddress).toBe('db.prod')
   })
 
-  it('adds and deletes tags; an absent tag is VCONN_TAG_NOT_FOUND', async () => {
+  it('adds and deletes tags; an absent tag is TAG_NOT_FOUND', async () => {
     expect(await vc.addTags(id, ['Office', 'a b/c'])).toEqual(['Office', 'a b/c'])
     await vc.deleteTag(id, 'a b/c')
-    expect((await rejection(vc.deleteTag(id, 'a b/c'))).code).toBe('VCONN_TAG_NOT_FOUND')
+    expect((await rejection(vc.deleteTag(id, 'a b/c'))).code).toBe('TAG_NOT_FOUND')
     expect((await all(vc.list({ filter: ['tags:eq:Office'] }))).map((v) => v.id)).toContain(id)
   })
 
@@ -223,17 +223,17 @@ describe.each(['xml', 'json'] as VirtualConnectionFormat[])('virtual connections
       { grantee: { type: 'group', id: groupId }, capabilities: { ChangePermissions: 'Deny' } },
     ])
     expect((await rejection(vc.deletePermission(id, { type: 'user', id: bobId }, 'Read', 'Allow'))).code).toBe(
-      'VCONN_CAPABILITY_NOT_ASSIGNED',
+      'CAPABILITY_NOT_ASSIGNED',
     )
     const nobody = { type: 'user' as const, id: '00000000-0000-4000-8000-000000000000' }
     expect((await rejection(vc.addPermissions(id, [{ grantee: nobody, capabilities: { Read: 'Allow' } }]))).code).toBe(
-      'VCONN_USER_NOT_FOUND',
+      'USER_NOT_FOUND',
     )
     const bad = await rejection(vc.addPermissions(id, [{ grantee: nobody, capabilities: { Write: 'Allow' } as never }]))
-    expect(bad.code).toBe('VCONN_REQUEST_INVALID') // refused before sending
+    expect(bad.code).toBe('CONFIG_INVALID') // refused before sending
   })
 
-  it('deletes; afterwards every call is VCONN_NOT_FOUND', async () => {
+  it('deletes; afterwards every call is VIRTUAL_CONNECTION_NOT_FOUND', async () => {
     const gone = (await vc.publish({ name: `Gone ${format}`, projectId, content: '{}' })).id
     await vc.delete(gone)
     for (const p of [
@@ -243,7 +243,7 @@ describe.each(['xml', 'json'] as VirtualConnectionFormat[])('virtual connections
       vc.addTags(gone, ['x']),
       all(vc.revisions(gone)),
     ]) {
-      expect((await rejection(p)).code).toBe('VCONN_NOT_FOUND')
+      expect((await rejection(p)).code).toBe('VIRTUAL_CONNECTION_NOT_FOUND')
     }
   })
 })

@@ -62,7 +62,7 @@ describe('names are unique per project, not per site', () => {
     expect(inSales.contentUrl).not.toBe(inDefault.contentUrl)
     // Case-insensitive within a project, as the page says.
     expect(await outcome(client.datasources.publish({ name: 'ORDERS', file: small, projectId: salesProject }))).toBe(
-      'DATASOURCE_EXISTS',
+      'NAME_CONFLICT',
     )
 
     const over = await client.datasources.publish({
@@ -83,14 +83,12 @@ describe('names are unique per project, not per site', () => {
     expect((await client.findDatasource({ name: 'Orders', project: 'Sales' })).id).toBe(inSales.id)
 
     // Moving Sales' Orders into Default meets Default's Orders: 409015; under another name the move is fine.
-    expect(await outcome(client.datasources.update(inSales.id, { projectId: defaultProject }))).toBe(
-      'DATASOURCE_NAME_CONFLICT',
-    )
+    expect(await outcome(client.datasources.update(inSales.id, { projectId: defaultProject }))).toBe('NAME_CONFLICT')
     expect(await outcome(client.datasources.update(inSales.id, { name: 'orders ' }))).toBe('ok')
     expect(await outcome(client.datasources.update(inSales.id, { name: 'Orders' }))).toBe('ok')
     const other = await client.datasources.publish({ name: 'Other', file: small, projectId: defaultProject })
     expect(await outcome(client.datasources.update(other.id, { name: 'Orders', projectId: salesProject }))).toBe(
-      'DATASOURCE_NAME_CONFLICT',
+      'NAME_CONFLICT',
     )
     expect(await outcome(client.datasources.update(other.id, { projectId: salesProject }))).toBe('ok')
 
@@ -110,13 +108,13 @@ describe('names are unique per project, not per site', () => {
 })
 
 describe('concurrent creates of one name', () => {
-  it('N publishes at once: exactly one is created, the others are DATASOURCE_EXISTS (no 500)', async () => {
+  it('N publishes at once: exactly one is created, the others are NAME_CONFLICT (no 500)', async () => {
     const n = 8
     const results = await Promise.all(
       Array.from({ length: n }, () => outcome(client.datasources.publish({ name: 'Burst', file: small }))),
     )
     expect(results.filter((r) => r === 'ok')).toHaveLength(1)
-    expect(results.filter((r) => r === 'DATASOURCE_EXISTS')).toHaveLength(n - 1)
+    expect(results.filter((r) => r === 'NAME_CONFLICT')).toHaveLength(n - 1)
     const found: DatasourceDetails[] = []
     for await (const d of client.datasources.queryAll({ filter: [{ field: 'name', operator: 'eq', value: 'Burst' }] }))
       found.push(d)
@@ -146,7 +144,7 @@ describe('concurrent creates of one name', () => {
       ...Array.from({ length: 3 }, () => outcome(client.datasources.publish({ name: 'mixed', file: small }))),
     ])
     expect(results.filter((r) => r === 'ok')).toHaveLength(1)
-    expect(results.filter((r) => r === 'EMULATOR_DATASOURCE_EXISTS' || r === 'DATASOURCE_EXISTS')).toHaveLength(5)
+    expect(results.filter((r) => r === 'EMULATOR_DATASOURCE_EXISTS' || r === 'NAME_CONFLICT')).toHaveLength(5)
   }, 60_000)
 
   it('concurrent overwrites of one name all succeed onto one data source', async () => {
@@ -238,6 +236,6 @@ describe('virtual connection names follow the same rules', () => {
     expect(listed).toEqual(['  Shared vc  '])
     const results = await Promise.all(Array.from({ length: 6 }, () => outcome(publish('VC burst', salesProject))))
     expect(results.filter((r) => r === 'ok')).toHaveLength(1)
-    expect(results.filter((r) => r === 'VCONN_NAME_CONFLICT')).toHaveLength(5)
+    expect(results.filter((r) => r === 'NAME_CONFLICT')).toHaveLength(5)
   })
 })

@@ -24,6 +24,15 @@ describe('exitCodeFor', () => {
     // a local file that cannot be written: rerunning as is fails again (not 6), and it is not the server's (not 4)
     [err('DOWNLOAD_WRITE_FAILED'), EXIT.input],
     [err('EMULATOR_STATE_INVALID'), EXIT.server],
+    // refused before sending: bad input; a documented Tableau code's kind is the server's answer, whatever its name
+    [err('CONTENT_INVALID'), EXIT.input],
+    [err('CONFIG_INVALID'), EXIT.input],
+    [err('CAPABILITIES_INVALID'), EXIT.input],
+    [err('CAPABILITY_REJECTED'), EXIT.input],
+    [err('CAPABILITY_INVALID'), EXIT.server],
+    [err('CAPABILITY_NOT_FOUND'), EXIT.server],
+    [err('REQUEST_INVALID'), EXIT.server],
+    [err('PAGE_INVALID'), EXIT.server],
   ])('%s → %i', (error, code) => {
     expect(exitCodeFor(error)).toBe(code)
   })

@@ -6,7 +6,7 @@ import { json, SITE, signedIn, TOKEN, V } from './helpers.js'
 
 const projectSchema = z.object({ project: z.object({ id: z.string() }) })
 
-/** A resource-module style endpoint, written the way src/client/resources/README.md says. */
+/** A resource-module style endpoint, written the way src/client/README.md says. */
 function getProject(
   id: string,
   extra: Partial<ApiRequest<typeof projectSchema>> = {},

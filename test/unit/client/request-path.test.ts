@@ -168,7 +168,7 @@ describe('grantee kinds', () => {
   it('Delete Permission sends only users or groups as the kind segment', () => {
     for (const type of [...HOSTILE_PATH_VALUES, 'users', 'User']) {
       expect(() => vc.deletePermission(SAFE, { type: type as 'user', id: SAFE }, 'Read', 'Allow', 'xml')).toThrow(
-        expect.objectContaining({ code: 'VCONN_REQUEST_INVALID' }),
+        expect.objectContaining({ code: 'CONFIG_INVALID' }),
       )
     }
     expect(vc.deletePermission(SAFE, { type: 'group', id: 'g' }, 'Read', 'Deny', 'xml').path).toBe(

@@ -179,6 +179,25 @@ describe('uploadFile', () => {
     expect(size).toBeGreaterThan(0)
   })
 
+  it('an append to a session the server does not know (404015) is UPLOAD_SESSION_NOT_FOUND, resource upload', async () => {
+    const file = join(dir, 'small.parquet')
+    await writeFile(file, 'x')
+    const { client, pool } = await signedIn()
+    pool
+      .intercept({ path: `${SITE}/fileUploads`, method: 'POST' })
+      .reply(201, { fileUpload: { uploadSessionId: SESSION } }, json)
+    pool
+      .intercept({ path: `${SITE}/fileUploads/${ENCODED}`, method: 'PUT' })
+      .reply(404, { error: { summary: 'File upload not found', detail: 'gone', code: '404015' } }, json)
+    const error = await client.uploadFile(file).catch((e: unknown) => e)
+    expect(isHyperdeltaError(error, 'UPLOAD_SESSION_NOT_FOUND') && error.details).toMatchObject({
+      resource: 'upload',
+      endpoint: 'appendUpload',
+      tableauCode: '404015',
+      status: 404,
+    })
+  })
+
   it('refuses parts over 64 MiB and unreadable files before any request', async () => {
     const { client } = await signedIn()
     const big = await client.uploadFile(join(dir, 'x'), { partSizeBytes: 64 * 1024 * 1024 + 1 }).catch((e) => e)

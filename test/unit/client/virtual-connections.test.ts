@@ -1,11 +1,7 @@
 import type { MockPool } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  HyperdeltaError,
-  type TableauClient,
-  VIRTUAL_CONNECTION_ERROR_CODES,
-  type VirtualConnectionFormat,
-} from '../../../src/index.js'
+import { HyperdeltaError, type TableauClient, type VirtualConnectionFormat } from '../../../src/index.js'
+import { documentedErrorKind, type EndpointName } from '../../../src/wire.js'
 import { json, SITE, signedIn } from './helpers.js'
 
 // MockAgent: the exact bytes the client sends for the reference page's examples (golden bodies, both formats), the
@@ -183,7 +179,7 @@ describe('golden request bodies of the reference examples', () => {
     )
   })
 
-  it('refuses content that is not JSON before sending (VCONN_CONTENT_INVALID, exit 3 in the CLI)', async () => {
+  it('refuses content that is not JSON before sending (CONTENT_INVALID, exit 3 in the CLI)', async () => {
     const s = await signedIn()
     client = s.client
     s.pool.intercept({ path: `/api/3.24/auth/signout`, method: 'POST' }).reply(204, '')
@@ -192,7 +188,7 @@ describe('golden request bodies of the reference examples', () => {
       .catch((x: unknown) => x)
     expect(e).toBeInstanceOf(HyperdeltaError)
     expect([(e as HyperdeltaError).code, ((e as HyperdeltaError).details as Record<string, unknown>)['field']]).toEqual(
-      ['VCONN_CONTENT_INVALID', 'content'],
+      ['CONTENT_INVALID', 'content'],
     )
   })
 })
@@ -225,7 +221,23 @@ describe('responses in the page shapes', () => {
   })
 })
 
-// One row per documented (method, status, code) of the reference page.
+// One row per documented (method, status, code) of the reference page; each label's endpoint in the catalogue.
+const ENDPOINT_OF: Record<string, EndpointName> = {
+  'add tags': 'addVirtualConnectionTags',
+  'add permissions': 'addVirtualConnectionPermissions',
+  'delete tag': 'deleteVirtualConnectionTag',
+  delete: 'deleteVirtualConnection',
+  'delete permission': 'deleteVirtualConnectionPermission',
+  download: 'downloadVirtualConnection',
+  'download revision': 'downloadVirtualConnectionRevision',
+  revisions: 'listVirtualConnectionRevisions',
+  list: 'listVirtualConnections',
+  connections: 'listVirtualConnectionConnections',
+  publish: 'publishVirtualConnection',
+  'list permissions': 'listVirtualConnectionPermissions',
+  update: 'updateVirtualConnection',
+  'update connection': 'updateVirtualConnectionConnection',
+}
 const ERRORS: [string, number, string, (c: TableauClient) => Promise<unknown>, string, string][] = []
 const add = (
   label: string,
@@ -382,21 +394,28 @@ add(
 )
 
 describe('typed errors: every documented code', () => {
-  it.each(ERRORS)('%s: %i %s', async (_label, status, code, call, method, path) => {
+  it.each(ERRORS)('%s: %i %s', async (label, status, code, call, method, path) => {
+    const endpoint = ENDPOINT_OF[label]!
     const { client: c } = await capture(method, path, status, { error: { summary: 'S', detail: 'D', code } })
     const e = await call(c).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(HyperdeltaError)
-    expect((e as HyperdeltaError).code).toBe(VIRTUAL_CONNECTION_ERROR_CODES[code])
-    expect((e as HyperdeltaError).details).toMatchObject({ tableauCode: code, status })
+    expect((e as HyperdeltaError).code).toBe(documentedErrorKind(endpoint, code))
+    expect((e as HyperdeltaError).details).toMatchObject({
+      tableauCode: code,
+      status,
+      resource: 'virtual-connection',
+      endpoint,
+    })
     expect((e as HyperdeltaError).message).toContain(code)
   })
 
   it('the codes are distinct where the page gives distinct meanings', () => {
-    expect(VIRTUAL_CONNECTION_ERROR_CODES['409124']).toBe('VCONN_NAME_CONFLICT')
-    expect(VIRTUAL_CONNECTION_ERROR_CODES['404007']).toBe('VCONN_TAG_NOT_FOUND')
-    expect(VIRTUAL_CONNECTION_ERROR_CODES['404013']).toBe('VCONN_CAPABILITY_NOT_ASSIGNED')
-    expect(new Set(['404004', '404006', '404049', '409004'].map((c) => VIRTUAL_CONNECTION_ERROR_CODES[c]))).toEqual(
-      new Set(['VCONN_NOT_FOUND']),
+    expect(documentedErrorKind('updateVirtualConnection', '409124')).toBe('NAME_CONFLICT')
+    expect(documentedErrorKind('deleteVirtualConnectionTag', '404007')).toBe('TAG_NOT_FOUND')
+    expect(documentedErrorKind('addVirtualConnectionPermissions', '404013')).toBe('CAPABILITY_NOT_ASSIGNED')
+    const gone = ['404004', '404006', '404049', '409004'].map((c) =>
+      documentedErrorKind('downloadVirtualConnection', c),
     )
+    expect(new Set(gone)).toEqual(new Set(['VIRTUAL_CONNECTION_NOT_FOUND']))
   })
 })
