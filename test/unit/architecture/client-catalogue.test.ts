@@ -18,13 +18,16 @@ const TRANSPORT = 'src/client/transport/'
 const clientFiles = repoFiles('src/client')
 const resourceFiles = clientFiles.filter((file) => !file.startsWith(TRANSPORT) && file.split('/').length > 3)
 
-/** How many times each endpoint name is the first argument of `endpoint(` or `endpointPath(` in `files`. */
+/**
+ * How many times each endpoint name is the first argument of `endpoint(` or `endpointPath(` in `files`, or the
+ * `endpoint:` of a resource's own request helper (the virtual connections' `request({ endpoint: 'name', … })`).
+ */
 function uses(files: readonly string[]): Map<string, string[]> {
   const found = new Map<string, string[]>()
   for (const file of files) {
     // Comment lines left out: a doc comment's example is not a description.
     const text = readFileSync(join(root, file), 'utf8').replace(/^\s*(?:\/\/|\/\*\*|\*).*$/gm, '')
-    for (const m of text.matchAll(/\bendpoint(?:Path)?\(\s*'([A-Za-z]+)'/g)) {
+    for (const m of text.matchAll(/\bendpoint(?:(?:Path)?\(\s*|:\s*)'([A-Za-z]+)'/g)) {
       found.set(m[1]!, [...(found.get(m[1]!) ?? []), file])
     }
   }
@@ -67,7 +70,7 @@ describe('client requests come from the protocol catalogue', () => {
 
   it('the scan sees a description written over several lines, and an apiPath template', () => {
     const probe = "return { ...endpoint(\n  'queryJob', { job }) }\nconst p = apiPath`/jobs`"
-    expect([...probe.matchAll(/\bendpoint(?:Path)?\(\s*'([A-Za-z]+)'/g)].map((m) => m[1])).toEqual(['queryJob'])
+    expect([...probe.matchAll(/\bendpoint(?:(?:Path)?\(\s*|:\s*)'([A-Za-z]+)'/g)].map((m) => m[1])).toEqual(['queryJob'])
     expect(/\bapiPath`/.test(probe)).toBe(true)
   })
 })
