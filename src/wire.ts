@@ -1,7 +1,9 @@
 // `hyperdelta/wire`: the wire-level pieces — the Hyper Update JSON schema and vocabulary, the REST API version
-// rules, job finish codes, retry constants, the upload part body, and the value conversions the wire uses. For
-// code that reads or writes the protocol itself (tests, emulators, other transports); applications need only the
-// root entry.
+// rules, job finish codes, retry constants, the upload part body, and the value conversions the wire uses — and
+// the code tables: the error catalog and the Tableau error-code maps, the probed facts of a capabilities file, the
+// column kinds, and the protocol defaults (retry policy, job timeout, change-file size, publish limits). For code
+// that reads or writes the protocol itself (tests, emulators, other transports) or enumerates codes; applications
+// need only the root entry.
 
 export { parseActions } from './actions/parse-actions.js'
 export {
@@ -26,13 +28,37 @@ export {
 } from './actions/wire-vocabulary.js'
 export { wireConditionNodes } from './actions/wire-walk.js'
 export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
+export {
+  CAPABILITIES_VERSION,
+  FACT_OUTCOMES,
+  type FactOutcome,
+  PROBED_FACTS,
+  type ProbedFact,
+  parseCapabilities,
+} from './client/capabilities.js'
+export { CONNECTED_APP_DEFAULT_SCOPES } from './client/connected-app-jwt.js'
+export {
+  DATASOURCE_ERROR_CODES,
+  DATASOURCE_FILE_TYPES,
+  type DatasourceErrorCode,
+  DOCUMENTED_ERRORS,
+  SINGLE_REQUEST_PUBLISH_MAX_BYTES,
+} from './client/datasources/index.js'
 export { FINISH_CODE, isJobFinished } from './client/job.js'
 export { type MultipartPart, multipartPart } from './client/multipart.js'
-export { RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-policy.js'
+export { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/retry-policy.js'
 export { MAX_UPLOAD_PART_BYTES } from './client/upload-file.js'
-export { JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
+export { VDS_DATA_TYPE_KINDS } from './client/vds-metadata.js'
+export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
+export { VIRTUAL_CONNECTION_CAPABILITIES } from './client/virtual-connection-types.js'
+export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
+export { ERROR_CATALOG, ERROR_CODES } from './error-catalog.js'
+export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
+export { DEFAULT_KEEP_RUNS } from './plan/journal-history.js'
+export { DEFAULT_MAX_REQUEST_ATTEMPTS } from './plan/run-requests.js'
 export type { Endpoint, EndpointResource, EndpointScope, HttpMethod } from './protocol/endpoint.js'
 export { ENDPOINT_NAMES, ENDPOINTS, type EndpointName, type EndpointParams } from './protocol/endpoints.js'
+export { COLUMN_KINDS, MAX_DECIMAL_PRECISION } from './schema/column-types.js'
 export { setOwn } from './schema/own-property.js'
 export { sqlTypeOf, sqlValueText } from './schema/sql-type.js'
 export {

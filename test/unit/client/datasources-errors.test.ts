@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DOCUMENTED_ERRORS, isHyperdeltaError, type TableauClient } from '../../../src/index.js'
+import { isHyperdeltaError, type TableauClient } from '../../../src/index.js'
+import { DOCUMENTED_ERRORS } from '../../../src/wire.js'
 import { json, SITE, signedIn } from './helpers.js'
 
 // Every error code the Data Sources page documents, per method, becomes its typed code (MockAgent answers it).

@@ -1,11 +1,7 @@
 import type { MockPool } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  HyperdeltaError,
-  type TableauClient,
-  VIRTUAL_CONNECTION_ERROR_CODES,
-  type VirtualConnectionFormat,
-} from '../../../src/index.js'
+import { HyperdeltaError, type TableauClient, type VirtualConnectionFormat } from '../../../src/index.js'
+import { VIRTUAL_CONNECTION_ERROR_CODES } from '../../../src/wire.js'
 import { json, SITE, signedIn } from './helpers.js'
 
 // MockAgent: the exact bytes the client sends for the reference page's examples (golden bodies, both formats), the
