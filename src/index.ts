@@ -125,6 +125,7 @@ export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-
 export type { ParquetFormatOptions } from './payload/parquet/index.js'
 export type { PayloadFormat } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
+export { tableFromParquet } from './payload/table-from-parquet.js'
 export {
   type ChangeFile,
   type ChangeFiles,
@@ -182,4 +183,3 @@ export {
 } from './schema/column-types.js'
 export { type Columns, defineTable, type RowOf, type Table } from './schema/define-table.js'
 export type { InputType } from './schema/input-types.js'
-export { tableFromParquet } from './schema/table-from-parquet.js'
