@@ -15,17 +15,6 @@ export {
   type WireJunction,
   wireBatchSchema,
 } from './actions/wire-schema.js'
-export {
-  ACTION_KINDS,
-  type ActionKind,
-  COMPARISON_OPS,
-  CONST_TYPES,
-  type ComparisonOp,
-  type ConstType,
-  JUNCTION_OPS,
-  NATIVE_OPS,
-  type NativeOp,
-} from './actions/wire-vocabulary.js'
 export { wireConditionNodes } from './actions/wire-walk.js'
 export { compareApiVersions, MAX_API_VERSION, MIN_API_VERSION, negotiateApiVersion } from './client/api-version.js'
 export {
@@ -53,6 +42,17 @@ export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-erro
 export { VIRTUAL_CONNECTION_CAPABILITIES } from './client/virtual-connection-types.js'
 export { DEFAULT_JOB_TIMEOUT_MS, JOB_POLL_SCHEDULE } from './client/wait-for-job.js'
 export { ERROR_CATALOG, ERROR_CODES } from './error-catalog.js'
+export {
+  ACTION_KINDS,
+  type ActionKind,
+  COMPARISON_OPS,
+  CONST_TYPES,
+  type ComparisonOp,
+  type ConstType,
+  JUNCTION_OPS,
+  NATIVE_OPS,
+  type NativeOp,
+} from './model/wire-vocabulary.js'
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export { DEFAULT_KEEP_RUNS } from './plan/journal-history.js'
 export { DEFAULT_MAX_REQUEST_ATTEMPTS } from './plan/run-requests.js'

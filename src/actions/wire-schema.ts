@@ -1,6 +1,4 @@
 import { z } from 'zod'
-import { parseIsoTimestampMicros } from '../schema/temporal.js'
-import { boundWireCondition } from './wire-depth.js'
 import {
   ACTION_KINDS,
   BOOLEAN_CONST_SPELLING,
@@ -8,7 +6,9 @@ import {
   CONST_TYPES,
   JUNCTION_OPS,
   MAX_CONDITION_DEPTH,
-} from './wire-vocabulary.js'
+} from '../model/wire-vocabulary.js'
+import { parseIsoTimestampMicros } from '../schema/temporal.js'
+import { boundWireCondition } from './wire-depth.js'
 
 /** A typed constant: `v` is always a JSON string, whatever the type. */
 export interface WireConst {

@@ -1,5 +1,5 @@
 import type { WireAction } from '../actions/wire-schema.js'
-import { summarizeVerification, type VerifyResult } from './verify-result.js'
+import { summarizeVerification, type VerifyResult } from '../model/verify-result.js'
 
 /**
  * What happened to one request. `applied` and `already-applied` are on the server; `submitted` (noWait) is a job
