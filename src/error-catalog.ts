@@ -1,6 +1,6 @@
-import type { Job } from './client/job.js'
 import type { FieldDetails, HttpErrorDetails, JobEndDetails } from './error-details.js'
-import type { PushReport } from './plan/push-report.js'
+import type { Job } from './model/job.js'
+import type { PushReport } from './model/push-report.js'
 import { VCONN_DOCUMENTED_LAYERS, type VconnDocumentedDetails } from './vconn-documented-codes.js'
 
 export type { FieldDetails, HttpErrorDetails, JobEndDetails, VconnErrorDetails } from './error-details.js'

@@ -1,4 +1,4 @@
-import type { Job } from './client/job.js'
+import type { Job } from './model/job.js'
 
 // Shapes of `details` shared by several error codes (the catalog, error-catalog.ts, names them per code).
 
