@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { repoFiles, root } from './repo-files.js'
+import { localImports, repoFiles, root } from './repo-files.js'
 
 // The architecture rules, checked on the source: consumers of the library (cli, emulator, pipelines, samples,
 // bench) import only public entries (and hyperdelta's own tools also the internal entry), and no module imports
@@ -34,16 +34,6 @@ const INTERNAL_USERS = ['src/cli', 'src/emulator', 'src/testing', 'pipelines']
 const WALLS = [
   { folder: 'src/payload/parquet', face: 'src/payload/parquet/index.ts', tests: 'test/unit/payload/parquet' },
 ]
-
-/** Relative import specifiers of a file (static, type-only, re-exports and dynamic), resolved to repo paths. */
-function localImports(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8')
-  const specs = [
-    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g),
-    ...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g),
-  ].map((m) => m[1]!)
-  return specs.map((s) => relative(root, resolve(root, dirname(file), s.replace(/\.js$/, '.ts'))))
-}
 
 /** Imports that cross a wall into anything but its face; `as` checks a file's imports as if it lived there. */
 function wallViolations(files: readonly string[], as?: string): string[] {
