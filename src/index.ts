@@ -135,7 +135,6 @@ export {
 } from './payload/write-change-files.js'
 // plan: planning, pushing, journal, reports
 export type { ActionGroup, PlannedAction } from './plan/group-actions.js'
-export type { JournalRequest, JournalState, RequestState } from './plan/journal.js'
 export {
   type ChangePlan,
   type ChangeRows,
@@ -153,8 +152,6 @@ export {
   type RequestReport,
   summarizeReport,
 } from './plan/push-report.js'
-export type { RequestIdentity } from './plan/request-id.js'
-export type { RunIdentity } from './plan/run-identity.js'
 export { type RunRequestsInput, type RunTarget, runRequests } from './plan/run-requests.js'
 export type { StateDir } from './plan/state-dir.js'
 export type { VerifyCheck, VerifyResult, VerifySpec } from './plan/verify-datasource.js'
