@@ -5,7 +5,6 @@
 
 export { Batch } from './actions/batch.js'
 export { checkPathValue } from './client/request-path.js'
-export { defaultEnvironment } from './environment.js'
 export { LOG_LEVELS, silentLogger, toLogger } from './logger.js'
 export { parquetRowCount } from './payload/from-parquet.js'
 export { type JournalLock, type LockHolder, lockJournal } from './plan/journal-lock.js'
