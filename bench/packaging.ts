@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
-import { parquetSchema, resolveSnappy, type SnappyImplementation } from '../src/format.js'
-import { parquetFormat, writeChangeFiles } from '../src/index.js'
+import { parquetFormat, parquetSchema, resolveSnappy, type SnappyImplementation } from '../src/format.js'
+import { writeChangeFiles } from '../src/index.js'
 import { benchRow, benchRows, benchRowsSql, benchRowsSync, benchTable } from './bench-data.js'
 
 export interface PackagingResult {

@@ -1,4 +1,3 @@
-import type { Job } from './client/jobs/job.js'
 import type {
   DocumentedErrorDetails,
   DocumentedFields,
@@ -6,7 +5,8 @@ import type {
   HttpErrorDetails,
   JobEndDetails,
 } from './error-details.js'
-import type { PushReport } from './plan/push-report.js'
+import type { Job } from './model/job.js'
+import type { PushReport } from './model/push-report.js'
 import type { DocumentedErrorKind } from './protocol/documented-error.js'
 
 export type {

@@ -1,4 +1,4 @@
-import type { Job } from './client/jobs/job.js'
+import type { Job } from './model/job.js'
 import type { EndpointResource } from './protocol/endpoint.js'
 import type { EndpointName } from './protocol/endpoints.js'
 

@@ -1,6 +1,6 @@
 // `hyperdelta/format`: the change-file format seam — what a format plug-in (e.g. a `.hyper` producer) implements
-// and the pieces of the built-in Parquet format it can reuse. Applications pick a format with `parquetFormat()`
-// from the root entry and need nothing here.
+// and the pieces of the built-in Parquet format it can reuse, and `parquetFormat()`, the built-in format an
+// application passes to tune it (statistics, compression threads, snappy).
 
 export type { ArrowRecordBatchLike, ArrowTableLike, ArrowVectorLike } from './payload/arrow-input.js'
 export {

@@ -1,9 +1,18 @@
 // The public API of hyperdelta: what applications write code against (tables and column types, batches and
-// conditions, change files, plan and push, the client, errors, logger, environment). Wire-level pieces are in
-// `hyperdelta/wire` (src/wire.ts), the change-file format seam in `hyperdelta/format` (src/format.ts). Explicit
-// re-exports, nothing else.
+// conditions, change files, plan and push, the client, errors, logger, environment). Wire-level pieces and code
+// tables (error-code maps, probe facts, protocol defaults) are in `hyperdelta/wire` (src/wire.ts), the change-file
+// format seam and `parquetFormat` in `hyperdelta/format` (src/format.ts); helpers only the CLI, the emulator and the
+// pipelines need are in src/internal.ts (not published). Explicit re-exports, nothing else; the value budget is
+// checked by test/unit/architecture/public-face.test.ts.
 
-export { type ActionNode, Batch, batch, type DeleteArgs, type Match, type SourceAndTarget } from './actions/batch.js'
+export {
+  type ActionNode,
+  type Batch,
+  batch,
+  type DeleteArgs,
+  type Match,
+  type SourceAndTarget,
+} from './actions/batch.js'
 export {
   and,
   type ColumnRef,
@@ -25,27 +34,35 @@ export {
 export { type ParseActionsOptions, parseActions } from './actions/parse-actions.js'
 export type { WireBatch } from './actions/wire-schema.js'
 export { writeFileAtomic } from './atomic-write.js'
-export {
-  assertSupported,
-  CAPABILITIES_VERSION,
-  type Capabilities,
-  FACT_OUTCOMES,
-  type FactOutcome,
-  PROBED_FACTS,
-  type ProbedFact,
-  parseCapabilities,
-  readCapabilities,
-} from './client/capabilities.js'
-export * from './client/datasources/index.js'
+export { type Capabilities, readCapabilities } from './client/capabilities.js'
+export type {
+  ConnectionChanges,
+  ConnectionCredentials,
+  ConnectionDetails,
+  DatasourceChanges,
+  DatasourceDescription,
+  DatasourceDetails,
+  DatasourceField,
+  DatasourceFileType,
+  DatasourceFilter,
+  DatasourcesApi,
+  DownloadDatasourceOptions,
+  DownloadRename,
+  DownloadResult,
+  EncryptedKeychains,
+  FilterOperator,
+  KeychainDestination,
+  Page,
+  PublishDatasourceOptions,
+  QueryDatasourcesOptions,
+  Revision,
+  TransferProgress,
+} from './client/datasources/index.js'
 export { findProjectId } from './client/directory/projects.js'
-export { FINISH_CODE, type Job } from './client/jobs/job.js'
-export { DEFAULT_JOB_TIMEOUT_MS, type WaitForJobOptions } from './client/jobs/wait-for-job.js'
+export type { Job } from './client/jobs/job.js'
+export type { WaitForJobOptions } from './client/jobs/wait-for-job.js'
 export type { TableauAuth } from './client/sessions/auth.js'
-export {
-  CONNECTED_APP_DEFAULT_SCOPES,
-  type ConnectedAppJwtOptions,
-  mintConnectedAppJwt,
-} from './client/sessions/connected-app-jwt.js'
+export { type ConnectedAppJwtOptions, mintConnectedAppJwt } from './client/sessions/connected-app-jwt.js'
 export {
   type Connection,
   type Datasource,
@@ -55,14 +72,8 @@ export {
 } from './client/tableau-client.js'
 // client: Tableau REST client for the update flow (sign-in, uploads, PATCH data, job waiter, retries)
 export type { ApiRequest, RequestScope } from './client/transport/api-request.js'
-export {
-  apiPath,
-  checkPathValue,
-  type PathValue,
-  type QueryValue,
-  type RequestPath,
-} from './client/transport/request-path.js'
-export { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './client/transport/retry-policy.js'
+export { apiPath, type PathValue, type QueryValue, type RequestPath } from './client/transport/request-path.js'
+export type { RetryPolicyOptions } from './client/transport/retry-policy.js'
 export type { UploadFileOptions, UploadResult } from './client/uploads/upload-file.js'
 export {
   type HasVirtualConnections,
@@ -70,40 +81,52 @@ export {
   type PromoteVirtualConnectionOptions,
   promoteVirtualConnection,
 } from './client/virtual-connections/promote.js'
-export * from './client/virtual-connections/types.js'
-export { VirtualConnections } from './client/virtual-connections/virtual-connections-api.js'
+export type {
+  CapabilityMode,
+  DatabaseConnectionUpdate,
+  DownloadedVirtualConnection,
+  Grantee,
+  GranteeCapabilities,
+  ListVirtualConnectionsOptions,
+  PublishedVirtualConnection,
+  PublishVirtualConnectionRequest,
+  UpdatedVirtualConnection,
+  UpdateVirtualConnectionRequest,
+  VirtualConnectionCapability,
+  VirtualConnectionDatabaseConnection,
+  VirtualConnectionFormat,
+  VirtualConnectionPermissions,
+  VirtualConnectionRevision,
+  VirtualConnectionSummary,
+} from './client/virtual-connections/types.js'
+export type { VirtualConnections } from './client/virtual-connections/virtual-connections-api.js'
 export type { VdsField, VdsFilter, VdsQuery, VizqlReader } from './client/vizql-data-service/vds.js'
-export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vizql-data-service/vds-metadata.js'
-export { defaultEnvironment, type Environment, environment } from './environment.js'
-export {
-  type DocumentedErrorDetails,
-  ERROR_CATALOG,
-  ERROR_CODES,
-  type ErrorCode,
-  type ErrorDetails,
-  type ErrorDetailsByCode,
-  type FieldDetails,
-  type HttpErrorDetails,
-  type JobEndDetails,
+export type { DescribedColumn } from './client/vizql-data-service/vds-metadata.js'
+export { type Environment, environment } from './environment.js'
+export type {
+  DocumentedErrorDetails,
+  ErrorCode,
+  ErrorDetails,
+  ErrorDetailsByCode,
+  FieldDetails,
+  HttpErrorDetails,
+  JobEndDetails,
 } from './error-catalog.js'
 export { type AnyHyperdeltaError, HyperdeltaError, isHyperdeltaError } from './errors.js'
 export {
   consoleLogger,
   type FieldsFirstLogger,
   fieldsFirstLogger,
-  LOG_LEVELS,
   type Logger,
   type LogLevel,
-  silentLogger,
-  toLogger,
 } from './logger.js'
 // payload: change rows → size-limited change files (Parquet built in; the format seam is `hyperdelta/format`)
-export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export type { DuplicateKey } from './payload/duplicate-keys.js'
-export { fromParquet, type ParquetFiles, parquetRowCount, readParquetRows } from './payload/from-parquet.js'
-export { type ParquetFormatOptions, parquetFormat } from './payload/parquet/index.js'
+export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
+export type { ParquetFormatOptions } from './payload/parquet/index.js'
 export type { PayloadFormat } from './payload/payload-format.js'
 export type { ChangeRowsInput } from './payload/row-input.js'
+export { tableFromParquet } from './payload/table-from-parquet.js'
 export {
   type ChangeFile,
   type ChangeFiles,
@@ -113,16 +136,6 @@ export {
 } from './payload/write-change-files.js'
 // plan: planning, pushing, journal, reports
 export type { ActionGroup, PlannedAction } from './plan/group-actions.js'
-export {
-  Journal,
-  type JournalRequest,
-  type JournalState,
-  type RequestState,
-  readJournal,
-  removeJournal,
-} from './plan/journal.js'
-export { DEFAULT_KEEP_RUNS, historyDirOf } from './plan/journal-history.js'
-export { type JournalLock, type LockHolder, lockJournal } from './plan/journal-lock.js'
 export {
   type ChangePlan,
   type ChangeRows,
@@ -135,46 +148,31 @@ export { type PushClient, type PushOptions, pushChanges, type SubmittedJob } fro
 export {
   type PushProgress,
   type PushReport,
-  payloadSummary,
   type ReplayedJob,
   type RequestOutcome,
   type RequestReport,
   summarizeReport,
 } from './plan/push-report.js'
-export { deriveRequestId, type RequestIdentity } from './plan/request-id.js'
-export { deriveRunId, type RunIdentity, randomRunId } from './plan/run-identity.js'
-export {
-  DEFAULT_MAX_REQUEST_ATTEMPTS,
-  type RunRequestsInput,
-  type RunTarget,
-  runRequests,
-} from './plan/run-requests.js'
-export { openRunTemp, type RunTemp, sweepStaleRunTemps } from './plan/run-temp.js'
-export { openStateDir, type StateDir, stateDirLayout } from './plan/state-dir.js'
-export { COMPARE_BY_KIND, sameColumnValue } from './plan/verify-compare.js'
-export { type VerifyCheck, type VerifyResult, type VerifySpec, verifyDatasource } from './plan/verify-datasource.js'
-export { summarizeVerification } from './plan/verify-result.js'
+export { type RunRequestsInput, type RunTarget, runRequests } from './plan/run-requests.js'
+export type { StateDir } from './plan/state-dir.js'
+export type { VerifyCheck, VerifyResult, VerifySpec } from './plan/verify-datasource.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ScratchDatasource } from './probe/probe-scratch.js'
 export type { ProbeFinding } from './probe/probe-steps.js'
-export { formatProbeTable, type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
-export { COLUMN_SPEC_HINT, parseColumnSpec } from './schema/column-spec.js'
+export { type ProbeOptions, type ProbeResult, probe } from './probe/run-probe.js'
 export {
   bool,
-  COLUMN_KINDS,
   type ColumnKind,
   type ColumnOptions,
   type ColumnType,
   type ColumnValueMap,
   date,
   decimal,
-  describeColumnType,
   type Float64Options,
   float64,
   int16,
   int32,
   int64,
-  MAX_DECIMAL_PRECISION,
   type TimestampOptions,
   text,
   time,
@@ -182,13 +180,4 @@ export {
   type ValueOf,
 } from './schema/column-types.js'
 export { type Columns, defineTable, type RowOf, type Table } from './schema/define-table.js'
-export {
-  columnTypeFor,
-  describeInput,
-  duckdbInputType,
-  type InputType,
-  inputConverter,
-  inputRefusal,
-  parquetInputType,
-} from './schema/input-types.js'
-export { tableFromParquet } from './schema/table-from-parquet.js'
+export type { InputType } from './schema/input-types.js'

@@ -1,15 +1,6 @@
 import type { DuckDBAppender } from '@duckdb/node-api'
-import {
-  type Columns,
-  type ColumnType,
-  describeColumnType,
-  describeInput,
-  duckdbInputType,
-  HyperdeltaError,
-  type InputType,
-  inputRefusal,
-  type Table,
-} from '../../src/index.js'
+import { type Columns, type ColumnType, HyperdeltaError, type InputType, type Table } from '../../src/index.js'
+import { describeColumnType, describeInput, duckdbInputType, inputRefusal } from '../../src/internal.js'
 import { InvalidValue, type NormalizedValue, normalizeValue, sqlTypeOf, sqlValueText } from '../../src/wire.js'
 import { ident, literal } from '../sql-text.js'
 import type { CdcEngine } from './cdc-engine.js'

@@ -1,17 +1,15 @@
 import {
   batch,
   type Columns,
-  deriveRunId,
   environment,
   fromParquet,
   HyperdeltaError,
-  openRunTemp,
-  openStateDir,
   type PushReport,
   pushChanges,
   type StateDir,
   type Table,
 } from '../../src/index.js'
+import { deriveRunId, openRunTemp, openStateDir } from '../../src/internal.js'
 import {
   checkFallback,
   fileBytes,

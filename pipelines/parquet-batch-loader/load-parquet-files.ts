@@ -3,18 +3,16 @@ import { basename, dirname, join } from 'node:path'
 import {
   batch,
   type Columns,
-  DEFAULT_MAX_SIZE_IN_MB,
-  deriveRunId,
   fromParquet,
   HyperdeltaError,
   type PushProgress,
   type PushReport,
-  parquetRowCount,
-  payloadByteLimit,
   pushChanges,
   type Table,
   tableFromParquet,
 } from '../../src/index.js'
+import { deriveRunId, parquetRowCount } from '../../src/internal.js'
+import { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from '../../src/wire.js'
 import {
   checkFallback,
   type PipelineFallback,

@@ -1,6 +1,6 @@
+import type { ActionKind } from '../model/wire-vocabulary.js'
 import type { Table } from '../schema/define-table.js'
 import type { Condition } from './conditions.js'
-import type { ActionKind } from './wire-vocabulary.js'
 
 /** One action of a batch: frozen data, compiled by `Batch.compile`, checked by `validateAction`. */
 export interface ActionNode {

@@ -1,4 +1,5 @@
 import { HyperdeltaError, isHyperdeltaError } from '../errors.js'
+import type { ActionKind, NativeOp } from '../model/wire-vocabulary.js'
 import { type Columns, isTable, type Table } from '../schema/define-table.js'
 import type { ActionNode } from './action-node.js'
 import { compileCondition } from './compile-condition.js'
@@ -6,7 +7,6 @@ import { and, type ColumnRefs, type Condition, columnRefs, eq } from './conditio
 import { parseActions } from './parse-actions.js'
 import { validateAction } from './validate-action.js'
 import type { WireAction, WireBatch } from './wire-schema.js'
-import type { ActionKind, NativeOp } from './wire-vocabulary.js'
 
 /** Options of {@link Batch.compile}. */
 export interface CompileOptions {

@@ -1,8 +1,8 @@
 import { HyperdeltaError } from '../errors.js'
+import { type ComparisonOp, MAX_CONDITION_DEPTH, type NativeOp } from '../model/wire-vocabulary.js'
 import type { Condition } from './conditions.js'
 import { encodeConst } from './wire-constants.js'
 import type { WireCondition, WireJunction } from './wire-schema.js'
-import { type ComparisonOp, MAX_CONDITION_DEPTH, type NativeOp } from './wire-vocabulary.js'
 
 export { MAX_CONDITION_DEPTH }
 

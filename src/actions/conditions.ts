@@ -1,11 +1,11 @@
 import { HyperdeltaError } from '../errors.js'
+import type { ComparisonOp } from '../model/wire-vocabulary.js'
 import type { ColumnKind, ColumnType, ColumnValueMap } from '../schema/column-types.js'
 import type { Columns, Table } from '../schema/define-table.js'
 import { setOwn } from '../schema/own-property.js'
 import { ISO_DAYS_RANGE, ISO_MICROS_RANGE } from '../schema/temporal.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
 import { KIND_FAMILY } from './wire-constants.js'
-import type { ComparisonOp } from './wire-vocabulary.js'
 
 /** Which table a column reference points into. The wire format always puts the target column first. */
 export type Side = 'target' | 'source'

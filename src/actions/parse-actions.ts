@@ -1,6 +1,6 @@
 import { HyperdeltaError } from '../errors.js'
+import { COMPARISON_OPS, JUNCTION_OPS, type NativeOp } from '../model/wire-vocabulary.js'
 import { type WireBatch, type WireCondition, wireBatchSchema } from './wire-schema.js'
-import { COMPARISON_OPS, JUNCTION_OPS, type NativeOp } from './wire-vocabulary.js'
 
 export interface ParseActionsOptions {
   /**

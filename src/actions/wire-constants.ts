@@ -1,9 +1,9 @@
+import { BOOLEAN_CONST_SPELLING, type ConstType } from '../model/wire-vocabulary.js'
 import type { ColumnKind, ColumnType } from '../schema/column-types.js'
 import { formatDecimal } from '../schema/decimal.js'
 import { formatEpochDay, formatMicrosIso, formatTimeMicros } from '../schema/temporal.js'
 import type { NormalizedValue } from '../schema/values.js'
 import type { WireConst } from './wire-schema.js'
-import { BOOLEAN_CONST_SPELLING, type ConstType } from './wire-vocabulary.js'
 
 /**
  * Which column kinds compare with each other: each kind's value family, named after its wire const type. `date` is

@@ -1,4 +1,4 @@
-import { JUNCTION_OPS, MAX_CONDITION_DEPTH } from './wire-vocabulary.js'
+import { JUNCTION_OPS, MAX_CONDITION_DEPTH } from '../model/wire-vocabulary.js'
 
 // Wire conditions arrive from anywhere (files, other tools, a left-deep `or` nested 100,000 levels).
 // Before the recursive validator sees one, its depth is measured without recursion and, when too

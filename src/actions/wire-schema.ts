@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { parseIsoTimestampMicros } from '../schema/temporal.js'
-import { boundWireCondition } from './wire-depth.js'
+import type { WireBatch, WireCondition, WireJunction } from '../model/wire-types.js'
 import {
   ACTION_KINDS,
   BOOLEAN_CONST_SPELLING,
@@ -8,41 +7,18 @@ import {
   CONST_TYPES,
   JUNCTION_OPS,
   MAX_CONDITION_DEPTH,
-} from './wire-vocabulary.js'
+} from '../model/wire-vocabulary.js'
+import { parseIsoTimestampMicros } from '../schema/temporal.js'
+import { boundWireCondition } from './wire-depth.js'
 
-/** A typed constant: `v` is always a JSON string, whatever the type. */
-export interface WireConst {
-  type: (typeof CONST_TYPES)[number]
-  v: string
-}
-/** `{ op, target-col, source-col | const }` */
-export interface WireComparison {
-  /** `ne` only where a probe confirmed it (see NATIVE_OPS). */
-  op: (typeof COMPARISON_OPS)[number] | 'ne'
-  'target-col': string
-  'source-col'?: string
-  const?: WireConst
-}
-/** `{ op: and | or, args: [...] }`; `{ op: not, args: [one] }` only where a probe confirmed it (see NATIVE_OPS). */
-export interface WireJunction {
-  op: (typeof JUNCTION_OPS)[number] | 'not'
-  args: WireCondition[]
-}
-export type WireCondition = WireComparison | WireJunction
-
-/** One action of a Hyper Update request body. */
-export interface WireAction {
-  action: (typeof ACTION_KINDS)[number]
-  'source-schema'?: string
-  'source-table'?: string
-  'target-schema'?: string
-  'target-table': string
-  condition?: WireCondition
-}
-/** The body of `PATCH .../data`. */
-export interface WireBatch {
-  actions: WireAction[]
-}
+export type {
+  WireAction,
+  WireBatch,
+  WireComparison,
+  WireCondition,
+  WireConst,
+  WireJunction,
+} from '../model/wire-types.js'
 
 const name = z.string().min(1, 'must be a non-empty string')
 const INT64_MIN = -(2n ** 63n)

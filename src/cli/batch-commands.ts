@@ -1,4 +1,5 @@
-import { payloadSummary, planChanges, pushChanges } from '../index.js'
+import { planChanges, pushChanges } from '../index.js'
+import { payloadSummary } from '../internal.js'
 import { defineCommand, type FlagValues, usageError } from './command-table.js'
 import { EXIT } from './exit-codes.js'
 import { parseInputFlags, resolveInputs } from './inputs.js'

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
-import { checkPathValue, HyperdeltaError } from '../index.js'
+import { HyperdeltaError } from '../index.js'
+import { checkPathValue } from '../internal.js'
 import { type Flags, usage, type VerbContext } from './datasource-flags.js'
 import { VERBS } from './datasource-verbs.js'
 import type { CliIo } from './io.js'

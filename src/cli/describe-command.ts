@@ -1,4 +1,5 @@
-import { type DatasourceDescription, type DescribedColumn, describeColumnType, HyperdeltaError } from '../index.js'
+import { type DatasourceDescription, type DescribedColumn, HyperdeltaError } from '../index.js'
+import { describeColumnType } from '../internal.js'
 import { defineCommand, usageError } from './command-table.js'
 import { SERVER_FLAGS } from './io.js'
 import { signInFromFlags } from './sign-in.js'

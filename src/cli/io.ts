@@ -1,4 +1,5 @@
-import { consoleLogger, HyperdeltaError, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from '../index.js'
+import { consoleLogger, HyperdeltaError, type Logger, type LogLevel } from '../index.js'
+import { LOG_LEVELS, silentLogger } from '../internal.js'
 
 /** What a command may touch of the process: injected so tests run commands in-process. */
 export interface CliIo {

@@ -1,4 +1,6 @@
-import { checkPathValue, FINISH_CODE, type Job, type TableauClient } from '../index.js'
+import type { Job, TableauClient } from '../index.js'
+import { checkPathValue } from '../internal.js'
+import { FINISH_CODE } from '../wire.js'
 import { defineCommand } from './command-table.js'
 import { EXIT } from './exit-codes.js'
 import { type CliIo, jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'

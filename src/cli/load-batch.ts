@@ -1,16 +1,7 @@
 import { extname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import {
-  Batch,
-  COLUMN_SPEC_HINT,
-  type Columns,
-  defineTable,
-  HyperdeltaError,
-  parseActions,
-  parseColumnSpec,
-  type Table,
-  type WireBatch,
-} from '../index.js'
+import { type Columns, defineTable, HyperdeltaError, parseActions, type Table, type WireBatch } from '../index.js'
+import { Batch, COLUMN_SPEC_HINT, parseColumnSpec } from '../internal.js'
 import { setOwn } from '../wire.js'
 import { assertReadableFile, readJsonFile } from './input-files.js'
 

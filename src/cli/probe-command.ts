@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
-import { findProjectId, formatProbeTable, probe, type ScratchDatasource } from '../index.js'
+import { findProjectId, probe, type ScratchDatasource } from '../index.js'
+import { formatProbeTable } from '../internal.js'
 import { defineCommand, usageError } from './command-table.js'
 import { type CliIo, positiveNumber, SERVER_FLAGS } from './io.js'
 import { signInFromFlags } from './sign-in.js'

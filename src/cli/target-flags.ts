@@ -6,8 +6,8 @@ import {
   summarizeReport,
   type TableauClient,
   type VerifySpec,
-  verifyDatasource,
 } from '../index.js'
+import { verifyDatasource } from '../internal.js'
 import { type FlagValues, usageError } from './command-table.js'
 import { EXIT } from './exit-codes.js'
 import { assertReadableFile } from './input-files.js'

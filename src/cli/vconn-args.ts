@@ -3,11 +3,11 @@ import {
   type CapabilityMode,
   type GranteeCapabilities,
   HyperdeltaError,
-  VIRTUAL_CONNECTION_CAPABILITIES,
   type VirtualConnectionCapability,
   type VirtualConnectionFormat,
   writeFileAtomic,
 } from '../index.js'
+import { VIRTUAL_CONNECTION_CAPABILITIES } from '../wire.js'
 
 // Parsing helpers of `hyperdelta vconn`: formats, grants, content files. Mistakes are USAGE (exit 2) or INPUT_* (3).
 

@@ -1,4 +1,5 @@
-import { checkPathValue, HyperdeltaError } from '../index.js'
+import { HyperdeltaError } from '../index.js'
+import { checkPathValue } from '../internal.js'
 import { type CliCommand, defineCommand, type FlagSpec } from './command-table.js'
 import { type CliIo, SERVER_FLAGS } from './io.js'
 import { type SignInFlags, signInFromFlags } from './sign-in.js'

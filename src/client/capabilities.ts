@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { WireAction } from '../actions/wire-schema.js'
-import type { NativeOp } from '../actions/wire-vocabulary.js'
 import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
+import type { NativeOp } from '../model/wire-vocabulary.js'
 import { MAX_UPLOAD_PART_BYTES } from './uploads/upload-file.js'
 
 /**

@@ -66,7 +66,8 @@ export interface PayloadEncoder {
  *
  * @example
  * ```ts
- * import { parquetFormat, writeChangeFiles } from 'hyperdelta'
+ * import { writeChangeFiles } from 'hyperdelta'
+ * import { parquetFormat } from 'hyperdelta/format'
  * const files = await writeChangeFiles(changes, rows, { format: parquetFormat({ statistics: true }) })
  * ```
  */

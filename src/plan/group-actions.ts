@@ -1,9 +1,9 @@
 import type { Batch } from '../actions/batch.js'
 import { parseActions } from '../actions/parse-actions.js'
 import type { WireAction, WireBatch, WireCondition } from '../actions/wire-schema.js'
-import type { NativeOp } from '../actions/wire-vocabulary.js'
 import { wireConditionNodes } from '../actions/wire-walk.js'
 import { HyperdeltaError } from '../errors.js'
+import type { NativeOp } from '../model/wire-vocabulary.js'
 import type { Table } from '../schema/define-table.js'
 
 /** What planning needs of one action: its wire form, the source table whose rows it reads, its match keys. */

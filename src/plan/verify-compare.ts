@@ -123,7 +123,8 @@ export function sameCanonical(type: ColumnType, pushed: NormalizedValue, observe
  *
  * @example
  * ```ts
- * import { sameColumnValue, text, timestamp } from 'hyperdelta'
+ * import { text, timestamp } from 'hyperdelta'
+ * import { sameColumnValue } from './verify-compare.js'
  * sameColumnValue(timestamp(), 1_700_000_000_000_005n, '2023-11-14T22:13:20.000005Z') // true
  * sameColumnValue(text(), '10:30 AM', '10:30 am') // false
  * ```

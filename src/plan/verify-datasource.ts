@@ -1,13 +1,13 @@
 import type { VdsQuery, VizqlReader } from '../client/vizql-data-service/vds.js'
 import { isHyperdeltaError } from '../errors.js'
+import type { VerifyCheck, VerifyResult } from '../model/verify-result.js'
 import type { ColumnType } from '../schema/column-types.js'
 import { formatEpochDay, formatMicrosIso } from '../schema/temporal.js'
 import type { NormalizedValue } from '../schema/values.js'
 import { canonicalKey, OBSERVED_AS, sameCanonical } from './verify-compare.js'
-import type { VerifyCheck, VerifyResult } from './verify-result.js'
 import { type CheckedValue, type CheckedVerifySpec, checkVerifySpec, type VerifySpec } from './verify-spec.js'
 
-export type { VerifyCheck, VerifyResult } from './verify-result.js'
+export type { VerifyCheck, VerifyResult } from '../model/verify-result.js'
 export type { VerifySpec } from './verify-spec.js'
 
 /** At most this many keys go into one SET filter; longer lists are checked in chunks. */

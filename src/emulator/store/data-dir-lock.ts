@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { HyperdeltaError, isHyperdeltaError, lockJournal } from '../../index.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../index.js'
+import { lockJournal } from '../../internal.js'
 
 /**
  * Takes the data dir for this process: two emulators on one dir would overwrite each other's catalog

@@ -271,7 +271,8 @@ export function splicesParquet(format: PayloadFormat): boolean {
  *
  * @example
  * ```ts
- * import { parquetFormat, writeChangeFiles } from 'hyperdelta'
+ * import { writeChangeFiles } from 'hyperdelta'
+ * import { parquetFormat } from 'hyperdelta/format'
  * await using files = await writeChangeFiles(changes, rows, { format: parquetFormat() })
  * ```
  */

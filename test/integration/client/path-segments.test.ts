@@ -8,14 +8,9 @@ import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { DatasourcesApi } from '../../../src/client/datasources/datasources-api.js'
+import { VirtualConnections } from '../../../src/client/virtual-connections/virtual-connections-api.js'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
-import {
-  apiPath,
-  type DatasourceDetails,
-  isHyperdeltaError,
-  TableauClient,
-  VirtualConnections,
-} from '../../../src/index.js'
+import { apiPath, type DatasourceDetails, isHyperdeltaError, TableauClient } from '../../../src/index.js'
 import {
   collapsible,
   HOSTILE_PATH_VALUES,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bool, defineTable, parquetFormat, text, writeChangeFiles } from '../../../src/index.js'
+import { parquetFormat } from '../../../src/format.js'
+import { bool, defineTable, text, writeChangeFiles } from '../../../src/index.js'
 import { parquetFooter, readWithDuckDB } from '../../helpers/read-parquet.js'
 import { everyKind, prng, tempDir } from './fixtures.js'
 

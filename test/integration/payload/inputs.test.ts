@@ -9,13 +9,13 @@ import {
   fromParquet,
   int64,
   isHyperdeltaError,
-  parquetRowCount,
   readParquetRows,
   tableFromParquet,
   text,
   timestamp,
   writeChangeFiles,
 } from '../../../src/index.js'
+import { parquetRowCount } from '../../../src/internal.js'
 import { readWithDuckDB, readWithHyparquet } from '../../helpers/read-parquet.js'
 import { tempDir } from './fixtures.js'
 

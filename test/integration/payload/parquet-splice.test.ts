@@ -1,13 +1,13 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parquetFormat } from '../../../src/format.js'
 import {
   defineTable,
   float64,
   fromParquet,
   int64,
   isHyperdeltaError,
-  parquetFormat,
   text,
   timestamp,
   writeChangeFiles,

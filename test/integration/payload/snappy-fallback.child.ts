@@ -12,7 +12,8 @@ loader._resolveFilename = function (this: unknown, request, ...rest) {
   return resolve.call(this, request, ...rest)
 }
 
-const { defineTable, int64, parquetFormat, text, writeChangeFiles } = await import('../../../src/index.js')
+const { defineTable, int64, text, writeChangeFiles } = await import('../../../src/index.js')
+const { parquetFormat } = await import('../../../src/format.js')
 const [dir, count] = process.argv.slice(2) as [string, string]
 
 let nativeError: unknown

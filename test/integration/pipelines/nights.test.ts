@@ -2,7 +2,8 @@ import { copyFile, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadParquetFiles, runNightlyCdc } from '../../../pipelines/index.js'
-import { stateDirLayout, writeChangeFiles } from '../../../src/index.js'
+import { writeChangeFiles } from '../../../src/index.js'
+import { stateDirLayout } from '../../../src/plan/state-dir.js'
 import { type Fixture, type Item, itemRows, items, startFixture } from '../plan/emulator-fixture.js'
 
 // Nights through the pipelines against the emulator (which, like Tableau, ignores a repeated RequestID): run

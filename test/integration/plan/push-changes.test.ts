@@ -9,8 +9,8 @@ import {
   type PushProgress,
   planChanges,
   pushChanges,
-  readJournal,
 } from '../../../src/index.js'
+import { readJournal } from '../../../src/plan/journal.js'
 import { type Fixture, itemRows, items, startFixture } from './emulator-fixture.js'
 
 let fx: Fixture

@@ -12,8 +12,8 @@ import {
   TableauClient,
   text,
   timestamp,
-  verifyDatasource,
 } from '../../../src/index.js'
+import { verifyDatasource } from '../../../src/internal.js'
 
 // verifyDatasource through the real client and the emulator's VizQL Data Service: a lossy server
 // (personality dropOneRow) is caught; a server without the service is "not-verified", never "verified".

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { pushChanges, readJournal, summarizeReport } from '../../../src/index.js'
+import { pushChanges, summarizeReport } from '../../../src/index.js'
+import { readJournal } from '../../../src/plan/journal.js'
 import {
   byId,
   expectedAfter,

@@ -70,7 +70,9 @@ describe('client requests come from the protocol catalogue', () => {
 
   it('the scan sees a description written over several lines, and an apiPath template', () => {
     const probe = "return { ...endpoint(\n  'queryJob', { job }) }\nconst p = apiPath`/jobs`"
-    expect([...probe.matchAll(/\bendpoint(?:(?:Path)?\(\s*|:\s*)'([A-Za-z]+)'/g)].map((m) => m[1])).toEqual(['queryJob'])
+    expect([...probe.matchAll(/\bendpoint(?:(?:Path)?\(\s*|:\s*)'([A-Za-z]+)'/g)].map((m) => m[1])).toEqual([
+      'queryJob',
+    ])
     expect(/\bapiPath`/.test(probe)).toBe(true)
   })
 })

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { repoFiles, root } from './repo-files.js'
+import { localImports, repoFiles, root } from './repo-files.js'
 
 // The architecture rules, checked on the source: consumers of the library (cli, emulator, pipelines, samples,
-// bench) import only public entries, and no module imports itself back through a cycle (type-only imports count).
+// bench) import only public entries (and hyperdelta's own tools also the internal entry), and no module imports
+// itself back through a cycle (type-only imports count).
 
 /** Public entries: the package's exports. */
 const PUBLIC_ENTRIES = [
@@ -20,22 +21,19 @@ const PUBLIC_ENTRIES = [
 const CONSUMERS = ['src/cli', 'src/emulator', 'src/testing', 'pipelines', 'samples', 'bench']
 
 /**
+ * The internal entry: helpers hyperdelta's own tools share with the library. Not a package export (so not in
+ * PUBLIC_ENTRIES); only these consumers may import it — samples and bench are written as an application would be.
+ */
+const INTERNAL_ENTRY = 'src/internal.ts'
+const INTERNAL_USERS = ['src/cli', 'src/emulator', 'src/testing', 'pipelines']
+
+/**
  * Walled sub-modules: a folder whose files are internals, reached from outside only through its face. Tests that
  * unit-test the internals live in the mirrored test folder and may import them.
  */
 const WALLS = [
   { folder: 'src/payload/parquet', face: 'src/payload/parquet/index.ts', tests: 'test/unit/payload/parquet' },
 ]
-
-/** Relative import specifiers of a file (static, type-only, re-exports and dynamic), resolved to repo paths. */
-function localImports(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8')
-  const specs = [
-    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g),
-    ...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g),
-  ].map((m) => m[1]!)
-  return specs.map((s) => relative(root, resolve(root, dirname(file), s.replace(/\.js$/, '.ts'))))
-}
 
 /** Imports that cross a wall into anything but its face; `as` checks a file's imports as if it lived there. */
 function wallViolations(files: readonly string[], as?: string): string[] {
@@ -54,17 +52,32 @@ function wallViolations(files: readonly string[], as?: string): string[] {
 }
 
 describe('import graph', () => {
-  it('cli, emulator, testing, pipelines, samples and bench import only public entries', () => {
+  it('cli, emulator, testing, pipelines, samples and bench import only public entries (the tools also the internal one)', () => {
     const violations: string[] = []
     for (const folder of CONSUMERS) {
       for (const file of repoFiles(folder)) {
         for (const target of localImports(file)) {
           const inside = target.startsWith(`${folder}/`)
-          if (!inside && !PUBLIC_ENTRIES.includes(target)) violations.push(`${file} → ${target}`)
+          const internal = target === INTERNAL_ENTRY && INTERNAL_USERS.includes(folder)
+          if (!inside && !internal && !PUBLIC_ENTRIES.includes(target)) violations.push(`${file} → ${target}`)
         }
       }
     }
     expect(violations).toEqual([])
+  })
+
+  it('the internal entry is used by the tools and is not a package export', () => {
+    const users = INTERNAL_USERS.filter((folder) =>
+      repoFiles(folder).some((file) => localImports(file).includes(INTERNAL_ENTRY)),
+    )
+    expect(users.length).toBeGreaterThan(0)
+    const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: object }
+    expect(JSON.stringify(exports)).not.toContain('internal')
+    // Library code below the entries never reaches up to it (it would turn an internal helper into a dependency).
+    const library = repoFiles('src').filter(
+      (file) => !INTERNAL_USERS.some((folder) => file.startsWith(`${folder}/`)) && file !== INTERNAL_ENTRY,
+    )
+    expect(library.filter((file) => localImports(file).includes(INTERNAL_ENTRY))).toEqual([])
   })
 
   it('samples import hyperdelta by its package name, as an app would, through tsconfig paths that match the exports', () => {

@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 
 /** The repository's root: the architecture tests read its files by their repo-relative paths. */
 export const root = resolve(import.meta.dirname, '../../..')
@@ -14,4 +14,14 @@ export function repoFiles(dir: string, pattern: RegExp = TS_SOURCE): string[] {
     if (statSync(join(root, path)).isDirectory()) return repoFiles(path, pattern)
     return pattern.test(name) ? [path] : []
   })
+}
+
+/** Relative import specifiers of a file (static, type-only, re-exports and dynamic), resolved to repo paths. */
+export function localImports(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8')
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/g),
+    ...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g),
+  ].map((m) => m[1]!)
+  return specs.map((s) => relative(root, resolve(root, dirname(file), s.replace(/\.js$/, '.ts'))))
 }

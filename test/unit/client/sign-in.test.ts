@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { CONNECTED_APP_DEFAULT_SCOPES, isHyperdeltaError, TableauClient } from '../../../src/index.js'
+import { isHyperdeltaError, TableauClient } from '../../../src/index.js'
+import { CONNECTED_APP_DEFAULT_SCOPES } from '../../../src/wire.js'
 import {
   fakeClock,
   json,

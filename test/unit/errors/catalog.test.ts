@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ERROR_CATALOG, ERROR_CODES, HyperdeltaError, isHyperdeltaError, payloadByteLimit } from '../../../src/index.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../../src/index.js'
+import { ERROR_CATALOG, ERROR_CODES, payloadByteLimit } from '../../../src/wire.js'
 
 const root = join(import.meta.dirname, '../../..')
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EXIT, exitCodeFor } from '../../../src/cli/exit-codes.js'
 import { apiError, documentedErrors } from '../../../src/client/transport/client-errors.js'
-import { ERROR_CATALOG, HyperdeltaError, isHyperdeltaError } from '../../../src/index.js'
+import { HyperdeltaError, isHyperdeltaError } from '../../../src/index.js'
 import {
   DOCUMENTED_ERROR_KINDS,
   DOCUMENTED_ERRORS,
@@ -10,6 +10,7 @@ import {
   ENDPOINT_NAMES,
   ENDPOINTS,
   type EndpointName,
+  ERROR_CATALOG,
 } from '../../../src/wire.js'
 
 // The protocol catalogue's documented Tableau codes, each → one kind of failure, and the client's one mapping.

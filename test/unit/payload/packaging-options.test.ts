@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { defineTable, HyperdeltaError, int64, parquetFormat, payloadByteLimit, text } from '../../../src/index.js'
+import { parquetFormat } from '../../../src/format.js'
+import { defineTable, HyperdeltaError, int64, text } from '../../../src/index.js'
 import { MAX_GROUP_ROWS, resolvePackagingOptions } from '../../../src/payload/packaging-options.js'
+import { payloadByteLimit } from '../../../src/wire.js'
 
 const table = defineTable({ name: 'orders' }, { id: int64(), name: text({ nullable: true }) })
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parquetFormat } from '../../../src/format.js'
 import {
   bool,
   date,
@@ -8,7 +9,6 @@ import {
   int32,
   int64,
   isHyperdeltaError,
-  parquetFormat,
   text,
   timestamp,
   writeChangeFiles,

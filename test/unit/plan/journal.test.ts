@@ -2,8 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readJournal, removeJournal } from '../../../src/index.js'
-import { Journal, type JournalState, writeJournal } from '../../../src/plan/journal.js'
+import { Journal, type JournalState, readJournal, removeJournal, writeJournal } from '../../../src/plan/journal.js'
 import { lockJournal } from '../../../src/plan/journal-lock.js'
 
 let dir: string

@@ -2,17 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  batch,
-  defineTable,
-  int64,
-  type PushOptions,
-  type PushReport,
-  pushChanges,
-  readJournal,
-  stateDirLayout,
-  text,
-} from '../../../src/index.js'
+import { batch, defineTable, int64, type PushOptions, type PushReport, pushChanges, text } from '../../../src/index.js'
+import { readJournal } from '../../../src/plan/journal.js'
+import { stateDirLayout } from '../../../src/plan/state-dir.js'
 import { FakeServer, NOW } from './fake-push-client.js'
 
 // Night after night on one journal path or one state dir, against an in-memory server that ignores a repeated

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { batch, defineTable, int64, type PushClient, pushChanges, readJournal, text } from '../../../src/index.js'
+import { batch, defineTable, int64, type PushClient, pushChanges, text } from '../../../src/index.js'
+import { readJournal } from '../../../src/plan/journal.js'
 
 // pushChanges reads time only through its environment: with a fake `now`, journal timestamps and durations come
 // from it (one clock for a whole run, shared with the client).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deriveRequestId } from '../../../src/index.js'
+import { deriveRequestId } from '../../../src/plan/request-id.js'
 
 const base = {
   siteId: 'site-1',

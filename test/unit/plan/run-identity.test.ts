@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { batch, defineTable, deriveRunId, int64, planChanges, text } from '../../../src/index.js'
+import { batch, defineTable, int64, planChanges, text } from '../../../src/index.js'
+import { deriveRunId } from '../../../src/internal.js'
 import { type RunTarget, requestIdOf } from '../../../src/plan/run-requests.js'
 
 // The run-identity rule as properties: the same inputs give the same requests; any change of the target, the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { HyperdeltaError, Journal, type JournalState, runRequests } from '../../../src/index.js'
+import { HyperdeltaError, runRequests } from '../../../src/index.js'
+import { Journal, type JournalState } from '../../../src/plan/journal.js'
 import type { PlannedRequest } from '../../../src/plan/plan-changes.js'
 import { requestIdOf } from '../../../src/plan/run-requests.js'
 import { FakeServer, NOW, request, target } from './fake-push-client.js'

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openRunTemp, sweepStaleRunTemps } from '../../../src/index.js'
+import { openRunTemp } from '../../../src/internal.js'
+import { sweepStaleRunTemps } from '../../../src/plan/run-temp.js'
 
 let base: string
 beforeEach(async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   bool,
-  COMPARE_BY_KIND,
   type ColumnType,
   date,
   decimal,
@@ -9,11 +8,11 @@ import {
   int16,
   int32,
   int64,
-  sameColumnValue,
   text,
   time,
   timestamp,
 } from '../../../src/index.js'
+import { COMPARE_BY_KIND, sameColumnValue } from '../../../src/plan/verify-compare.js'
 import { InvalidValue } from '../../../src/wire.js'
 
 // One compare per declared kind: every pushed form the kind accepts against the service's JSON spelling.

@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
   type ColumnType,
-  columnTypeFor,
   decimal,
   defineTable,
-  describeColumnType,
-  duckdbInputType,
   float64,
-  inputRefusal,
   int16,
   int64,
-  parseColumnSpec,
   time,
   timestamp,
   writeChangeFiles,
 } from '../../../src/index.js'
+import { describeColumnType, duckdbInputType, inputRefusal, parseColumnSpec } from '../../../src/internal.js'
+import { columnTypeFor } from '../../../src/schema/input-types.js'
 import { InvalidValue, normalizeValue } from '../../../src/wire.js'
 
 const value = (column: ColumnType, v: unknown) => normalizeValue(column, v)

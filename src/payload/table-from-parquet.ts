@@ -1,8 +1,8 @@
 import { HyperdeltaError } from '../errors.js'
-import { openParquet } from '../payload/from-parquet.js'
-import { type Columns, defineTable, type Table } from './define-table.js'
-import { columnTypeFor, describeInput, parquetInputType } from './input-types.js'
-import { setOwn } from './own-property.js'
+import { type Columns, defineTable, type Table } from '../schema/define-table.js'
+import { columnTypeFor, describeInput, parquetInputType } from '../schema/input-types.js'
+import { setOwn } from '../schema/own-property.js'
+import { openParquet } from './from-parquet.js'
 
 function unsupported(path: string, column: string, what: string): HyperdeltaError {
   return new HyperdeltaError(

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest'
+import { localImports, repoFiles } from './repo-files.js'
+
+// Folders are layers: if a file of folder A imports folder B, nothing in B (or in what B imports) imports A back.
+// A cycle between files is caught by import-graph.test.ts; this catches the looser tangle of two folders that lean
+// on each other through different files, which makes neither of them readable alone.
+
+/** The entries re-export their folders by design; they sit above them and are left out of the graph. */
+const ENTRIES = new Set([
+  'src/index.ts',
+  'src/wire.ts',
+  'src/format.ts',
+  'src/internal.ts',
+  'src/emulator/index.ts',
+  'src/testing/index.ts',
+  'pipelines/index.ts',
+])
+
+/**
+ * Folder edges tolerated for now, each `from → to`. Only edges inside src/client may be listed: the client is being
+ * regrouped into one folder per resource (issue 28), and these go once that lands — the list is then emptied.
+ */
+const ALLOWED_BACK_EDGES: readonly string[] = [
+  // tableau-client.ts builds DatasourcesApi; datasources/ uses the core (api-request, job, request-path) and resources/.
+  'src/client → src/client/datasources',
+  'src/client/datasources → src/client',
+  'src/client/datasources → src/client/resources',
+  // resources/ describes requests with the core's ApiRequest and request-path, and datasources/ schemas and error codes.
+  'src/client → src/client/resources',
+  'src/client/resources → src/client',
+  'src/client/resources → src/client/datasources',
+]
+
+/** The folder a file belongs to: `src` for the top-level modules, `src/<top>`, and inside src/client its subfolders. */
+function folderOf(file: string): string {
+  const parts = file.split('/')
+  if (parts.length === 2) return parts[0]!
+  if (parts[0] === 'src' && parts[1] === 'client' && parts.length > 3) return parts.slice(0, 3).join('/')
+  return parts.slice(0, 2).join('/')
+}
+
+/** Folder edges `from → to` of a file-level import map, with one importing file each (for the message). */
+function folderEdges(imports: ReadonlyMap<string, readonly string[]>): Map<string, string> {
+  const edges = new Map<string, string>()
+  for (const [file, targets] of imports) {
+    if (ENTRIES.has(file)) continue
+    for (const target of targets) {
+      if (ENTRIES.has(target) || !imports.has(target)) continue
+      const from = folderOf(file)
+      const to = folderOf(target)
+      if (from !== to && !edges.has(`${from} → ${to}`)) edges.set(`${from} → ${to}`, `${file} → ${target}`)
+    }
+  }
+  return edges
+}
+
+/** Edges `A → B` (not allowed) where B reaches A back through edges that are not allowed either. */
+function backEdges(edges: ReadonlyMap<string, string>, allowed: readonly string[]): string[] {
+  const next = new Map<string, string[]>()
+  for (const edge of edges.keys()) {
+    if (allowed.includes(edge)) continue
+    const [from, to] = edge.split(' → ') as [string, string]
+    next.set(from, [...(next.get(from) ?? []), to])
+  }
+  const reaches = (start: string, goal: string): boolean => {
+    const seen = new Set<string>()
+    const stack = [start]
+    while (stack.length > 0) {
+      const folder = stack.pop()!
+      if (folder === goal) return true
+      if (seen.has(folder)) continue
+      seen.add(folder)
+      stack.push(...(next.get(folder) ?? []))
+    }
+    return false
+  }
+  const found: string[] = []
+  for (const [from, tos] of next) {
+    for (const to of tos) if (reaches(to, from)) found.push(`${from} → ${to} (e.g. ${edges.get(`${from} → ${to}`)})`)
+  }
+  return found.sort()
+}
+
+const files = [...repoFiles('src'), ...repoFiles('pipelines')]
+const imports = new Map(files.map((file) => [file, localImports(file)]))
+
+describe('folder edges', () => {
+  it('no two folders import each other, directly or around a loop', () => {
+    expect(backEdges(folderEdges(imports), ALLOWED_BACK_EDGES)).toEqual([])
+  })
+
+  it('the allowed back-edges are inside src/client only, and each still exists', () => {
+    const edges = folderEdges(imports)
+    for (const edge of ALLOWED_BACK_EDGES) {
+      expect(edge).toMatch(/^src\/client(\/[^/ ]+)? → src\/client(\/[^/ ]+)?$/)
+      expect([...edges.keys()], `${edge} is gone: drop it from the list`).toContain(edge)
+    }
+  })
+
+  it('the top-level modules (errors, the catalog, logger…) import only each other and import-free folders', () => {
+    const edges = folderEdges(imports)
+    const leaves = new Set([...edges.keys()].map((edge) => edge.split(' → ')[1]!))
+    for (const edge of edges.keys()) leaves.delete(edge.split(' → ')[0]!)
+    expect(leaves).toContain('src/model')
+    const upward = [...edges].filter(([edge]) => edge.startsWith('src → ') && !leaves.has(edge.slice('src → '.length)))
+    expect(upward.map(([edge, example]) => `${edge} (e.g. ${example})`)).toEqual([])
+  })
+
+  it('the check catches a loop: two folders leaning on each other, and three around a ring', () => {
+    const pair = new Map([
+      ['src/schema/a.ts', ['src/payload/b.ts']],
+      ['src/payload/b.ts', []],
+      ['src/payload/c.ts', ['src/schema/d.ts']],
+      ['src/schema/d.ts', []],
+    ])
+    expect(backEdges(folderEdges(pair), [])).toHaveLength(2)
+    const ring = new Map([
+      ['src/error-catalog.ts', ['src/plan/a.ts']],
+      ['src/plan/a.ts', ['src/client/b.ts']],
+      ['src/client/b.ts', ['src/errors.ts']],
+      ['src/errors.ts', []],
+      ['src/index.ts', ['src/plan/a.ts']],
+    ])
+    expect(backEdges(folderEdges(ring), [])).toHaveLength(3)
+    expect(backEdges(folderEdges(ring), ['src/client → src'])).toEqual([])
+    expect(folderOf('src/client/datasources/x.ts')).toBe('src/client/datasources')
+    expect(folderOf('src/emulator/http/x.ts')).toBe('src/emulator')
+  })
+})
