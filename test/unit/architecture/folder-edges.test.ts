@@ -16,26 +16,14 @@ const ENTRIES = new Set([
   'pipelines/index.ts',
 ])
 
-/**
- * Folder edges tolerated for now, each `from → to`. Only edges inside src/client may be listed: the client is being
- * regrouped into one folder per resource (issue 28), and these go once that lands — the list is then emptied.
- */
-const ALLOWED_BACK_EDGES: readonly string[] = [
-  // tableau-client.ts builds DatasourcesApi; datasources/ uses the core (api-request, job, request-path) and resources/.
-  'src/client → src/client/datasources',
-  'src/client/datasources → src/client',
-  'src/client/datasources → src/client/resources',
-  // resources/ describes requests with the core's ApiRequest and request-path, and datasources/ schemas and error codes.
-  'src/client → src/client/resources',
-  'src/client/resources → src/client',
-  'src/client/resources → src/client/datasources',
-]
+/** Folders whose subfolders are layers of their own (one folder per resource on both sides of the protocol). */
+const LAYERED = new Set(['client'])
 
-/** The folder a file belongs to: `src` for the top-level modules, `src/<top>`, and inside src/client its subfolders. */
+/** The folder a file belongs to: `src` for the top-level modules, `src/<top>`, and the subfolders of LAYERED ones. */
 function folderOf(file: string): string {
   const parts = file.split('/')
   if (parts.length === 2) return parts[0]!
-  if (parts[0] === 'src' && parts[1] === 'client' && parts.length > 3) return parts.slice(0, 3).join('/')
+  if (parts[0] === 'src' && LAYERED.has(parts[1]!) && parts.length > 3) return parts.slice(0, 3).join('/')
   return parts.slice(0, 2).join('/')
 }
 
@@ -54,11 +42,10 @@ function folderEdges(imports: ReadonlyMap<string, readonly string[]>): Map<strin
   return edges
 }
 
-/** Edges `A → B` (not allowed) where B reaches A back through edges that are not allowed either. */
-function backEdges(edges: ReadonlyMap<string, string>, allowed: readonly string[]): string[] {
+/** Edges `A → B` where B reaches A back. */
+function backEdges(edges: ReadonlyMap<string, string>): string[] {
   const next = new Map<string, string[]>()
   for (const edge of edges.keys()) {
-    if (allowed.includes(edge)) continue
     const [from, to] = edge.split(' → ') as [string, string]
     next.set(from, [...(next.get(from) ?? []), to])
   }
@@ -86,15 +73,7 @@ const imports = new Map(files.map((file) => [file, localImports(file)]))
 
 describe('folder edges', () => {
   it('no two folders import each other, directly or around a loop', () => {
-    expect(backEdges(folderEdges(imports), ALLOWED_BACK_EDGES)).toEqual([])
-  })
-
-  it('the allowed back-edges are inside src/client only, and each still exists', () => {
-    const edges = folderEdges(imports)
-    for (const edge of ALLOWED_BACK_EDGES) {
-      expect(edge).toMatch(/^src\/client(\/[^/ ]+)? → src\/client(\/[^/ ]+)?$/)
-      expect([...edges.keys()], `${edge} is gone: drop it from the list`).toContain(edge)
-    }
+    expect(backEdges(folderEdges(imports))).toEqual([])
   })
 
   it('the top-level modules (errors, the catalog, logger…) import only each other and import-free folders', () => {
@@ -113,7 +92,7 @@ describe('folder edges', () => {
       ['src/payload/c.ts', ['src/schema/d.ts']],
       ['src/schema/d.ts', []],
     ])
-    expect(backEdges(folderEdges(pair), [])).toHaveLength(2)
+    expect(backEdges(folderEdges(pair))).toHaveLength(2)
     const ring = new Map([
       ['src/error-catalog.ts', ['src/plan/a.ts']],
       ['src/plan/a.ts', ['src/client/b.ts']],
@@ -121,8 +100,7 @@ describe('folder edges', () => {
       ['src/errors.ts', []],
       ['src/index.ts', ['src/plan/a.ts']],
     ])
-    expect(backEdges(folderEdges(ring), [])).toHaveLength(3)
-    expect(backEdges(folderEdges(ring), ['src/client → src'])).toEqual([])
+    expect(backEdges(folderEdges(ring))).toHaveLength(3)
     expect(folderOf('src/client/datasources/x.ts')).toBe('src/client/datasources')
     expect(folderOf('src/emulator/http/x.ts')).toBe('src/emulator')
   })
