@@ -1,5 +1,6 @@
 import type { ApiRequest, Send } from '../api-request.js'
 import { apiPath } from '../request-path.js'
+import { cappedQuery } from '../vds-capped-query.js'
 import {
   type VdsQuery,
   type VizqlReader,
@@ -50,6 +51,9 @@ export function queryDatasource(
 export function vizqlReader(send: Send): VizqlReader {
   return {
     readMetadata: async (luid, signal) => (await send(readMetadata(luid, signal))).data,
-    queryDatasource: async (luid, query, options) => (await send(queryDatasource(luid, query, options))).data,
+    queryDatasource: async (luid, query, options) =>
+      options?.maxResponseBytes === undefined
+        ? (await send(queryDatasource(luid, query, options))).data
+        : cappedQuery(send, queryDatasource(luid, query, options), options.maxResponseBytes),
   }
 }
