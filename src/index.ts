@@ -69,6 +69,7 @@ export {
   type UpdateDataRequest,
 } from './client/tableau-client.js'
 export type { UploadFileOptions, UploadResult } from './client/upload-file.js'
+export { VDS_FACTS, type VdsFact } from './client/vds-facts.js'
 export { type DescribedColumn, VDS_DATA_TYPE_KINDS } from './client/vds-metadata.js'
 export { VIRTUAL_CONNECTION_ERROR_CODES } from './client/virtual-connection-errors.js'
 export * from './client/virtual-connection-types.js'
@@ -152,8 +153,15 @@ export {
 export { openRunTemp, type RunTemp, sweepStaleRunTemps } from './plan/run-temp.js'
 export { openStateDir, type StateDir, stateDirLayout } from './plan/state-dir.js'
 export { COMPARE_BY_KIND, sameColumnValue } from './plan/verify-compare.js'
-export { type VerifyCheck, type VerifyResult, type VerifySpec, verifyDatasource } from './plan/verify-datasource.js'
-export { summarizeVerification } from './plan/verify-result.js'
+export {
+  type VerifyCheck,
+  type VerifyReasonCode,
+  type VerifyResult,
+  type VerifySpec,
+  verifyDatasource,
+} from './plan/verify-datasource.js'
+export { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './plan/verify-limits.js'
+export { summarizeVerification, type VerifyQueries } from './plan/verify-result.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ScratchDatasource } from './probe/probe-scratch.js'
 export type { ProbeFinding } from './probe/probe-steps.js'

@@ -1,5 +1,6 @@
 import { HyperdeltaError } from '../index.js'
 import { VCONN_ROUTE_NAMES } from './vconn-route-names.js'
+import { VdsFaults } from './vds-limits.js'
 
 /**
  * Fault injection for one emulator. Every fault is opt-in, counted, and observable through
@@ -101,6 +102,8 @@ export class FaultController {
     cancelledJobs: 0,
     tokenExpiries: 0,
   }
+  /** The VizQL Data Service's quota, 403800 and response limit (see {@link VdsFaults}). */
+  readonly vds = new VdsFaults()
   private responseFaults: (ResponseFault & { left: number })[] = []
   private appendResets: { afterBytes: number; left: number }[] = []
   private slow = { extraDelayMs: 0, left: 0 }
@@ -167,6 +170,7 @@ export class FaultController {
 
   /** Removes every pending fault (counters are kept). */
   clear(): void {
+    this.vds.clear()
     this.responseFaults = []
     this.appendResets = []
     this.slow = { extraDelayMs: 0, left: 0 }

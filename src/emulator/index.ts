@@ -13,3 +13,4 @@ export {
 export type { ServerPersonality } from './personality.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'
 export type { EmulatorGroup } from './vconn-catalog.js'
+export { type VdsCounters, VdsFaults, type VdsQuotaOptions } from './vds-limits.js'
