@@ -77,7 +77,7 @@ export function planVerify(spec: CheckedVerifySpec): VerifyQuery[] {
   const { keysPerQuery, maxResponseBytes } = spec.limits
   const queries: VerifyQuery[] = []
   if (spec.rowCount !== undefined) {
-    if (spec.key === undefined) queries.push({ kind: 'metadata' })
+    if (spec.countField === undefined) queries.push({ kind: 'metadata' })
     queries.push({ kind: 'rowCount' })
   }
   const key = spec.key

@@ -92,7 +92,7 @@ export async function runVerifyPlan(
     sent: 0,
   }
   const pending = [...plan]
-  let countField = spec.key?.name
+  let countField = spec.countField
   for (let query = pending.shift(); query !== undefined; query = pending.shift()) {
     if (answers.sent >= maxQueries) {
       answers.stop = {

@@ -57,6 +57,8 @@ export interface CheckedVerifySpec {
   present: PresentRow[]
   absent: CheckedValue[]
   limits: VerifyLimits
+  /** The column the row count counts: the key column when named (keys are not NULL), else found from the metadata. */
+  countField?: string
 }
 
 /** A row expected present: its key and the columns given, each with its type. */
@@ -105,6 +107,7 @@ function limitsOf(spec: VerifySpec): VerifyLimits {
 export function checkVerifySpec(spec: VerifySpec): CheckedVerifySpec {
   const out: CheckedVerifySpec = { present: [], absent: [], limits: limitsOf(spec) }
   if (spec.rowCount !== undefined) out.rowCount = rowCountOf(spec.rowCount)
+  if (spec.key !== undefined) out.countField = spec.key
   if (!spec.present?.length && !spec.absent?.length) return out
   if (spec.key === undefined) throw invalid('verify.key', '`present` and `absent` need `key` (the key column)')
   const table = spec.table
