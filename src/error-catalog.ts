@@ -85,6 +85,8 @@ export interface ErrorDetailsByCode extends DocumentedOnlyDetails {
     problem: string
     body: string
   }
+  /** An answer larger than the caller's cap (`maxBytes`); `bytes`: how much had arrived (or was announced). */
+  RESPONSE_TOO_LARGE: { maxBytes: number; bytes: number; method: string; url: string }
   ABORTED: Record<string, never>
   CLIENT_CLOSED: Record<string, never>
   DATASOURCE_BUSY: HttpErrorDetails & Partial<DocumentedFields>
@@ -207,6 +209,7 @@ export const ERROR_CATALOG = {
   API_ERROR: 'client',
   NETWORK_ERROR: 'client',
   RESPONSE_INVALID: 'client',
+  RESPONSE_TOO_LARGE: 'client',
   ABORTED: 'client',
   CLIENT_CLOSED: 'client',
   DATASOURCE_BUSY: 'client',

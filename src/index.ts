@@ -120,6 +120,7 @@ export {
   type Logger,
   type LogLevel,
 } from './logger.js'
+export type { VerifyQueries } from './model/verify-result.js'
 // payload: change rows → size-limited change files (Parquet built in; the format seam is `hyperdelta/format`)
 export type { DuplicateKey } from './payload/duplicate-keys.js'
 export { fromParquet, type ParquetFiles, readParquetRows } from './payload/from-parquet.js'
@@ -155,7 +156,8 @@ export {
 } from './plan/push-report.js'
 export { type RunRequestsInput, type RunTarget, runRequests } from './plan/run-requests.js'
 export type { StateDir } from './plan/state-dir.js'
-export type { VerifyCheck, VerifyResult, VerifySpec } from './plan/verify-datasource.js'
+export type { VerifyCheck, VerifyReasonCode, VerifyResult, VerifySpec } from './plan/verify-datasource.js'
+export type { VerifyLimits } from './plan/verify-limits.js'
 export type { ProbeClient } from './probe/probe-context.js'
 export type { ScratchDatasource } from './probe/probe-scratch.js'
 export type { ProbeFinding } from './probe/probe-steps.js'

@@ -38,6 +38,7 @@ export { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } fr
 export { type MultipartPart, multipartPart } from './client/uploads/multipart.js'
 export { MAX_UPLOAD_PART_BYTES } from './client/uploads/upload-file.js'
 export { VIRTUAL_CONNECTION_CAPABILITIES } from './client/virtual-connections/types.js'
+export { VDS_FACTS, type VdsFact } from './client/vizql-data-service/facts.js'
 export { VDS_DATA_TYPE_KINDS } from './client/vizql-data-service/vds-metadata.js'
 export { ERROR_CATALOG, ERROR_CODES } from './error-catalog.js'
 export {
@@ -54,6 +55,7 @@ export {
 export { DEFAULT_MAX_SIZE_IN_MB, payloadByteLimit } from './payload/byte-limit.js'
 export { DEFAULT_KEEP_RUNS } from './plan/journal-history.js'
 export { DEFAULT_MAX_REQUEST_ATTEMPTS } from './plan/run-requests.js'
+export { DEFAULT_VERIFY_LIMITS } from './plan/verify-limits.js'
 export {
   DOCUMENTED_ERROR_KINDS,
   type DocumentedError,

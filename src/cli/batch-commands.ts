@@ -5,7 +5,15 @@ import { EXIT } from './exit-codes.js'
 import { parseInputFlags, resolveInputs } from './inputs.js'
 import { jsonReplacer, positiveNumber, SERVER_FLAGS } from './io.js'
 import { loadBatch, loadSchemaFile } from './load-batch.js'
-import { parseVerifyFlags, resolveVerify, VERIFY_FLAG, VERIFY_NOTES, verifySpecFor } from './push-verify.js'
+import {
+  parseVerifyFlags,
+  parseVerifyMaxQueries,
+  resolveVerify,
+  VERIFY_FLAG,
+  VERIFY_MAX_QUERIES_FLAG,
+  VERIFY_NOTES,
+  verifySpecFor,
+} from './push-verify.js'
 import {
   CREDENTIAL_NOTES,
   printReport,
@@ -105,7 +113,7 @@ export const pushCommand = defineCommand({
   name: 'push',
   summary: 'Plan, upload, apply and wait; resumable with --state-dir (or --journal).',
   usage:
-    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--state-dir <dir> | --journal <file>] [--verify count=<n>|keys[=<column>]] [--no-schema-check] [--json] [--quiet]',
+    '--batch <file.json|module.js> --input <table>=<file> [...] (--datasource <name> | --datasource-id <id>) [--project <name>] [--state-dir <dir> | --journal <file>] [--verify count=<n>|keys[=<column>]] [--verify-max-queries <n>] [--no-schema-check] [--json] [--quiet]',
   flags: {
     ...BATCH_FLAGS,
     ...TARGET_FLAGS,
@@ -115,6 +123,7 @@ export const pushCommand = defineCommand({
     },
     'job-timeout-s': { type: 'string', arg: '<n>', help: 'give up waiting for a job after n seconds' },
     verify: VERIFY_FLAG,
+    'verify-max-queries': VERIFY_MAX_QUERIES_FLAG,
     'no-schema-check': {
       type: 'boolean',
       help: "do not compare a typed batch's target table with the data source before uploading",
@@ -127,6 +136,7 @@ ${CREDENTIAL_NOTES}`,
     const target = await targetOptions(values)
     const jobTimeout = positiveNumber('job-timeout-s', values['job-timeout-s'])
     const parsedVerify = parseVerifyFlags(values.verify)
+    const maxQueries = parseVerifyMaxQueries(values['verify-max-queries'])
     const inputs = await batchInputs(values)
     const verify = parsedVerify && resolveVerify(parsedVerify, inputs.batch)
     return withSignedIn(values, io, async ({ client, logger, onProgress }) => {
@@ -152,7 +162,8 @@ ${CREDENTIAL_NOTES}`,
         inputs.sources,
         async () => (await batchInputs(values)).rows,
       )
-      return verifyAndReport(client, report.datasource.id, report, spec, values.json, io)
+      const limited = maxQueries === undefined ? spec : { ...spec, maxQueries }
+      return verifyAndReport(client, report.datasource.id, report, limited, values.json, io)
     })
   },
 })

@@ -4,7 +4,7 @@ import { defineCommand, type FlagValues, usageError } from './command-table.js'
 import { EXIT } from './exit-codes.js'
 import { expandAll } from './file-lists.js'
 import type { CliIo } from './io.js'
-import { keyColumns, PIPELINE_FLAGS, pipelineExtras, pipelineTable } from './pipeline-flags.js'
+import { keyColumns, PIPELINE_FLAGS, pipelineExtras, pipelineTable, pipelineVerify } from './pipeline-flags.js'
 import {
   CREDENTIAL_NOTES,
   printReport,
@@ -126,11 +126,11 @@ export async function runCdc(values: CdcValues, io: CliIo): Promise<number> {
       ...(onProgress !== undefined && { onProgress }),
       logger,
     })
-    if (extras.verifyCount === undefined) {
+    const spec = pipelineVerify(extras)
+    if (spec === undefined) {
       printReport(report, values.json, io, cdcText(report))
       return EXIT.ok
     }
-    const spec = { rowCount: extras.verifyCount }
     return verifyAndReport(client, report.push.datasource.id, report, spec, values.json, io, (r) =>
       cdcText(r as NightlyCdcReport),
     )

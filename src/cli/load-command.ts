@@ -3,7 +3,7 @@ import { defineCommand, type FlagValues, usageError } from './command-table.js'
 import { EXIT } from './exit-codes.js'
 import { expandFiles } from './file-lists.js'
 import type { CliIo } from './io.js'
-import { keyColumns, PIPELINE_FLAGS, pipelineExtras, pipelineTable } from './pipeline-flags.js'
+import { keyColumns, PIPELINE_FLAGS, pipelineExtras, pipelineTable, pipelineVerify } from './pipeline-flags.js'
 import {
   CREDENTIAL_NOTES,
   printReport,
@@ -71,10 +71,11 @@ export async function runLoad(values: LoadValues, io: CliIo): Promise<number> {
       ...(onProgress !== undefined && { onProgress }),
       logger,
     })
-    if (extras.verifyCount === undefined) {
+    const spec = pipelineVerify(extras)
+    if (spec === undefined) {
       printReport(report, values.json, io)
       return EXIT.ok
     }
-    return verifyAndReport(client, report.datasource.id, report, { rowCount: extras.verifyCount }, values.json, io)
+    return verifyAndReport(client, report.datasource.id, report, spec, values.json, io)
   })
 }

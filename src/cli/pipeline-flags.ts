@@ -2,7 +2,7 @@ import type { CreateIfMissing, PipelineFallback } from '../../pipelines/index.js
 import { type Columns, type Table, tableFromParquet } from '../index.js'
 import { type FlagValues, usageError } from './command-table.js'
 import { loadSchemaFile } from './load-batch.js'
-import { parseVerifyFlags } from './push-verify.js'
+import { parseVerifyFlags, parseVerifyMaxQueries, VERIFY_MAX_QUERIES_FLAG } from './push-verify.js'
 
 // Flags `cdc` and `load` share beyond the target: the table's schema, keys, publishing a missing target, the
 // fallback, and `--verify count=<n>`.
@@ -27,6 +27,7 @@ export const PIPELINE_FLAGS = {
     arg: 'count=<n>',
     help: 'after the last job, read the data source back and check its row count (exit 7 if it differs)',
   },
+  'verify-max-queries': VERIFY_MAX_QUERIES_FLAG,
 } as const
 
 type PipelineValues = FlagValues<typeof PIPELINE_FLAGS>
@@ -70,6 +71,15 @@ export interface PipelineExtras {
   fallback?: PipelineFallback
   /** `--verify count=<n>`: the row count expected afterwards. */
   verifyCount?: bigint
+  /** `--verify-max-queries <n>`: the VizQL Data Service queries the check may send. */
+  verifyMaxQueries?: number
+}
+
+/** The VerifySpec of `--verify count=<n>` (and `--verify-max-queries`), or undefined without `--verify`. */
+export function pipelineVerify(extras: PipelineExtras): { rowCount: bigint; maxQueries?: number } | undefined {
+  if (extras.verifyCount === undefined) return undefined
+  const limit = extras.verifyMaxQueries
+  return limit === undefined ? { rowCount: extras.verifyCount } : { rowCount: extras.verifyCount, maxQueries: limit }
 }
 
 /** `--create-if-missing`, `--fallback`, `--verify count=<n>` as pipeline options (keys verification is push's). */
@@ -78,10 +88,12 @@ export function pipelineExtras(values: PipelineValues): PipelineExtras {
     throw usageError(`--fallback ${values.fallback}: the one fallback is publish-overwrite`)
   }
   const verify = parseVerifyFlags(values.verify)
+  const maxQueries = parseVerifyMaxQueries(values['verify-max-queries'])
   if (verify?.keys !== undefined) throw usageError('--verify keys: only push checks keys; use --verify count=<n>')
   return {
     ...(values['create-if-missing'] && { createIfMissing: true }),
     ...(values.fallback !== undefined && { fallback: 'publish-overwrite' as const }),
     ...(verify?.rowCount !== undefined && { verifyCount: verify.rowCount }),
+    ...(maxQueries !== undefined && { verifyMaxQueries: maxQueries }),
   }
 }

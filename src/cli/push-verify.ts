@@ -10,7 +10,14 @@ import {
   type VerifySpec,
   type WireBatch,
 } from '../index.js'
-import { InvalidValue, normalizeValue, setOwn, type WireAction, wireConditionNodes } from '../wire.js'
+import {
+  DEFAULT_VERIFY_LIMITS,
+  InvalidValue,
+  normalizeValue,
+  setOwn,
+  type WireAction,
+  wireConditionNodes,
+} from '../wire.js'
 import { usageError } from './command-table.js'
 
 /**
@@ -30,10 +37,27 @@ export const VERIFY_FLAG = {
   help: 'after the last job, read the data source back (VizQL Data Service) and check it; repeatable',
 } as const
 
+export const VERIFY_MAX_QUERIES_FLAG = {
+  type: 'string',
+  arg: '<n>',
+  help: `--verify sends at most n VizQL Data Service queries (default ${DEFAULT_VERIFY_LIMITS.maxQueries}; the site's hourly cap is shared)`,
+} as const
+
 export const VERIFY_NOTES = `verify: count=<n> checks the row count; keys (or keys=<column>) checks that the rows the batch inserts or
   upserts are there with the pushed values and the keys it deletes are gone (update rows are not checked; the inputs
-  are read again and held in memory). A server without the VizQL Data Service gives "not verified" (exit 0, with a
-  warning); a mismatch exits 7.`
+  are read again and held in memory), in batches of keys, within --verify-max-queries. What cannot be checked (no
+  VizQL Data Service, no API access 403800, the site's query cap spent 429000, the query budget) gives "not
+  verified" with the reason (exit 0, with a warning; the push itself succeeded); a mismatch exits 7.`
+
+/** `--verify-max-queries <n>`: a whole number, 1 or more. */
+export function parseVerifyMaxQueries(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw usageError(`--verify-max-queries ${value}: give a whole number, 1 or more`)
+  }
+  return n
+}
 
 /** `--verify count=10250 --verify keys=id` → what to check. */
 export function parseVerifyFlags(values: readonly string[] | undefined): CliVerify | undefined {

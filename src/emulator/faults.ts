@@ -1,5 +1,6 @@
 import { HyperdeltaError } from '../index.js'
 import { ENDPOINT_NAMES, ENDPOINTS, type EndpointName } from '../wire.js'
+import { VdsFaults } from './vizql-data-service/limits.js'
 
 /**
  * Fault injection for one emulator. Every fault is opt-in, counted, and observable through
@@ -79,6 +80,8 @@ export class FaultController {
     cancelledJobs: 0,
     tokenExpiries: 0,
   }
+  /** The VizQL Data Service's quota, 403800 and response limit (see {@link VdsFaults}). */
+  readonly vds = new VdsFaults()
   private responseFaults: (ResponseFault & { left: number })[] = []
   private appendResets: { afterBytes: number; left: number }[] = []
   private slow = { extraDelayMs: 0, left: 0 }
@@ -145,6 +148,7 @@ export class FaultController {
 
   /** Removes every pending fault (counters are kept). */
   clear(): void {
+    this.vds.clear()
     this.responseFaults = []
     this.appendResets = []
     this.slow = { extraDelayMs: 0, left: 0 }

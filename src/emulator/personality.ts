@@ -34,6 +34,10 @@ export interface ServerPersonality {
   uploadPartLimitBytes?: number
   /** A PATCH using the native `ne` or `not` operators is refused with 400 (the default emulator understands both). */
   noNativeOps?: boolean
+  /** The VizQL Data Service's per-site cap: more queries per hour are answered 429000 with Retry-After (see vds-limits.ts). */
+  vdsQueriesPerHour?: number
+  /** Every VizQL Data Service query is answered 403800: the user lacks the API Access capability. */
+  vdsAccessDenied?: boolean
 }
 
 /** True when any action's condition uses an `or` junction. */

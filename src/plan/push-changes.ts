@@ -277,7 +277,12 @@ async function push(options: PushOptions, files: RunFiles): Promise<PushReport> 
     if (options.verify === undefined || report.outcome === 'submitted') return report
     const verification = options.client.vizql
       ? await verifyDatasource(options.client.vizql, target.datasource.id, options.verify)
-      : { status: 'not-verified' as const, checks: [], reason: 'the client has no VizQL Data Service reader' }
+      : {
+          status: 'not-verified' as const,
+          checks: [],
+          reason: 'the client has no VizQL Data Service reader',
+          reasonCode: 'vds-unavailable' as const,
+        }
     logger.info('push: verified', { status: verification.status })
     return { ...report, verification }
   } finally {

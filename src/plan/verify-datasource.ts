@@ -1,99 +1,35 @@
-import type { VdsQuery, VizqlReader } from '../client/vizql-data-service/vds.js'
-import { isHyperdeltaError } from '../errors.js'
+import type { VizqlReader } from '../client/vizql-data-service/vds.js'
 import type { VerifyCheck, VerifyResult } from '../model/verify-result.js'
-import type { ColumnType } from '../schema/column-types.js'
-import { formatEpochDay, formatMicrosIso } from '../schema/temporal.js'
-import type { NormalizedValue } from '../schema/values.js'
 import { canonicalKey, OBSERVED_AS, sameCanonical } from './verify-compare.js'
-import { type CheckedValue, type CheckedVerifySpec, checkVerifySpec, type VerifySpec } from './verify-spec.js'
+import { planVerify } from './verify-plan.js'
+import { runVerifyPlan, type VerifyAnswers } from './verify-run.js'
+import { type CheckedVerifySpec, checkVerifySpec, type VerifySpec } from './verify-spec.js'
 
-export type { VerifyCheck, VerifyResult } from '../model/verify-result.js'
+export type { VerifyCheck, VerifyReasonCode, VerifyResult } from '../model/verify-result.js'
 export type { VerifySpec } from './verify-spec.js'
-
-/** At most this many keys go into one SET filter; longer lists are checked in chunks. */
-const KEYS_PER_QUERY = 1000
 
 const show = (v: unknown): string => (typeof v === 'bigint' ? `${v}` : (JSON.stringify(v) ?? 'undefined'))
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
+/** "120 of 5000" when only part was checked, for the observed text. */
+const partOf = (checked: number, total: number): string => (checked < total ? ` (${checked} of ${total} checked)` : '')
 
-/**
- * A key as a SET filter value, in the spelling the service answers with (INFERRED, see verify-compare.ts):
- * integers beyond 2^53 as decimal strings so they are not rounded, dates and datetimes as ISO text.
- */
-function keyValue(type: ColumnType, v: NormalizedValue): string | number | boolean {
-  if (typeof v === 'bigint') {
-    if (type.kind === 'timestamp') return formatMicrosIso(v)
-    return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
-  }
-  if (type.kind === 'date' && typeof v === 'number') return formatEpochDay(v)
-  return v as string | number | boolean
-}
-
-/** The rows holding `keys`, by the canonical key each row reads back as (by the key column's kind). */
-async function rowsByKey(
-  vds: VizqlReader,
-  datasource: string,
-  key: { name: string; type: ColumnType },
-  keys: readonly CheckedValue[],
-  columns: readonly string[],
-): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>()
-  for (const part of chunks(keys, KEYS_PER_QUERY)) {
-    const query: VdsQuery = {
-      fields: [key.name, ...columns.filter((c) => c !== key.name)].map((fieldCaption) => ({ fieldCaption })),
-      filters: [
-        {
-          filterType: 'SET',
-          field: { fieldCaption: key.name },
-          values: part.map((k) => keyValue(key.type, k.value)),
-        },
-      ],
-    }
-    for (const row of await vds.queryDatasource(datasource, query, { disaggregate: true })) {
-      const observed = OBSERVED_AS[key.type.kind](row[key.name], key.type)
-      if (observed !== undefined) found.set(canonicalKey(observed), row)
-    }
-  }
-  return found
-}
-
-async function runChecks(vds: VizqlReader, datasource: string, spec: CheckedVerifySpec): Promise<VerifyCheck[]> {
+/** The checks the answers allow: a check none of whose queries ran is left out (the result's reason names it). */
+function checksOf(spec: CheckedVerifySpec, answers: VerifyAnswers): VerifyCheck[] {
   const checks: VerifyCheck[] = []
-  if (spec.rowCount !== undefined) {
-    const meta = await vds.readMetadata(datasource)
-    const first = meta[0]?.fieldCaption ?? meta[0]?.fieldName
-    if (first === undefined) throw new Error('the data source has no fields')
-    // COUNT of a column skips NULLs; count the key when given (keys are not NULL), else the first field.
-    const field = spec.key?.name ?? first
-    const [row] = await vds.queryDatasource(datasource, {
-      fields: [{ fieldCaption: field, function: 'COUNT', fieldAlias: 'n' }],
-    })
-    const observed = row?.['n'] ?? 0
+  if (spec.rowCount !== undefined && answers.count !== undefined) {
     checks.push({
       check: 'rowCount',
-      ok: OBSERVED_AS.int64(observed) === spec.rowCount,
+      ok: OBSERVED_AS.int64(answers.count) === spec.rowCount,
       expected: show(spec.rowCount),
-      observed: show(observed),
+      observed: show(answers.count),
     })
   }
   const key = spec.key
-  if (key && spec.present.length > 0) {
-    const columns = [...new Set(spec.present.flatMap((r) => r.columns.map(([name]) => name)))]
-    const found = await rowsByKey(
-      vds,
-      datasource,
-      key,
-      spec.present.map((r) => r.key),
-      columns,
-    )
+  const present = spec.present.filter((r) => answers.presentChecked.has(r.key))
+  if (key && present.length > 0) {
     const wrong: string[] = []
-    for (const row of spec.present) {
-      const got = found.get(canonicalKey(row.key.value))
+    for (const row of present) {
+      const got = answers.rows.get(canonicalKey(row.key.value))
       const id = `${key.name}=${show(row.key.given)}`
       if (!got) wrong.push(`${id} missing`)
       else
@@ -102,47 +38,69 @@ async function runChecks(vds: VizqlReader, datasource: string, spec: CheckedVeri
             wrong.push(`${id}: ${c} is ${show(got[c])}, pushed ${show(pushed.given)}`)
         }
     }
+    const partial = present.length < spec.present.length
     checks.push({
       check: 'present',
       ok: wrong.length === 0,
       expected: `${spec.present.length} rows as pushed`,
-      observed: wrong.length === 0 ? 'all as pushed' : wrong.slice(0, 10).join('; '),
+      observed: `${wrong.length === 0 ? 'all as pushed' : wrong.slice(0, 10).join('; ')}${partOf(present.length, spec.present.length)}`,
+      ...(partial && { partial }),
     })
   }
-  if (key && spec.absent.length > 0) {
-    const found = await rowsByKey(vds, datasource, key, spec.absent, [key.name])
-    const still = spec.absent.filter((k) => found.has(canonicalKey(k.value)))
+  const absent = spec.absent.filter((k) => answers.absentChecked.has(k))
+  if (key && absent.length > 0) {
+    const still = absent.filter((k) => answers.found.has(canonicalKey(k.value)))
+    const partial = absent.length < spec.absent.length
+    const seen = still
+      .slice(0, 10)
+      .map((k) => show(k.given))
+      .join(', ')
     checks.push({
       check: 'absent',
       ok: still.length === 0,
       expected: `${spec.absent.length} keys absent`,
-      observed:
-        still.length === 0
-          ? 'all absent'
-          : `still present: ${still
-              .slice(0, 10)
-              .map((k) => show(k.given))
-              .join(', ')}`,
+      observed: `${still.length === 0 ? 'all absent' : `still present: ${seen}`}${partOf(absent.length, spec.absent.length)}`,
+      ...(partial && { partial }),
     })
   }
   return checks
 }
 
+/** Whether every asked-for check ran in full. */
+function complete(spec: CheckedVerifySpec, checks: readonly VerifyCheck[]): boolean {
+  const asked = (spec.rowCount !== undefined ? 1 : 0) + (spec.key && spec.present.length > 0 ? 1 : 0)
+  const total = asked + (spec.key && spec.absent.length > 0 ? 1 : 0)
+  return checks.length === total && checks.every((c) => !c.partial)
+}
+
 /**
  * Checks a data source against `spec` through the VizQL Data Service, each value by its column's declared kind
- * (see `sameColumnValue`). A spec that does not fit its table is `CONFIG_INVALID` before anything is sent. A
- * server without the service (or a user without access to it) gives `not-verified` with the reason — never a
- * false `verified`.
+ * (see `sameColumnValue`). The queries are planned before any is sent — the row count first, then key checks in
+ * bounded batches sized under `maxResponseBytes` — and at most `maxQueries` are sent (`result.queries`). A spec
+ * that does not fit its table is `CONFIG_INVALID` before anything is sent. Where not everything can be checked (no
+ * service, 403800 no API access, 429000 quota spent, the budget) the result is `not-verified` with the reason —
+ * never a false `verified` — unless a difference was already found (`mismatch`).
  */
 export async function verifyDatasource(vds: VizqlReader, datasource: string, spec: VerifySpec): Promise<VerifyResult> {
   const checked = checkVerifySpec(spec)
-  let checks: VerifyCheck[]
-  try {
-    checks = await runChecks(vds, datasource, checked)
-  } catch (e) {
-    const reason = isHyperdeltaError(e) ? `${e.code}: ${e.message}` : (e as Error).message
-    return { status: 'not-verified', checks: [], reason: `the VizQL Data Service did not answer (${reason})` }
+  const answers = await runVerifyPlan(vds, datasource, checked, planVerify(checked))
+  const checks = checksOf(checked, answers)
+  const queries = { planned: answers.planned, sent: answers.sent, budget: checked.limits.maxQueries }
+  const why = answers.stop ?? answers.skipped
+  const because = why ? { reason: why.reason, reasonCode: why.code } : {}
+  if (checks.some((c) => !c.ok)) return { status: 'mismatch', checks, ...because, queries }
+  if (answers.planned === 0) {
+    return {
+      status: 'not-verified',
+      checks,
+      reason: 'nothing to verify (empty spec)',
+      reasonCode: 'empty-spec',
+      queries,
+    }
   }
-  if (checks.length === 0) return { status: 'not-verified', checks, reason: 'nothing to verify (empty spec)' }
-  return { status: checks.every((c) => c.ok) ? 'verified' : 'mismatch', checks }
+  if (why || !complete(checked, checks)) {
+    const fallback = { reason: 'not every check could run', reasonCode: 'vds-unavailable' as const }
+    return { status: 'not-verified', checks, ...(why ? because : fallback), queries }
+  }
+  return { status: 'verified', checks, queries }
 }

@@ -4,6 +4,7 @@ import { HyperdeltaError } from '../errors.js'
 import type { ColumnType } from '../schema/column-types.js'
 import type { Table } from '../schema/define-table.js'
 import { InvalidValue, type NormalizedValue, normalizeValue } from '../schema/values.js'
+import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify-limits.js'
 
 /**
  * What to check after a push, read back through the VizQL Data Service. Every part is optional;
@@ -30,6 +31,16 @@ export interface VerifySpec {
   present?: readonly Record<string, unknown>[]
   /** Key values that must not be there. */
   absent?: readonly unknown[]
+  /**
+   * Most VizQL Data Service queries this check may send (default {@link DEFAULT_VERIFY_LIMITS}): the site's query
+   * cap is per hour and shared by everyone on the site. A check that needs more verifies what fits (counts first)
+   * and reports `not-verified` (reason `query-budget`).
+   */
+  maxQueries?: number
+  /** Largest answer read from the service, in bytes (default 64 MiB); larger key lists are split across queries. */
+  maxResponseBytes?: number
+  /** Most keys in one query's filter (default 1000). */
+  keysPerQuery?: number
 }
 
 /** A pushed value in its column's canonical form, and as it was given (for messages). */
@@ -43,8 +54,17 @@ export interface CheckedVerifySpec {
   rowCount?: bigint
   key?: { name: string; type: ColumnType }
   table?: Table
-  present: { key: CheckedValue; columns: [string, ColumnType, CheckedValue][] }[]
+  present: PresentRow[]
   absent: CheckedValue[]
+  limits: VerifyLimits
+  /** The column the row count counts: the key column when named (keys are not NULL), else found from the metadata. */
+  countField?: string
+}
+
+/** A row expected present: its key and the columns given, each with its type. */
+export interface PresentRow {
+  key: CheckedValue
+  columns: [string, ColumnType, CheckedValue][]
 }
 
 function invalid(field: string, message: string, value?: unknown): HyperdeltaError {
@@ -66,14 +86,28 @@ function rowCountOf(rowCount: number | bigint): bigint {
   throw invalid('verify.rowCount', 'expected a whole number of rows, 0 or more', String(rowCount))
 }
 
+function limitsOf(spec: VerifySpec): VerifyLimits {
+  const limits = { ...DEFAULT_VERIFY_LIMITS }
+  for (const name of ['maxQueries', 'maxResponseBytes', 'keysPerQuery'] as const) {
+    const value = spec[name]
+    if (value === undefined) continue
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw invalid(`verify.${name}`, 'expected a whole number, 1 or more', String(value))
+    }
+    limits[name] = value
+  }
+  return limits
+}
+
 /**
  * Checks a VerifySpec against its table before anything is sent — key and columns exist, every value fits its
  * column's type, exactly as for a push — and returns it in canonical form. Errors are `CONFIG_INVALID` naming
  * the field (`verify.present[3].at`).
  */
 export function checkVerifySpec(spec: VerifySpec): CheckedVerifySpec {
-  const out: CheckedVerifySpec = { present: [], absent: [] }
+  const out: CheckedVerifySpec = { present: [], absent: [], limits: limitsOf(spec) }
   if (spec.rowCount !== undefined) out.rowCount = rowCountOf(spec.rowCount)
+  if (spec.key !== undefined) out.countField = spec.key
   if (!spec.present?.length && !spec.absent?.length) return out
   if (spec.key === undefined) throw invalid('verify.key', '`present` and `absent` need `key` (the key column)')
   const table = spec.table

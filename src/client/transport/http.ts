@@ -14,6 +14,7 @@ import {
 } from './client-errors.js'
 import { errorBodySchema } from './responses.js'
 import { isRetryableStatus, parseRetryAfter } from './retry-policy.js'
+import { vdsErrorFields } from './vds-error-envelope.js'
 import { xmlToJsonShape } from './xml-response.js'
 
 // The one place that talks to undici: sends one request, reads and decodes the answer (JSON, or XML mapped to the
@@ -83,8 +84,9 @@ function tableauError(
   secrets: readonly string[],
 ): { code?: string; summary?: string; detail?: string } | undefined {
   const parsed = errorBodySchema.safeParse(value)
-  if (!parsed.success) return undefined
-  const e = parsed.data.error
+  // The VizQL Data Service answers errors in its own envelope (`{ errorCode, message }`).
+  const e = parsed.success ? parsed.data.error : vdsErrorFields(value)
+  if (e === undefined) return undefined
   return {
     ...(e.code !== undefined && { code: e.code }),
     ...(e.summary !== undefined && { summary: redactSecrets(e.summary, secrets) }),

@@ -1,5 +1,6 @@
 import type { ApiRequest, Send } from '../transport/api-request.js'
 import { endpoint } from '../transport/endpoint.js'
+import { cappedQuery } from './capped-query.js'
 import {
   type VdsQuery,
   type VizqlReader,
@@ -46,6 +47,9 @@ export function queryDatasource(
 export function vizqlReader(send: Send): VizqlReader {
   return {
     readMetadata: async (luid, signal) => (await send(readMetadata(luid, signal))).data,
-    queryDatasource: async (luid, query, options) => (await send(queryDatasource(luid, query, options))).data,
+    queryDatasource: async (luid, query, options) =>
+      options?.maxResponseBytes === undefined
+        ? (await send(queryDatasource(luid, query, options))).data
+        : cappedQuery(send, queryDatasource(luid, query, options), options.maxResponseBytes),
   }
 }

@@ -61,6 +61,7 @@ export interface VizqlReader {
   queryDatasource(
     datasourceLuid: string,
     query: VdsQuery,
-    options?: { disaggregate?: boolean; signal?: AbortSignal },
+    /** `maxResponseBytes`: read at most this much of the answer, else RESPONSE_TOO_LARGE (see vds-capped-query.ts). */
+    options?: { disaggregate?: boolean; signal?: AbortSignal; maxResponseBytes?: number },
   ): Promise<Record<string, unknown>[]>
 }

@@ -65,9 +65,18 @@ function vdsError(status: number, message: string): ApiError {
   return new ApiError(status, VDS_ERROR[status === 404 ? 'notFound' : 'badRequest'], 'VizQL Data Service', message)
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) })
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+  })
   res.end(text)
 }
 
@@ -223,11 +232,14 @@ export async function handleVizqlDataService(
   const { luid, answer } = VDS_HANDLERS[name].read(parsed)
   const ds = state.catalog.datasource(session.siteId, luid)
   if (!ds) throw vdsError(404, `Data source "${luid}" was not found.`)
-  sendJson(res, 200, await answer(state, ds.alias))
+  state.faults.vds.admit(session.siteId, state.personality, Date.now())
+  const body = await answer(state, ds.alias)
+  state.faults.vds.answer(Buffer.byteLength(JSON.stringify(body)))
+  sendJson(res, 200, body)
 }
 
 /** The VizQL Data Service's JSON error envelope (not the REST API's `{ error: … }`). */
 export function sendVdsError(res: ServerResponse, e: ApiError): void {
   if (res.headersSent || res.destroyed) return
-  sendJson(res, e.status, { errorCode: e.code, message: e.detail, datetime: new Date().toISOString() })
+  sendJson(res, e.status, { errorCode: e.code, message: e.detail, datetime: new Date().toISOString() }, e.headers)
 }

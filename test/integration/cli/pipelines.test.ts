@@ -101,6 +101,24 @@ describe('hyperdelta cdc', () => {
     expect(JSON.parse(out.stdout).verification.status).toBe('mismatch')
   })
 
+  it('--verify-max-queries: a count that needs more queries than allowed is NOT VERIFIED (query-budget), exit 0', async () => {
+    const previous = await snapshot('p.parquet', [1, 2])
+    const current = await snapshot('c.parquet', [1, 2, 3])
+    const base = ['cdc', '--previous', previous, '--current', current, '--key', 'id', '--datasource', 'Items']
+    const args = [...base, '--create-if-missing', '--json', '--verify', 'count=3']
+    const out = await cli([...args, '--verify-max-queries', '1'])
+    expect(out.code).toBe(EXIT.ok)
+    expect(JSON.parse(out.stdout).verification).toMatchObject({
+      status: 'not-verified',
+      reasonCode: 'query-budget',
+      queries: { planned: 2, sent: 1, budget: 1 },
+    })
+    expect(out.stderr).toContain('warning: NOT VERIFIED: query-budget')
+    const bad = await cli([...args, '--verify-max-queries', 'many'])
+    expect(bad.code).toBe(EXIT.usage)
+    expect(bad.stderr).toContain('--verify-max-queries many')
+  })
+
   it.each([
     [['--key', 'id'], 'give --previous and --current'],
     [['--previous', 'a.parquet', '--key', 'id'], 'needs both --previous and --current'],
@@ -153,7 +171,7 @@ describe('hyperdelta load', () => {
   it('replace, with --verify count', async () => {
     const out = await load('--files', join(fx.dir, 'exports/a.*'), '--mode', 'replace', '--verify', 'count=2', '--json')
     expect(out.code).toBe(EXIT.ok)
-    expect(JSON.parse(out.stdout).verification.status).not.toBe('mismatch')
+    expect(JSON.parse(out.stdout).verification).toMatchObject({ status: 'verified', queries: { planned: 2, sent: 2 } })
     expect(await rows()).toEqual(['1:new1', '2:v2'])
   })
 

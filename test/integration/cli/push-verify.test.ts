@@ -138,6 +138,43 @@ describe('hyperdelta push --verify', () => {
     expect(r.stderr).toContain('warning: NOT VERIFIED: the VizQL Data Service did not answer')
   })
 
+  it("the site's VDS quota spent (429000): NOT VERIFIED vds-quota-exceeded, the push succeeded, exit 0 with a warning", async () => {
+    await start({ vdsQueriesPerHour: 2 })
+    const r = await pushWith(['--json'], 'count=3', 'keys')
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.outcome).toBe('succeeded')
+    expect(report.verification).toMatchObject({
+      status: 'not-verified',
+      reasonCode: 'vds-quota-exceeded',
+      queries: { planned: 3, sent: 3, budget: 20 },
+    })
+    expect(r.stderr).toContain('warning: NOT VERIFIED: vds-quota-exceeded')
+    expect(emu!.faults.vds.counters).toMatchObject({ served: 2, quotaExceeded: 1 })
+  })
+
+  it('no API access (403800): NOT VERIFIED vds-access-denied, exit 0 with a warning, never "verified"', async () => {
+    await start({ vdsAccessDenied: true })
+    const r = await push('count=3', 'keys')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('verification: NOT VERIFIED — vds-access-denied')
+    expect(r.stdout).not.toContain('verification: verified')
+    expect(r.stderr).toContain('warning: NOT VERIFIED: vds-access-denied')
+  })
+
+  it('--verify-max-queries: what fits is checked (counts first), the rest NOT VERIFIED query-budget, exit 0', async () => {
+    await start({})
+    const r = await pushWith(['--verify-max-queries', '1'], 'count=3', 'keys')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('verification: NOT VERIFIED — query-budget')
+    expect(r.stdout).toMatch(/ok {3}rowCount: expected 3, observed 3/)
+    expect(r.stdout).toContain('queries: 3/1 (planned/sent, budget 1)')
+    expect(emu!.faults.vds.counters.served).toBe(1)
+    const bad = await pushWith(['--verify-max-queries', '0'], 'count=3')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--verify-max-queries 0')
+  })
+
   it('Parquet inputs (the sample data): the upserted rows read back as pushed', async () => {
     emu = await startEmulator({ jobDelayMs: 2, users: [{ name: 'admin', password: 'pw', pat }] })
     const day0 = join(repoRoot, 'samples/data/orders-day0.parquet')
