@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { aliased, CONNECTION_ALIASES } from './response-variants.js'
 
 // zod schemas for every response body the client reads (docs/protocol.md §3–§8), in the JSON mapping of §2.5 (XML bodies are
 // mapped to it first, see xml-response.ts). Tolerant where the spec says real servers vary (INFERRED for numbers
@@ -95,14 +96,17 @@ export const datasourcesResponseSchema = z.object({
 export const connectionsResponseSchema = z.object({
   connections: collection(
     'connection',
-    z
-      .object({
-        id: z.string().min(1),
-        type: z.string().optional(),
-        serverAddress: z.string().optional(),
-        userName: z.string().optional(),
-      })
-      .loose(),
+    aliased(
+      CONNECTION_ALIASES,
+      z
+        .object({
+          id: z.string().min(1),
+          type: z.string().optional(),
+          serverAddress: z.string().optional(),
+          userName: z.string().optional(),
+        })
+        .loose(),
+    ),
   ).optional(),
 })
 

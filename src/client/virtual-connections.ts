@@ -23,7 +23,11 @@ import type {
 
 const PAGE_SIZE = 100
 
-/** Walks every page of a paged endpoint; stops at `totalAvailable` (or an empty page). */
+/**
+ * Walks every page of a paged endpoint; stops at `totalAvailable` or an empty page. Without a pagination element
+ * (some real endpoints omit it, docs/protocol.md "Real servers differ") it stops only at a short page, so a
+ * missing count never cuts a listing short.
+ */
 async function* pages<T>(
   fetch: (page: { pageSize: number; pageNumber: number }) => Promise<{ items: T[]; total: number | undefined }>,
   pageSize = PAGE_SIZE,
@@ -33,7 +37,7 @@ async function* pages<T>(
     const { items, total } = await fetch({ pageSize, pageNumber })
     for (const item of items) yield item
     seen += items.length
-    if (items.length === 0 || total === undefined || seen >= total) return
+    if (items.length === 0 || (total === undefined ? items.length < pageSize : seen >= total)) return
   }
 }
 
@@ -153,7 +157,7 @@ export class VirtualConnections {
   async update(id: string, request: UpdateVirtualConnectionRequest): Promise<UpdatedVirtualConnection> {
     const v = (await this.send(api.updateVirtualConnection(id, request, this.format))).virtualConnection
     return {
-      id: v.id,
+      id: v.id ?? id,
       name: v.name,
       isCertified: v.isCertified,
       certificationNote: v.certificationNote,
@@ -180,13 +184,9 @@ export class VirtualConnections {
     connectionId: string,
     update: DatabaseConnectionUpdate,
   ): Promise<VirtualConnectionDatabaseConnection> {
+    // Exactly one connection, its documented fields only (the page's sample echoes a password: never kept).
     const r = await this.send(api.updateDatabaseConnection(id, connectionId, update, this.format))
-    const { password: _never, ...c } = (r.virtualConnectionConnections[0] ?? {
-      id: connectionId,
-    }) as VirtualConnectionDatabaseConnection & {
-      password?: unknown
-    }
-    return c
+    return r.virtualConnectionConnections.connection[0]!
   }
 
   /** Add Tags; resolves with every tag the virtual connection now has. */
