@@ -96,10 +96,13 @@ export function wrapBareConnection(value: unknown): unknown {
  * Booleans: Tableau's XML sends `true`/`false` (the JSON rendering booleans or those strings). Any
  * other text is refused rather than read as false.
  */
-export const flag = z.union([
-  z.boolean(),
-  z
-    .string()
-    .regex(/^(true|false)$/i, { error: 'expected "true" or "false"' })
-    .transform((s) => s.toLowerCase() === 'true'),
-])
+export const flag = z.union(
+  [
+    z.boolean(),
+    z
+      .string()
+      .regex(/^(true|false)$/i)
+      .transform((s) => s.toLowerCase() === 'true'),
+  ],
+  { error: 'expected "true" or "false"' },
+)
