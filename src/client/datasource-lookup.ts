@@ -76,8 +76,13 @@ async function listDatasources(send: Send, name: string): Promise<Datasource[]> 
     const res = await send(datasources.listDatasources(name, page))
     const items = res.datasources ?? []
     out.push(...items.map(toDatasource))
-    const total = res.pagination?.totalAvailable ?? out.length
-    if (items.length === 0 || out.length >= total) return out
+    // Without a pagination element (docs/protocol.md "Real servers differ"), only a short page ends the list.
+    const total = res.pagination?.totalAvailable
+    if (
+      items.length === 0 ||
+      (total === undefined ? items.length < datasources.DATASOURCE_PAGE_SIZE : out.length >= total)
+    )
+      return out
   }
 }
 
