@@ -34,6 +34,13 @@ export interface ServerPersonality {
   uploadPartLimitBytes?: number
   /** A PATCH using the native `ne` or `not` operators is refused with 400 (the default emulator understands both). */
   noNativeOps?: boolean
+  /**
+   * Answers in the shapes real servers send instead of the reference pages' (real-server-variants.ts): database
+   * connections with a lower-case `username` (`'username'`), or also `connectionId` / `server` / `port` for `id` /
+   * `serverAddress` / `serverPort` (`'connectionId'`); with either, Update Virtual Connection Database Connections
+   * answers a bare `<connection>` and Update Virtual Connection answers without the id.
+   */
+  realServerVariants?: 'username' | 'connectionId'
 }
 
 /** True when any action's condition uses an `or` junction. */

@@ -17,6 +17,7 @@ import { addTags, deleteTag } from './handlers-tags.js'
 import { updateData } from './handlers-update.js'
 import { appendUpload, ConnectionReset, initiateUpload } from './handlers-uploads.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
+import { realServerReply } from './real-server-variants.js'
 import { requestTarget } from './request-target.js'
 import { matchRoute } from './routes.js'
 import type { EmulatorState, Handler, Reply } from './state.js'
@@ -156,7 +157,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       session,
     })
     if (reply.file) return await sendFile(res, reply)
-    send(res, json, reply)
+    send(res, json, realServerReply(state.personality, route.name, reply))
   } catch (e) {
     if (e instanceof ConnectionReset) return
     if (e instanceof ApiError) return fail(e)
