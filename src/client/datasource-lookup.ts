@@ -76,7 +76,7 @@ async function listDatasources(send: Send, name: string): Promise<Datasource[]> 
     const res = await send(datasources.listDatasources(name, page))
     const items = res.datasources ?? []
     out.push(...items.map(toDatasource))
-    // Without a pagination element (docs/protocol.md "Real servers differ"), only a short page ends the list.
+    // Without a pagination element (docs/protocol.md §12), only a short page ends the list.
     const total = res.pagination?.totalAvailable
     if (
       items.length === 0 ||

@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 /**
  * The response shapes real Tableau servers send that differ from the reference pages, in one place
- * (docs/protocol.md "Real servers differ from the pages" lists each with its public evidence). Each
+ * (docs/protocol.md §12 lists each with its public evidence). Each
  * schema applies its element's table before validating, so the rest of the client sees one spelling;
  * a shape that is neither documented nor listed here is refused with RESPONSE_INVALID naming the
  * element or attribute, never read as a partial result.

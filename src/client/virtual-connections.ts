@@ -25,7 +25,7 @@ const PAGE_SIZE = 100
 
 /**
  * Walks every page of a paged endpoint; stops at `totalAvailable` or an empty page. Without a pagination element
- * (some real endpoints omit it, docs/protocol.md "Real servers differ") it stops only at a short page, so a
+ * (some real endpoints omit it, docs/protocol.md §12) it stops only at a short page, so a
  * missing count never cuts a listing short.
  */
 async function* pages<T>(

@@ -35,7 +35,7 @@ export interface VdsQuery {
  * `data` is required: an answer without it is refused (RESPONSE_INVALID), never read as "no rows", which `verify`
  * would count as zero rows or as every key absent. A field needs a name (`fieldName` or `fieldCaption`): one with
  * neither is refused rather than dropped. Other field properties may be absent (Tableau's own VDS client reads all
- * of them as optional; see docs/protocol.md "Real servers differ from the pages").
+ * of them as optional; see docs/protocol.md §12).
  */
 const vdsData = { error: 'element "data" is missing' }
 export const vdsQueryOutputSchema = z.object({ data: z.array(z.record(z.string(), z.unknown()), vdsData) })

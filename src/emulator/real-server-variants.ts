@@ -5,7 +5,7 @@ import type { Reply } from './state.js'
 
 /**
  * Personality `realServerVariants`: the emulator answers in the shapes real servers are known to send where they
- * differ from the reference pages (docs/protocol.md "Real servers differ from the pages"), so the client's
+ * differ from the reference pages (docs/protocol.md §12), so the client's
  * tolerance for them is tested over the wire. Applied to a handler's reply after it is built; the documented
  * shapes stay the default.
  */

@@ -15,7 +15,7 @@ import { HyperdeltaError, type TableauClient } from '../../../src/index.js'
 import { json, SITE, signedIn } from './helpers.js'
 
 // Every Virtual Connections answer in its documented shape and in each shape real servers are known to send
-// (docs/protocol.md "Real servers differ from the pages"); fixtures are re-typed, small, and assert every value.
+// (docs/protocol.md §12); fixtures are re-typed, small, and assert every value.
 
 const tsr = (inner: string) =>
   `<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns="http://tableau.com/api" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${inner}</tsResponse>`
