@@ -48,11 +48,16 @@ export async function findDatasource(
   const all = await listDatasources(send, name)
   const exact = all.filter((d) => d.name === name)
   let matches = exact.length > 0 ? exact : all.filter((d) => d.name.toLowerCase() === name.toLowerCase())
+  // A server may leave out <project> (and <owner>) when the site limits user visibility (docs/protocol.md §12):
+  // such a candidate cannot be placed in a project, and the error says so rather than only "not found".
+  const unplaced = project === undefined ? 0 : matches.filter((d) => d.project === undefined).length
   if (project !== undefined) matches = matches.filter((d) => d.project?.name === project || d.project?.id === project)
   const where = project === undefined ? '' : ` in project "${project}"`
   if (matches.length === 0) {
-    throw new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source named "${name}"${where}`, {
-      details: { name, project },
+    const hint =
+      unplaced === 0 ? '' : ` (${unplaced} of that name came without their project; pass the data source id instead)`
+    throw new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source named "${name}"${where}${hint}`, {
+      details: { name, project, ...(unplaced > 0 && { withoutProject: unplaced }) },
     })
   }
   if (matches.length > 1) {

@@ -17,6 +17,8 @@ import {
 } from '../../../src/client/responses.js'
 import { vdsMetadataOutputSchema, vdsQueryOutputSchema } from '../../../src/client/vizql-data-service.js'
 import { xmlToJsonShape } from '../../../src/client/xml-response.js'
+import { isHyperdeltaError } from '../../../src/index.js'
+import { json, SITE, signedIn } from './helpers.js'
 
 // The Data Sources, jobs, uploads, sessions and VDS answers in their documented shapes and in the shapes real
 // servers (and Tableau's own clients' captured fixtures) show; re-typed, small, every value asserted.
@@ -231,5 +233,51 @@ describe('VizQL Data Service', () => {
     expect(vdsQueryOutputSchema.parse({ data: [] }).data).toEqual([])
     expect(vdsQueryOutputSchema.parse({ data: [{ n: 3 }] }).data).toEqual([{ n: 3 }])
     expect(refusal(vdsQueryOutputSchema, {})).toBe('data: element "data" is missing')
+  })
+})
+
+describe('findDatasource over the real variants (MockAgent)', () => {
+  const byName = (name: string, n = 1) =>
+    `${SITE}/datasources?filter=name:eq:${encodeURIComponent(name)}&pageSize=1000&pageNumber=${n}`
+  const item = (id: string, project?: string) => ({
+    id,
+    name: 'Orders',
+    ...(project !== undefined && { project: { id: `p-${project}`, name: project } }),
+  })
+
+  it('without a pagination element, goes on to the next page until a short one', async () => {
+    const { client, pool } = await signedIn()
+    const full = Array.from({ length: 1000 }, (_, i) => ({ id: `x${i}`, name: `Other ${i}` }))
+    pool.intercept({ path: byName('Orders'), method: 'GET' }).reply(200, { datasources: { datasource: full } }, json)
+    pool
+      .intercept({ path: byName('Orders', 2), method: 'GET' })
+      .reply(200, { datasources: { datasource: [item('late', 'Sales')] } }, json)
+    await expect(client.findDatasource({ name: 'Orders' })).resolves.toEqual({
+      id: 'late',
+      name: 'Orders',
+      project: { id: 'p-Sales', name: 'Sales' },
+    })
+    await client.close().catch(() => {})
+  })
+
+  it('candidates without their <project> (limited user visibility) are named in the not-found error', async () => {
+    const { client, pool } = await signedIn()
+    pool
+      .intercept({ path: byName('Orders'), method: 'GET' })
+      .reply(
+        200,
+        {
+          pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '2' },
+          datasources: { datasource: [item('a'), item('b')] },
+        },
+        json,
+      )
+    const e = await client.findDatasource({ name: 'Orders', project: 'Sales' }).catch((x) => x)
+    expect(isHyperdeltaError(e, 'DATASOURCE_NOT_FOUND')).toBe(true)
+    expect(e.message).toBe(
+      'datasource: no data source named "Orders" in project "Sales" (2 of that name came without their project; pass the data source id instead)',
+    )
+    expect(e.details).toMatchObject({ name: 'Orders', project: 'Sales', withoutProject: 2 })
+    await client.close().catch(() => {})
   })
 })
