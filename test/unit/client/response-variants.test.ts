@@ -262,16 +262,14 @@ describe('findDatasource over the real variants (MockAgent)', () => {
 
   it('candidates without their <project> (limited user visibility) are named in the not-found error', async () => {
     const { client, pool } = await signedIn()
-    pool
-      .intercept({ path: byName('Orders'), method: 'GET' })
-      .reply(
-        200,
-        {
-          pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '2' },
-          datasources: { datasource: [item('a'), item('b')] },
-        },
-        json,
-      )
+    pool.intercept({ path: byName('Orders'), method: 'GET' }).reply(
+      200,
+      {
+        pagination: { pageNumber: '1', pageSize: '1000', totalAvailable: '2' },
+        datasources: { datasource: [item('a'), item('b')] },
+      },
+      json,
+    )
     const e = await client.findDatasource({ name: 'Orders', project: 'Sales' }).catch((x) => x)
     expect(isHyperdeltaError(e, 'DATASOURCE_NOT_FOUND')).toBe(true)
     expect(e.message).toBe(
