@@ -36,8 +36,9 @@ export const virtualConnectionContentResponseSchema = z.object({
     .loose(),
 })
 
+/** Publish's answer; without `id` (a real variant) the client looks the id up by name (virtual-connection-published-id.ts). */
 export const publishedVirtualConnectionResponseSchema = z.object({
-  virtualConnection: z.object({ id: z.string().min(1), name: z.string(), project: ref.optional() }).loose(),
+  virtualConnection: z.object({ id: z.string().min(1).optional(), name: z.string(), project: ref.optional() }).loose(),
 })
 
 /** Update's answer; `id` may be absent (a real variant: the client fills in the id it updated). */

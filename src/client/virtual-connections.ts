@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Send } from './api-request.js'
 import * as api from './resources/virtual-connections.js'
+import { publishedIdByName } from './virtual-connection-published-id.js'
 import type { permissionsResponseSchema } from './virtual-connection-schemas.js'
 import type {
   CapabilityMode,
@@ -149,8 +150,15 @@ export class VirtualConnections {
     request: Omit<PublishVirtualConnectionRequest, 'ownerId'> & { ownerId?: string },
   ): Promise<PublishedVirtualConnection> {
     const ownerId = request.ownerId ?? this.userId ?? ''
-    const r = await this.send(api.publishVirtualConnection({ ...request, ownerId }, this.format))
-    return { id: r.virtualConnection.id, name: r.virtualConnection.name, projectId: r.virtualConnection.project?.id }
+    const call = api.publishVirtualConnection({ ...request, ownerId }, this.format)
+    const v = (await this.send(call)).virtualConnection
+    const id =
+      v.id ??
+      (await publishedIdByName(request.name, this.list({ filter: [`name:eq:${request.name}`] }), {
+        method: call.method,
+        url: call.path,
+      }))
+    return { id, name: v.name, projectId: v.project?.id }
   }
 
   /** Update Virtual Connection: name, certification, project, owner. */

@@ -38,7 +38,7 @@ export interface ServerPersonality {
    * Answers in the shapes real servers send instead of the reference pages' (real-server-variants.ts): database
    * connections with a lower-case `username` (`'username'`), or also `connectionId` / `server` / `port` for `id` /
    * `serverAddress` / `serverPort` (`'connectionId'`); with either, Update Virtual Connection Database Connections
-   * answers a bare `<connection>` and Update Virtual Connection answers without the id.
+   * answers a bare `<connection>`, and Update and Publish Virtual Connection answer without the id.
    */
   realServerVariants?: 'username' | 'connectionId'
 }

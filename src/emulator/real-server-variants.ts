@@ -29,7 +29,7 @@ function bare(body: readonly Element[]): readonly Element[] {
   return body.flatMap((e) => (e.tag === 'virtualConnectionConnections' ? (e.children ?? []) : [e]))
 }
 
-/** Drops the `id` attribute of the top-level `<virtualConnection>`. */
+/** Drops the `id` attribute of the top-level `<virtualConnection>` (Update's and Publish's answers). */
 function withoutId(body: readonly Element[]): readonly Element[] {
   return body.map((e) => {
     if (e.tag !== 'virtualConnection' || !e.attrs) return e
@@ -55,6 +55,7 @@ export function realServerReply(personality: ServerPersonality, route: RouteName
     case 'updateVirtualConnectionConnection':
       return { ...reply, body: rename(bare(reply.body)) }
     case 'updateVirtualConnection':
+    case 'publishVirtualConnection':
       return { ...reply, body: withoutId(reply.body) }
     default:
       return reply

@@ -10,7 +10,7 @@ import { runCliInProcess } from '../../helpers/spawn-cli.js'
 
 // The real client (and CLI) against the emulator speaking as real servers do (personality realServerVariants):
 // database connections with `username`, or `connectionId`/`server`/`port`/`username`; a bare <connection>
-// update answer; an id-less Update Virtual Connection answer. Every value must come out as with the documented shapes.
+// update answer; id-less Update and Publish Virtual Connection answers (publish then finds its id by name). Every value must come out as with the documented shapes.
 
 const CONN = 'c0ffee00-0000-4000-8000-000000000001'
 const CONTENT = `${JSON.stringify({ connections: [{ id: CONN, dbClass: 'postgres', server: 'db.dev', port: 5432, username: 'etl' }] })}\n`
@@ -78,6 +78,17 @@ describe.each([
         expect: [200],
         schema: z.any(),
       })) as { virtualConnectionConnections: { connection: Record<string, string>[] } }
+      const published = (await dev.request({
+        label: 'raw',
+        method: 'POST',
+        path: apiPath`/virtualconnections?overwrite=false&publishAsDraft=false`,
+        headers: { 'Content-Type': 'application/xml' },
+        body: () =>
+          `<tsRequest><virtualConnection name="Raw 2"><project id="${projectId}"/><owner id="${dev.userId}"/><content>{}</content></virtualConnection></tsRequest>`,
+        expect: [201],
+        schema: z.any(),
+      })) as { virtualConnection: Record<string, unknown> }
+      expect([published.virtualConnection['name'], published.virtualConnection['id']]).toEqual(['Raw 2', undefined])
       const attrs = Object.keys(raw.virtualConnectionConnections.connection[0]!).sort()
       expect(attrs).toEqual(
         variant === 'username'

@@ -193,18 +193,20 @@ describe('the other Virtual Connections answers', () => {
     ).toBe('virtualConnection.isCertified: expected "true" or "false"')
   })
 
-  it('Publish: an answer without the new id is refused, naming it (no id to report, nothing guessed)', () => {
+  it('Publish: reads the documented answer, and one without the id (the client then looks the id up by name)', () => {
     const ok = xml(
       publishedVirtualConnectionResponseSchema,
       `<virtualConnection id="${VC}" name="Sales"><project id="p1"/></virtualConnection>`,
     )
     expect(ok.virtualConnection).toEqual({ id: VC, name: 'Sales', project: { id: 'p1' } })
-    const noId = xmlToJsonShape(
-      tsr(
-        '<virtualConnection name="Sales"><project id="p1"/><owner id="o1"/><content>{}</content></virtualConnection>',
-      ),
+    const noId = xml(
+      publishedVirtualConnectionResponseSchema,
+      '<virtualConnection name="Sales"><project id="p1"/><owner id="o1"/><content>{}</content></virtualConnection>',
     )
-    expect(refusal(publishedVirtualConnectionResponseSchema, noId)).toMatch(/^virtualConnection\.id: /)
+    expect(noId.virtualConnection).toEqual({ name: 'Sales', project: { id: 'p1' }, owner: { id: 'o1' }, content: '{}' })
+    expect(refusal(publishedVirtualConnectionResponseSchema, xmlToJsonShape(tsr('<virtualConnection/>')))).toMatch(
+      /^virtualConnection\.name: /,
+    )
   })
 
   it('List: flags as strings, and no pagination element', () => {
@@ -344,5 +346,33 @@ describe('the client over the wire (MockAgent)', () => {
     for await (const c of client.virtualConnections.connections(VC)) ids.push(c.id)
     expect(ids).toHaveLength(103)
     expect(ids.at(-1)).toBe('c102')
+  })
+
+  it('publish: an answer without the id is completed by one lookup by name; none or several is RESPONSE_INVALID', async () => {
+    const s = await signedIn()
+    client = s.client
+    const PUB = `${SITE}/virtualconnections?overwrite=false&publishAsDraft=false`
+    const LIST = `${SITE}/virtualconnections?pageSize=100&pageNumber=1&filter=name%3Aeq%3ASales`
+    const noId = tsr(
+      '<virtualConnection name="Sales"><project id="p1"/><owner id="o1"/><content>{}</content></virtualConnection>',
+    )
+    const listing = (...ids: string[]) =>
+      tsr(
+        `<pagination pageNumber="1" pageSize="100" totalAvailable="${ids.length}"/><virtualConnections>${ids.map((id) => `<virtualConnection id="${id}" name="Sales"/>`).join('')}</virtualConnections>`,
+      )
+    const publish = () => client!.virtualConnections.publish({ name: 'Sales', projectId: 'p1', content: '{}' })
+    s.pool.intercept({ path: PUB, method: 'POST' }).reply(201, noId, XML)
+    s.pool.intercept({ path: LIST, method: 'GET' }).reply(200, listing(VC), XML)
+    expect(await publish()).toEqual({ id: VC, name: 'Sales', projectId: 'p1' })
+    for (const ids of [[], [VC, 'other']]) {
+      s.pool.intercept({ path: PUB, method: 'POST' }).reply(201, noId, XML)
+      s.pool.intercept({ path: LIST, method: 'GET' }).reply(200, listing(...ids), XML)
+      const e = await publish().catch((x) => x)
+      expect(e).toBeInstanceOf(HyperdeltaError)
+      expect(e.code).toBe('RESPONSE_INVALID')
+      expect(e.message).toContain(
+        `virtualConnection.id: the publish answer has no id, and ${ids.length === 0 ? 'no' : 2} virtual connections are named "Sales" on the site`,
+      )
+    }
   })
 })
