@@ -263,8 +263,12 @@ describe('the other Virtual Connections answers', () => {
     )
   })
 
-  it('Tags: an empty <tags/> is no tags', () => {
+  it('Tags: an empty <tags/> (or JSON [], as the JSON samples of the pages show) is no tags', () => {
     expect(xml(tagsResponseSchema, '<tags/>').tags).toEqual([])
+    expect(tagsResponseSchema.parse({ tags: [] }).tags).toEqual([])
+    expect(
+      dbConnectionsResponseSchema.parse({ virtualConnectionConnections: [] }).virtualConnectionConnections,
+    ).toEqual([])
     expect(xml(tagsResponseSchema, '<tags><tag label="a"/></tags>').tags).toEqual([{ label: 'a' }])
   })
 })
