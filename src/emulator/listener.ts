@@ -8,6 +8,7 @@ import type { RouteName } from './faults.js'
 import { ApiError, resourceNotFound } from './http/api-error.js'
 import { contentDisposition } from './http/content-disposition.js'
 import { type Element, el, renderJson, renderXml, textEl } from './http/document.js'
+import { realServerReply } from './http/real-server-variants.js'
 import { requestTarget } from './http/request-target.js'
 import { matchRoute } from './http/routes.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
@@ -132,7 +133,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       session,
     })
     if (reply.file) return await sendFile(res, reply)
-    send(res, json, reply)
+    send(res, json, realServerReply(state.personality, route.name, reply))
   } catch (e) {
     if (e instanceof ConnectionReset) return
     if (e instanceof ApiError) return fail(e)

@@ -38,6 +38,13 @@ export interface ServerPersonality {
   vdsQueriesPerHour?: number
   /** Every VizQL Data Service query is answered 403800: the user lacks the API Access capability. */
   vdsAccessDenied?: boolean
+  /**
+   * Answers in the shapes real servers send instead of the reference pages' (real-server-variants.ts): database
+   * connections with a lower-case `username` (`'username'`), or also `connectionId` / `server` / `port` for `id` /
+   * `serverAddress` / `serverPort` (`'connectionId'`); with either, Update Virtual Connection Database Connections
+   * answers a bare `<connection>`, and Update and Publish Virtual Connection answer without the id.
+   */
+  realServerVariants?: 'username' | 'connectionId'
 }
 
 /** True when any action's condition uses an `or` junction. */

@@ -1,7 +1,7 @@
 import { HyperdeltaError } from '../../errors.js'
 import type { Send } from '../transport/api-request.js'
 import { everyPage } from '../transport/pages.js'
-import { toConnectionDetails, toDatasourceDetails, toPage } from './convert.js'
+import { toConnectionDetails, toDatasourceDetails } from './convert.js'
 import { queryConnections, queryDatasource, queryDatasources } from './endpoints.js'
 import type { ConnectionDetails, DatasourceDetails, QueryDatasourcesOptions } from './types.js'
 
@@ -31,11 +31,16 @@ export async function findDatasource(
   const all = await listDatasources(send, name)
   const exact = all.filter((d) => d.name === name)
   let matches = exact.length > 0 ? exact : all.filter((d) => d.name.toLowerCase() === name.toLowerCase())
+  // A server may leave out <project> (and <owner>) when the site limits user visibility (docs/protocol.md §12):
+  // such a candidate cannot be placed in a project, and the error says so rather than only "not found".
+  const unplaced = project === undefined ? 0 : matches.filter((d) => d.project === undefined).length
   if (project !== undefined) matches = matches.filter((d) => d.project?.name === project || d.project?.id === project)
   const where = project === undefined ? '' : ` in project "${project}"`
   if (matches.length === 0) {
-    throw new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source named "${name}"${where}`, {
-      details: { name, project },
+    const hint =
+      unplaced === 0 ? '' : ` (${unplaced} of that name came without their project; pass the data source id instead)`
+    throw new HyperdeltaError('DATASOURCE_NOT_FOUND', `datasource: no data source named "${name}"${where}${hint}`, {
+      details: { name, project, ...(unplaced > 0 && { withoutProject: unplaced }) },
     })
   }
   if (matches.length > 1) {
@@ -64,10 +69,9 @@ async function listDatasources(send: Send, name: string): Promise<DatasourceDeta
   const out: DatasourceDetails[] = []
   const pages = everyPage(async (pageNumber) => {
     const res = await send(queryDatasources(options, pageNumber))
-    return toPage(res.pagination, (res.datasources ?? []).map(toDatasourceDetails), {
-      pageNumber,
-      pageSize: LOOKUP_PAGE_SIZE,
-    })
+    // Not toPage: without a pagination element the count stays unknown, and only a short page ends the list.
+    const items = (res.datasources ?? []).map(toDatasourceDetails)
+    return { items, pageSize: LOOKUP_PAGE_SIZE, totalAvailable: res.pagination?.totalAvailable }
   })
   for await (const d of pages) out.push(d)
   return out

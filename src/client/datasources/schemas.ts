@@ -1,10 +1,12 @@
 import { z } from 'zod'
+import { aliased, CONNECTION_ALIASES, flag } from '../transport/response-variants.js'
 
 // zod schemas of the Data Sources responses the client reads, in the JSON mapping (XML answers are mapped to it
 // first). Tolerant like ../responses.ts: booleans and numbers may come as strings, one item where a list is
 // expected, `{}` for an empty collection. Objects are loose: unknown attributes are ignored.
 
-const bool = z.union([z.boolean(), z.string().transform((s) => s.toLowerCase() === 'true')])
+/** "true"/"false" in any case, or a boolean; other text is refused, never read as false (../response-variants.ts). */
+const bool = flag
 const int = z.union([
   z.number().int(),
   z
@@ -71,19 +73,23 @@ export const datasourcePageSchema = z.object({
   datasources: collection('datasource', datasourceDetailsSchema).optional(),
 })
 
-export const connectionDetailsSchema = z
-  .object({
-    id: z.string().min(1),
-    type: z.string().optional(),
-    serverAddress: z.string().optional(),
-    serverPort: z.union([z.string(), z.number().transform(String)]).optional(),
-    userName: z.string().optional(),
-    embedPassword: bool.optional(),
-    queryTaggingEnabled: bool.optional(),
-    authenticationType: z.string().optional(),
-    useOAuthManagedKeychain: bool.optional(),
-  })
-  .loose()
+/** A connection, read through the connection aliases of ../response-variants.ts. */
+export const connectionDetailsSchema = aliased(
+  CONNECTION_ALIASES,
+  z
+    .object({
+      id: z.string().min(1),
+      type: z.string().optional(),
+      serverAddress: z.string().optional(),
+      serverPort: z.union([z.string(), z.number().transform(String)]).optional(),
+      userName: z.string().optional(),
+      embedPassword: bool.optional(),
+      queryTaggingEnabled: bool.optional(),
+      authenticationType: z.string().optional(),
+      useOAuthManagedKeychain: bool.optional(),
+    })
+    .loose(),
+)
 
 export const connectionResponseSchema = z.object({ connection: connectionDetailsSchema })
 export const connectionListSchema = z.object({

@@ -7,7 +7,7 @@ import { SERVER_INFO_API_VERSION } from './api-version.js'
 
 // Endpoints of the sign-in flow. None carries the session token or is answered by signing in again.
 
-const serverInfoResponseSchema = z.object({
+export const serverInfoResponseSchema = z.object({
   serverInfo: z
     .object({
       restApiVersion: text,
@@ -18,7 +18,7 @@ const serverInfoResponseSchema = z.object({
     .loose(),
 })
 
-const signInResponseSchema = z.object({
+export const signInResponseSchema = z.object({
   credentials: z
     .object({
       token: z.string().min(1),

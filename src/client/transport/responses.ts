@@ -31,10 +31,16 @@ export function list<T extends z.ZodType>(item: T) {
   )
 }
 
-/** A collection element: `{ [key]: item | item[] }`, or `{}` / `""` when empty. */
+/**
+ * A collection element: `{ [key]: item | item[] }`, or `{}` / `""` / `[]` when empty (the reference pages' JSON
+ * samples show `"tags": []`; docs/protocol.md §12).
+ */
 export function collection<T extends z.ZodType>(key: string, item: T) {
   return z
-    .preprocess((v) => (v === undefined || v === null || v === '' ? {} : v), z.object({ [key]: list(item).optional() }))
+    .preprocess(
+      (v) => (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) ? {} : v),
+      z.object({ [key]: list(item).optional() }),
+    )
     .transform((o) => (o[key] ?? []) as z.output<T>[])
 }
 

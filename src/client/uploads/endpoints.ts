@@ -8,7 +8,7 @@ import { int } from '../transport/responses.js'
 // Endpoints of file-upload sessions. The upload operation (parts, restarts) is in upload-file.ts.
 
 /** Initiate and Append answer the upload session. */
-const fileUploadResponseSchema = z.object({
+export const fileUploadResponseSchema = z.object({
   fileUpload: z.object({ uploadSessionId: z.string().min(1), fileSize: int.optional() }).loose(),
 })
 

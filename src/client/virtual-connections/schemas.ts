@@ -1,10 +1,16 @@
 import { z } from 'zod'
+import {
+  aliased,
+  CONNECTION_ALIASES,
+  flag,
+  requiredAttribute,
+  wrapBareConnection,
+} from '../transport/response-variants.js'
 import { collection, int, list, text } from '../transport/responses.js'
 
 // zod schemas of the Virtual Connections responses, in the JSON mapping (XML answers are mapped to it first).
-// Flags arrive as booleans or as "true"/"false" strings depending on the format; both become booleans.
-
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')])
+// Flags arrive as booleans or as "true"/"false" strings depending on the format; both become booleans. Shapes real
+// servers send beside the documented ones are in response-variants.ts.
 const ref = z.object({ id: z.string().min(1) }).loose()
 const pagination = z
   .object({ pageNumber: int.optional(), pageSize: int.optional(), totalAvailable: int })
@@ -36,14 +42,16 @@ export const virtualConnectionContentResponseSchema = z.object({
     .loose(),
 })
 
+/** Publish's answer; without `id` (a real variant) the client looks the id up by name (virtual-connection-published-id.ts). */
 export const publishedVirtualConnectionResponseSchema = z.object({
-  virtualConnection: z.object({ id: z.string().min(1), name: z.string(), project: ref.optional() }).loose(),
+  virtualConnection: z.object({ id: z.string().min(1).optional(), name: z.string(), project: ref.optional() }).loose(),
 })
 
+/** Update's answer; `id` may be absent (a real variant: the client fills in the id it updated). */
 export const updatedVirtualConnectionResponseSchema = z.object({
   virtualConnection: z
     .object({
-      id: z.string().min(1),
+      id: z.string().min(1).optional(),
       name: z.string(),
       isCertified: flag.optional(),
       certificationNote: z.string().optional(),
@@ -68,24 +76,49 @@ export const revisionsResponseSchema = z.object({
   revisions: collection('revision', revisionSchema).optional(),
 })
 
-const dbConnectionSchema = z
-  .object({
-    id: z.string().min(1),
-    dbClass: z.string().optional(),
-    serverAddress: z.string().optional(),
-    serverPort: z.string().optional(),
-    userName: z.string().optional(),
-  })
-  .loose()
+/**
+ * A database connection, read through the connection aliases (`connectionId`, `server`, `port`, `username`) and
+ * returned with exactly the documented fields. `id`, `serverAddress` and `userName` are in every documented and
+ * captured shape, so their absence is refused (a user name under some third spelling must not become undefined).
+ */
+const dbConnectionSchema = aliased(
+  CONNECTION_ALIASES,
+  z
+    .object({
+      id: requiredAttribute('id', CONNECTION_ALIASES).min(1),
+      dbClass: z.string().optional(),
+      serverAddress: requiredAttribute('serverAddress', CONNECTION_ALIASES),
+      serverPort: z.union([z.string(), z.number().transform(String)]).optional(),
+      userName: requiredAttribute('userName', CONNECTION_ALIASES),
+    })
+    .loose(),
+).transform((c) => ({
+  id: c.id,
+  ...(c.dbClass !== undefined && { dbClass: c.dbClass }),
+  serverAddress: c.serverAddress,
+  ...(c.serverPort !== undefined && { serverPort: c.serverPort }),
+  userName: c.userName,
+}))
 
 export const dbConnectionsResponseSchema = z.object({
   pagination,
   virtualConnectionConnections: collection('connection', dbConnectionSchema).optional(),
 })
 
-export const dbConnectionResponseSchema = z.object({
-  virtualConnectionConnections: collection('connection', dbConnectionSchema),
-})
+/** Update's answer: exactly one connection, wrapped as the page shows or bare (a real variant). */
+export const dbConnectionResponseSchema = z.preprocess(
+  wrapBareConnection,
+  z.object({
+    virtualConnectionConnections: z.object(
+      {
+        connection: list(dbConnectionSchema).refine((l) => l.length === 1, {
+          error: 'expected exactly one connection element',
+        }),
+      },
+      { error: 'element "virtualConnectionConnections" (or a bare "connection") is missing' },
+    ),
+  }),
+)
 
 export const tagsResponseSchema = z.object({
   tags: collection('tag', z.object({ label: z.string() }).loose()).optional(),
@@ -98,6 +131,9 @@ const granteeCapabilitiesSchema = z
     capabilities: collection('capability', z.object({ name: z.string(), mode: z.string() }).loose()).optional(),
   })
   .loose()
+  .refine((g) => g.user !== undefined || g.group !== undefined, {
+    error: 'granteeCapabilities has neither a user nor a group element',
+  })
 
 export const permissionsResponseSchema = z.object({
   permissions: z

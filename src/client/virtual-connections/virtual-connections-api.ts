@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { Send } from '../transport/api-request.js'
 import { everyPage } from '../transport/pages.js'
 import * as api from './endpoints.js'
+import { publishedIdByName } from './published-id.js'
 import type { permissionsResponseSchema } from './schemas.js'
 import type {
   CapabilityMode,
@@ -143,15 +144,22 @@ export class VirtualConnections {
     request: Omit<PublishVirtualConnectionRequest, 'ownerId'> & { ownerId?: string },
   ): Promise<PublishedVirtualConnection> {
     const ownerId = request.ownerId ?? this.userId ?? ''
-    const r = await this.send(api.publishVirtualConnection({ ...request, ownerId }, this.format))
-    return { id: r.virtualConnection.id, name: r.virtualConnection.name, projectId: r.virtualConnection.project?.id }
+    const call = api.publishVirtualConnection({ ...request, ownerId }, this.format)
+    const v = (await this.send(call)).virtualConnection
+    const id =
+      v.id ??
+      (await publishedIdByName(request.name, this.list({ filter: [`name:eq:${request.name}`] }), {
+        method: call.method,
+        url: call.path,
+      }))
+    return { id, name: v.name, projectId: v.project?.id }
   }
 
   /** Update Virtual Connection: name, certification, project, owner. */
   async update(id: string, request: UpdateVirtualConnectionRequest): Promise<UpdatedVirtualConnection> {
     const v = (await this.send(api.updateVirtualConnection(id, request, this.format))).virtualConnection
     return {
-      id: v.id,
+      id: v.id ?? id,
       name: v.name,
       isCertified: v.isCertified,
       certificationNote: v.certificationNote,
@@ -178,13 +186,9 @@ export class VirtualConnections {
     connectionId: string,
     update: DatabaseConnectionUpdate,
   ): Promise<VirtualConnectionDatabaseConnection> {
+    // Exactly one connection, its documented fields only (the page's sample echoes a password: never kept).
     const r = await this.send(api.updateDatabaseConnection(id, connectionId, update, this.format))
-    const { password: _never, ...c } = (r.virtualConnectionConnections[0] ?? {
-      id: connectionId,
-    }) as VirtualConnectionDatabaseConnection & {
-      password?: unknown
-    }
-    return c
+    return r.virtualConnectionConnections.connection[0]!
   }
 
   /** Add Tags; resolves with every tag the virtual connection now has. */

@@ -31,17 +31,27 @@ export interface VdsQuery {
   filters?: VdsFilter[]
 }
 
-export const vdsQueryOutputSchema = z.object({ data: z.array(z.record(z.string(), z.unknown())).default([]) })
+/**
+ * `data` is required: an answer without it is refused (RESPONSE_INVALID), never read as "no rows", which `verify`
+ * would count as zero rows or as every key absent. A field needs a name (`fieldName` or `fieldCaption`): one with
+ * neither is refused rather than dropped. Other field properties may be absent (Tableau's own VDS client reads all
+ * of them as optional; see docs/protocol.md §12).
+ */
+const vdsData = { error: 'element "data" is missing' }
+export const vdsQueryOutputSchema = z.object({ data: z.array(z.record(z.string(), z.unknown()), vdsData) })
 export const vdsMetadataOutputSchema = z.object({
-  data: z
-    .array(
-      z.looseObject({
+  data: z.array(
+    z
+      .looseObject({
         fieldName: z.string().optional(),
         fieldCaption: z.string().optional(),
         dataType: z.string().optional(),
+      })
+      .refine((f) => f.fieldName !== undefined || f.fieldCaption !== undefined, {
+        error: 'a field has neither "fieldName" nor "fieldCaption"',
       }),
-    )
-    .default([]),
+    vdsData,
+  ),
 })
 export type VdsFieldMetadata = z.infer<typeof vdsMetadataOutputSchema>['data'][number]
 
