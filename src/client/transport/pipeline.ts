@@ -16,7 +16,7 @@ import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
 // Adding an endpoint never touches this file: describe it in its resource folder's endpoints.ts.
 
 /** The root of the VizQL Data Service's endpoints (the catalogue's `vds` scope). */
-const VDS_ROOT = apiPath`/api/v1/vizql-data-service`
+export const VDS_ROOT = apiPath`/api/v1/vizql-data-service`
 
 /** The endpoints layer: the one place a request's path is rooted, and its error mapping applied. */
 export function endpointLayer(session: Pick<SessionHandle, 'apiVersion' | 'siteId'>): Layer {

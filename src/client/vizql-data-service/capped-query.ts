@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream'
 import { HyperdeltaError } from '../../errors.js'
 import type { ApiRequest, Send } from '../transport/api-request.js'
 import { invalidResponseError, truncateBody } from '../transport/client-errors.js'
+import { VDS_ROOT } from '../transport/pipeline.js'
+import { joinPaths } from '../transport/request-path.js'
 import { vdsQueryOutputSchema } from './vds.js'
 
 // A `query-datasource` answer read under a byte cap: the body is counted as it arrives and the read stops at the
@@ -11,8 +13,8 @@ import { vdsQueryOutputSchema } from './vds.js'
 function tooLarge(call: ApiRequest, maxBytes: number, bytes: number): HyperdeltaError<'RESPONSE_TOO_LARGE'> {
   return new HyperdeltaError(
     'RESPONSE_TOO_LARGE',
-    `${call.label}: ${call.method} ${call.path} answered more than ${maxBytes} bytes (the cap of this read); ask for less (fewer keys per query)`,
-    { details: { maxBytes, bytes, method: call.method, url: call.path } },
+    `${call.label}: ${call.method} ${urlOf(call)} answered more than ${maxBytes} bytes (the cap of this read); ask for less (fewer keys per query)`,
+    { details: { maxBytes, bytes, method: call.method, url: urlOf(call) } },
   )
 }
 
@@ -51,7 +53,7 @@ export async function cappedQuery(
     ...call,
     sink: async (body, headers) => {
       const text = await readCapped(call, body, headers, maxBytes)
-      const ctx = { method: call.method, url: call.path }
+      const ctx = { method: call.method, url: urlOf(call) }
       let value: unknown
       try {
         value = JSON.parse(text)
@@ -72,4 +74,9 @@ export async function cappedQuery(
     },
   })
   return rows
+}
+
+/** The path as sent (the catalogue's `vds` scope rooted), for messages and details. */
+function urlOf(call: ApiRequest): string {
+  return call.scope === 'vds' ? joinPaths(VDS_ROOT, call.path) : call.path
 }

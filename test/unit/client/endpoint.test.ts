@@ -100,12 +100,19 @@ describe('everyPage', () => {
     expect(await walk(short)).toEqual({ items: [1, 2, 3], asked: [1, 2, 3] })
   })
 
-  it('stops at an empty page, and after a page without a total', async () => {
+  it('stops at an empty page; without a total, only at a short page (a missing count never cuts a list short)', async () => {
     expect(await walk([{ items: [1, 2], pageSize: 2, totalAvailable: 9 }])).toEqual({ items: [1, 2], asked: [1, 2] })
-    expect(await walk([{ items: [1, 2], pageSize: 2, totalAvailable: undefined }])).toEqual({
-      items: [1, 2],
-      asked: [1],
-    })
+    const uncounted = [
+      { items: [1, 2], pageSize: 2, totalAvailable: undefined },
+      { items: [3, 4], pageSize: 2, totalAvailable: undefined },
+      { items: [5], pageSize: 2, totalAvailable: undefined },
+    ]
+    expect(await walk(uncounted)).toEqual({ items: [1, 2, 3, 4, 5], asked: [1, 2, 3] })
+    const full = [
+      { items: [1, 2], pageSize: 2, totalAvailable: undefined },
+      { items: [], pageSize: 2, totalAvailable: undefined },
+    ]
+    expect(await walk(full)).toEqual({ items: [1, 2], asked: [1, 2] })
   })
 
   it('counts the pages before `from` as read', async () => {

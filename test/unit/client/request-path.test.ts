@@ -106,6 +106,9 @@ const ENDPOINTS: Record<string, readonly Build[] | 'not an endpoint'> = {
   'vizql-data-service/endpoints.readMetadata': [],
   'vizql-data-service/endpoints.queryDatasource': [],
   'vizql-data-service/endpoints.vizqlReader': 'not an endpoint',
+  'sessions/endpoints.serverInfoResponseSchema': 'not an endpoint',
+  'sessions/endpoints.signInResponseSchema': 'not an endpoint',
+  'uploads/endpoints.fileUploadResponseSchema': 'not an endpoint',
 }
 
 const clientDir = join(import.meta.dirname, '../../../src/client')
