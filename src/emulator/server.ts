@@ -3,6 +3,7 @@ import { rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { ApiError, resourceNotFound } from './api-error.js'
+import type { ConsoleServer } from './console/console-server.js'
 import { contentDisposition } from './content-disposition.js'
 import { type Element, el, renderJson, renderXml, textEl } from './document.js'
 import type { RouteName } from './faults.js'
@@ -103,9 +104,13 @@ async function vizqlDataService(state: EmulatorState, req: IncomingMessage, res:
   }
 }
 
-/** The request listener: route, faults, auth, handler, envelope. */
-export function createListener(state: EmulatorState): (req: IncomingMessage, res: ServerResponse) => void {
+/** The request listener: route, faults, auth, handler, envelope. With a console: `/console*` first, API requests logged. */
+export function createListener(
+  state: EmulatorState,
+  console?: ConsoleServer,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (console?.handles(req, res)) return
     void handle(state, req, res)
   }
 }

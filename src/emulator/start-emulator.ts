@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { HyperdeltaError, type Logger, toLogger } from '../index.js'
 import { type EmulatorUser, Sessions } from './auth.js'
 import { Catalog, type DatasourceRecord } from './catalog.js'
+import { ConsoleServer } from './console/console-server.js'
 import type { CreateDatasourceOptions } from './create-datasource-options.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { FaultController } from './faults.js'
@@ -47,12 +48,19 @@ export interface EmulatorOptions {
   groups?: EmulatorGroup[]
   /** Departures from the default protocol reading, to test `probe` and `verify` (see {@link ServerPersonality}). */
   personality?: ServerPersonality
+  /**
+   * Serve the web console at `/console` (data sources and their rows, jobs, requests, faults); answers loopback
+   * clients only. Default false here; the `hyperdelta emulator` command turns it on.
+   */
+  console?: boolean
 }
 
 /** A running emulator. */
 export interface Emulator {
   /** `http://127.0.0.1:PORT` */
   readonly url: string
+  /** `http://127.0.0.1:PORT/console` when the console is on (option `console`), else undefined. */
+  readonly consoleUrl: string | undefined
   readonly port: number
   /** Creates a published data source directly (the initial publish). */
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
@@ -129,7 +137,8 @@ async function start(
   }
 
   const faults = new FaultController()
-  const personality = options.personality ?? {}
+  // A copy: the console's form switches it in place, never the caller's object.
+  const personality = { ...options.personality }
   const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger, personality)
   const server = createServer()
   let url = ''
@@ -152,7 +161,8 @@ async function start(
     vconns,
     personality,
   }
-  server.on('request', createListener(state))
+  const web = options.console === true ? new ConsoleServer(state) : undefined
+  server.on('request', createListener(state, web))
   const host = options.host ?? '127.0.0.1'
   try {
     await new Promise<void>((ok, fail) => {
@@ -180,6 +190,7 @@ async function start(
   const emulator: Emulator = {
     url,
     port,
+    consoleUrl: web ? `${url}/console` : undefined,
     faults,
     createDatasource: (o) => createDatasource(state, o),
     listDatasources: () =>
@@ -197,6 +208,7 @@ async function start(
     async close() {
       if (closed) return
       closed = true
+      web?.close()
       await new Promise<void>((ok) => {
         server.close(() => ok())
         server.closeAllConnections()
