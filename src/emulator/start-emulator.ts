@@ -190,7 +190,8 @@ async function start(
   const emulator: Emulator = {
     url,
     port,
-    consoleUrl: web ? `${url}/console` : undefined,
+    // Bound to every interface: the console still answers loopback only, so announce it there.
+    consoleUrl: web ? `${host === '0.0.0.0' || host === '::' ? `http://127.0.0.1:${port}` : url}/console` : undefined,
     faults,
     createDatasource: (o) => createDatasource(state, o),
     listDatasources: () =>

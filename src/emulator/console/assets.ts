@@ -85,3 +85,7 @@ ol.timeline { display: flex; gap: 0; list-style: none; padding: 0; margin: 0; }
 ol.timeline li { padding: 0 .6em; border-left: 3px solid var(--line); }
 ol.timeline li.reached { border-left-color: var(--good); }
 `
+
+/** A small delta mark, so browsers do not ask for /favicon.ico (an API 404). */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 15 15H1z" fill="#1f6feb"/></svg>'

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { EmulatorState } from '../state.js'
-import { APP_CSS, APP_JS } from './assets.js'
+import { APP_CSS, APP_JS, FAVICON_SVG } from './assets.js'
 import { applyFaultForm } from './faults-action.js'
 import { postRefusal, refuseReason, SECURITY_HEADERS } from './guard.js'
 import { html } from './html.js'
@@ -106,6 +106,8 @@ export class ConsoleServer {
         return this.send(res, 200, 'text/javascript', APP_JS)
       case 'app.css':
         return this.send(res, 200, 'text/css', APP_CSS)
+      case 'favicon.svg':
+        return this.send(res, 200, 'image/svg+xml', FAVICON_SVG)
       default:
         return this.notFound(res)
     }

@@ -30,6 +30,7 @@ export function page(p: PageParts): string {
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${p.title} · hyperdelta emulator</title>
+<link rel="icon" href="/console/favicon.svg">
 <link rel="stylesheet" href="/console/app.css">
 <script src="/console/app.js" defer></script>
 </head><body data-topics="${p.topics.join(' ')}">
