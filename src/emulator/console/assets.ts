@@ -80,7 +80,20 @@ pre { white-space: pre-wrap; word-break: break-all; background: #8881; padding: 
 .flash.error { border-color: var(--bad); }
 form.inline { display: flex; flex-wrap: wrap; gap: .5em; align-items: end; margin: .5em 0; }
 form.inline label { display: flex; flex-direction: column; font-size: .9em; }
-fieldset { border: 1px solid var(--line); margin: .8em 0; }
+fieldset { border: 1px solid var(--line); margin: 0; display: flex; flex-wrap: wrap; gap: .5em; align-items: end; }
+fieldset small { display: block; max-width: 22em; }
+.forms { display: grid; grid-template-columns: repeat(auto-fill, minmax(24em, 1fr)); gap: .6em; }
+.forms form.inline { margin: 0; }
+.forms form[data-action=personality] { grid-column: 1 / -1; }
+.status { display: flex; flex-wrap: wrap; gap: 0 3em; }
+td.id { word-break: break-all; max-width: 12em; }
+table.jobs, table.requests { width: 100%; }
+td.notes { overflow-wrap: anywhere; min-width: 14em; }
+ol.timeline.short { flex-direction: column; }
+ol.timeline.short li { white-space: nowrap; }
+ol.timeline.short br { display: none; }
+ol.timeline.short small { margin-left: .4em; }
+td.v { overflow-wrap: anywhere; }
 ol.timeline { display: flex; gap: 0; list-style: none; padding: 0; margin: 0; }
 ol.timeline li { padding: 0 .6em; border-left: 3px solid var(--line); }
 ol.timeline li.reached { border-left-color: var(--good); }

@@ -20,6 +20,8 @@ export interface PageParts {
   readonly head?: Html
   /** The region live updates replace. */
   readonly live: Html
+  /** Below the live region (never swapped). */
+  readonly foot?: Html
 }
 
 /** A whole console page: no inline script or style (the CSP forbids both). */
@@ -35,7 +37,7 @@ export function page(p: PageParts): string {
 <script src="/console/app.js" defer></script>
 </head><body data-topics="${p.topics.join(' ')}">
 <header><b>hyperdelta emulator</b><nav>${nav}</nav><span id="live-status">static</span></header>
-<main>${p.head}<div data-live>${p.live}</div></main>
+<main>${p.head}<div data-live>${p.live}</div>${p.foot}</main>
 </body></html>`}`
 }
 

@@ -19,10 +19,11 @@ function duration(job: JobRecord): string {
   return ''
 }
 
-function timeline(job: JobRecord): Html {
+/** queued → running → ended, each with its time (time of day only when `short`). */
+function timeline(job: JobRecord, short = false): Html {
   const step = (label: string, at: string | undefined): Html =>
-    html`<li class="${at ? 'reached' : ''}">${label}<br><small>${at ?? '…'}</small></li>`
-  return html`<ol class="timeline">${step('queued', job.createdAt)}${step('running', job.startedAt)}${step(
+    html`<li class="${at ? 'reached' : ''}" title="${at ?? ''}">${label}<br><small>${at === undefined ? '…' : short ? at.slice(11, 19) : at}</small></li>`
+  return html`<ol class="timeline${short ? ' short' : ''}">${step('queued', job.createdAt)}${step('running', job.startedAt)}${step(
     job.status === 'done' ? jobState(job) : 'ended',
     job.completedAt,
   )}</ol>`
@@ -46,9 +47,9 @@ ${datasource !== '' ? html`<input type="hidden" name="datasource" value="${datas
     ) => html`<tr data-job="${j.id}"><td><a href="${href(`/console/jobs/${encodeURIComponent(j.id)}`)}"><code>${j.id.slice(0, 8)}</code></a></td>
 <td>${j.type ?? 'UpdateUploadedFile'}</td>
 <td><a href="${href(`/console/datasources/${encodeURIComponent(j.datasourceId)}`)}">${j.datasourceName}</a></td>
-<td class="${STATE_CLASS[jobState(j)] ?? jobState(j)}">${jobState(j)}</td><td>${timeline(j)}</td>
+<td class="${STATE_CLASS[jobState(j)] ?? jobState(j)}">${jobState(j)}</td><td>${timeline(j, true)}</td>
 <td class="num">${orDash(j.finishCode)}</td><td class="num">${orDash(duration(j))}</td><td class="num">${orDash(j.rowsChanged)}</td>
-<td><code>${orDash(j.requestId)}</code></td><td class="notes">${orDash(j.notes)}</td></tr>`,
+<td class="id"><code>${orDash(j.requestId)}</code></td><td class="notes">${orDash(j.notes)}</td></tr>`,
   )
   return page({
     title: 'Jobs',

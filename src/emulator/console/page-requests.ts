@@ -35,9 +35,11 @@ ${input('method', 'Method', 'PATCH')}${input('status', 'Status', '4xx or 503')}$
 ${input('path', 'Path contains', '/datasources/')}${input('requestId', 'RequestID', '')}
 <button type="submit">Filter</button> <a href="/console/requests">clear</a></form>`
   const rows = matching.slice(0, SHOWN).map(
-    (e) => html`<tr data-seq="${e.seq}"><td>${e.at}</td><td>${e.method}</td><td class="v">${e.path}</td>
+    (
+      e,
+    ) => html`<tr data-seq="${e.seq}"><td title="${e.at}">${e.at.slice(11, 23)}</td><td>${e.method}</td><td class="v">${e.path}</td>
 <td class="num status-${String(e.status).charAt(0)}">${e.status === 0 ? 'closed' : e.status}</td><td>${orDash(e.route)}</td>
-<td class="num">${e.durationMs} ms</td><td><code>${orDash(e.requestId)}</code></td></tr>`,
+<td class="num">${e.durationMs} ms</td><td class="id"><code>${orDash(e.requestId)}</code></td></tr>`,
   )
   return page({
     title: 'Requests',
@@ -45,7 +47,7 @@ ${input('path', 'Path contains', '/datasources/')}${input('requestId', 'RequestI
     topics: ['requests'],
     head: html`<h1>Requests</h1>${form}`,
     live: html`<p>${matching.length} of the last ${all.length} request(s)${matching.length > SHOWN ? html`, newest ${SHOWN} shown` : ''}.</p>
-<table class="requests"><thead><tr><th>Time</th><th>Method</th><th>Path</th><th>Status</th><th>Route</th><th>Took</th><th>RequestID</th></tr></thead>
+<table class="requests"><thead><tr><th>Time (UTC)</th><th>Method</th><th>Path</th><th>Status</th><th>Route</th><th>Took</th><th>RequestID</th></tr></thead>
 <tbody>${rows}</tbody></table>`,
   })
 }

@@ -22,7 +22,7 @@ export function launchBrowser(): Promise<Browser> {
  * console error or CSP violation, so a test can assert there were none.
  */
 export async function watchedPage(browser: Browser): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+  const page = await browser.newPage({ viewport: { width: 1100, height: 640 } })
   const dialogs: string[] = []
   const errors: string[] = []
   page.on('dialog', (d) => {

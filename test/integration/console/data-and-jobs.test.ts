@@ -106,9 +106,12 @@ describe.skipIf(SKIP_BROWSER)(
       expect(await row.locator('td').nth(3).textContent()).toBe('succeeded')
       expect(await row.textContent()).toContain(report.requests[0]!.requestId)
       expect(await row.locator('td').nth(7).textContent()).toBe('1')
-      await screenshot(page, 'jobs')
       await page.click(`tr[data-job="${jobId}"] a`)
       expect(await page.textContent('#job-actions')).toContain('"action": "upsert"')
+      expect(await page.textContent('#job-state')).toBe('succeeded')
+      await screenshot(page, 'job')
+      await page.goto(`${emu.url}/console`)
+      await screenshot(page, 'datasources')
     })
 
     it('a failed job (a column the table lacks) shows its 410012 note, live on the open jobs page', async () => {
@@ -127,6 +130,7 @@ describe.skipIf(SKIP_BROWSER)(
       await note.first().waitFor()
       expect(await note.first().textContent()).toMatch(/column\(s\) "region" do not exist .*errorCode=410012/)
       expect(await navigations(page)).toBe(1)
+      await screenshot(page, 'jobs')
     })
 
     it('the requests page lists the API requests newest first, filterable, and no secret', async () => {
