@@ -84,9 +84,9 @@ export class ConsoleServer {
     const text = 'text/html'
     switch (first) {
       case '':
-        return second === undefined ? this.send(res, 200, text, datasourcesPage(this.state)) : this.notFound(res)
+        return second === undefined ? this.send(res, 200, text, await datasourcesPage(this.state)) : this.notFound(res)
       case 'datasources': {
-        if (second === undefined) return this.send(res, 200, text, datasourcesPage(this.state))
+        if (second === undefined) return this.send(res, 200, text, await datasourcesPage(this.state))
         const body = await datasourcePage(this.state, second, q)
         return body === undefined ? this.notFound(res) : this.send(res, 200, text, body)
       }

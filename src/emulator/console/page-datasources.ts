@@ -3,10 +3,10 @@ import type { EmulatorState } from '../state.js'
 import { type Html, href, html } from './html.js'
 import { orDash, page } from './layout.js'
 import { rowsSection, tableQuery } from './rows-view.js'
-import { describeTables } from './table-rows.js'
+import { countRows, describeTables } from './table-rows.js'
 
 /** Data sources per site and project. */
-export function datasourcesPage(state: EmulatorState): string {
+export async function datasourcesPage(state: EmulatorState): Promise<string> {
   const { sites, projects, datasources } = state.catalog.data
   const groups: Html[] = []
   for (const site of sites) {
@@ -14,8 +14,8 @@ export function datasourcesPage(state: EmulatorState): string {
       const list = datasources.filter((d) => d.siteId === site.id && d.projectId === project.id)
       if (list.length === 0) continue
       groups.push(html`<h2>${siteLabel(site.contentUrl)} / ${project.name}</h2>
-<table><thead><tr><th>Name</th><th>Content</th><th>Updated</th><th>Revisions</th><th>Tags</th><th>Jobs</th></tr></thead><tbody>
-${list.map((d) => datasourceRow(state, d))}
+<table class="datasources"><thead><tr><th>Name</th><th>Content</th><th>Rows</th><th>Updated</th><th>Revisions</th><th>Tags</th><th>Jobs</th></tr></thead><tbody>
+${await Promise.all(list.map((d) => datasourceRow(state, d)))}
 </tbody></table>`)
     }
   }
@@ -32,11 +32,13 @@ ${list.map((d) => datasourceRow(state, d))}
   })
 }
 
-function datasourceRow(state: EmulatorState, d: DatasourceRecord): Html {
+async function datasourceRow(state: EmulatorState, d: DatasourceRecord): Promise<Html> {
   const jobs = state.catalog.data.jobs.filter((j) => j.datasourceId === d.id).length
-  const content = d.content?.kind === 'opaque' ? `file ${d.content.filename}` : 'table'
+  const counts = d.content?.kind === 'opaque' ? new Map<string, number>() : await countRows(state.store, d.alias)
+  const content = d.content?.kind === 'opaque' ? `file ${d.content.filename}` : [...counts.keys()].join(', ')
+  const rows = [...counts.values()].reduce((a, b) => a + b, 0)
   return html`<tr><td><a href="${href(`/console/datasources/${encodeURIComponent(d.id)}`)}">${d.name}</a></td>
-<td>${content}</td><td>${d.updatedAt}</td><td class="num">${(d.revisions ?? []).length}</td>
+<td>${content}</td><td class="num">${d.content?.kind === 'opaque' ? '' : rows}</td><td>${d.updatedAt}</td><td class="num">${(d.revisions ?? []).length}</td>
 <td>${(d.tags ?? []).join(', ')}</td><td class="num"><a href="${href('/console/jobs', { datasource: d.id })}">${jobs}</a></td></tr>`
 }
 

@@ -98,3 +98,14 @@ function filterSql(f: NonNullable<RowQuery['filter']>): string {
       return `CAST(${col} AS VARCHAR) = ${literal(f.value)}`
   }
 }
+
+/** Rows per table of the database attached as `alias` (`schema.table` → count). */
+export async function countRows(store: Store, alias: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for (const t of await describeTables(store, alias)) {
+    const from = `${ident(alias)}.${ident(t.schema)}.${ident(t.name)}`
+    const [[n]] = (await withConnection(store, (read) => read(`SELECT count(*) FROM ${from}`))) as [[bigint]]
+    out.set(`${t.schema}.${t.name}`, Number(n))
+  }
+  return out
+}

@@ -111,6 +111,9 @@ describe.skipIf(SKIP_BROWSER)(
       expect(await page.textContent('#job-state')).toBe('succeeded')
       await screenshot(page, 'job')
       await page.goto(`${emu.url}/console`)
+      expect(await page.locator('table.datasources tbody td').allTextContents()).toEqual(
+        expect.arrayContaining(['Orders', 'Extract.Extract', '4']),
+      )
       await screenshot(page, 'datasources')
     })
 
