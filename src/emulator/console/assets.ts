@@ -45,6 +45,8 @@ export const APP_JS = `'use strict'
   events.addEventListener('open', () => {
     if (status) status.textContent = 'live'
     document.body.dataset.live = 'open'
+    // what changed between this page's rendering and now (or while reconnecting) was never announced
+    void refresh()
   })
   events.addEventListener('error', () => {
     if (status) status.textContent = 'reconnecting'
