@@ -91,6 +91,7 @@ describe.skipIf(SKIP_BROWSER)(
     it('hostile names render as text everywhere and run nothing', async () => {
       const ds = await emu.createDatasource({
         name: HOSTILE,
+        project: '"><iframe src=javascript:alert(5)>',
         table: hostileTable,
         rows: [{ id: 1n, '<script>alert(2)</script>': '"><svg onload=alert(3)>' }],
       })
@@ -100,7 +101,13 @@ describe.skipIf(SKIP_BROWSER)(
         batch: batch().insert({ source: hostileTable.as('changes'), target: hostileTable }),
         rows: { changes: [{ id: 2n, '<script>alert(2)</script>': '<b onmouseover=alert(4)>x</b>' }] },
       })
+      await fetch(`${emu.url}/api/3.24/serverinfo`, { headers: { requestid: '<svg onload=alert(6)>' } })
+      await page.goto(`${emu.url}/console/requests`)
+      expect(await page.locator('table.requests td.id').allTextContents()).toContain('<svg onload=alert(6)>')
       await page.goto(`${emu.url}/console`)
+      expect(await page.locator('h2').allTextContents()).toContain(
+        '(default site) / "><iframe src=javascript:alert(5)>',
+      )
       expect(await page.locator(`a:text-is("${HOSTILE}")`).count()).toBe(1)
       await page.click(`a:text-is("${HOSTILE}")`)
       expect(await page.textContent('h1')).toBe(`Data source ${HOSTILE}`)
@@ -110,7 +117,7 @@ describe.skipIf(SKIP_BROWSER)(
       )
       await page.goto(`${emu.url}/console/jobs`)
       expect(await page.locator(`td a:text-is("${HOSTILE}")`).count()).toBeGreaterThan(0)
-      for (const selector of ['main img', 'main svg', 'main b', 'main script']) {
+      for (const selector of ['main img', 'main svg', 'main b', 'main script', 'iframe']) {
         expect(await page.locator(selector).count(), selector).toBe(0)
       }
       await page.waitForTimeout(200)
