@@ -61,17 +61,19 @@ export class ConsoleServer {
       req.resume()
       return this.send(res, 403, 'text/plain', `console: ${refused}\n`)
     }
-    const url = new URL(req.url ?? '/console', 'http://console.invalid')
-    const parts = url.pathname
-      .split('/')
-      .slice(2)
-      .filter((p, i, all) => p !== '' || i < all.length - 1)
+    // Split as sent (like the API's router, never folding `..`), then decode each segment; a trailing `/` is ignored.
+    const raw = req.url ?? '/console'
+    const cut = raw.search(/[?#]/)
+    const q = new URLSearchParams(cut === -1 || raw[cut] === '#' ? '' : raw.slice(cut + 1).split('#')[0])
+    const parts = (cut === -1 ? raw : raw.slice(0, cut)).split('/').slice(2)
+    if (parts.at(-1) === '') parts.pop()
     let segments: string[]
     try {
       segments = parts.map((p) => decodeURIComponent(p))
     } catch {
       return this.notFound(res)
     }
+    if (segments.some((p) => p === '' || p === '.' || p === '..')) return this.notFound(res)
     const method = (req.method ?? 'GET').toUpperCase()
     const [first = '', second, ...rest] = segments
     if (method === 'POST' && first === 'faults' && second === undefined) return this.postFaults(req, res)
@@ -80,7 +82,6 @@ export class ConsoleServer {
       return this.send(res, 405, 'text/plain', 'console: read-only (only the faults form posts)\n', { allow: 'GET' })
     }
     if (rest.length > 0) return this.notFound(res)
-    const q = url.searchParams
     const text = 'text/html'
     switch (first) {
       case '':
