@@ -70,7 +70,7 @@ h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 1.5em; } h3 { font-s
 table { border-collapse: collapse; margin: .5em 0; }
 th, td { border: 1px solid var(--line); padding: .2em .5em; text-align: left; vertical-align: top; }
 th { background: #8881; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, pre, td.v { font-family: ui-monospace, monospace; font-size: 13px; }
 pre { white-space: pre-wrap; word-break: break-all; background: #8881; padding: .5em; margin: 0; max-height: 20em; overflow: auto; }
 .null { color: var(--muted); font-style: italic; }
