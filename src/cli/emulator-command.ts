@@ -25,7 +25,7 @@ export const emulatorCommand = defineCommand({
   name: 'emulator',
   summary: 'Run a local Tableau REST emulator (DuckDB-backed) until Ctrl-C. State persists in the data dir.',
   usage:
-    '[--port 8787] [--data-dir .emulator] [--host 127.0.0.1] [--max-size-mb 100] [--publish <name>=<file.parquet>]',
+    '[--port 8787] [--data-dir .emulator] [--host 127.0.0.1] [--max-size-mb 100] [--publish <name>=<file.parquet>] [--no-console]',
   flags: {
     port: { type: 'string', default: '8787', arg: '<port>', help: 'TCP port (0 = any free port)' },
     host: { type: 'string', default: '127.0.0.1', arg: '<host>', help: 'interface to bind' },
@@ -44,6 +44,7 @@ export const emulatorCommand = defineCommand({
       help: 'publish a data source from a Parquet file unless one of that name exists; repeatable',
     },
     'log-level': { type: 'string', arg: '<level>', help: 'structured logs on stderr' },
+    'no-console': { type: 'boolean', help: 'do not serve the web console at /console (loopback clients only)' },
   },
   notes: `credentials it accepts: user / HYPERDELTA_EMULATOR_PASSWORD (default admin),
   PAT "local" / HYPERDELTA_EMULATOR_PAT_SECRET (default local-secret). Needs @duckdb/node-api.`,
@@ -67,6 +68,7 @@ export const emulatorCommand = defineCommand({
       users: [{ name: values.user!, password, pat }],
       ...(maxSizeInMb !== undefined && { maxSizeInMb }),
       logger: cliLogger(values['log-level'], io),
+      console: !values['no-console'],
     })
     try {
       // A rerun on the same data dir keeps what an earlier run published (and what pushes changed since).
@@ -93,6 +95,9 @@ export const emulatorCommand = defineCommand({
     }
     io.stdout.write(
       `hyperdelta emulator listening on ${emu.url} (data in ${dataDir})\n` +
+        (emu.consoleUrl
+          ? `  console: open ${emu.consoleUrl} to see what landed (data sources, jobs, requests, faults)\n`
+          : '') +
         `  TABLEAU_SERVER=${emu.url} TABLEAU_SITE=\n` +
         `  user ${values.user} / password ${password}; TABLEAU_PAT_NAME=${pat.name} TABLEAU_PAT_SECRET=${pat.secret}\n` +
         '  (local test credentials; set HYPERDELTA_EMULATOR_PASSWORD / HYPERDELTA_EMULATOR_PAT_SECRET to change them)\n' +

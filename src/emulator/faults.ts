@@ -58,6 +58,17 @@ export interface FaultCounters {
   tokenExpiries: number
 }
 
+/** The faults still armed (see {@link FaultController.pending}). */
+export interface PendingFaults {
+  responses: { status: number; left: number; route: string; method: string }[]
+  appendResets: { afterBytes: number; left: number }[]
+  slowJobs: { extraDelayMs: number; left: number }
+  failJobs: { left: number; notes: string }
+  cancelJobs: number
+  expireTokensAfter: number | undefined
+  phaseHooks: number
+}
+
 /**
  * Injects faults into one emulator; read `counters` to see which ones fired.
  *
@@ -156,6 +167,26 @@ export class FaultController {
     this.cancelling = 0
     this.expireAfter = undefined
     this.phaseHooks = []
+  }
+
+  /** @internal What is still armed, for the emulator's console (a copy; route predicates shown as `(predicate)`). */
+  pending(): PendingFaults {
+    return {
+      responses: this.responseFaults
+        .filter((f) => f.left > 0)
+        .map((f) => ({
+          status: f.status,
+          left: f.left,
+          route: typeof f.route === 'function' ? '(predicate)' : (f.route ?? '(any)'),
+          method: f.method ?? '(any)',
+        })),
+      appendResets: this.appendResets.filter((f) => f.left > 0).map((f) => ({ ...f })),
+      slowJobs: { ...this.slow },
+      failJobs: { ...this.failing },
+      cancelJobs: this.cancelling,
+      expireTokensAfter: this.expireAfter,
+      phaseHooks: this.phaseHooks.filter((h) => h.left > 0).length,
+    }
   }
 
   /** @internal The response fault for this request, if one fires. */

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
+import type { ConsoleServer } from './console/console-server.js'
 import { DATASOURCE_HANDLERS } from './datasources/handlers.js'
 import { DIRECTORY_HANDLERS } from './directory/handlers.js'
 import type { RouteName } from './faults.js'
@@ -80,9 +81,13 @@ async function vizqlDataService(state: EmulatorState, req: IncomingMessage, res:
   }
 }
 
-/** The request listener: route, faults, auth, handler, envelope. */
-export function createListener(state: EmulatorState): (req: IncomingMessage, res: ServerResponse) => void {
+/** The request listener: route, faults, auth, handler, envelope. With a console: `/console*` first, API requests logged. */
+export function createListener(
+  state: EmulatorState,
+  console?: ConsoleServer,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (console?.handles(req, res)) return
     void handle(state, req, res)
   }
 }

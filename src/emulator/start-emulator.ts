@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { HyperdeltaError, type Logger } from '../index.js'
 import { toLogger } from '../internal.js'
+import { ConsoleServer } from './console/console-server.js'
 import { datasourceTable } from './datasources/content.js'
 import type { CreateDatasourceOptions } from './datasources/create-options.js'
 import { createDatasource } from './datasources/query.js'
@@ -52,12 +53,19 @@ export interface EmulatorOptions {
   groups?: EmulatorGroup[]
   /** Departures from the default protocol reading, to test `probe` and `verify` (see {@link ServerPersonality}). */
   personality?: ServerPersonality
+  /**
+   * Serve the web console at `/console` (data sources and their rows, jobs, requests, faults); answers loopback
+   * clients only. Default false here; the `hyperdelta emulator` command turns it on.
+   */
+  console?: boolean
 }
 
 /** A running emulator. */
 export interface Emulator {
   /** `http://127.0.0.1:PORT` */
   readonly url: string
+  /** `http://127.0.0.1:PORT/console` when the console is on (option `console`), else undefined. */
+  readonly consoleUrl: string | undefined
   readonly port: number
   /** Creates a published data source directly (the initial publish). */
   createDatasource(options: CreateDatasourceOptions): Promise<{ id: string; name: string; connectionIds: string[] }>
@@ -134,7 +142,8 @@ async function start(
   }
 
   const faults = new FaultController()
-  const personality = options.personality ?? {}
+  // A copy: the console's form switches it in place, never the caller's object.
+  const personality = { ...options.personality }
   const jobs = new JobRunner(catalog, store, faults, options.jobDelayMs ?? 50, uploadsDir, logger, personality)
   const server = createServer()
   let url = ''
@@ -157,7 +166,8 @@ async function start(
     vconns,
     personality,
   }
-  server.on('request', createListener(state))
+  const web = options.console === true ? new ConsoleServer(state) : undefined
+  server.on('request', createListener(state, web))
   const host = options.host ?? '127.0.0.1'
   try {
     await new Promise<void>((ok, fail) => {
@@ -185,6 +195,8 @@ async function start(
   const emulator: Emulator = {
     url,
     port,
+    // Bound to every interface: the console still answers loopback only, so announce it there.
+    consoleUrl: web ? `${host === '0.0.0.0' || host === '::' ? `http://127.0.0.1:${port}` : url}/console` : undefined,
     faults,
     createDatasource: (o) => createDatasource(state, o),
     listDatasources: () =>
@@ -202,6 +214,7 @@ async function start(
     async close() {
       if (closed) return
       closed = true
+      web?.close()
       await new Promise<void>((ok) => {
         server.close(() => ok())
         server.closeAllConnections()

@@ -57,6 +57,8 @@ export interface ApplyOptions {
   dropFirstSourceRow?: boolean
   /** A personality's reason to fail the job before it runs (see personality.ts). */
   personalityFailure?: PersonalityCheck
+  /** Called with DuckDB's count of rows each statement changed (rolled back if the job then fails). */
+  onRowsChanged?(rows: number): void
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -169,7 +171,7 @@ export async function applyActions(conn: DuckDBConnection, o: ApplyOptions): Pro
         const found = await rows(conn, check.sql)
         if (found.length > 0) throw new JobFailure(check.note)
       }
-      for (const sql of statements.run) await conn.run(sql)
+      for (const sql of statements.run) o.onRowsChanged?.((await conn.run(sql)).rowsChanged)
       o.onProgress(Math.round(10 + (80 * (index + 1)) / o.actions.length))
     }
     await conn.run(`INSERT INTO ${ledgerTable(o.alias)} VALUES (${literal(o.jobId)}, now())`)

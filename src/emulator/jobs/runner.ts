@@ -17,6 +17,7 @@ export class JobRunner {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly cancelRequested = new Set<string>()
   private readonly running = new Map<string, Promise<void>>()
+  private readonly startedMs = new Map<string, number>()
 
   constructor(
     private readonly catalog: Catalog,
@@ -70,6 +71,9 @@ export class JobRunner {
     job.completedAt = restTimestamp()
     job.startedAt ??= job.completedAt
     if (notes !== undefined) job.notes = notes
+    const began = this.startedMs.get(job.id)
+    if (began !== undefined) job.durationMs = Date.now() - began
+    this.startedMs.delete(job.id)
     this.cancelRequested.delete(job.id)
     this.logger.info('emulator: job done', { job: job.id, finishCode })
     return this.catalog.save()
@@ -84,6 +88,7 @@ export class JobRunner {
     if (job.status !== 'queued') return
     job.status = 'running'
     job.startedAt = restTimestamp()
+    this.startedMs.set(job.id, Date.now())
     job.progress = 0
     await this.catalog.save()
     await this.faults.jobPhase('running', job.id)
@@ -99,6 +104,7 @@ export class JobRunner {
     }
     const upload = job.uploadSessionId ? this.catalog.upload(job.siteId, job.uploadSessionId) : undefined
     const conn = await this.store.connect()
+    let rowsChanged = 0
     try {
       const outcome = await applyActions(conn, {
         alias: ds.alias,
@@ -113,9 +119,13 @@ export class JobRunner {
         isCancelled: () => this.cancelRequested.has(job.id),
         jobId: job.id,
         phase: (phase) => this.faults.jobPhase(phase, job.id),
+        onRowsChanged: (n) => {
+          rowsChanged += n
+        },
       })
       if (outcome === 'cancelled') return this.finish(job, 2, undefined)
       ds.updatedAt = restTimestamp()
+      job.rowsChanged = rowsChanged
       return this.finish(job, 0, undefined)
     } catch (e) {
       const notes = e instanceof JobFailure ? e.notes : `emulator: internal error: ${(e as Error).message}`

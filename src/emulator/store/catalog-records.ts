@@ -91,6 +91,10 @@ export interface JobRecord {
   requestId: string
   uploadSessionId?: string
   actionsJson: string
+  /** Rows the job's statements inserted, updated or deleted (set when it succeeded). */
+  rowsChanged?: number
+  /** Milliseconds from running to done (set when it ran in this process). */
+  durationMs?: number
 }
 export interface RequestIdRecord {
   siteId: string

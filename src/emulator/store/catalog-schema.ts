@@ -83,6 +83,8 @@ const job: z.ZodType<JobRecord> = z.looseObject({
   requestId: text,
   uploadSessionId: text.exactOptional(),
   actionsJson: text,
+  rowsChanged: count.exactOptional(),
+  durationMs: count.exactOptional(),
 })
 
 /** catalog.json. */
