@@ -1,41 +1,13 @@
 import { z } from 'zod'
 import { aliased, CONNECTION_ALIASES, flag } from '../transport/response-variants.js'
+import { collection, int, list, text } from '../transport/responses.js'
 
 // zod schemas of the Data Sources responses the client reads, in the JSON mapping (XML answers are mapped to it
-// first). Tolerant like ../responses.ts: booleans and numbers may come as strings, one item where a list is
+// first), with the transport's tolerant helpers (../transport/responses.ts): booleans and numbers may come as strings, one item where a list is
 // expected, `{}` for an empty collection. Objects are loose: unknown attributes are ignored.
 
 /** "true"/"false" in any case, or a boolean; other text is refused, never read as false (../response-variants.ts). */
 const bool = flag
-const int = z.union([
-  z.number().int(),
-  z
-    .string()
-    .regex(/^-?\d+$/)
-    .transform(Number),
-])
-const text = z.union([
-  z.string(),
-  z.object({ value: z.string() }).transform((o) => o.value),
-  z.strictObject({}).transform(() => ''),
-])
-
-function list<T extends z.ZodType>(item: T) {
-  return z.preprocess(
-    (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]),
-    z.array(item),
-  )
-}
-/** `{ key: item | item[] }`, `{}`, `""` or an empty array (the page's JSON shows `[]` for empty lists). */
-function collection<T extends z.ZodType>(key: string, item: T) {
-  return z
-    .preprocess(
-      (v) => (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) ? {} : v),
-      z.object({ [key]: list(item).optional() }),
-    )
-    .transform((o) => (o[key] ?? []) as z.output<T>[])
-}
-
 const tagSchema = z.object({ label: z.string() }).loose()
 
 export const datasourceDetailsSchema = z
