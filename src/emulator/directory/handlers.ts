@@ -1,6 +1,6 @@
+import type { ResourceRouteName } from '../core/routes.js'
 import { el } from '../http/document.js'
-import type { ResourceRouteName } from '../http/routes.js'
-import { type Handler, siteOf } from '../state.js'
+import { type Handler, siteOf } from '../runtime/state.js'
 import { DEFAULT_SITE_ROLE } from '../virtual-connections/access.js'
 import { pagedReply } from '../virtual-connections/query.js'
 

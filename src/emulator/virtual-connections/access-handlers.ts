@@ -1,9 +1,9 @@
 import { ApiError, resourceNotFound } from '../http/api-error.js'
 import { objectAt, stringAt } from '../http/body.js'
-import type { EmulatorState, Handler } from '../state.js'
+import type { EmulatorState, Handler } from '../runtime/state.js'
+import type { GranteeType, VConnGrant, VConnRecord } from '../store/virtual-connections.js'
 import { actorOf, requireAccess } from './access.js'
 import { listAt, readVConnDocument } from './body.js'
-import type { GranteeType, VConnGrant, VConnRecord } from './catalog.js'
 import { dbConnectionElement, permissionsElement, tagsElement } from './elements.js'
 import {
   ADD_PERMISSIONS_ANSWERS_ALL_GRANTS,

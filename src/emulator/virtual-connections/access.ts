@@ -1,6 +1,6 @@
 import { ApiError } from '../http/api-error.js'
-import type { EmulatorState, RequestContext } from '../state.js'
-import type { VConnRecord } from './catalog.js'
+import type { EmulatorState, RequestContext } from '../runtime/state.js'
+import type { VConnRecord } from '../store/virtual-connections.js'
 
 /**
  * Who may do what to a virtual connection, as the reference page states it: a minimum site role per method, and

@@ -1,7 +1,7 @@
 import { collection, type Element, el, textEl } from '../http/document.js'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { restTimestamp } from '../store/catalog.js'
-import type { VConnDatabaseConnection, VConnGrant, VConnRecord } from './catalog.js'
+import type { VConnDatabaseConnection, VConnGrant, VConnRecord } from '../store/virtual-connections.js'
 
 /** The list item of List Virtual Connections. */
 export function vconnListElement(state: EmulatorState, v: VConnRecord): Element {

@@ -1,7 +1,7 @@
 import { ApiError } from '../http/api-error.js'
 import { collection, type Element } from '../http/document.js'
-import type { Reply } from '../state.js'
-import type { VConnRecord } from './catalog.js'
+import type { Reply } from '../runtime/state.js'
+import type { VConnRecord } from '../store/virtual-connections.js'
 import { paginationElement } from './elements.js'
 
 /** `?pageSize=&pageNumber=` with the documented errors (400006, 400007, 403014). */

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import { ENDPOINT_NAMES, ENDPOINTS } from '../../wire.js'
+import { VDS_ERROR, vdsDataType, vdsValue } from '../core/inferred.js'
+import type { VdsEndpointName } from '../core/routes.js'
 import { ApiError } from '../http/api-error.js'
 import { readBody } from '../http/body.js'
-import type { VdsEndpointName } from '../http/routes.js'
-import { VDS_ERROR, vdsDataType, vdsValue } from '../inferred.js'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { ident, literal } from '../store/store.js'
 
 /**

@@ -1,5 +1,5 @@
 import { ENDPOINTS, type Endpoint, type EndpointName, type EndpointResource, type HttpMethod } from '../../wire.js'
-import { ROUTE_NAMES, type RouteName } from '../faults.js'
+import { ROUTE_NAMES, type RouteName } from './faults.js'
 
 /** The REST route names of one catalogue resource: the keys of that resource folder's handler table. */
 export type ResourceRouteName<R extends EndpointResource> = {

@@ -1,7 +1,7 @@
+import { CONNECTION_TYPE, DATASOURCE_TYPE, fileSizeInMb, opaqueDatasourceType } from '../core/inferred.js'
 import { type AttrValue, collection, type Element, el, textEl } from '../http/document.js'
-import { CONNECTION_TYPE, DATASOURCE_TYPE, fileSizeInMb, opaqueDatasourceType } from '../inferred.js'
-import type { EmulatorState } from '../state.js'
-import type { DatasourceRecord, JobRecord, RevisionRecord, UploadRecord } from './catalog.js'
+import type { DatasourceRecord, JobRecord, RevisionRecord, UploadRecord } from '../store/catalog.js'
+import type { EmulatorState } from './state.js'
 
 /** `<tags><tag label/>…</tags>` (Add Tags, Query Data Source). */
 export function tagsElement(tags: readonly string[]): Element {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { JWT_ALGORITHM } from '../core/inferred.js'
 import { invalidCredentials, noCredentials, signInError } from '../http/api-error.js'
-import { JWT_ALGORITHM } from '../inferred.js'
 
 /** A configured user (see EmulatorOptions.users). */
 export interface EmulatorUser {
