@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import type { ConsoleServer } from './console/console-server.js'
 import type { RouteName } from './core/faults.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './core/inferred.js'
-import { matchRoute } from './core/routes.js'
+import { matchRoute, VDS_PREFIX } from './core/routes.js'
 import { DATASOURCE_HANDLERS } from './datasources/handlers.js'
 import { DIRECTORY_HANDLERS } from './directory/handlers.js'
 import { ApiError, resourceNotFound } from './http/api-error.js'
@@ -18,7 +18,7 @@ import type { EmulatorState, Handler, Reply } from './runtime/state.js'
 import { SESSION_HANDLERS } from './sessions/handlers.js'
 import { ConnectionReset, UPLOAD_HANDLERS } from './uploads/handlers.js'
 import { VIRTUAL_CONNECTION_HANDLERS } from './virtual-connections/handlers.js'
-import { handleVizqlDataService, sendVdsError, VDS_PREFIX } from './vizql-data-service/service.js'
+import { handleVizqlDataService, sendVdsError } from './vizql-data-service/service.js'
 
 /** The handler of every route, one table per resource folder; a resource left out does not compile. */
 export const HANDLERS: Readonly<Record<RouteName, Handler>> = {

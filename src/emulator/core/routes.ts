@@ -9,6 +9,9 @@ export type ResourceRouteName<R extends EndpointResource> = {
 /** The VizQL Data Service's endpoint names (scope `vds`), served by its own dispatcher. */
 export type VdsEndpointName = Exclude<EndpointName, RouteName>
 
+/** The VizQL Data Service's path prefix (`/api/v1/vizql-data-service/{endpoint}`), outside the REST route table. */
+export const VDS_PREFIX = ['api', 'v1', 'vizql-data-service'] as const
+
 export interface RouteDef {
   readonly name: RouteName
   readonly method: HttpMethod

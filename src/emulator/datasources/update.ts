@@ -5,11 +5,10 @@ import { BYTES_PER_MB, DUPLICATE_REQUEST_WINDOW_MS, MISSING_REQUEST_ID, PAYLOAD_
 import { usesOr } from '../core/personality.js'
 import { ApiError, badRequest, invalidParameter } from '../http/api-error.js'
 import { readBody } from '../http/body.js'
-import { jobElement } from '../runtime/entities.js'
+import { jobElement, uploadNotFound } from '../runtime/entities.js'
 import { type Handler, siteOf } from '../runtime/state.js'
 import { type JobRecord, restTimestamp } from '../store/catalog.js'
 import { inlineTermCount, MAX_INLINE_TERMS, STAGE_MIN_TERMS } from '../store/condition-sql.js'
-import { uploadNotFound } from '../uploads/handlers.js'
 import { datasourceOf } from './query.js'
 
 /**

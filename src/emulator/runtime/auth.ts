@@ -12,6 +12,9 @@ export interface EmulatorUser {
   siteRole?: string
 }
 
+/** The site role of a user configured without one. */
+export const DEFAULT_SITE_ROLE = 'SiteAdministratorCreator'
+
 /** What a sign-in request carried (XML or JSON, already parsed). */
 export interface SignInCredentials {
   name?: string | undefined

@@ -1,5 +1,6 @@
 import { ApiError, resourceNotFound } from '../http/api-error.js'
 import { objectAt, stringAt } from '../http/body.js'
+import { pagedReply } from '../runtime/paging.js'
 import type { EmulatorState, Handler } from '../runtime/state.js'
 import type { GranteeType, VConnGrant, VConnRecord } from '../store/virtual-connections.js'
 import { actorOf, requireAccess } from './access.js'
@@ -12,7 +13,6 @@ import {
   VCONN_CAPABILITIES,
 } from './inferred.js'
 import { vconnOf } from './lifecycle.js'
-import { pagedReply } from './query.js'
 
 /** GET …/virtualconnections/{id}/connections (paged). */
 export const listVirtualConnectionConnections: Handler = async (state, ctx) => {

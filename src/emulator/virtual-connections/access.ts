@@ -1,4 +1,5 @@
 import { ApiError } from '../http/api-error.js'
+import { DEFAULT_SITE_ROLE } from '../runtime/auth.js'
 import type { EmulatorState, RequestContext } from '../runtime/state.js'
 import type { VConnRecord } from '../store/virtual-connections.js'
 
@@ -20,7 +21,6 @@ const ROLE_RANK: Record<string, number> = {
   ServerAdministrator: 6,
 }
 const ADMINS = new Set(['SiteAdministratorExplorer', 'SiteAdministratorCreator', 'ServerAdministrator'])
-export const DEFAULT_SITE_ROLE = 'SiteAdministratorCreator'
 
 export interface Actor {
   userId: string

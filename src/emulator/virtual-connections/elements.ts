@@ -82,8 +82,4 @@ export function permissionsElement(v: VConnRecord, grants: readonly VConnGrant[]
   ])
 }
 
-export function paginationElement(pageNumber: number, pageSize: number, total: number): Element {
-  return el('pagination', { pageNumber, pageSize, totalAvailable: total })
-}
-
 export const now = (): string => restTimestamp()

@@ -14,8 +14,6 @@ import { ident, literal } from '../store/store.js'
  * (SUM, COUNT, COUNTD, MIN, MAX, AVG), SET / MATCH / QUANTITATIVE_NUMERICAL filters and
  * `disaggregate`. Requests are JSON and authenticated with the REST session token.
  */
-export const VDS_PREFIX = ['api', 'v1', 'vizql-data-service'] as const
-
 const AGGREGATES = { SUM: 'sum', COUNT: 'count', COUNTD: 'count(DISTINCT', MIN: 'min', MAX: 'max', AVG: 'avg' } as const
 type Aggregate = keyof typeof AGGREGATES
 
