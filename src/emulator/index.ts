@@ -9,9 +9,9 @@ export {
   type ResponseFault,
   ROUTE_NAMES,
   type RouteName,
-} from './faults.js'
-export type { ServerPersonality } from './personality.js'
-export type { EmulatorUser } from './sessions/auth.js'
+} from './core/faults.js'
+export type { ServerPersonality } from './core/personality.js'
+export { type VdsCounters, VdsFaults, type VdsQuotaOptions } from './core/vds-limits.js'
+export type { EmulatorUser } from './runtime/auth.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'
-export type { EmulatorGroup } from './virtual-connections/catalog.js'
-export { type VdsCounters, VdsFaults, type VdsQuotaOptions } from './vizql-data-service/limits.js'
+export type { EmulatorGroup } from './store/virtual-connections.js'

@@ -6,16 +6,16 @@ import { join, resolve } from 'node:path'
 import { HyperdeltaError, type Logger } from '../index.js'
 import { toLogger } from '../internal.js'
 import { ConsoleServer } from './console/console-server.js'
+import { FaultController } from './core/faults.js'
+import { DEFAULT_TOKEN_TTL_MS } from './core/inferred.js'
+import type { ServerPersonality } from './core/personality.js'
 import { datasourceTable } from './datasources/content.js'
 import type { CreateDatasourceOptions } from './datasources/create-options.js'
 import { createDatasource } from './datasources/query.js'
-import { FaultController } from './faults.js'
-import { DEFAULT_TOKEN_TTL_MS } from './inferred.js'
-import { JobRunner, recoverJobs } from './jobs/runner.js'
 import { createListener } from './listener.js'
-import type { ServerPersonality } from './personality.js'
-import { type EmulatorUser, Sessions } from './sessions/auth.js'
-import type { EmulatorState } from './state.js'
+import { type EmulatorUser, Sessions } from './runtime/auth.js'
+import { JobRunner, recoverJobs } from './runtime/job-runner.js'
+import type { EmulatorState } from './runtime/state.js'
 import { Catalog, type DatasourceRecord } from './store/catalog.js'
 import { lockDataDir } from './store/data-dir-lock.js'
 import { NameLocks } from './store/name-locks.js'
@@ -25,7 +25,7 @@ import {
   type EmulatorGroup,
   openVirtualConnections,
   type VirtualConnectionCatalog,
-} from './virtual-connections/catalog.js'
+} from './store/virtual-connections.js'
 
 export type { CreateDatasourceOptions }
 

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser'
+import { xmlParser } from '../../protocol/xml.js'
 
 /**
  * Turns a Tableau XML response into the shape Tableau's JSON rendering has (docs/protocol.md §2.5), so the rest of
@@ -9,19 +9,11 @@ import { XMLParser } from 'fast-xml-parser'
  * - an empty element becomes `{}` (the JSON rendering of an empty collection);
  * - a repeated child becomes an array, a single child stays an object (the zod schemas accept both).
  */
-const parser = new XMLParser({
-  ignoreAttributes: false,
+const parser = xmlParser('exact', {
   // Prefixed while parsing so normalize() can tell attribute values (kept exactly: a name's spaces are data)
   // from element text (trimmed, as Tableau's indentation is not); the prefix is dropped there.
   attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
   textNodeName: 'value',
-  // Character references (`&#10;` in an attribute) decoded; DOCTYPE expansion stays off.
-  processEntities: true,
-  htmlEntities: true,
   // A virtual connection's content is the user's JSON text: read it raw (no trimming) and decode it below.
   stopNodes: ['tsResponse.virtualConnection.content'],
 })

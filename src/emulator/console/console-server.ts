@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { APP_CSS, APP_JS, FAVICON_SVG } from './assets.js'
 import { applyFaultForm } from './faults-action.js'
 import { postRefusal, refuseReason, SECURITY_HEADERS } from './guard.js'

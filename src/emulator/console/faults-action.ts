@@ -1,5 +1,5 @@
-import { type FaultController, ROUTE_NAMES, type RouteName } from '../faults.js'
-import type { ServerPersonality } from '../personality.js'
+import { type FaultController, ROUTE_NAMES, type RouteName } from '../core/faults.js'
+import type { ServerPersonality } from '../core/personality.js'
 import { applyPersonality, personalityFromForm } from './personality-form.js'
 
 /** What the faults form can do: one action per submit, named by its `action` field. */

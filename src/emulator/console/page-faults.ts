@@ -1,5 +1,5 @@
-import { ROUTE_NAMES } from '../faults.js'
-import type { EmulatorState } from '../state.js'
+import { ROUTE_NAMES } from '../core/faults.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { METHODS } from './faults-action.js'
 import { type Html, html } from './html.js'
 import { page } from './layout.js'

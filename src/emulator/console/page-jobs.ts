@@ -1,4 +1,4 @@
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import type { JobRecord } from '../store/catalog.js'
 import { type Html, href, html } from './html.js'
 import { orDash, page } from './layout.js'

@@ -1,4 +1,4 @@
-import type { ServerPersonality } from '../personality.js'
+import type { ServerPersonality } from '../core/personality.js'
 import { type Html, html } from './html.js'
 
 type Field =

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { matchRoute, VDS_PREFIX } from '../core/routes.js'
 import { requestTarget } from '../http/request-target.js'
-import { matchRoute } from '../http/routes.js'
-import { VDS_PREFIX } from '../vizql-data-service/service.js'
 
 /** One API request as the console's Requests page shows it (never a header but RequestID, never a body). */
 export interface RequestEntry {

@@ -1,7 +1,7 @@
 import { badRequest } from '../http/api-error.js'
 import { listAt, objectAt, readRequestDocument } from '../http/body.js'
 import { collection, textEl } from '../http/document.js'
-import type { Handler } from '../state.js'
+import type { Handler } from '../runtime/state.js'
 import { datasourceOf } from './query.js'
 
 const DESTINATION = ['destinationSiteUrlNamespace', 'destinationSiteLuid', 'destinationServerUrl'] as const

@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from '../http/api-error.js'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import type { DatasourceRecord } from '../store/catalog.js'
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { type JobRecord, restTimestamp } from '../store/catalog.js'
 
 /** Queues a job that is not a Hyper Update (a refresh, an asynchronous publish) on a data source. */

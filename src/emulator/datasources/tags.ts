@@ -1,7 +1,7 @@
 import { ApiError, badRequest } from '../http/api-error.js'
 import { listAt, objectAt, readRequestDocument, stringAt } from '../http/body.js'
-import type { Handler } from '../state.js'
-import { tagsElement } from '../store/entities.js'
+import { tagsElement } from '../runtime/entities.js'
+import type { Handler } from '../runtime/state.js'
 import { datasourceOf } from './query.js'
 
 /** PUT …/datasources/{id}/tags: adds the labels (already present ones are kept once); 200 + every tag. */

@@ -1,8 +1,8 @@
+import type { ResourceRouteName } from '../core/routes.js'
 import { el } from '../http/document.js'
-import type { ResourceRouteName } from '../http/routes.js'
-import { type Handler, siteOf } from '../state.js'
-import { DEFAULT_SITE_ROLE } from '../virtual-connections/access.js'
-import { pagedReply } from '../virtual-connections/query.js'
+import { DEFAULT_SITE_ROLE } from '../runtime/auth.js'
+import { pagedReply } from '../runtime/paging.js'
+import { type Handler, siteOf } from '../runtime/state.js'
 
 /**
  * The users, groups and projects that virtual-connection permissions and publishing refer to

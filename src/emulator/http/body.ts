@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
-import { XMLParser } from 'fast-xml-parser'
+import type { XMLParser } from 'fast-xml-parser'
+import { xmlParser } from '../../internal.js'
 import { ApiError, badRequest } from './api-error.js'
 
 /** Reads a small request body (sign-in, PATCH, publish metadata) up to `limit` bytes. */
@@ -19,14 +20,7 @@ export async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): 
  * decoded): no trimming. The whitespace between elements that this leaves as `#text` is dropped by
  * {@link withoutLayout}.
  */
-const xml = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: true,
-  parseAttributeValue: false,
-  trimValues: false,
-  htmlEntities: true,
-})
+const xml = xmlParser('attributes', { attributeNamePrefix: '' })
 
 const TEXT = '#text'
 const isLayout = (v: unknown): boolean => typeof v === 'string' && v.trim() === ''

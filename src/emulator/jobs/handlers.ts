@@ -1,9 +1,9 @@
+import { JOB_NOT_FOUND } from '../core/inferred.js'
+import type { ResourceRouteName } from '../core/routes.js'
 import { ApiError } from '../http/api-error.js'
-import type { ResourceRouteName } from '../http/routes.js'
-import { JOB_NOT_FOUND } from '../inferred.js'
-import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../state.js'
+import { jobElement } from '../runtime/entities.js'
+import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../runtime/state.js'
 import type { JobRecord } from '../store/catalog.js'
-import { jobElement } from '../store/entities.js'
 
 function jobOf(state: EmulatorState, ctx: RequestContext): JobRecord {
   const site = siteOf(state, ctx)

@@ -1,9 +1,9 @@
+import type { ResourceRouteName } from '../core/routes.js'
 import { signInError } from '../http/api-error.js'
 import { objectAt, parseRequestDocument, readBody, stringAt } from '../http/body.js'
 import { el, textEl } from '../http/document.js'
-import type { ResourceRouteName } from '../http/routes.js'
-import type { Handler } from '../state.js'
-import { formatDuration } from './auth.js'
+import { formatDuration } from '../runtime/auth.js'
+import type { Handler } from '../runtime/state.js'
 
 /** GET /api/{v}/serverinfo (no auth). */
 export const serverInfo: Handler = async (state) => ({

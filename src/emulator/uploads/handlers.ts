@@ -1,25 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { open, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PAYLOAD_TOO_LARGE } from '../core/inferred.js'
+import type { ResourceRouteName } from '../core/routes.js'
 import { ApiError, badRequest } from '../http/api-error.js'
 import { boundaryOf, MultipartError, parseMultipart } from '../http/multipart.js'
-import type { ResourceRouteName } from '../http/routes.js'
-import { PAYLOAD_TOO_LARGE, UPLOAD_NOT_FOUND } from '../inferred.js'
-import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../state.js'
+import { fileUploadElement, uploadNotFound } from '../runtime/entities.js'
+import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../runtime/state.js'
 import { restTimestamp, type UploadRecord } from '../store/catalog.js'
-import { fileUploadElement } from '../store/entities.js'
 
 /** Thrown after the socket was destroyed on purpose: nothing must be written back. */
 export class ConnectionReset extends Error {}
-
-export function uploadNotFound(id: string): ApiError {
-  return new ApiError(
-    404,
-    UPLOAD_NOT_FOUND.code,
-    UPLOAD_NOT_FOUND.summary,
-    `The file upload '${id}' could not be found.`,
-  )
-}
 
 /** The XSD's id shape `digits:hex-digits:digits`, e.g. `7720:170fe6b1c1c7422dadff20f944d58a52-1:0`. */
 function newUploadId(): string {

@@ -1,9 +1,10 @@
 import { ApiError, resourceNotFound } from '../http/api-error.js'
 import { objectAt, stringAt } from '../http/body.js'
-import type { EmulatorState, Handler } from '../state.js'
+import { pagedReply } from '../runtime/paging.js'
+import type { EmulatorState, Handler } from '../runtime/state.js'
+import type { GranteeType, VConnGrant, VConnRecord } from '../store/virtual-connections.js'
 import { actorOf, requireAccess } from './access.js'
 import { listAt, readVConnDocument } from './body.js'
-import type { GranteeType, VConnGrant, VConnRecord } from './catalog.js'
 import { dbConnectionElement, permissionsElement, tagsElement } from './elements.js'
 import {
   ADD_PERMISSIONS_ANSWERS_ALL_GRANTS,
@@ -12,7 +13,6 @@ import {
   VCONN_CAPABILITIES,
 } from './inferred.js'
 import { vconnOf } from './lifecycle.js'
-import { pagedReply } from './query.js'
 
 /** GET …/virtualconnections/{id}/connections (paged). */
 export const listVirtualConnectionConnections: Handler = async (state, ctx) => {

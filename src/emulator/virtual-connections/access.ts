@@ -1,6 +1,7 @@
 import { ApiError } from '../http/api-error.js'
-import type { EmulatorState, RequestContext } from '../state.js'
-import type { VConnRecord } from './catalog.js'
+import { DEFAULT_SITE_ROLE } from '../runtime/auth.js'
+import type { EmulatorState, RequestContext } from '../runtime/state.js'
+import type { VConnRecord } from '../store/virtual-connections.js'
 
 /**
  * Who may do what to a virtual connection, as the reference page states it: a minimum site role per method, and
@@ -20,7 +21,6 @@ const ROLE_RANK: Record<string, number> = {
   ServerAdministrator: 6,
 }
 const ADMINS = new Set(['SiteAdministratorExplorer', 'SiteAdministratorCreator', 'ServerAdministrator'])
-export const DEFAULT_SITE_ROLE = 'SiteAdministratorCreator'
 
 export interface Actor {
   userId: string

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { XMLParser } from 'fast-xml-parser'
+import { xmlParser } from '../../internal.js'
 import type { ApiError } from '../http/api-error.js'
 import { parseRequestDocument, readBody } from '../http/body.js'
 
@@ -8,16 +8,7 @@ import { parseRequestDocument, readBody } from '../http/body.js'
  * no trimming, no number parsing, every XML entity (also `&#13;`) decoded, so the content element
  * arrives exactly as the client escaped it and a download → publish round trip stays exact.
  */
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: true,
-})
+const parser = xmlParser('exact', { attributeNamePrefix: '' })
 
 /** Reads and parses the body with the exact parser; malformed input throws `malformed`. */
 export async function readVConnDocument(

@@ -1,7 +1,7 @@
 import { collection, type Element, el, textEl } from '../http/document.js'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { restTimestamp } from '../store/catalog.js'
-import type { VConnDatabaseConnection, VConnGrant, VConnRecord } from './catalog.js'
+import type { VConnDatabaseConnection, VConnGrant, VConnRecord } from '../store/virtual-connections.js'
 
 /** The list item of List Virtual Connections. */
 export function vconnListElement(state: EmulatorState, v: VConnRecord): Element {
@@ -80,10 +80,6 @@ export function permissionsElement(v: VConnRecord, grants: readonly VConnGrant[]
     el('virtualConnection', { id: v.id, name: v.name }, [el('owner', { id: v.ownerId })]),
     ...sets,
   ])
-}
-
-export function paginationElement(pageNumber: number, pageSize: number, total: number): Element {
-  return el('pagination', { pageNumber, pageSize, totalAvailable: total })
 }
 
 export const now = (): string => restTimestamp()

@@ -1,5 +1,5 @@
-import type { ResourceRouteName } from '../http/routes.js'
-import type { Handler } from '../state.js'
+import type { ResourceRouteName } from '../core/routes.js'
+import type { Handler } from '../runtime/state.js'
 import {
   addVirtualConnectionPermissions,
   addVirtualConnectionTags,

@@ -2,7 +2,7 @@
  * Every virtual-connection behaviour of the emulator that the reference page leaves open, in one
  * place. When a real Tableau server disagrees, edit it here and nowhere else.
  */
-import type { VConnDatabaseConnection } from './catalog.js'
+import type { VConnDatabaseConnection } from '../store/virtual-connections.js'
 
 /** Documented: the capabilities a virtual connection accepts (names match case-insensitively). */
 export const VCONN_CAPABILITIES = ['Read', 'Connect', 'Overwrite', 'ChangeHierarchy', 'Delete', 'ChangePermissions']

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { ApiError } from '../http/api-error.js'
 import { objectAt, stringAt } from '../http/body.js'
 import { el } from '../http/document.js'
-import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../state.js'
+import { pagedReply } from '../runtime/paging.js'
+import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../runtime/state.js'
+import type { VConnRecord } from '../store/virtual-connections.js'
 import { actorOf, requireAccess } from './access.js'
 import { readVConnDocument } from './body.js'
-import type { VConnRecord } from './catalog.js'
 import { now, vconnContentElement, vconnListElement, vconnPublishedElement, vconnUpdatedElement } from './elements.js'
 import { connectionsFromContent, DRAFTS_ARE_LISTED, PUBLISH_NAME_CLASH } from './inferred.js'
-import { applyFilter, applySort, pagedReply } from './query.js'
+import { applyFilter, applySort } from './query.js'
 
 /** The documented "not found" of most methods (404049). */
 export const vconnNotFound = (id: string): ApiError =>

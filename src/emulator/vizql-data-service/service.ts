@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import { ENDPOINT_NAMES, ENDPOINTS } from '../../wire.js'
+import { VDS_ERROR, vdsDataType, vdsValue } from '../core/inferred.js'
+import type { VdsEndpointName } from '../core/routes.js'
 import { ApiError } from '../http/api-error.js'
 import { readBody } from '../http/body.js'
-import type { VdsEndpointName } from '../http/routes.js'
-import { VDS_ERROR, vdsDataType, vdsValue } from '../inferred.js'
-import type { EmulatorState } from '../state.js'
+import type { EmulatorState } from '../runtime/state.js'
 import { ident, literal } from '../store/store.js'
 
 /**
@@ -14,8 +14,6 @@ import { ident, literal } from '../store/store.js'
  * (SUM, COUNT, COUNTD, MIN, MAX, AVG), SET / MATCH / QUANTITATIVE_NUMERICAL filters and
  * `disaggregate`. Requests are JSON and authenticated with the REST session token.
  */
-export const VDS_PREFIX = ['api', 'v1', 'vizql-data-service'] as const
-
 const AGGREGATES = { SUM: 'sum', COUNT: 'count', COUNTD: 'count(DISTINCT', MIN: 'min', MAX: 'max', AVG: 'avg' } as const
 type Aggregate = keyof typeof AGGREGATES
 

@@ -3,7 +3,7 @@
 // nullable columns, the staged SQL selects exactly the rows the spelled-out SQL selects.
 import { DuckDBInstance } from '@duckdb/node-api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { conditionSql, STAGE_MIN_TERMS, type StagedConstants } from '../../../src/emulator/datasources/condition-sql.js'
+import { conditionSql, STAGE_MIN_TERMS, type StagedConstants } from '../../../src/emulator/store/condition-sql.js'
 import type { WireCondition } from '../../../src/wire.js'
 
 const db = await DuckDBInstance.create(':memory:')

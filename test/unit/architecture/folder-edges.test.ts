@@ -17,7 +17,48 @@ const ENTRIES = new Set([
 ])
 
 /** Folders whose subfolders are layers of their own (one folder per resource on both sides of the protocol). */
-const LAYERED = new Set(['client'])
+const LAYERED = new Set(['client', 'emulator'])
+
+/**
+ * The emulator's shared layers, bottom up, with the layers each may import. Every other emulator folder is one
+ * resource (datasources, jobs, virtual-connections, the console…): it may import these layers and nothing else of the
+ * emulator, so a request's path reads in one resource folder plus the layers under it. The top level (index,
+ * start-emulator, listener) only composes.
+ */
+const EMULATOR_LAYERS: Readonly<Record<string, readonly string[]>> = {
+  'src/emulator/http': [],
+  'src/emulator/store': [],
+  'src/emulator/core': ['src/emulator/http'],
+  'src/emulator/runtime': ['src/emulator/http', 'src/emulator/core', 'src/emulator/store'],
+}
+
+/** Emulator folder edges that break the layering above. */
+function emulatorLayerBreaks(edges: ReadonlyMap<string, string>): string[] {
+  const found: string[] = []
+  for (const [edge, example] of edges) {
+    const [from, to] = edge.split(' → ') as [string, string]
+    if (!from.startsWith('src/emulator/') || !to.startsWith('src/emulator')) continue
+    const allowed = EMULATOR_LAYERS[from] ?? Object.keys(EMULATOR_LAYERS)
+    if (!allowed.includes(to)) found.push(`${edge} (e.g. ${example})`)
+  }
+  return found.sort()
+}
+
+/** Folder edges between the client's side and the emulator's side of the protocol, either way. */
+function crossSideEdges(edges: ReadonlyMap<string, string>): string[] {
+  const side = (folder: string): string | undefined =>
+    folder === 'src/client' || folder.startsWith('src/client/')
+      ? 'client'
+      : folder === 'src/emulator' || folder.startsWith('src/emulator/')
+        ? 'emulator'
+        : undefined
+  return [...edges]
+    .filter(([edge]) => {
+      const [from, to] = edge.split(' → ').map(side)
+      return from !== undefined && to !== undefined && from !== to
+    })
+    .map(([edge, example]) => `${edge} (e.g. ${example})`)
+}
 
 /** The folder a file belongs to: `src` for the top-level modules, `src/<top>`, and the subfolders of LAYERED ones. */
 function folderOf(file: string): string {
@@ -85,6 +126,34 @@ describe('folder edges', () => {
     expect(upward.map(([edge, example]) => `${edge} (e.g. ${example})`)).toEqual([])
   })
 
+  it("the emulator's resource folders import only its shared layers (http, store, core, runtime), bottom up", () => {
+    const edges = folderEdges(imports)
+    expect([...edges.keys()]).toContain('src/emulator/datasources → src/emulator/runtime')
+    expect(emulatorLayerBreaks(edges)).toEqual([])
+  })
+
+  it("the client's and the emulator's folders never import each other (only through the public entries)", () => {
+    expect(crossSideEdges(folderEdges(imports))).toEqual([])
+  })
+
+  it('the layer checks catch a resource leaning on another, a layer leaning up, and a side reaching across', () => {
+    const tangle = new Map([
+      ['src/emulator/directory/a.ts', ['src/emulator/virtual-connections/b.ts', 'src/emulator/runtime/c.ts']],
+      ['src/emulator/virtual-connections/b.ts', []],
+      ['src/emulator/runtime/c.ts', ['src/emulator/jobs/d.ts']],
+      ['src/emulator/jobs/d.ts', ['src/client/datasources/e.ts']],
+      ['src/client/datasources/e.ts', []],
+      ['src/emulator/listener.ts', ['src/emulator/jobs/d.ts']],
+    ])
+    expect(emulatorLayerBreaks(folderEdges(tangle))).toEqual([
+      'src/emulator/directory → src/emulator/virtual-connections (e.g. src/emulator/directory/a.ts → src/emulator/virtual-connections/b.ts)',
+      'src/emulator/runtime → src/emulator/jobs (e.g. src/emulator/runtime/c.ts → src/emulator/jobs/d.ts)',
+    ])
+    expect(crossSideEdges(folderEdges(tangle))).toEqual([
+      'src/emulator/jobs → src/client/datasources (e.g. src/emulator/jobs/d.ts → src/client/datasources/e.ts)',
+    ])
+  })
+
   it('the check catches a loop: two folders leaning on each other, and three around a ring', () => {
     const pair = new Map([
       ['src/schema/a.ts', ['src/payload/b.ts']],
@@ -102,6 +171,7 @@ describe('folder edges', () => {
     ])
     expect(backEdges(folderEdges(ring))).toHaveLength(3)
     expect(folderOf('src/client/datasources/x.ts')).toBe('src/client/datasources')
-    expect(folderOf('src/emulator/http/x.ts')).toBe('src/emulator')
+    expect(folderOf('src/emulator/http/x.ts')).toBe('src/emulator/http')
+    expect(folderOf('src/emulator/listener.ts')).toBe('src/emulator')
   })
 })

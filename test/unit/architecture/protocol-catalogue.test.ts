@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { matchRoute, type ResourceRouteName, ROUTES } from '../../../src/emulator/http/routes.js'
+import { matchRoute, type ResourceRouteName, ROUTES, VDS_PREFIX } from '../../../src/emulator/core/routes.js'
 import { ROUTE_NAMES, type RouteName } from '../../../src/emulator/index.js'
 import { JOB_HANDLERS } from '../../../src/emulator/jobs/handlers.js'
 import { HANDLERS } from '../../../src/emulator/listener.js'
-import type { Handler } from '../../../src/emulator/state.js'
-import { VDS_PREFIX, vdsEndpointOf } from '../../../src/emulator/vizql-data-service/service.js'
+import type { Handler } from '../../../src/emulator/runtime/state.js'
+import { vdsEndpointOf } from '../../../src/emulator/vizql-data-service/service.js'
 import { ENDPOINT_NAMES, ENDPOINTS, type Endpoint, type EndpointName } from '../../../src/wire.js'
 
 // The emulator's side of the protocol catalogue: every endpoint it names is routed and handled by the emulator, and

@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import type { Logger } from '../../index.js'
 import type { WireAction } from '../../wire.js'
-import { applyActions, JobFailure } from '../datasources/apply-actions.js'
-import type { FaultController } from '../faults.js'
-import { personalityJobFailure, type ServerPersonality } from '../personality.js'
+import type { FaultController } from '../core/faults.js'
+import { personalityJobFailure, type ServerPersonality } from '../core/personality.js'
 import { type Catalog, type JobRecord, restTimestamp } from '../store/catalog.js'
 import type { Store } from '../store/store.js'
+import { applyActions, JobFailure } from './apply-actions.js'
 
 /**
  * Runs update jobs asynchronously: queued for `delayMs` (plus injected slowness), then running,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import type { Catalog } from '../store/catalog.js'
-import { readStateFile } from '../store/state-file.js'
+import type { Catalog } from './catalog.js'
+import { readStateFile } from './state-file.js'
 
 /**
  * The emulator's virtual connections and the groups their permissions refer to, persisted in

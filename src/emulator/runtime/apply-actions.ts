@@ -1,10 +1,10 @@
 import { open } from 'node:fs/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { WireAction } from '../../wire.js'
-import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from '../inferred.js'
-import { dateColumnsOf, type PersonalityCheck } from '../personality.js'
+import { HYPER_PAYLOAD_NOTE, missingObjectNote, multipleMatchNote, PARQUET_PAYLOAD_NOTE } from '../core/inferred.js'
+import { dateColumnsOf, type PersonalityCheck } from '../core/personality.js'
+import { conditionSql, MissingColumn, type StagedConstants, sourceColumnsOf } from '../store/condition-sql.js'
 import { ident, LEDGER_SCHEMA, ledgerTable, literal } from '../store/store.js'
-import { conditionSql, MissingColumn, type StagedConstants, sourceColumnsOf } from './condition-sql.js'
 
 /** A job failure: `notes` is what Query Job reports in `updateUploadedFileJob/notes`. */
 export class JobFailure extends Error {

@@ -1,7 +1,14 @@
+import {
+  CONNECTION_TYPE,
+  DATASOURCE_TYPE,
+  fileSizeInMb,
+  opaqueDatasourceType,
+  UPLOAD_NOT_FOUND,
+} from '../core/inferred.js'
+import { ApiError } from '../http/api-error.js'
 import { type AttrValue, collection, type Element, el, textEl } from '../http/document.js'
-import { CONNECTION_TYPE, DATASOURCE_TYPE, fileSizeInMb, opaqueDatasourceType } from '../inferred.js'
-import type { EmulatorState } from '../state.js'
-import type { DatasourceRecord, JobRecord, RevisionRecord, UploadRecord } from './catalog.js'
+import type { DatasourceRecord, JobRecord, RevisionRecord, UploadRecord } from '../store/catalog.js'
+import type { EmulatorState } from './state.js'
 
 /** `<tags><tag label/>…</tags>` (Add Tags, Query Data Source). */
 export function tagsElement(tags: readonly string[]): Element {
@@ -121,4 +128,14 @@ export function jobElement(job: JobRecord, asAccepted = false): Element {
 /** `<fileUpload uploadSessionId fileSize/>` (docs/protocol.md §6.1, §6.2). */
 export function fileUploadElement(upload: UploadRecord): Element {
   return el('fileUpload', { uploadSessionId: upload.id, fileSize: fileSizeInMb(upload.size) })
+}
+
+/** An unknown upload session id (Append to File Upload, Update Data Source). */
+export function uploadNotFound(id: string): ApiError {
+  return new ApiError(
+    404,
+    UPLOAD_NOT_FOUND.code,
+    UPLOAD_NOT_FOUND.summary,
+    `The file upload '${id}' could not be found.`,
+  )
 }

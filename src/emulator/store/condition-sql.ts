@@ -5,7 +5,7 @@ import {
   type WireCondition,
   type WireConst,
 } from '../../wire.js'
-import { ident, literal } from '../store/store.js'
+import { ident, literal } from './store.js'
 
 /** Column lookups the visitor needs: DuckDB type names by column, per side. */
 export interface ConditionScope {

@@ -1,5 +1,5 @@
 import { ENDPOINTS, type Endpoint, type EndpointName, type EndpointResource, type HttpMethod } from '../../wire.js'
-import { ROUTE_NAMES, type RouteName } from '../faults.js'
+import { ROUTE_NAMES, type RouteName } from './faults.js'
 
 /** The REST route names of one catalogue resource: the keys of that resource folder's handler table. */
 export type ResourceRouteName<R extends EndpointResource> = {
@@ -8,6 +8,9 @@ export type ResourceRouteName<R extends EndpointResource> = {
 
 /** The VizQL Data Service's endpoint names (scope `vds`), served by its own dispatcher. */
 export type VdsEndpointName = Exclude<EndpointName, RouteName>
+
+/** The VizQL Data Service's path prefix (`/api/v1/vizql-data-service/{endpoint}`), outside the REST route table. */
+export const VDS_PREFIX = ['api', 'v1', 'vizql-data-service'] as const
 
 export interface RouteDef {
   readonly name: RouteName

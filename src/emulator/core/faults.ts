@@ -1,6 +1,6 @@
-import { HyperdeltaError } from '../index.js'
-import { ENDPOINT_NAMES, ENDPOINTS, type EndpointName } from '../wire.js'
-import { VdsFaults } from './vizql-data-service/limits.js'
+import { HyperdeltaError } from '../../index.js'
+import { ENDPOINT_NAMES, ENDPOINTS, type EndpointName } from '../../wire.js'
+import { VdsFaults } from './vds-limits.js'
 
 /**
  * Fault injection for one emulator. Every fault is opt-in, counted, and observable through

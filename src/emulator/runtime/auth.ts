@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { JWT_ALGORITHM } from '../core/inferred.js'
 import { invalidCredentials, noCredentials, signInError } from '../http/api-error.js'
-import { JWT_ALGORITHM } from '../inferred.js'
 
 /** A configured user (see EmulatorOptions.users). */
 export interface EmulatorUser {
@@ -11,6 +11,9 @@ export interface EmulatorUser {
   /** Site role (default SiteAdministratorCreator); virtual-connection permissions are checked against it. */
   siteRole?: string
 }
+
+/** The site role of a user configured without one. */
+export const DEFAULT_SITE_ROLE = 'SiteAdministratorCreator'
 
 /** What a sign-in request carried (XML or JSON, already parsed). */
 export interface SignInCredentials {

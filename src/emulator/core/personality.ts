@@ -1,4 +1,4 @@
-import { type WireAction, wireConditionNodes } from '../wire.js'
+import { type WireAction, wireConditionNodes } from '../../wire.js'
 
 /**
  * How this emulator departs from our default reading of the protocol, so that `probe` and

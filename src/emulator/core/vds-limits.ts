@@ -1,7 +1,7 @@
 import { HyperdeltaError } from '../../index.js'
 import { VDS_FACTS } from '../../wire.js'
 import { ApiError } from '../http/api-error.js'
-import type { ServerPersonality } from '../personality.js'
+import type { ServerPersonality } from './personality.js'
 
 /**
  * The VizQL Data Service's published limits, played by the emulator (the facts are in VDS_FACTS): a per-site query

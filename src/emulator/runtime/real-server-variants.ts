@@ -1,7 +1,7 @@
-import type { RouteName } from '../faults.js'
-import type { ServerPersonality } from '../personality.js'
-import type { Reply } from '../state.js'
-import type { AttrValue, Element } from './document.js'
+import type { RouteName } from '../core/faults.js'
+import type { ServerPersonality } from '../core/personality.js'
+import type { AttrValue, Element } from '../http/document.js'
+import type { Reply } from './state.js'
 
 /**
  * Personality `realServerVariants`: the emulator answers in the shapes real servers are known to send where they
