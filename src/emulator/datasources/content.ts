@@ -5,12 +5,12 @@ import { TABLE_DOWNLOAD_EXTENSION } from '../core/inferred.js'
 import { ApiError } from '../http/api-error.js'
 import { collection, el } from '../http/document.js'
 import { revisionElement } from '../runtime/entities.js'
+import { pageParams } from '../runtime/paging.js'
 import type { EmulatorState, Handler, Reply, RequestContext } from '../runtime/state.js'
 import type { DatasourceRecord, RevisionRecord } from '../store/catalog.js'
 import { ident, LEDGER_SCHEMA, literal } from '../store/store.js'
 import { booleanFlag } from './publish.js'
 import { datasourceOf } from './query.js'
-import { pageOf } from './query-options.js'
 
 /**
  * The SQL name of the table a data source holds (old catalogs: the first table in its database), or undefined
@@ -64,7 +64,7 @@ const isCurrent = (ds: DatasourceRecord, rev: RevisionRecord): boolean => ds.rev
 export const listRevisions: Handler = async (state, ctx) => {
   ctx.req.resume()
   const ds = datasourceOf(state, ctx)
-  const { pageSize, pageNumber } = pageOf(ctx.query)
+  const { pageSize, pageNumber } = pageParams(ctx.query)
   const all = ds.revisions ?? []
   const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
   return {

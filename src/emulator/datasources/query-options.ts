@@ -1,4 +1,4 @@
-import { ApiError, badRequest } from '../http/api-error.js'
+import { badRequest } from '../http/api-error.js'
 import type { EmulatorState } from '../runtime/state.js'
 import type { DatasourceRecord } from '../store/catalog.js'
 
@@ -103,19 +103,4 @@ export function parseFields(fields: string | null): ReadonlySet<string> | undefi
   const names = splitTop(fields)
   if (names.includes('_all_') || names.includes('_default_')) return undefined
   return new Set(['id', ...names])
-}
-
-/** `pageSize` / `pageNumber` as the page documents them (400007, 403014, 400006). */
-export function pageOf(query: URLSearchParams): { pageSize: number; pageNumber: number } {
-  const int = (v: string | null, fallback: number): number | undefined =>
-    v === null ? fallback : /^\d+$/.test(v) && Number(v) >= 1 ? Number(v) : undefined
-  const pageSize = int(query.get('pageSize'), 100)
-  const pageNumber = int(query.get('pageNumber'), 1)
-  if (pageSize === undefined)
-    throw new ApiError(400, '400007', 'Invalid page size', 'The page size must be an integer between 1 and 1000.')
-  if (pageSize > 1000)
-    throw new ApiError(403, '403014', 'Page size limit exceeded', 'The page size must be 1000 or less.')
-  if (pageNumber === undefined)
-    throw new ApiError(400, '400006', 'Invalid page number', 'The page number must be a positive integer.')
-  return { pageSize, pageNumber }
 }

@@ -2,12 +2,13 @@ import { HyperdeltaError } from '../../index.js'
 import { ApiError } from '../http/api-error.js'
 import { collection, el } from '../http/document.js'
 import { connectionsElement, datasourceElement } from '../runtime/entities.js'
+import { pageParams } from '../runtime/paging.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../runtime/state.js'
 import type { DatasourceRecord } from '../store/catalog.js'
 import { datasourceNameKey } from '../store/name-locks.js'
 import type { CreateDatasourceOptions } from './create-options.js'
 import { createDatasourceRecord } from './publish-content.js'
-import { applyFilter, applySort, pageOf, parseFields } from './query-options.js'
+import { applyFilter, applySort, parseFields } from './query-options.js'
 
 /** The data source in the path, or 404 with `code` (404004; 404011 on connections, 404006 on remove revision). */
 export function datasourceOf(state: EmulatorState, ctx: RequestContext, code = '404004'): DatasourceRecord {
@@ -21,7 +22,7 @@ export function datasourceOf(state: EmulatorState, ctx: RequestContext, code = '
 /** GET …/datasources[?filter=…][&sort=…][&fields=…][&pageSize=&pageNumber=] (docs/protocol.md §5.1). */
 export const queryDatasources: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
-  const { pageSize, pageNumber } = pageOf(ctx.query)
+  const { pageSize, pageNumber } = pageParams(ctx.query)
   let list = state.catalog.data.datasources.filter((d) => d.siteId === site.id)
   const filter = ctx.query.get('filter')
   if (filter) list = applyFilter(state, list, filter)
