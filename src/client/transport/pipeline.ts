@@ -1,12 +1,12 @@
 import type { Dispatcher } from 'undici'
 import type { Environment } from '../../environment.js'
 import { type ApiRequest, compose, type Layer, type Send } from './api-request.js'
+import { concurrencyLayer } from './concurrency-layer.js'
 import { type HttpTimeouts, httpLayer } from './http.js'
 import { reauthLayer, type SessionHandle } from './reauth-layer.js'
 import { apiPath, checkRequestPath, joinPaths, type RequestPath } from './request-path.js'
 import { type RetryPolicyOptions, retryLayer } from './retry-policy.js'
 import type { SiteLimiter } from './site-limiter.js'
-import { concurrencyLayer } from './site-limiters.js'
 
 // The client's transport, top to bottom. A request (an `ApiRequest` from a resource module) passes:
 //
@@ -54,7 +54,7 @@ export interface TransportConfig {
   env: Environment
   policy: RetryPolicyOptions
   session: SessionHandle
-  /** The site's process-wide limiter (site-limiters.ts); without it nothing is limited. */
+  /** The site's process-wide limiter (concurrency-layer.ts); without it nothing is limited. */
   limiter?: SiteLimiter | undefined
 }
 

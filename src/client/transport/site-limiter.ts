@@ -1,7 +1,7 @@
 import { abortedError } from './client-errors.js'
 
 // A counting semaphore with a FIFO queue: at most `limit` holders at once, waiters served in arrival order, a waiter
-// whose AbortSignal fires leaves the queue at once. One per (server origin, site) in a process (site-limiters.ts).
+// whose AbortSignal fires leaves the queue at once. One per (server origin, site) in a process (concurrency-layer.ts).
 
 /** Gives the slot back; calling it again does nothing. */
 export type ReleaseSlot = () => void
