@@ -10,6 +10,11 @@ export {
   ROUTE_NAMES,
   type RouteName,
 } from './faults.js'
+export {
+  SiteConcurrency,
+  type SiteConcurrencyCounters,
+  type SiteConcurrencyOptions,
+} from './http/site-concurrency.js'
 export type { ServerPersonality } from './personality.js'
 export type { EmulatorUser } from './sessions/auth.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'

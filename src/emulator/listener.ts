@@ -11,6 +11,7 @@ import { type Element, el, renderJson, renderXml, textEl } from './http/document
 import { realServerReply } from './http/real-server-variants.js'
 import { requestTarget } from './http/request-target.js'
 import { matchRoute } from './http/routes.js'
+import { holdSiteSlot } from './http/site-concurrency.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
 import { JOB_HANDLERS } from './jobs/handlers.js'
 import { SESSION_HANDLERS } from './sessions/handlers.js'
@@ -106,6 +107,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       return fail(new ApiError(405, '405000', 'Invalid request method', methodNotAllowedDetail(method)))
     }
     const { route, params } = match
+    holdSiteSlot(state, params, res)
     state.logger.debug('emulator: request', { method, route: route.name })
     const fault = state.faults.takeResponseFault({ method, route: route.name, path: pathname })
     if (fault?.status === 429) {
