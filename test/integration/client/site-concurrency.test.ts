@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadParquetFiles, runNightlyCdc } from '../../../pipelines/index.js'
 import { type Emulator, startEmulator } from '../../../src/emulator/index.js'
 import { batch, pushChanges, type SignInOptions, TableauClient, writeChangeFiles } from '../../../src/index.js'
+import { silentLogger } from '../../../src/internal.js'
 import { itemRows, items } from '../plan/emulator-fixture.js'
 
 // The real client against the emulator, several data sources pushed at once in one process (the lanes of
@@ -109,9 +110,14 @@ describe('requests in flight on one site, many pushes at once', () => {
 
   it('a server limit below the client’s: the client meets 429s, honours Retry-After and finishes', async () => {
     emu.faults.concurrency.limit({ perSite: 2, retryAfterSeconds: 1 })
-    const c = await client(0, { maxConcurrentRequests: 6, retry: { maxAttempts: 30 } })
+    const retries: string[] = []
+    const logger = { ...silentLogger, info: (message: string) => retries.push(message) }
+    const c = await client(0, { maxConcurrentRequests: 6, retry: { maxAttempts: 30 }, logger })
     expect(await pushLanes(c)).toEqual(LANES.map(() => 'applied'))
     expect(emu.faults.concurrency.counters.refused).toBeGreaterThan(0)
+    const waits = retries.filter((m) => m.includes('HTTP 429 (429000)'))
+    expect(waits.length).toBeGreaterThan(0)
+    expect(waits.every((m) => m.includes('retrying in 1 s'))).toBe(true)
     expect(most()).toBe(2)
   })
 
