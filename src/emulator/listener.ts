@@ -11,7 +11,7 @@ import { type Element, el, renderJson, renderXml, textEl } from './http/document
 import { realServerReply } from './http/real-server-variants.js'
 import { requestTarget } from './http/request-target.js'
 import { matchRoute } from './http/routes.js'
-import { holdSiteSlot } from './http/site-concurrency.js'
+import { holdSiteSlot } from './http/site-slot.js'
 import { methodNotAllowedDetail, SERVICE_UNAVAILABLE, wantsJson } from './inferred.js'
 import { JOB_HANDLERS } from './jobs/handlers.js'
 import { SESSION_HANDLERS } from './sessions/handlers.js'

@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { HyperdeltaError } from '../../index.js'
 import { SITE_LIMIT_FACTS } from '../../wire.js'
-import type { EmulatorState } from '../state.js'
 import { ApiError } from './api-error.js'
 
 /**
@@ -97,16 +96,4 @@ export class SiteConcurrency {
     res.once('finish', leave)
     res.once('close', leave)
   }
-}
-
-/** Counts a request under the site its path names (and refuses it over the site's limit); others pass. */
-export function holdSiteSlot(
-  state: EmulatorState,
-  params: Readonly<Record<string, string>>,
-  res: ServerResponse,
-): void {
-  const id = params['site']
-  const site = id === undefined ? undefined : state.catalog.site(id)
-  if (site === undefined) return
-  state.faults.concurrency.enter(site.contentUrl, state.personality.maxConcurrentRequestsPerSite, res)
 }
