@@ -17,8 +17,7 @@ const registry = new Map<string, Entry>()
 
 /**
  * The key of a site: the origin (scheme, lower-case host and port, path prefix) as `parseServer` gives it, and the
- * content URL in lower case (INFERRED: Tableau matches content URLs case-insensitively; sharing more keeps under
- * the limit either way).
+ * content URL in lower case (SITE_LIMIT_FACTS.contentUrlCase).
  */
 export function siteKey(origin: string, site: string): string {
   return `${origin}\n${site.toLowerCase()}`

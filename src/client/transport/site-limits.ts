@@ -39,6 +39,15 @@ export const SITE_LIMIT_FACTS = {
   } as SiteLimitFact<string>,
   /** Whether a 429 for concurrency carries `Retry-After`: not documented; honoured when sent, backoff otherwise. */
   retryAfterOnLimit: { value: 'when sent', evidence: 'INFERRED', source: 'not documented' } as SiteLimitFact<string>,
+  /**
+   * Site content URLs match case-insensitively, so `Sales` and `sales` are one site (and share one limiter; sharing
+   * more keeps under the limit either way). The emulator reads them so too.
+   */
+  contentUrlCase: {
+    value: 'case-insensitive',
+    evidence: 'INFERRED',
+    source: 'not documented for sign-in; the conservative reading',
+  } as SiteLimitFact<string>,
   /** Tableau Server: no published per-site cap; the same client default applies. */
   serverLimit: {
     value: 'none published',
