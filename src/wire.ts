@@ -35,6 +35,11 @@ export {
 } from './client/sessions/api-version.js'
 export { CONNECTED_APP_DEFAULT_SCOPES } from './client/sessions/connected-app-jwt.js'
 export { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/transport/retry-policy.js'
+export {
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  SITE_LIMIT_FACTS,
+  type SiteLimitFact,
+} from './client/transport/site-limits.js'
 export { type MultipartPart, multipartPart } from './client/uploads/multipart.js'
 export { MAX_UPLOAD_PART_BYTES } from './client/uploads/upload-file.js'
 export { VIRTUAL_CONNECTION_CAPABILITIES } from './client/virtual-connections/types.js'

@@ -43,6 +43,12 @@ export interface SignInOptions extends Partial<Environment> {
    */
   timeouts?: Partial<HttpTimeouts>
   retry?: Partial<RetryPolicyOptions>
+  /**
+   * Requests in flight at once on this server and site, for the whole process (default 10: Tableau Cloud serves
+   * about 20 per site and answers more with 429, see SITE_LIMIT_FACTS). Every client of the process on the same
+   * origin and site shares one FIFO queue; its limit is the smallest any open client asked for.
+   */
+  maxConcurrentRequests?: number
   /** Refuse servers below this REST API version (default and lowest allowed: 3.13). */
   minApiVersion?: string
   /** Never use a REST API version above this (default `MAX_API_VERSION`). */

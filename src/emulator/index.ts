@@ -11,6 +11,11 @@ export {
   type RouteName,
 } from './core/faults.js'
 export type { ServerPersonality } from './core/personality.js'
+export {
+  SiteConcurrency,
+  type SiteConcurrencyCounters,
+  type SiteConcurrencyOptions,
+} from './core/site-concurrency.js'
 export { type VdsCounters, VdsFaults, type VdsQuotaOptions } from './core/vds-limits.js'
 export type { EmulatorUser } from './runtime/auth.js'
 export { type CreateDatasourceOptions, type Emulator, type EmulatorOptions, startEmulator } from './start-emulator.js'

@@ -14,6 +14,7 @@ import { type Element, el, renderJson, renderXml, textEl } from './http/document
 import { requestTarget } from './http/request-target.js'
 import { JOB_HANDLERS } from './jobs/handlers.js'
 import { realServerReply } from './runtime/real-server-variants.js'
+import { holdSiteSlot } from './runtime/site-slot.js'
 import type { EmulatorState, Handler, Reply } from './runtime/state.js'
 import { SESSION_HANDLERS } from './sessions/handlers.js'
 import { ConnectionReset, UPLOAD_HANDLERS } from './uploads/handlers.js'
@@ -111,6 +112,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       return fail(new ApiError(405, '405000', 'Invalid request method', methodNotAllowedDetail(method)))
     }
     const { route, params } = match
+    holdSiteSlot(state, params, res)
     state.logger.debug('emulator: request', { method, route: route.name })
     const fault = state.faults.takeResponseFault({ method, route: route.name, path: pathname })
     if (fault?.status === 429) {

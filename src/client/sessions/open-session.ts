@@ -2,9 +2,11 @@ import type { Dispatcher } from 'undici'
 import type { Environment } from '../../environment.js'
 import { isHyperdeltaError } from '../../errors.js'
 import type { Send } from '../transport/api-request.js'
+import { leaseSiteLimiter, type SiteLease } from '../transport/concurrency-layer.js'
 import { type HttpTimeouts, httpTimeouts } from '../transport/http.js'
 import { createTransport } from '../transport/pipeline.js'
 import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../transport/retry-policy.js'
+import { maxConcurrentRequests } from '../transport/site-limits.js'
 import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind, type TableauAuth } from './auth.js'
 import * as sessions from './endpoints.js'
@@ -24,26 +26,39 @@ export async function openSession(options: {
   retry?: Partial<RetryPolicyOptions> | undefined
   minApi: string
   maxApiVersion?: string | undefined
+  maxConcurrentRequests?: number | undefined
 }): Promise<{ session: Session; transport: Send }> {
   const { server, site, minApi, env } = options
   const session = new Session({ server, site, auth: options.auth, env })
+  const timeouts = httpTimeouts(options.timeouts)
+  const lease = leaseSiteLimiter(server, site, maxConcurrentRequests(options.maxConcurrentRequests))
   const transport = createTransport({
     origin: server,
     dispatcher: options.dispatcher,
-    timeouts: httpTimeouts(options.timeouts),
+    timeouts,
     env,
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     session,
+    limiter: lease.limiter,
   })
-  const info = await transport(sessions.serverInfo())
-  session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
-    min: minApi,
-    max: options.maxApiVersion ?? MAX_API_VERSION,
-  })
-  await session.signIn(transport)
+  try {
+    const info = await transport(sessions.serverInfo())
+    session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
+      min: minApi,
+      max: options.maxApiVersion ?? MAX_API_VERSION,
+    })
+    await session.signIn(transport)
+  } catch (error) {
+    lease.release()
+    throw error
+  }
+  leases.set(session, lease)
   env.logger.info('auth: signed in', { server, site, apiVersion: session.apiVersion, auth: authKind(options.auth) })
   return { session, transport }
 }
+
+/** Each open session's hold on its site's request limiter, given back by closeSession. */
+const leases = new WeakMap<Session, SiteLease>()
 
 /** Sign-out: waits for a re-sign-in in flight, signs out (a failure is logged: the token expires on its own), closes an owned dispatcher. */
 export async function closeSession(o: {
@@ -63,5 +78,6 @@ export async function closeSession(o: {
       status: isHyperdeltaError(error, 'API_ERROR') ? error.details.status : undefined,
     })
   }
+  leases.get(o.session)?.release()
   await o.dispatcher?.close()
 }

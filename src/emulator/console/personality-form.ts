@@ -31,6 +31,11 @@ const FIELDS: { readonly [K in keyof Required<ServerPersonality>]: Field } = {
     unit: 'queries',
     help: 'the VizQL Data Service answers 429000 beyond this many queries an hour per site; empty: no cap',
   },
+  maxConcurrentRequestsPerSite: {
+    kind: 'number',
+    unit: 'requests',
+    help: 'more requests in flight for one site are answered 429000 with Retry-After; empty: no limit',
+  },
   vdsAccessDenied: { kind: 'flag', help: 'every VizQL Data Service query is answered 403800 (no API access)' },
   realServerVariants: {
     kind: 'choice',

@@ -1,5 +1,6 @@
 import { HyperdeltaError } from '../../index.js'
 import { ENDPOINT_NAMES, ENDPOINTS, type EndpointName } from '../../wire.js'
+import { SiteConcurrency } from './site-concurrency.js'
 import { VdsFaults } from './vds-limits.js'
 
 /**
@@ -93,6 +94,8 @@ export class FaultController {
   }
   /** The VizQL Data Service's quota, 403800 and response limit (see {@link VdsFaults}). */
   readonly vds = new VdsFaults()
+  /** Requests served at once per site, and the limit on them (see {@link SiteConcurrency}). */
+  readonly concurrency = new SiteConcurrency()
   private responseFaults: (ResponseFault & { left: number })[] = []
   private appendResets: { afterBytes: number; left: number }[] = []
   private slow = { extraDelayMs: 0, left: 0 }
@@ -160,6 +163,7 @@ export class FaultController {
   /** Removes every pending fault (counters are kept). */
   clear(): void {
     this.vds.clear()
+    this.concurrency.limit(undefined)
     this.responseFaults = []
     this.appendResets = []
     this.slow = { extraDelayMs: 0, left: 0 }

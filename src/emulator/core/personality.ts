@@ -36,6 +36,8 @@ export interface ServerPersonality {
   noNativeOps?: boolean
   /** The VizQL Data Service's per-site cap: more queries per hour are answered 429000 with Retry-After (see vds-limits.ts). */
   vdsQueriesPerHour?: number
+  /** Requests each site serves at once; more are answered 429000 with Retry-After (see http/site-concurrency.ts). */
+  maxConcurrentRequestsPerSite?: number
   /** Every VizQL Data Service query is answered 403800: the user lacks the API Access capability. */
   vdsAccessDenied?: boolean
   /**
