@@ -3,8 +3,9 @@ import { parquetReadObjects } from 'hyparquet'
 import type { Table } from '../../schema/define-table.js'
 import { openParquet, parsers, readParquetRowGroups } from '../from-parquet.js'
 import { payloadError } from '../payload-errors.js'
+import { checkPages } from './page-check-worker.js'
 import type { ChunkLayout } from './parquet-metadata.js'
-import { chunkValuesValid } from './parquet-page-checks.js'
+import { type PageJob, pageJobs } from './parquet-page-checks.js'
 import { readFooter, type SourceFooter, type SourceGroup } from './parquet-source.js'
 import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice-plan.js'
 import type { SplicedGroup } from './parquet-splicer.js'
@@ -31,29 +32,47 @@ async function readExactly(handle: FileHandle, position: number, length: number)
   return buffer
 }
 
-/** The group's chunks in table order, read in one span and checked, or undefined when not proven valid. */
+/**
+ * The group's chunks in table order, read in one span and checked (on the page check worker when
+ * `threads` > 0), or undefined when not proven valid.
+ */
 async function copyGroup(
   handle: FileHandle,
   size: number,
   plan: readonly SplicedColumn[],
   footer: SourceFooter,
   group: SourceGroup,
+  threads: number,
 ): Promise<Omit<SplicedGroup, 'firstRow'> | undefined> {
   const sources = plan.map((column) => group.chunks[column.leaf]!)
   const from = Math.min(...sources.map((c) => c.start))
   const to = Math.max(...sources.map((c) => c.start + c.bytes))
   if (from < 4 || to > size - 8) return undefined
-  const span = await readExactly(handle, from, to - from)
+  const optional = plan.map((column) => footer.leaves[column.leaf]!.optional)
+  let span = await readExactly(handle, from, to - from)
+  const jobs: PageJob[] = []
+  for (let j = 0; j < plan.length; j++) {
+    const c = sources[j]!
+    const check = plan[j]!.check
+    if (check && !pageJobs(span, c.start - from, c.start - from + c.bytes, c.codec, optional[j]!, check, jobs)) {
+      return undefined
+    }
+  }
+  let checked: Uint8Array | undefined
+  try {
+    checked = await checkPages(span, jobs, threads)
+  } catch {
+    // The worker died with the bytes: read them again and check them here.
+    span = await readExactly(handle, from, to - from)
+    checked = await checkPages(span, jobs, 0)
+  }
+  if (!checked) return undefined
+  span = checked
   const chunks: Uint8Array[] = []
   const columns: ChunkLayout[] = []
   let at = 0
-  for (let j = 0; j < plan.length; j++) {
-    const c = sources[j]!
-    const bytes = span.subarray(c.start - from, c.start - from + c.bytes)
-    const check = plan[j]!.check
-    const optional = footer.leaves[plan[j]!.leaf]!.optional
-    if (check && !chunkValuesValid(bytes, c.codec, optional, check)) return undefined
-    chunks.push(bytes)
+  for (const c of sources) {
+    chunks.push(span.subarray(c.start - from, c.start - from + c.bytes))
     columns.push({
       start: at,
       dataPageStart: at + c.dataPageOffset - c.start,
@@ -72,7 +91,7 @@ async function copyGroup(
     layout: { rows: group.rows, bytes: at, columns },
     chunks,
     ...(contiguous && { contiguous: span }),
-    optional: plan.map((column) => footer.leaves[column.leaf]!.optional),
+    optional,
   }
 }
 
@@ -85,6 +104,7 @@ export async function* parquetUnits(
   path: string,
   table: Table,
   extraColumns: 'error' | 'ignore',
+  threads: number,
 ): AsyncGenerator<ParquetUnit> {
   let handle: FileHandle
   let footer: SourceFooter | undefined
@@ -122,7 +142,7 @@ export async function* parquetUnits(
     const load = (k: number) => {
       const source = groups[k]
       if (!source || source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
-      const loading = copyGroup(handle, size, plan, footer!, source)
+      const loading = copyGroup(handle, size, plan, footer!, source, threads)
       loading.catch(() => {}) // awaited below; never an unhandled rejection meanwhile
       return loading
     }
