@@ -11,6 +11,10 @@ import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice
 import type { SplicedGroup } from './parquet-splicer.js'
 import { MalformedParquet } from './thrift-compact.js'
 
+/** Row groups read ahead of the one being written: at least one, more while their bytes stay under AHEAD_BYTES. */
+const AHEAD_GROUPS = 4
+const AHEAD_BYTES = 16 << 20
+
 /** A row group to copy as bytes (with a way to decode it after all), or rows decoded for the row path. */
 export type ParquetUnit =
   | {
@@ -137,22 +141,32 @@ export async function* parquetUnits(
         throw payloadError('PAYLOAD_PARQUET_INPUT', message, { path }, cause)
       }
     }
-    // The next group's bytes are read while the consumer writes the current one (reads and writes overlap).
+    // The next groups' bytes are read and checked while the consumer writes the current one: at least
+    // one group ahead, more while they are small (a worker that is slow to get a core stalls nothing).
     const groups = footer.groups
     const load = (k: number) => {
-      const source = groups[k]
-      if (!source || source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
+      const source = groups[k]!
+      if (source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
       const loading = copyGroup(handle, size, plan, footer!, source, threads)
       loading.catch(() => {}) // awaited below; never an unhandled rejection meanwhile
       return loading
     }
-    let next = load(0)
+    const spanBytes = (k: number) => plan.reduce((n, column) => n + groups[k]!.chunks[column.leaf]!.bytes, 0)
+    const loads = new Map<number, ReturnType<typeof load>>()
+    let loaded = 0
+    let ahead = 0
     let rowStart = 0
     try {
       for (let k = 0; k < groups.length; k++) {
+        while (loaded < groups.length && (loaded <= k + 1 || (loaded - k <= AHEAD_GROUPS && ahead < AHEAD_BYTES))) {
+          ahead += spanBytes(loaded)
+          loads.set(loaded, load(loaded))
+          loaded++
+        }
         const source = groups[k]!
-        const current = next
-        next = load(k + 1)
+        const current = loads.get(k)
+        loads.delete(k)
+        ahead -= spanBytes(k)
         const start = rowStart
         const end = start + source.rows
         rowStart = end
@@ -165,7 +179,8 @@ export async function* parquetUnits(
         }
       }
     } finally {
-      await next?.catch(() => {}) // a read still running must end before the handle closes
+      // Reads still running must end before the handle closes.
+      await Promise.all([...loads.values()].map((loading) => loading?.catch(() => {})))
     }
   } finally {
     await handle.close()
