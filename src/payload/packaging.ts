@@ -4,7 +4,7 @@ import type { ChangeFile, ChangeFiles, WriteChangeFilesOptions } from './change-
 import { DuplicateCheck } from './duplicate-check.js'
 import { isParquetFiles } from './from-parquet.js'
 import { MAX_GROUP_ROWS, type PackagingOptions, resolvePackagingOptions } from './packaging-options.js'
-import { keyBatch, spliceParquetFiles, spliceThreads } from './parquet/index.js'
+import { keyBatch, spliceParquetFiles, splicesParquet } from './parquet/index.js'
 import { abortedError, payloadError } from './payload-errors.js'
 import type { PayloadEncoder, PayloadFormat, PayloadSink, RowBatch } from './payload-format.js'
 import { RowBatcher } from './row-batcher.js'
@@ -124,13 +124,11 @@ export class Packaging {
     }
     this.#checkAbort()
     const extraColumns = this.#settings.extraColumns
-    const threads = spliceThreads(this.format)
-    if (isParquetFiles(input) && threads !== undefined) {
+    if (isParquetFiles(input) && splicesParquet(this.format)) {
       await spliceParquetFiles(input, {
         table: this.table,
         extraColumns,
         maxBytes: this.maxBytes,
-        threads,
         openFile: () => this.#openSink(),
         closeFile: (sink, rows, firstRow) => this.#closeSink(this.files, sink, rows, firstRow),
         nextRow: () => index,

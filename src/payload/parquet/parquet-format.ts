@@ -33,8 +33,7 @@ export interface ParquetFormatOptions {
   /**
    * Worker threads that compress pages while the calling thread reads and encodes the next rows
    * (default: one per core beyond the first, at most 3; 0 compresses on the calling thread). The
-   * files are byte-identical either way. Small row groups are always compressed in place. Spliced
-   * Parquet inputs have their text and float pages checked on a worker unless this is 0.
+   * files are byte-identical either way. Small row groups are always compressed in place.
    */
   readonly compressionThreads?: number
   /**
@@ -259,15 +258,12 @@ class ParquetEncoder implements PayloadEncoder {
   }
 }
 
-/** Formats Parquet inputs' row groups may be spliced into (built-in, no statistics), with their worker threads. */
-const SPLICING = new WeakMap<PayloadFormat, number>()
+/** Formats whose files Parquet inputs' row groups may be spliced into (built-in, no statistics). */
+const SPLICING = new WeakSet<PayloadFormat>()
 
-/**
- * The worker threads page checks may use when row groups of Parquet inputs are copied as bytes into
- * this format's files (its `compressionThreads`), or undefined when they may not be.
- */
-export function spliceThreads(format: PayloadFormat): number | undefined {
-  return SPLICING.get(format)
+/** True when row groups of Parquet inputs may be copied as bytes into this format's files. */
+export function splicesParquet(format: PayloadFormat): boolean {
+  return SPLICING.has(format)
 }
 
 /**
@@ -294,6 +290,6 @@ export function parquetFormat(options: ParquetFormatOptions = {}): PayloadFormat
     readBack: (path: string, table: Table, columns: readonly string[]) =>
       readParquetRowGroups(path, { table, extraColumns: 'ignore', columns }),
   })
-  if (!options.statistics) SPLICING.set(format, threads ?? defaultCompressionThreads())
+  if (!options.statistics) SPLICING.add(format)
   return format
 }

@@ -13,92 +13,90 @@ import { ThriftReader } from './thrift-compact.js'
  * walk, a codec we do not decompress) is "not proven", and the caller then decodes the row group
  * value by value, which names the offending row and column.
  *
- * It runs in two steps: {@link pageJobs} walks the page headers (on the calling thread) and lists
- * the pages whose values need a look; {@link PAGES_VALID_SOURCE} decompresses and checks them, on a
- * worker thread (page-check-worker.ts) or, as the fallback, here — the very same source either way.
+ * It runs in two steps: {@link pageJobs} walks the page headers and lists the pages whose values
+ * need a look; {@link pagesValid} decompresses and checks them. Both stay on the calling thread:
+ * decompressing on the thread pool or a worker measured faster but multiplied peak RSS (each thread's
+ * malloc arena keeps what it once held), and packaging's peak RSS is bounded.
  */
 
 export type ValueCheck = 'utf8' | 'finite'
 
 /**
- * One page's values to check, as numbers (cheap to send to a worker): where its bytes lie in the
- * buffer, its size once decompressed, whether they are SNAPPY (1) or plain (0), whether definition
- * levels come first (data page v1 of an OPTIONAL column: a 4-byte length, then the levels), and the
- * check (0 UTF-8 text, 1 finite doubles).
+ * One page's values to check: where its bytes lie in the buffer, its size once decompressed, whether
+ * they are SNAPPY (1) or plain (0), whether definition levels come first (data page v1 of an OPTIONAL
+ * column: a 4-byte length, then the levels), and the check (0 UTF-8 text, 1 finite doubles).
  */
 export type PageJob = [start: number, length: number, size: number, snappy: 0 | 1, levels: 0 | 1, check: 0 | 1]
 
+const SPACE = 0x20
+
 /**
- * Decompresses each job's page and checks its values. Plain JavaScript source, so the same code runs
- * on a worker and, as the fallback, on this thread. A page of PLAIN BYTE_ARRAY values that is all
- * ASCII (lengths included) holds valid text whatever its lengths say: one native scan. Otherwise the
- * values must be valid UTF-8 each: the 4-byte lengths between values act as ASCII separators (so no sequence can span two values)
- * when all their bytes are below 0x80, and then the page is checked as it is; otherwise the lengths
- * become spaces in a copy first.
+ * A page of PLAIN BYTE_ARRAY values that is all ASCII (lengths included) holds valid text whatever
+ * its lengths say: one native scan. Otherwise the values must be valid UTF-8 each: the 4-byte lengths
+ * between values act as ASCII separators (so no sequence can span two values) when all their bytes
+ * are below 0x80, and then the page is checked as it is; otherwise the lengths become spaces in a copy.
  */
-export const PAGES_VALID_SOURCE = `
-function pagesValid(buffer, jobs, uncompress, isUtf8, isAscii) {
-  const textValid = (values) => {
-    if (isAscii(values)) return true
-    let p = 0
-    let ascii = true
-    const n = values.length
-    while (p + 4 <= n) {
-      const a = values[p], b = values[p + 1], c = values[p + 2], d = values[p + 3]
-      if ((a | b | c | d) & 0x80) { ascii = false; break }
-      p += 4 + (a | (b << 8) | (c << 16) | (d << 24))
+function textValid(values: Uint8Array): boolean {
+  if (isAscii(values)) return true
+  const n = values.length
+  let p = 0
+  let ascii = true
+  while (p + 4 <= n) {
+    const a = values[p]!
+    const b = values[p + 1]!
+    const c = values[p + 2]!
+    const d = values[p + 3]!
+    if ((a | b | c | d) & 0x80) {
+      ascii = false
+      break
     }
-    if (ascii) return p === n && isUtf8(values)
-    const copy = values.slice()
-    p = 0
-    while (p + 4 <= n) {
-      const len = copy[p] + copy[p + 1] * 0x100 + copy[p + 2] * 0x10000 + copy[p + 3] * 0x1000000
-      copy[p] = copy[p + 1] = copy[p + 2] = copy[p + 3] = 0x20
-      p += 4 + len
-    }
-    return p === n && isUtf8(copy)
+    p += 4 + (a | (b << 8) | (c << 16) | (d << 24))
   }
-  const doublesFinite = (values) => {
-    if (values.length % 8 !== 0) return false
-    const aligned = values.byteOffset % 8 === 0 ? values : values.slice()
-    const doubles = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.length / 8)
-    for (let i = 0; i < doubles.length; i++) if (!Number.isFinite(doubles[i])) return false
-    return true
+  if (ascii) return p === n && isUtf8(values)
+  const copy = values.slice()
+  p = 0
+  while (p + 4 <= n) {
+    const length = copy[p]! + copy[p + 1]! * 0x100 + copy[p + 2]! * 0x10000 + copy[p + 3]! * 0x1000000
+    copy.fill(SPACE, p, p + 4)
+    p += 4 + length
   }
-  for (const [start, length, size, snappy, levels, check] of jobs) {
-    const body = buffer.subarray(start, start + length)
-    if (body.length !== length) return false
-    const plain = snappy ? uncompress(body) : body
-    if (plain.length !== size) return false
-    let from = 0
-    if (levels) {
-      if (plain.length < 4) return false
-      from = 4 + plain[0] + plain[1] * 0x100 + plain[2] * 0x10000 + plain[3] * 0x1000000
-      if (from > plain.length) return false
-    }
-    const values = plain.subarray(from)
-    if (!(check === 0 ? textValid(values) : doublesFinite(values))) return false
-  }
+  return p === n && isUtf8(copy)
+}
+
+function doublesFinite(values: Uint8Array): boolean {
+  if (values.length % 8 !== 0) return false
+  const aligned = values.byteOffset % 8 === 0 ? values : values.slice()
+  const doubles = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.length / 8)
+  for (let i = 0; i < doubles.length; i++) if (!Number.isFinite(doubles[i]!)) return false
   return true
 }
-`
 
-type PagesValid = (
-  buffer: Uint8Array,
-  jobs: readonly PageJob[],
-  uncompress: (input: Uint8Array) => Uint8Array,
-  isUtf8: (input: Uint8Array) => boolean,
-  isAscii: (input: Uint8Array) => boolean,
-) => boolean
-const pagesValid = new Function(`${PAGES_VALID_SOURCE}\nreturn pagesValid`)() as PagesValid
-
-/** Runs the jobs on this thread. */
-export function pagesValidHere(buffer: Uint8Array, jobs: readonly PageJob[]): boolean {
-  try {
-    return pagesValid(buffer, jobs, snappyUncompressAny, isUtf8, isAscii)
-  } catch {
-    return false
+function valuesValid(plain: Uint8Array, job: PageJob): boolean {
+  if (plain.length !== job[2]) return false
+  let from = 0
+  if (job[4]) {
+    if (plain.length < 4) return false
+    from = 4 + plain[0]! + plain[1]! * 0x100 + plain[2]! * 0x10000 + plain[3]! * 0x1000000
+    if (from > plain.length) return false
   }
+  const values = plain.subarray(from)
+  return job[5] === 0 ? textValid(values) : doublesFinite(values)
+}
+
+/** True when every job's page is valid (SNAPPY pages decompressed one at a time). */
+export function pagesValid(buffer: Uint8Array, jobs: readonly PageJob[]): boolean {
+  for (const job of jobs) {
+    const body = buffer.subarray(job[0], job[0] + job[1])
+    if (body.length !== job[1]) return false
+    let plain: Uint8Array
+    try {
+      plain = job[3] ? snappyUncompressAny(body) : body
+    } catch {
+      return false // not SNAPPY after all: not proven
+    }
+    if (!valuesValid(plain, job)) return false
+  }
+  return true
 }
 
 const DICTIONARY_ENCODINGS: readonly number[] = [ENCODING.RLE_DICTIONARY, ENCODING.PLAIN_DICTIONARY]
@@ -156,13 +154,4 @@ export function pageJobs(
   } catch {
     return false
   }
-}
-
-/**
- * True when every value in the chunk's pages passes `check`, checked on this thread. `chunk` holds
- * the chunk's bytes from its first page; `optional` says whether data pages carry definition levels.
- */
-export function chunkValuesValid(chunk: Uint8Array, codec: number, optional: boolean, check: ValueCheck): boolean {
-  const jobs: PageJob[] = []
-  return pageJobs(chunk, 0, chunk.length, codec, optional, check, jobs) && pagesValidHere(chunk, jobs)
 }

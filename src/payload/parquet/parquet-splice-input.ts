@@ -3,17 +3,12 @@ import { parquetReadObjects } from 'hyparquet'
 import type { Table } from '../../schema/define-table.js'
 import { openParquet, parsers, readParquetRowGroups } from '../from-parquet.js'
 import { payloadError } from '../payload-errors.js'
-import { checkPages } from './page-check-worker.js'
 import type { ChunkLayout } from './parquet-metadata.js'
-import { type PageJob, pageJobs } from './parquet-page-checks.js'
+import { type PageJob, pageJobs, pagesValid } from './parquet-page-checks.js'
 import { readFooter, type SourceFooter, type SourceGroup } from './parquet-source.js'
 import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice-plan.js'
 import type { SplicedGroup } from './parquet-splicer.js'
 import { MalformedParquet } from './thrift-compact.js'
-
-/** Row groups read ahead of the one being written: at least one, more while their bytes stay under AHEAD_BYTES. */
-const AHEAD_GROUPS = 4
-const AHEAD_BYTES = 16 << 20
 
 /** A row group to copy as bytes (with a way to decode it after all), or rows decoded for the row path. */
 export type ParquetUnit =
@@ -36,24 +31,20 @@ async function readExactly(handle: FileHandle, position: number, length: number)
   return buffer
 }
 
-/**
- * The group's chunks in table order, read in one span and checked (on the page check worker when
- * `threads` > 0), or undefined when not proven valid.
- */
+/** The group's chunks in table order, read in one span and checked, or undefined when not proven valid. */
 async function copyGroup(
   handle: FileHandle,
   size: number,
   plan: readonly SplicedColumn[],
   footer: SourceFooter,
   group: SourceGroup,
-  threads: number,
 ): Promise<Omit<SplicedGroup, 'firstRow'> | undefined> {
   const sources = plan.map((column) => group.chunks[column.leaf]!)
   const from = Math.min(...sources.map((c) => c.start))
   const to = Math.max(...sources.map((c) => c.start + c.bytes))
   if (from < 4 || to > size - 8) return undefined
   const optional = plan.map((column) => footer.leaves[column.leaf]!.optional)
-  let span = await readExactly(handle, from, to - from)
+  const span = await readExactly(handle, from, to - from)
   const jobs: PageJob[] = []
   for (let j = 0; j < plan.length; j++) {
     const c = sources[j]!
@@ -62,16 +53,7 @@ async function copyGroup(
       return undefined
     }
   }
-  let checked: Uint8Array | undefined
-  try {
-    checked = await checkPages(span, jobs, threads)
-  } catch {
-    // The worker died with the bytes: read them again and check them here.
-    span = await readExactly(handle, from, to - from)
-    checked = await checkPages(span, jobs, 0)
-  }
-  if (!checked) return undefined
-  span = checked
+  if (!pagesValid(span, jobs)) return undefined
   const chunks: Uint8Array[] = []
   const columns: ChunkLayout[] = []
   let at = 0
@@ -108,7 +90,6 @@ export async function* parquetUnits(
   path: string,
   table: Table,
   extraColumns: 'error' | 'ignore',
-  threads: number,
 ): AsyncGenerator<ParquetUnit> {
   let handle: FileHandle
   let footer: SourceFooter | undefined
@@ -141,32 +122,22 @@ export async function* parquetUnits(
         throw payloadError('PAYLOAD_PARQUET_INPUT', message, { path }, cause)
       }
     }
-    // The next groups' bytes are read and checked while the consumer writes the current one: at least
-    // one group ahead, more while they are small (a worker that is slow to get a core stalls nothing).
+    // The next group's bytes are read while the consumer writes the current one (reads and writes overlap).
     const groups = footer.groups
     const load = (k: number) => {
-      const source = groups[k]!
-      if (source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
-      const loading = copyGroup(handle, size, plan, footer!, source, threads)
+      const source = groups[k]
+      if (!source || source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
+      const loading = copyGroup(handle, size, plan, footer!, source)
       loading.catch(() => {}) // awaited below; never an unhandled rejection meanwhile
       return loading
     }
-    const spanBytes = (k: number) => plan.reduce((n, column) => n + groups[k]!.chunks[column.leaf]!.bytes, 0)
-    const loads = new Map<number, ReturnType<typeof load>>()
-    let loaded = 0
-    let ahead = 0
+    let next = load(0)
     let rowStart = 0
     try {
       for (let k = 0; k < groups.length; k++) {
-        while (loaded < groups.length && (loaded <= k + 1 || (loaded - k <= AHEAD_GROUPS && ahead < AHEAD_BYTES))) {
-          ahead += spanBytes(loaded)
-          loads.set(loaded, load(loaded))
-          loaded++
-        }
         const source = groups[k]!
-        const current = loads.get(k)
-        loads.delete(k)
-        ahead -= spanBytes(k)
+        const current = next
+        next = load(k + 1)
         const start = rowStart
         const end = start + source.rows
         rowStart = end
@@ -179,8 +150,7 @@ export async function* parquetUnits(
         }
       }
     } finally {
-      // Reads still running must end before the handle closes.
-      await Promise.all([...loads.values()].map((loading) => loading?.catch(() => {})))
+      await next?.catch(() => {}) // a read still running must end before the handle closes
     }
   } finally {
     await handle.close()

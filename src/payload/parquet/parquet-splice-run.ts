@@ -10,8 +10,6 @@ export interface SpliceHost {
   readonly table: Table
   readonly extraColumns: 'error' | 'ignore'
   readonly maxBytes: number
-  /** Worker threads the page checks may use (0: the calling thread). */
-  readonly threads: number
   openFile(): Promise<PayloadSink>
   closeFile(sink: PayloadSink, rows: number, firstRow: number): Promise<void>
   /** Input index the next row gets. */
@@ -38,7 +36,7 @@ export async function spliceParquetFiles(input: ParquetFiles, host: SpliceHost):
   const splicer = new ParquetSplicer(host.table, host.maxBytes, host.openFile, host.closeFile)
   let rowPath = false
   for (const path of input.paths) {
-    for await (const unit of parquetUnits(path, host.table, host.extraColumns, host.threads)) {
+    for await (const unit of parquetUnits(path, host.table, host.extraColumns)) {
       host.checkAbort()
       let rows: readonly unknown[]
       if (unit.kind === 'group') {
