@@ -1,8 +1,8 @@
 /**
  * Row objects as users build them (bigint id, text, number, a `Date` timestamp, boolean) → change
  * files, against DuckDB COPY of the same rows, interleaved rounds: from an array, and the same rows
- * from an async generator (one `yield` per row, as a database cursor or a stream parser hands them
- * over). The rows are built once before timing (the caller's cost, not ours).
+ * from an async generator (one `yield` per row, as a stream parser hands them over; and arrays of
+ * rows, as a database cursor's pages). The rows are built once before timing (the caller's cost).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -18,7 +18,11 @@ const BASE_MS = 1_700_000_000_000
 export interface RowObjectsResult {
   array: LineResult
   asyncGenerator: LineResult
+  /** The same rows from an async generator yielding arrays of PAGE_ROWS (a cursor's pages). */
+  asyncPages: LineResult
 }
+
+const PAGE_ROWS = 1000
 
 export async function benchRowObjects(rows: number, rounds: number): Promise<RowObjectsResult> {
   const dir = await mkdtemp(join(tmpdir(), 'hd-bench-rows-'))
@@ -35,6 +39,9 @@ export async function benchRowObjects(rows: number, rounds: number): Promise<Row
     }))
     async function* generated() {
       for (const row of input) yield row
+    }
+    async function* pages() {
+      for (let i = 0; i < input.length; i += PAGE_ROWS) yield input.slice(i, i + PAGE_ROWS)
     }
     const table = benchTable.as('changes')
     const ref = join(dir, 'ref.parquet')
@@ -55,6 +62,7 @@ export async function benchRowObjects(rows: number, rounds: number): Promise<Row
         reference,
       ),
       asyncGenerator: await line(rows, rounds, ours(generated), reference),
+      asyncPages: await line(rows, rounds, ours(pages), reference),
     }
   } finally {
     c.closeSync()
@@ -77,6 +85,11 @@ export function rowObjectsSection(r: RowObjectsResult): string[] {
     '|---|---:|---:|---:|---:|---|',
     row('an array of row objects', r.array, 1),
     row('the same rows from an async generator (one `yield` per row)', r.asyncGenerator, 0.5),
+    row(
+      `the same rows from an async generator yielding arrays of ${fmt(PAGE_ROWS)} (a cursor's pages)`,
+      r.asyncPages,
+      0.5,
+    ),
     '',
   ]
 }
