@@ -1,5 +1,5 @@
 import { fmt } from './cdc-section.js'
-import type { ColumnarResult, LineResult } from './columnar.js'
+import type { ColumnarResult, LineResult, RssResult } from './columnar.js'
 
 /** The results.md section of the columnar-input lines: each with its reference, ratio and rounds; peak RSS. */
 export function columnarSection(r: ColumnarResult): string[] {
@@ -11,7 +11,7 @@ export function columnarSection(r: ColumnarResult): string[] {
   return [
     '## Columnar inputs',
     '',
-    `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${r.arrow.rounds} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
+    `The bench change set (id int64, 20-char text, float64, timestamp, bool) → change files (SNAPPY, 100 MB limit). ${(r.arrow ?? r.parquet)?.rounds ?? 0} interleaved rounds; ratio = median over the rounds of DuckDB's time / hyperdelta's time in the same round.`,
     '',
     '| input | rows | hyperdelta, median (spread) | reference, median (spread) | ratio | per round |',
     '|---|---:|---:|---:|---:|---|',
@@ -26,35 +26,40 @@ export function columnarSection(r: ColumnarResult): string[] {
     ...(r.parquetCopy
       ? row('`fromParquet`, the same file', r.parquetCopy, '`fs.copyFile` of the input file', 0.5)
       : []),
-    ...row(
-      'apache-arrow `Table` of plain buffers (columnar path)',
-      r.arrow,
-      "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`",
-      1,
-    ),
-    ...row(
-      '`tableFromArrays` (dictionary text, ms timestamps from `Date`s, booleans)',
-      r.arrowArrays,
-      "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`",
-      1,
-    ),
-    ...(r.rss.length === 0 ? [] : rssLines(r)),
+    ...(r.arrow
+      ? row(
+          'apache-arrow `Table` of plain buffers (columnar path)',
+          r.arrow,
+          "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`",
+          1,
+        )
+      : []),
+    ...(r.arrowArrays
+      ? row(
+          '`tableFromArrays` (dictionary text, ms timestamps from `Date`s, booleans)',
+          r.arrowArrays,
+          "`COPY (SELECT … FROM range(…)) TO 'x.parquet'`",
+          1,
+        )
+      : []),
+    ...(r.rss.length === 0 ? [] : rssLines(r.rss)),
   ]
 }
 
-function rssLines(r: ColumnarResult): string[] {
+/** Peak RSS of the child processes (see benchColumnarRss). */
+export function rssLines(rss: readonly RssResult[]): string[] {
   return [
     '',
     'Peak RSS (maxRSS) of a child process running the compiled package:',
     '',
     '| path | rows | time | peak RSS | files |',
     '|---|---:|---:|---:|---:|',
-    ...r.rss.map(
+    ...rss.map(
       (x) =>
         `| ${x.path === 'parquet' ? '`fromParquet`, one DuckDB-written file' : 'async iterable of Arrow RecordBatches (65,536 rows each)'} | ${fmt(x.rows)} | ${fmt(x.ms)} ms | ${fmt(x.maxRssMB)} MB | ${x.files} |`,
     ),
     '',
-    `**Peak ${fmt(Math.max(...r.rss.map((x) => x.maxRssMB)))} MB (target ≤ 256 MB): ${r.rss.every((x) => x.maxRssMB <= 256) ? 'met' : 'NOT met'}.**`,
+    `**Peak ${fmt(Math.max(...rss.map((x) => x.maxRssMB)))} MB (target ≤ 256 MB): ${rss.every((x) => x.maxRssMB <= 256) ? 'met' : 'NOT met'}.**`,
     '',
   ]
 }

@@ -39,9 +39,9 @@ export interface ColumnarResult {
   parquet: LineResult | undefined
   /** The same `fromParquet` against a plain copy of the input file (`fs.copyFile`). */
   parquetCopy: LineResult | undefined
-  arrow: LineResult
+  arrow: LineResult | undefined
   /** The same rows from `tableFromArrays` (dictionary text, millisecond timestamps from Dates). */
-  arrowArrays: LineResult
+  arrowArrays: LineResult | undefined
   rss: RssResult[]
 }
 
@@ -85,21 +85,23 @@ export async function line(
   return { rows, rounds, hyperdeltaAll, duckdbAll, ratio, ...out }
 }
 
+/** Which lines of the section run: all (default), only the Arrow lines, or only the Parquet lines (neither with RSS children). */
+export type ColumnarLines = 'all' | 'arrow' | 'parquet'
+
 export async function benchColumnar(sizes: {
   parquet: number
   arrow: number
   rss: number
   rounds: number
-  /** Only the Arrow lines (no Parquet line, no RSS children). */
-  arrowOnly?: boolean
+  lines?: ColumnarLines
 }): Promise<ColumnarResult> {
+  const lines = sizes.lines ?? 'all'
   const dir = await mkdtemp(join(tmpdir(), 'hd-bench-columnar-'))
   const instance = await DuckDBInstance.create(':memory:')
   const c = await instance.connect()
   try {
     await c.run(`SET TimeZone='UTC'`)
     const input = join(dir, 'input.parquet')
-    await c.run(`COPY (${benchRowsSql(0, sizes.parquet)}) TO '${input}' (FORMAT parquet, COMPRESSION snappy)`)
     const ref = join(dir, 'ref.parquet')
     const table = benchTable.as('changes')
     const ours = (rows: Parameters<typeof writeChangeFiles>[1]) => async () => {
@@ -108,34 +110,56 @@ export async function benchColumnar(sizes: {
       await files.dispose()
       return out
     }
-    const parquet = sizes.arrowOnly
-      ? undefined
-      : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
-          await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
-        })
-    const copied = join(dir, 'copy.parquet')
-    const parquetCopy = sizes.arrowOnly
-      ? undefined
-      : await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
-          await copyFile(input, copied)
-          await rm(copied)
-        })
-    const arrowTable = await arrowBenchTable(sizes.arrow)
-    const arrow = await line(sizes.arrow, sizes.rounds, ours(arrowTable), async () => {
-      await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
-    })
-    const copyArrow = async () => {
-      await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+    let parquet: LineResult | undefined
+    let parquetCopy: LineResult | undefined
+    if (lines !== 'arrow') {
+      await c.run(`COPY (${benchRowsSql(0, sizes.parquet)}) TO '${input}' (FORMAT parquet, COMPRESSION snappy)`)
+      parquet = await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
+        await c.run(`COPY (SELECT * FROM read_parquet('${input}')) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+      })
+      const copied = join(dir, 'copy.parquet')
+      parquetCopy = await line(sizes.parquet, sizes.rounds, ours(fromParquet(input)), async () => {
+        await copyFile(input, copied)
+        await rm(copied)
+      })
     }
-    const arrowArrays = await line(sizes.arrow, sizes.rounds, ours(arrowFromArraysTable(sizes.arrow)), copyArrow)
-    if (sizes.arrowOnly) return { parquet, parquetCopy, arrow, arrowArrays, rss: [] }
-    const big = join(dir, 'big.parquet')
-    await c.run(`COPY (${benchRowsSql(0, sizes.rss)}) TO '${big}' (FORMAT parquet, COMPRESSION snappy)`)
-    const rss = [await rssChild('parquet', sizes.rss, big), await rssChild('arrow', sizes.rss, dir)]
+    let arrow: LineResult | undefined
+    let arrowArrays: LineResult | undefined
+    if (lines !== 'parquet') {
+      const copyArrow = async () => {
+        await c.run(`COPY (${benchRowsSql(0, sizes.arrow)}) TO '${ref}' (FORMAT parquet, COMPRESSION snappy)`)
+      }
+      arrow = await line(sizes.arrow, sizes.rounds, ours(await arrowBenchTable(sizes.arrow)), copyArrow)
+      arrowArrays = await line(sizes.arrow, sizes.rounds, ours(arrowFromArraysTable(sizes.arrow)), copyArrow)
+    }
+    const rss = lines === 'all' ? await benchColumnarRss(sizes.rss) : []
     return { parquet, parquetCopy, arrow, arrowArrays, rss }
   } finally {
     c.closeSync()
     instance.closeSync()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Peak RSS at `rows` rows of the Parquet and the Arrow path, each in a child process of its own running
+ * the compiled package (call compileForBench first): the Parquet file is written by DuckDB beforehand.
+ */
+export async function benchColumnarRss(rows: number): Promise<RssResult[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'hd-bench-rss-'))
+  try {
+    const instance = await DuckDBInstance.create(':memory:')
+    const c = await instance.connect()
+    const big = join(dir, 'big.parquet')
+    try {
+      await c.run(`SET TimeZone='UTC'`)
+      await c.run(`COPY (${benchRowsSql(0, rows)}) TO '${big}' (FORMAT parquet, COMPRESSION snappy)`)
+    } finally {
+      c.closeSync()
+      instance.closeSync()
+    }
+    return [await rssChild('parquet', rows, big), await rssChild('arrow', rows, dir)]
+  } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }

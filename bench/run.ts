@@ -14,8 +14,9 @@ import { benchColumnar } from './columnar.js'
 import { columnarSection } from './columnar-section.js'
 import { benchEndToEnd, type EndToEndResult } from './end-to-end.js'
 import { benchMemory, compileForBench, type PushChildResult } from './memory.js'
+import { runOnly } from './only.js'
 import { benchPackaging, type PackagingResult } from './packaging.js'
-import { benchRowObjects } from './row-objects.js'
+import { benchRowObjects, rowObjectsSection } from './row-objects.js'
 import { benchUpload, type UploadResult } from './upload.js'
 
 /** Heading of the hand-kept part of results.md, which `npm run bench` never rewrites. */
@@ -26,12 +27,13 @@ const quick = process.argv.includes('--quick')
 const cdcOnly = process.argv.includes('--cdc')
 // --rounds=N sets the CDC rounds (default 3 full, 1 quick): one 10M-row round takes minutes on 2 cores.
 const cdcRounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 1 : 3))
-/** `--only columnar` runs just the columnar-input lines, `--only arrow` just its Arrow lines, `--only rows` the row-objects line (all only print). */
+/** `--only rows|parquet|arrow|columnar|rss` runs just those lines and only prints (see bench/only.ts). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const SIZES = quick
   ? {
       cdc: 1_000_000,
       packaging: 200_000,
+      rows: 200_000,
       uploadMB: 50,
       memory: [100_000, 1_000_000],
       e2eBase: 1_000_000,
@@ -41,6 +43,7 @@ const SIZES = quick
   : {
       cdc: 10_000_000,
       packaging: 1_000_000,
+      rows: 1_000_000,
       uploadMB: 200,
       memory: [1_000_000, 10_000_000],
       e2eBase: 10_000_000,
@@ -181,33 +184,17 @@ if (cdcOnly) {
 
 const sections: string[] = []
 log(`bench (${quick ? 'quick' : 'full'}${only ? `, only ${only}` : ''})`)
-if (only === 'rows') {
-  // Row objects with Date timestamps from an array (the issue's figures are at 1M rows).
-  const rows = Number(process.argv.find((a) => a.startsWith('--rows='))?.slice(7) ?? SIZES.columnar.arrow)
-  const r = await benchRowObjects(rows, SIZES.columnar.rounds)
-  const per = r.hyperdeltaAll.map((ms, i) => fmt(r.duckdbAll[i]! / ms, 2)).join(', ')
-  process.stdout.write(
-    `row objects (bigint, text, number, Date, boolean) from an array, ${fmt(rows)} rows: **${fmt(r.ratio, 2)}×** DuckDB COPY (per round: ${per})\n`,
-  )
-  process.exit(0)
-}
-if (only === 'columnar' || only === 'arrow') {
-  if (only === 'columnar') {
-    log('compiling the measured child to bench/out…')
-    await compileForBench()
-  }
-  log('columnar inputs…')
-  // --rows=N sets the Arrow lines' size (the issue's figures are at 1M rows).
-  const rows = process.argv.find((a) => a.startsWith('--rows='))?.slice(7)
-  const arrow = rows ? Number(rows) : SIZES.columnar.arrow
-  const result = await benchColumnar({ ...SIZES.columnar, arrow, arrowOnly: only === 'arrow' })
-  process.stdout.write(`${[...machine(), '', ...columnarSection(result)].join('\n')}\n`)
+if (only !== undefined) {
+  const lines = await runOnly(only, process.argv, SIZES.columnar, log)
+  process.stdout.write(`${[...machine(), '', ...lines].join('\n')}\n`)
   process.exit(0)
 }
 log(`packaging ${fmt(SIZES.packaging)} rows…`)
 sections.push(...packagingSection(await benchPackaging(SIZES.packaging, quick ? 3 : 21)))
 log(`upload ${SIZES.uploadMB} MB…`)
 sections.push(...uploadSection(await benchUpload(SIZES.uploadMB, 3)))
+log(`row objects ${fmt(SIZES.rows)} rows…`)
+sections.push(...rowObjectsSection(await benchRowObjects(SIZES.rows, SIZES.columnar.rounds)))
 log('compiling the measured child to bench/out…')
 await compileForBench()
 log('columnar inputs…')

@@ -10,12 +10,13 @@ import { isParquetFiles, type ParquetFiles, readParquetRowGroups } from './from-
 import { payloadError } from './payload-errors.js'
 
 /**
- * Every input `writeChangeFiles` accepts: an array or (async) iterable of row objects, an
- * apache-arrow Table or an (async) iterable of RecordBatches, or Parquet files via `fromParquet()`.
+ * Every input `writeChangeFiles` accepts: an array or (async) iterable of row objects (an async
+ * iterable may also yield arrays of them, e.g. a cursor's pages), an apache-arrow Table or an
+ * (async) iterable of RecordBatches, or Parquet files via `fromParquet()`.
  */
 export type ChangeRowsInput =
   | Iterable<object>
-  | AsyncIterable<object>
+  | AsyncIterable<object | readonly object[]>
   | ArrowTableLike
   | Iterable<ArrowRecordBatchLike>
   | AsyncIterable<ArrowRecordBatchLike>
@@ -58,7 +59,7 @@ async function pushAsync(
     count = 0
   }
   for await (const item of input) {
-    if (isArrowRecordBatch(item)) {
+    if (isArrowRecordBatch(item) || Array.isArray(item)) {
       await pushRows()
       await pushItem(item)
     } else {
@@ -86,6 +87,8 @@ export async function consumeRows(
     if (isArrowRecordBatch(item)) await pushBatch(item)
     else if (consumer.push(item)) await consumer.drain()
   }
+  // An async iterable may yield arrays of rows (a cursor's pages): one await per page instead of per row.
+  const pushAsyncItem = async (item: unknown) => (Array.isArray(item) ? pushAll(item) : pushItem(item))
 
   if (isParquetFiles(input)) {
     for (const path of input.paths) {
@@ -115,7 +118,7 @@ export async function consumeRows(
     return
   }
   if (typeof input === 'object' && input !== null && Symbol.asyncIterator in input) {
-    return pushAsync(input as AsyncIterable<unknown>, consumer, pushItem)
+    return pushAsync(input as AsyncIterable<unknown>, consumer, pushAsyncItem)
   }
   throw payloadError(
     'PAYLOAD_INPUT_INVALID',

@@ -4,7 +4,7 @@ import type { Table } from '../../schema/define-table.js'
 import { openParquet, parsers, readParquetRowGroups } from '../from-parquet.js'
 import { payloadError } from '../payload-errors.js'
 import type { ChunkLayout } from './parquet-metadata.js'
-import { chunkValuesValid } from './parquet-page-checks.js'
+import { type PageJob, pageJobs, pagesValid } from './parquet-page-checks.js'
 import { readFooter, type SourceFooter, type SourceGroup } from './parquet-source.js'
 import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice-plan.js'
 import type { SplicedGroup } from './parquet-splicer.js'
@@ -43,17 +43,22 @@ async function copyGroup(
   const from = Math.min(...sources.map((c) => c.start))
   const to = Math.max(...sources.map((c) => c.start + c.bytes))
   if (from < 4 || to > size - 8) return undefined
+  const optional = plan.map((column) => footer.leaves[column.leaf]!.optional)
   const span = await readExactly(handle, from, to - from)
+  const jobs: PageJob[] = []
+  for (let j = 0; j < plan.length; j++) {
+    const c = sources[j]!
+    const check = plan[j]!.check
+    if (check && !pageJobs(span, c.start - from, c.start - from + c.bytes, c.codec, optional[j]!, check, jobs)) {
+      return undefined
+    }
+  }
+  if (!pagesValid(span, jobs)) return undefined
   const chunks: Uint8Array[] = []
   const columns: ChunkLayout[] = []
   let at = 0
-  for (let j = 0; j < plan.length; j++) {
-    const c = sources[j]!
-    const bytes = span.subarray(c.start - from, c.start - from + c.bytes)
-    const check = plan[j]!.check
-    const optional = footer.leaves[plan[j]!.leaf]!.optional
-    if (check && !chunkValuesValid(bytes, c.codec, optional, check)) return undefined
-    chunks.push(bytes)
+  for (const c of sources) {
+    chunks.push(span.subarray(c.start - from, c.start - from + c.bytes))
     columns.push({
       start: at,
       dataPageStart: at + c.dataPageOffset - c.start,
@@ -72,7 +77,7 @@ async function copyGroup(
     layout: { rows: group.rows, bytes: at, columns },
     chunks,
     ...(contiguous && { contiguous: span }),
-    optional: plan.map((column) => footer.leaves[column.leaf]!.optional),
+    optional,
   }
 }
 

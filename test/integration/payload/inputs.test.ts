@@ -79,6 +79,25 @@ describe('inputs', () => {
     expect(await packaged(rows())).toEqual({ duck: expected, hyparquet: expected })
   })
 
+  it('async iterables yielding arrays of rows (pages), mixed with single rows, in order; a bad row named by its index', async () => {
+    const objects = expected.map((r) => ({ ...r, day: r.day === null ? null : new Date(r.day * 86_400_000) }))
+    async function* pages() {
+      yield objects.slice(0, 2)
+      yield []
+      yield objects[2]!
+      yield objects
+    }
+    const twice = [...expected, ...expected]
+    expect(await packaged(pages())).toEqual({ duck: twice, hyparquet: twice })
+    async function* bad() {
+      yield objects
+      yield [objects[0]!, { ...objects[1]!, ok: 'yes' }]
+    }
+    const error = await writeChangeFiles(table, bad()).catch((e: unknown) => e)
+    expect(isHyperdeltaError(error, 'PAYLOAD_VALUE_INVALID')).toBe(true)
+    expect((error as { details: { row: number; column: string } }).details).toMatchObject({ row: 4, column: 'ok' })
+  })
+
   it('apache-arrow Tables and RecordBatch iterables, microseconds exact', async () => {
     const t = arrowTable()
     expect(await packaged(t)).toEqual({ duck: expected, hyparquet: expected })
