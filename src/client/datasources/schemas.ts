@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { aliased, CONNECTION_ALIASES, flag } from '../transport/response-variants.js'
-import { collection, int, list, text } from '../transport/responses.js'
+import { collection, int, text } from '../transport/responses.js'
 
 // zod schemas of the Data Sources responses the client reads, in the JSON mapping (XML answers are mapped to it
 // first), with the transport's tolerant helpers (../transport/responses.ts): booleans and numbers may come as strings, one item where a list is
