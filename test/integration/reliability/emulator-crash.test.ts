@@ -121,7 +121,7 @@ async function jobOutcome(url: string, journal: string): Promise<{ finishCode: n
 
 const applied = byId([...initial, ...inserted])
 
-describe('the emulator is crash-safe: SIGKILL at a job phase, restart on the same data dir', () => {
+describe.concurrent('the emulator is crash-safe: SIGKILL at a job phase, restart on the same data dir', () => {
   const cases: { phase: JobPhase; committed: boolean }[] = [
     { phase: 'running', committed: false },
     { phase: 'before-commit', committed: false },
@@ -167,7 +167,7 @@ describe('the emulator is crash-safe: SIGKILL at a job phase, restart on the sam
   )
 })
 
-describe('the emulator is crash-safe: SIGKILL at random moments of a push', () => {
+describe.concurrent('the emulator is crash-safe: SIGKILL at random moments of a push', () => {
   it('never reports a job other than the table shows, and a resume never applies twice', async () => {
     for (let round = 0; round < 3; round++) {
       const dataDir = await seededDataDir(`random-${round}`)
