@@ -55,6 +55,7 @@ export type {
   Page,
   PublishDatasourceOptions,
   QueryDatasourcesOptions,
+  RefreshOptions,
   Revision,
   TransferProgress,
 } from './client/datasources/index.js'

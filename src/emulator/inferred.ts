@@ -163,3 +163,10 @@ export const CONNECTION_NOT_FOUND = { code: '404020', summary: 'Connection not f
  * never a password. The emulator holds no keys, so nothing is really encrypted.
  */
 export const KEYCHAIN_FORMAT = 'base64-json'
+
+/** docs/protocol.md §8.2 INFERRED: Query Jobs' `jobType` per job type (TSC's fixture shows only other kinds). */
+export const BACKGROUND_JOB_TYPE = {
+  RefreshExtract: 'refresh_extracts',
+  UpdateUploadedFile: 'update_uploaded_file',
+  PublishDatasource: 'publish_datasource',
+} as const

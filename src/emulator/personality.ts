@@ -45,6 +45,8 @@ export interface ServerPersonality {
    * answers a bare `<connection>`, and Update and Publish Virtual Connection answer without the id.
    */
   realServerVariants?: 'username' | 'connectionId'
+  /** Refresh jobs stay queued until cancelled (a busy backgrounder): a second refresh meets 409093 and Query Jobs lists the first. */
+  refreshJobsStayQueued?: boolean
 }
 
 /** True when any action's condition uses an `or` junction. */

@@ -23,7 +23,7 @@ const OPERATORS = ['eq', 'cieq', 'gt', 'gte', 'lt', 'lte', 'in', 'has'] as const
 type Operator = (typeof OPERATORS)[number]
 
 /** Splits on commas outside `[…]`. */
-function splitTop(expr: string): string[] {
+export function splitTop(expr: string): string[] {
   const out: string[] = []
   let depth = 0
   let start = 0
