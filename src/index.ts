@@ -62,7 +62,7 @@ export type {
 export { findProjectId } from './client/directory/projects.js'
 export type { Job } from './client/jobs/job.js'
 export type { WaitForJobOptions } from './client/jobs/wait-for-job.js'
-export type { TableauAuth } from './client/sessions/auth.js'
+export type { SignInKind, TableauAuth } from './client/sessions/auth.js'
 export { type ConnectedAppJwtOptions, mintConnectedAppJwt } from './client/sessions/connected-app-jwt.js'
 export {
   type Connection,

@@ -170,3 +170,6 @@ export const BACKGROUND_JOB_TYPE = {
   UpdateUploadedFile: 'update_uploaded_file',
   PublishDatasource: 'publish_datasource',
 } as const
+
+/** docs/protocol.md §4.1 INFERRED: how an update PATCH refuses a session of a sign-in kind it does not accept. */
+export const SIGN_IN_KIND_REFUSED = { status: 403, code: '403000', summary: 'Forbidden' } as const

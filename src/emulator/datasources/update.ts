@@ -5,6 +5,7 @@ import { ApiError, badRequest, invalidParameter } from '../http/api-error.js'
 import { readBody } from '../http/body.js'
 import { BYTES_PER_MB, DUPLICATE_REQUEST_WINDOW_MS, MISSING_REQUEST_ID, PAYLOAD_TOO_LARGE } from '../inferred.js'
 import { usesOr } from '../personality.js'
+import { assertUpdateSignInKind } from '../sessions/update-sign-in.js'
 import { type Handler, siteOf } from '../state.js'
 import { type JobRecord, restTimestamp } from '../store/catalog.js'
 import { jobElement } from '../store/entities.js'
@@ -20,6 +21,7 @@ import { datasourceOf } from './query.js'
 export const updateData: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
   const ds = datasourceOf(state, ctx)
+  assertUpdateSignInKind(state, ctx)
   let connectionId: string
   if (ctx.route === 'updateConnectionData') {
     const cid = ctx.params['connection']!
