@@ -11,16 +11,18 @@ async function signIn(server: string, options: { maxApiVersion?: string; status?
   const logger = captureLogger()
   const sent: { path: string; body: string; contentType: string }[] = []
   serverInfoReply(pool, server)
-  pool.intercept({ path: (p) => p.endsWith('/auth/signin'), method: 'POST' }).reply((opts) => {
-    const headers = opts.headers as Record<string, string>
-    sent.push({ path: opts.path, body: String(opts.body), contentType: headers['Content-Type'] ?? '' })
-    return options.status === 401
-      ? { statusCode: 401, data: { error: { code: '401001', summary: 'Signin Error', detail: `bad jwt="${UAT}"` } } }
-      : {
-          statusCode: 200,
-          data: { credentials: { site: { id: SITE_ID, contentUrl: 'a&b' }, user: { id: 'u' }, token: TOKEN } },
-        }
-  }, json)
+  const status = options.status ?? 200
+  pool.intercept({ path: (p) => p.endsWith('/auth/signin'), method: 'POST' }).reply(
+    status,
+    (opts) => {
+      const headers = opts.headers as Record<string, string>
+      sent.push({ path: opts.path, body: String(opts.body), contentType: headers['Content-Type'] ?? '' })
+      return status === 401
+        ? { error: { code: '401001', summary: 'Signin Error', detail: `bad jwt="${UAT}"` } }
+        : { credentials: { site: { id: SITE_ID, contentUrl: 'a&b' }, user: { id: 'u' }, token: TOKEN } }
+    },
+    json,
+  )
   const attempt = TableauClient.signIn({
     server: ORIGIN,
     site: 'a&b',
