@@ -52,6 +52,9 @@ export async function findQueuedRefresh(send: Send, datasourceId: string): Promi
     } catch (error) {
       // Some job kinds cannot be read with Query Job (400031, docs/protocol.md §8.1) or ended meanwhile: not ours.
       if (isHyperdeltaError(error, 'API_ERROR') && [400, 404].includes(error.details.status)) continue
+      if (isHyperdeltaError(error, 'API_ERROR') && error.details.status === 403) {
+        return { reason: `Query Job was refused for job ${candidate.id} (${error.message})` }
+      }
       throw error
     }
     if (job.datasource?.id === datasourceId && !isJobFinished(job)) return { job }

@@ -101,6 +101,22 @@ describe('datasources.refresh({ ifQueued })', () => {
     signOut(setup)
   })
 
+  it("'return-queued' when Query Job is refused for a candidate says so (never 'none of them is a refresh of it')", async () => {
+    setup = await signedIn()
+    const { pool } = setup
+    pool.intercept({ path: `${SITE}/datasources/ds-1/refresh`, method: 'POST' }).reply(409, QUEUED, json)
+    pool
+      .intercept({ path: (p) => p.startsWith(`${SITE}/jobs?`), method: 'GET' })
+      .reply(200, listing({ id: 'job-9', status: 'Pending', jobType: 'refresh_extracts' }), json)
+    pool
+      .intercept({ path: `${SITE}/jobs/job-9`, method: 'GET' })
+      .reply(403, { error: { code: '403000', summary: 'Forbidden', detail: 'no' } }, json)
+    const e = await failure(setup.client.datasources.refresh('ds-1', { ifQueued: 'return-queued' }))
+    expect(e.code).toBe('REFRESH_ALREADY_QUEUED')
+    expect(e.message).toMatch(/could not be found: Query Job was refused for job job-9/)
+    signOut(setup)
+  })
+
   it('an unknown ifQueued is CONFIG_INVALID and nothing is sent', async () => {
     setup = await signedIn()
     const e = await failure(setup.client.datasources.refresh('ds-1', { ifQueued: 'skip' as never }))
