@@ -119,7 +119,7 @@ export class DatasourcesApi {
    * Update Data Source Now: the extract refresh job; wait with `client.waitForJob(job.id)`. When a refresh is already
    * queued (409093): `REFRESH_ALREADY_QUEUED`, or with `{ ifQueued: 'return-queued' }` the queued job.
    */
-  refresh(datasourceId: string, options: RefreshOptions = {}): Promise<Job> {
+  async refresh(datasourceId: string, options: RefreshOptions = {}): Promise<Job> {
     return refresh(this.#send, id(datasourceId), options)
   }
 
