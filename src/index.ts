@@ -55,13 +55,14 @@ export type {
   Page,
   PublishDatasourceOptions,
   QueryDatasourcesOptions,
+  RefreshOptions,
   Revision,
   TransferProgress,
 } from './client/datasources/index.js'
 export { findProjectId } from './client/directory/projects.js'
 export type { Job } from './client/jobs/job.js'
 export type { WaitForJobOptions } from './client/jobs/wait-for-job.js'
-export type { TableauAuth } from './client/sessions/auth.js'
+export type { SignInKind, TableauAuth } from './client/sessions/auth.js'
 export { type ConnectedAppJwtOptions, mintConnectedAppJwt } from './client/sessions/connected-app-jwt.js'
 export {
   type Connection,

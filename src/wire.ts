@@ -33,6 +33,7 @@ export {
   MIN_API_VERSION,
   negotiateApiVersion,
 } from './client/sessions/api-version.js'
+export { SIGN_IN_KINDS } from './client/sessions/auth.js'
 export { CONNECTED_APP_DEFAULT_SCOPES } from './client/sessions/connected-app-jwt.js'
 export { DEFAULT_RETRY_POLICY, RETRYABLE_STATUSES, UPDATE_JOB_CONFLICT_CODE } from './client/transport/retry-policy.js'
 export {

@@ -13,12 +13,14 @@ export const ENV = {
   username: 'TABLEAU_USERNAME',
   password: 'TABLEAU_PASSWORD',
   jwt: 'TABLEAU_JWT',
+  uat: 'TABLEAU_UAT',
 } as const
 
 export type CliAuth =
   | { personalAccessToken: { name: string; secret: string } }
   | { password: { username: string; password: string } }
   | { jwt: string }
+  | { uat: string }
 
 export interface ConnectionConfig {
   server: string
@@ -66,6 +68,8 @@ export async function connectionConfig(
   const patSecret = await secretFromEnv(ENV.patSecret, env)
   const password = await secretFromEnv(ENV.password, env)
   const jwt = await secretFromEnv(ENV.jwt, env)
+  const uat = await secretFromEnv(ENV.uat, env)
+  if (jwt && uat) throw new HyperdeltaError('USAGE', `both ${ENV.jwt} and ${ENV.uat} are set: set only one`)
   let auth: CliAuth
   if (env[ENV.patName] && patSecret) {
     auth = { personalAccessToken: { name: env[ENV.patName]!, secret: patSecret } }
@@ -73,6 +77,8 @@ export async function connectionConfig(
     auth = { password: { username: env[ENV.username]!, password } }
   } else if (jwt) {
     auth = { jwt }
+  } else if (uat) {
+    auth = { uat }
   } else {
     throw new HyperdeltaError(
       'USAGE',

@@ -21,6 +21,7 @@ export const DATASOURCE_FLAGS = {
   'as-job': bool('publish asynchronously: print the job'),
   wait: bool('wait for the job to end'),
   'timeout-s': str('<n>', 'give up waiting after n seconds'),
+  'if-queued': str('error|return-queued', 'refresh already queued (409093): fail (default) or use the queued job'),
   'credentials-user': str('<user>', 'connection user to embed (password: TABLEAU_DATASOURCE_PASSWORD)'),
   embed: bool('embed the connection credentials'),
   'upload-session': { type: 'boolean', help: 'always publish through an upload session' },

@@ -77,9 +77,9 @@ const VERB_SPECS: [verb: string, summary: string, usage: string, positionals: st
   [
     'refresh',
     'refresh the extract (a job)',
-    '<id> | --name <name> [--wait] [--timeout-s <n>]',
+    '<id> | --name <name> [--if-queued error|return-queued] [--wait] [--timeout-s <n>]',
     [DS],
-    [...BY_NAME, 'wait', 'timeout-s'],
+    [...BY_NAME, 'if-queued', 'wait', 'timeout-s'],
   ],
   ['tag', 'add tags', '<id> <tag>...', ['<id>', '<tag>...'], []],
   ['untag', 'remove tags', '<id> <tag>...', ['<id>', '<tag>...'], []],

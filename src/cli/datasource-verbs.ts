@@ -192,7 +192,10 @@ export const VERBS: Record<string, Verb> = {
     return 0
   },
   async refresh(ctx) {
-    const job = await ctx.client.datasources.refresh(await ctx.datasourceId())
+    const ifQueued = ctx.flags['if-queued'] ?? 'error'
+    if (ifQueued !== 'error' && ifQueued !== 'return-queued')
+      throw usage(`--if-queued ${ifQueued}: error or return-queued`)
+    const job = await ctx.client.datasources.refresh(await ctx.datasourceId(), { ifQueued })
     await waitIfAsked(ctx, job.id)
     ctx.print(job, `refresh job ${job.id}${ctx.flags.wait ? ': succeeded' : ' started'}`)
     return 0

@@ -22,12 +22,15 @@ const authSchema = z
     'password-file': name.optional(),
     'jwt-env': name.optional(),
     'jwt-file': name.optional(),
+    'uat-env': name.optional(),
+    'uat-file': name.optional(),
   })
   .superRefine((a, ctx) => {
     const kinds = [
       a['pat-name'] !== undefined && 'pat',
       a.username !== undefined && 'password',
       (a['jwt-env'] ?? a['jwt-file']) !== undefined && 'jwt',
+      (a['uat-env'] ?? a['uat-file']) !== undefined && 'uat',
     ].filter(Boolean)
     const secret = (env: string | undefined, file: string | undefined, what: string) => {
       if ((env === undefined) === (file === undefined)) {
@@ -35,10 +38,11 @@ const authSchema = z
       }
     }
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'give one of pat-name, username or jwt-env/jwt-file' })
+      ctx.addIssue({ code: 'custom', message: 'give one of pat-name, username, jwt-env/jwt-file or uat-env/uat-file' })
     } else if (kinds[0] === 'pat') secret(a['pat-secret-env'], a['pat-secret-file'], 'pat-secret')
     else if (kinds[0] === 'password') secret(a['password-env'], a['password-file'], 'password')
-    else secret(a['jwt-env'], a['jwt-file'], 'jwt')
+    else if (kinds[0] === 'jwt') secret(a['jwt-env'], a['jwt-file'], 'jwt')
+    else secret(a['uat-env'], a['uat-file'], 'uat')
   })
 export type TargetAuth = z.infer<typeof authSchema>
 

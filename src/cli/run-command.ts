@@ -66,11 +66,12 @@ function resolvePaths(values: JobValues, dir: string): JobValues {
   return out
 }
 
-const SECRET_VARS = [ENV.patSecret, ENV.password, ENV.jwt]
+const SECRET_VARS = [ENV.patSecret, ENV.password, ENV.jwt, ENV.uat]
 const AUTH_KEYS = [
   ['pat-secret', ENV.patSecret],
   ['password', ENV.password],
   ['jwt', ENV.jwt],
+  ['uat', ENV.uat],
 ] as const
 
 /** The environment a job runs with: the target's server, site and credentials in the variables the CLI reads. */

@@ -46,7 +46,8 @@ export const TARGET_FLAGS = {
 } as const
 
 export const CREDENTIAL_NOTES = `credentials from the environment only: TABLEAU_PAT_NAME + TABLEAU_PAT_SECRET, TABLEAU_USERNAME + TABLEAU_PASSWORD,
-  or TABLEAU_JWT; each secret also as <NAME>_FILE (a file holding it: Docker/Kubernetes secrets)`
+  TABLEAU_JWT, or TABLEAU_UAT (a unified access token, REST 3.27+); each secret also as <NAME>_FILE (a file holding
+  it: Docker/Kubernetes secrets)`
 
 type TargetValues = FlagValues<typeof TARGET_FLAGS>
 

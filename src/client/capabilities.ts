@@ -30,6 +30,10 @@ export const PROBED_FACTS = {
   vizqlDataService: 'The VizQL Data Service answers for published data sources (rows can be read back)',
   uploadPartSize: "An upload part of 64 MiB (the client's part size) is accepted",
   payloadSize: 'A payload as large as the byte budget for max_size_in_mb is accepted (probe --size)',
+  updateSignInPersonalAccessToken: 'The update PATCH accepts a session signed in with a personal access token',
+  updateSignInPassword: 'The update PATCH accepts a session signed in with a username and password',
+  updateSignInJwt: 'The update PATCH accepts a session signed in with a connected-app JWT',
+  updateSignInUat: 'The update PATCH accepts a session signed in with a unified access token (REST 3.27)',
 } as const
 export type ProbedFact = keyof typeof PROBED_FACTS
 

@@ -12,6 +12,7 @@ import * as jobs from './jobs/endpoints.js'
 import { type Job, toJob } from './jobs/job.js'
 import { type WaitForJobOptions, waitForJob } from './jobs/wait-for-job.js'
 import { compareApiVersions, MIN_API_VERSION } from './sessions/api-version.js'
+import type { SignInKind } from './sessions/auth.js'
 import { closeSession, openSession } from './sessions/open-session.js'
 import type { Session } from './sessions/session.js'
 import type { ApiRequest, Send } from './transport/api-request.js'
@@ -55,6 +56,8 @@ export class TableauClient {
   readonly site: string
   /** The negotiated REST API version used in every URL. */
   readonly apiVersion: string
+  /** How this client signed in: `personalAccessToken`, `password`, `jwt` or `uat` (`probe` records it). */
+  readonly signInKind: SignInKind
   /** Site LUID from sign-in (URLs use it, not the content URL). */
   readonly siteId: string
   /** Signed-in user's LUID, when the server reports it. */
@@ -70,6 +73,7 @@ export class TableauClient {
     this.server = init.server
     this.site = init.site
     this.apiVersion = init.session.apiVersion ?? ''
+    this.signInKind = init.session.kind
     this.siteId = init.session.siteId ?? ''
     this.userId = init.session.userId
     this.capabilities = init.capabilities

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { WireBatch } from '../actions/wire-schema.js'
+import type { SignInKind } from '../client/sessions/auth.js'
 import type { ApiRequest } from '../client/transport/api-request.js'
 import type { VizqlReader } from '../client/vizql-data-service/vds.js'
 import type { PushClient } from '../plan/push-changes.js'
@@ -9,6 +10,8 @@ import type { ExpectedTable } from './probe-table.js'
 export interface ProbeClient extends PushClient {
   readonly server: string
   readonly apiVersion: string
+  /** How the client signed in; the probe records whether the update PATCH accepted that kind. */
+  readonly signInKind?: SignInKind
   readonly vizql: VizqlReader
   readonly datasources: {
     publish(options: { file: string; name: string; projectId?: string; signal?: AbortSignal }): Promise<{

@@ -10,6 +10,7 @@ import { payloadSizeStep, uploadPartStep } from './probe-limits.js'
 import { nativeOpSteps } from './probe-native-ops.js'
 import { requestIdSteps } from './probe-request-id.js'
 import { type ScratchDatasource, ScratchDatasources } from './probe-scratch.js'
+import { signInKindStep } from './probe-sign-in.js'
 import { constantSteps, failureEvidence, type ProbeFinding, parquetPayloadStep, throwIfAborted } from './probe-steps.js'
 import { differences, ExpectedTable, initialRows, probeTable } from './probe-table.js'
 
@@ -117,33 +118,10 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
       })
     }
     const ctx: ProbeContext = { client, datasource, expected, canReadBack, dir, signal: options.signal, publishScratch }
-    const parquet = await parquetPayloadStep(ctx)
-    record(parquet)
-    for (const step of constantSteps()) record(await step(ctx))
-    throwIfAborted(ctx)
-    for (const f of await requestIdSteps(ctx, parquet.outcome === 'confirmed')) record(f)
-    if (options.nativeOps) for (const f of await nativeOpSteps(ctx)) record(f)
-    else
-      for (const fact of ['nativeNe', 'nativeNot'] as const) {
-        record({
-          fact,
-          outcome: 'unknown',
-          expected: PROBED_FACTS[fact],
-          observed:
-            'not tested (opt-in: nativeOps / --probe-native-ops): ne() and not() compile into confirmed operators',
-          evidence: '',
-        })
-      }
-    if (options.uploadPartBytes !== false) {
-      const part = await uploadPartStep(ctx, options.uploadPartBytes)
-      record(part.finding)
-      if (part.uploadPartBytes !== undefined) limits.uploadPartBytes = part.uploadPartBytes
-    }
-    if (options.sizeMb !== undefined) {
-      const size = await payloadSizeStep(ctx, options.sizeMb)
-      record(size.finding)
-      if (size.payloadBytes !== undefined) limits.payloadBytes = size.payloadBytes
-    }
+    const signIn = client.signInKind === undefined ? undefined : await signInKindStep(ctx, client.signInKind)
+    if (signIn) record(signIn)
+    // Every later fact is an update PATCH: with this sign-in refused they would all read as rejected.
+    if (signIn?.outcome !== 'rejected') await patchSteps(ctx, options, record, limits)
   } finally {
     await scratch.deleteAll()
     await rm(dir, { recursive: true, force: true })
@@ -153,6 +131,42 @@ export async function probe(client: ProbeClient, options: ProbeOptions): Promise
     capabilities: Object.keys(limits).length ? { ...capabilities, limits } : capabilities,
     findings,
     scratch: scratch.all,
+  }
+}
+
+/** The facts that each need an update PATCH (skipped when the PATCH refuses the probe's sign-in kind). */
+async function patchSteps(
+  ctx: ProbeContext,
+  options: ProbeOptions,
+  record: (f: ProbeFinding) => void,
+  limits: NonNullable<Capabilities['limits']>,
+): Promise<void> {
+  const parquet = await parquetPayloadStep(ctx)
+  record(parquet)
+  for (const step of constantSteps()) record(await step(ctx))
+  throwIfAborted(ctx)
+  for (const f of await requestIdSteps(ctx, parquet.outcome === 'confirmed')) record(f)
+  if (options.nativeOps) for (const f of await nativeOpSteps(ctx)) record(f)
+  else
+    for (const fact of ['nativeNe', 'nativeNot'] as const) {
+      record({
+        fact,
+        outcome: 'unknown',
+        expected: PROBED_FACTS[fact],
+        observed:
+          'not tested (opt-in: nativeOps / --probe-native-ops): ne() and not() compile into confirmed operators',
+        evidence: '',
+      })
+    }
+  if (options.uploadPartBytes !== false) {
+    const part = await uploadPartStep(ctx, options.uploadPartBytes)
+    record(part.finding)
+    if (part.uploadPartBytes !== undefined) limits.uploadPartBytes = part.uploadPartBytes
+  }
+  if (options.sizeMb !== undefined) {
+    const size = await payloadSizeStep(ctx, options.sizeMb)
+    record(size.finding)
+    if (size.payloadBytes !== undefined) limits.payloadBytes = size.payloadBytes
   }
 }
 

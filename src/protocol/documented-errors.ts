@@ -161,6 +161,8 @@ export const DOCUMENTED_ERRORS = {
   initiateUpload: [],
   appendUpload: [BAD_REQUEST, row('404015', 404, 'UPLOAD_SESSION_NOT_FOUND', 'no upload session with that id')],
 
+  // Query Jobs (Jobs, Tasks and Schedules page): the paging rows every list method has, the site, the method.
+  queryJobs: [...PAGING, SITE, METHOD],
   queryJob: [],
   cancelJob: [],
 

@@ -54,6 +54,7 @@ export const ENDPOINTS = {
   initiateUpload: { method: 'POST', scope: 'site', segments: ['fileUploads'], resource: 'upload' },
   appendUpload: { method: 'PUT', scope: 'site', segments: ['fileUploads', ':upload'], resource: 'upload' },
 
+  queryJobs: { method: 'GET', scope: 'site', segments: ['jobs'], resource: 'job' },
   queryJob: { method: 'GET', scope: 'site', segments: ['jobs', ':job'], resource: 'job' },
   cancelJob: { method: 'PUT', scope: 'site', segments: ['jobs', ':job'], resource: 'job' },
 

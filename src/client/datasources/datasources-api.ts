@@ -1,5 +1,5 @@
 import { HyperdeltaError } from '../../errors.js'
-import { type Job, toJob } from '../jobs/job.js'
+import type { Job } from '../jobs/job.js'
 import type { Send } from '../transport/api-request.js'
 import { everyPage } from '../transport/pages.js'
 import { checkPathValue } from '../transport/request-path.js'
@@ -10,6 +10,7 @@ import { downloadTo } from './download.js'
 import * as read from './endpoints.js'
 import { publish } from './publish.js'
 import { checkPaging, DEFAULT_PAGE_SIZE } from './query-string.js'
+import { type RefreshOptions, refresh } from './refresh.js'
 import type {
   ConnectionChanges,
   ConnectionDetails,
@@ -114,9 +115,12 @@ export class DatasourcesApi {
     return toConnectionDetails((await this.#send(req)).connection)
   }
 
-  /** Update Data Source Now: the extract refresh job; wait with `client.waitForJob(job.id)`. */
-  async refresh(datasourceId: string): Promise<Job> {
-    return toJob((await this.#send(change.refreshDatasource(id(datasourceId)))).job)
+  /**
+   * Update Data Source Now: the extract refresh job; wait with `client.waitForJob(job.id)`. When a refresh is already
+   * queued (409093): `REFRESH_ALREADY_QUEUED`, or with `{ ifQueued: 'return-queued' }` the queued job.
+   */
+  async refresh(datasourceId: string, options: RefreshOptions = {}): Promise<Job> {
+    return refresh(this.#send, id(datasourceId), options)
   }
 
   /** Download Data Source, streamed to a file (never held in memory). */

@@ -3,6 +3,7 @@ export { DatasourcesApi } from './datasources-api.js'
 export type { DatasourceDescription } from './describe.js'
 export type { DownloadRename } from './download-name.js'
 export { DATASOURCE_FILE_TYPES, SINGLE_REQUEST_PUBLISH_MAX_BYTES } from './publish.js'
+export type { IfRefreshQueued, RefreshOptions } from './refresh.js'
 export type {
   ConnectionChanges,
   ConnectionCredentials,

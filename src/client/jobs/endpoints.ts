@@ -1,5 +1,7 @@
 import type { ApiRequest } from '../transport/api-request.js'
+import { documentedErrors } from '../transport/client-errors.js'
 import { endpoint } from '../transport/endpoint.js'
+import { backgroundJobPageSchema, JOBS_PAGE_SIZE } from './background-jobs.js'
 import { cancelJobResponseSchema, jobResponseSchema } from './schemas.js'
 
 // Endpoints of jobs (the asynchronous work an update starts).
@@ -22,5 +24,17 @@ export function cancelJob(id: string): ApiRequest<typeof cancelJobResponseSchema
     ...endpoint('cancelJob', { job: id }),
     expect: [200, 202, 204],
     schema: cancelJobResponseSchema,
+  }
+}
+
+/** `GET …/jobs?filter=…&pageSize&pageNumber`. */
+export function queryJobs(filter: string, pageNumber: number): ApiRequest<typeof backgroundJobPageSchema> {
+  const query = new URLSearchParams({ filter, pageSize: String(JOBS_PAGE_SIZE), pageNumber: String(pageNumber) })
+  return {
+    label: 'job',
+    ...endpoint('queryJobs', {}, { query }),
+    expect: [200],
+    schema: backgroundJobPageSchema,
+    mapError: documentedErrors('queryJobs'),
   }
 }

@@ -40,15 +40,16 @@ export function serverInfo(): ApiRequest<typeof serverInfoResponseSchema> {
   }
 }
 
-/** `POST /api/{v}/auth/signin` with a JSON credentials body (see auth.ts); a 401 is `AUTH_FAILED`. */
+/** `POST /api/{v}/auth/signin` with a credentials body (JSON; XML for a UAT, see auth.ts); a 401 is `AUTH_FAILED`. */
 export function signIn(
   body: string,
   who: { server: string; site: string; auth: string },
+  contentType = 'application/json',
 ): ApiRequest<typeof signInResponseSchema> {
   return {
     label: 'auth',
     ...endpoint('signIn', {}),
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': contentType },
     body: () => body,
     expect: [200],
     schema: signInResponseSchema,

@@ -11,6 +11,7 @@ import { MAX_API_VERSION, negotiateApiVersion } from './api-version.js'
 import { authKind, type TableauAuth } from './auth.js'
 import * as sessions from './endpoints.js'
 import { Session } from './session.js'
+import { assertUatVersion, uatMaxApiVersion } from './uat.js'
 
 /**
  * Sign-in, step by step: build the transport, read the server's REST version (`GET /api/2.4/serverinfo`,
@@ -43,10 +44,12 @@ export async function openSession(options: {
   })
   try {
     const info = await transport(sessions.serverInfo())
-    session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, {
-      min: minApi,
-      max: options.maxApiVersion ?? MAX_API_VERSION,
-    })
+    const uat = authKind(options.auth) === 'uat'
+    const max = uat
+      ? uatMaxApiVersion(MAX_API_VERSION, options.maxApiVersion)
+      : (options.maxApiVersion ?? MAX_API_VERSION)
+    session.apiVersion = negotiateApiVersion(info.serverInfo.restApiVersion, { min: minApi, max })
+    if (uat) assertUatVersion(session.apiVersion, info.serverInfo.restApiVersion, max)
     await session.signIn(transport)
   } catch (error) {
     lease.release()

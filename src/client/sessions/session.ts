@@ -1,7 +1,7 @@
 import type { Environment } from '../../environment.js'
 import type { Send } from '../transport/api-request.js'
 import type { SessionHandle } from '../transport/reauth-layer.js'
-import { authKind, signInBody, type TableauAuth } from './auth.js'
+import { authKind, type SignInKind, signInBody, type TableauAuth } from './auth.js'
 import { signIn } from './endpoints.js'
 
 // The signed-in session: it owns the token and the secrets to scrub from errors, and signs in again when the
@@ -33,6 +33,11 @@ export class Session implements SessionHandle {
     this.#config = config
   }
 
+  /** Which kind of credentials it signs in with (never the credentials). */
+  get kind(): SignInKind {
+    return authKind(this.#config.auth)
+  }
+
   get token(): string | undefined {
     return this.#token
   }
@@ -45,10 +50,10 @@ export class Session implements SessionHandle {
   /** Signs in through `send`; a 401 becomes `AUTH_FAILED` (the sign-in endpoint's error mapping). */
   async signIn(send: Send): Promise<void> {
     const { server, site, auth, env } = this.#config
-    const { body, secrets } = await signInBody(auth, site, env.now)
+    const { body, secrets, contentType } = await signInBody(auth, site, env.now)
     this.#pending = secrets
     try {
-      const res = await send(signIn(body, { server, site, auth: authKind(auth) }))
+      const res = await send(signIn(body, { server, site, auth: authKind(auth) }, contentType))
       if (this.siteId !== undefined && res.credentials.site.id !== this.siteId) {
         env.logger.warn('auth: site id changed on re-sign-in', { siteId: res.credentials.site.id })
       } else {

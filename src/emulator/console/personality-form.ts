@@ -1,3 +1,4 @@
+import { SIGN_IN_KINDS } from '../../wire.js'
 import type { ServerPersonality } from '../core/personality.js'
 import { type Html, html } from './html.js'
 
@@ -5,6 +6,7 @@ type Field =
   | { kind: 'flag'; help: string }
   | { kind: 'choice'; options: readonly string[]; help: string }
   | { kind: 'number'; unit: string; help: string }
+  | { kind: 'set'; options: readonly string[]; help: string }
 
 /** Every personality setting (a key missing here is a compile error), with what it does. */
 const FIELDS: { readonly [K in keyof Required<ServerPersonality>]: Field } = {
@@ -37,6 +39,15 @@ const FIELDS: { readonly [K in keyof Required<ServerPersonality>]: Field } = {
     help: 'more requests in flight for one site are answered 429000 with Retry-After; empty: no limit',
   },
   vdsAccessDenied: { kind: 'flag', help: 'every VizQL Data Service query is answered 403800 (no API access)' },
+  refreshJobsStayQueued: {
+    kind: 'flag',
+    help: 'refresh jobs stay queued until cancelled: a second refresh meets 409093',
+  },
+  updateDataSignInKinds: {
+    kind: 'set',
+    options: SIGN_IN_KINDS,
+    help: 'the sign-in kinds whose sessions the update PATCH accepts; none ticked: every kind',
+  },
   realServerVariants: {
     kind: 'choice',
     options: ['documented', 'username', 'connectionId'],
@@ -57,6 +68,13 @@ export function personalityControls(p: ServerPersonality): Html {
           html`<option value="${o}"${(current ?? field.options[0]) === o ? html` selected` : undefined}>${o}${i === 0 ? ' (default)' : ''}</option>`,
       )}</select><small class="muted">${field.help}</small></label>`
     }
+    if (field.kind === 'set') {
+      const held = Array.isArray(current) ? (current as string[]) : []
+      return html`<fieldset><legend>${key}</legend>${field.options.map(
+        (o) =>
+          html`<label><input type="checkbox" name="${key}" value="${o}"${held.includes(o) ? html` checked` : undefined}> ${o}</label>`,
+      )}<small class="muted">${field.help}</small></fieldset>`
+    }
     return html`<label>${key} <input name="${key}" inputmode="numeric" value="${current === undefined ? '' : String(current)}"><small class="muted">${field.help}</small></label>`
   })}`
 }
@@ -75,6 +93,11 @@ export function personalityFromForm(form: URLSearchParams): ServerPersonality | 
       if (value === null || value === field.options[0]) continue
       if (!field.options.includes(value)) return `${key}: must be one of ${field.options.join(', ')}`
       out[key] = value
+    } else if (field.kind === 'set') {
+      const picked = form.getAll(key)
+      const unknown = picked.find((v) => !field.options.includes(v))
+      if (unknown !== undefined) return `${key}: must be among ${field.options.join(', ')}`
+      if (picked.length > 0) out[key] = picked
     } else if (value !== null && value.trim() !== '') {
       if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
         return `${key}: must be a whole number of ${field.unit} above 0`

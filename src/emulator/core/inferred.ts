@@ -163,3 +163,13 @@ export const CONNECTION_NOT_FOUND = { code: '404020', summary: 'Connection not f
  * never a password. The emulator holds no keys, so nothing is really encrypted.
  */
 export const KEYCHAIN_FORMAT = 'base64-json'
+
+/** docs/protocol.md §8.2 INFERRED: Query Jobs' `jobType` per job type (TSC's fixture shows only other kinds). */
+export const BACKGROUND_JOB_TYPE = {
+  RefreshExtract: 'refresh_extracts',
+  UpdateUploadedFile: 'update_uploaded_file',
+  PublishDatasource: 'publish_datasource',
+} as const
+
+/** docs/protocol.md §4.1 INFERRED: how an update PATCH refuses a session of a sign-in kind it does not accept. */
+export const SIGN_IN_KIND_REFUSED = { status: 403, code: '403000', summary: 'Forbidden' } as const

@@ -1,3 +1,4 @@
+import type { SignInKind } from '../../index.js'
 import { type WireAction, wireConditionNodes } from '../../wire.js'
 
 /**
@@ -47,6 +48,10 @@ export interface ServerPersonality {
    * answers a bare `<connection>`, and Update and Publish Virtual Connection answer without the id.
    */
   realServerVariants?: 'username' | 'connectionId'
+  /** Refresh jobs stay queued until cancelled (a busy backgrounder): a second refresh meets 409093 and Query Jobs lists the first. */
+  refreshJobsStayQueued?: boolean
+  /** The sign-in kinds whose sessions the update PATCH accepts (default every kind); others are refused (update-sign-in.ts). */
+  updateDataSignInKinds?: readonly SignInKind[]
 }
 
 /** True when any action's condition uses an `or` junction. */

@@ -1,4 +1,5 @@
 import { badRequest } from '../http/api-error.js'
+import { splitTop } from '../http/query-expression.js'
 import type { EmulatorState } from '../runtime/state.js'
 import type { DatasourceRecord } from '../store/catalog.js'
 
@@ -21,23 +22,6 @@ const FIELDS: Record<string, (s: EmulatorState, d: DatasourceRecord) => Value | 
 }
 const OPERATORS = ['eq', 'cieq', 'gt', 'gte', 'lt', 'lte', 'in', 'has'] as const
 type Operator = (typeof OPERATORS)[number]
-
-/** Splits on commas outside `[…]`. */
-function splitTop(expr: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let start = 0
-  for (let i = 0; i < expr.length; i++) {
-    if (expr[i] === '[') depth++
-    else if (expr[i] === ']') depth--
-    else if (expr[i] === ',' && depth === 0) {
-      out.push(expr.slice(start, i))
-      start = i + 1
-    }
-  }
-  out.push(expr.slice(start))
-  return out.filter((s) => s !== '')
-}
 
 function test(op: Operator, actual: Value | string[], value: string): boolean {
   const list = Array.isArray(actual) ? actual : [actual === undefined ? undefined : String(actual)]

@@ -7,6 +7,7 @@ import { ApiError, badRequest, invalidParameter } from '../http/api-error.js'
 import { readBody } from '../http/body.js'
 import { jobElement, uploadNotFound } from '../runtime/entities.js'
 import { type Handler, siteOf } from '../runtime/state.js'
+import { assertUpdateSignInKind } from '../runtime/update-sign-in.js'
 import { type JobRecord, restTimestamp } from '../store/catalog.js'
 import { inlineTermCount, MAX_INLINE_TERMS, STAGE_MIN_TERMS } from '../store/condition-sql.js'
 import { datasourceOf } from './query.js'
@@ -19,6 +20,7 @@ import { datasourceOf } from './query.js'
 export const updateData: Handler = async (state, ctx) => {
   const site = siteOf(state, ctx)
   const ds = datasourceOf(state, ctx)
+  assertUpdateSignInKind(state, ctx)
   let connectionId: string
   if (ctx.route === 'updateConnectionData') {
     const cid = ctx.params['connection']!

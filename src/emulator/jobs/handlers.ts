@@ -4,6 +4,7 @@ import { ApiError } from '../http/api-error.js'
 import { jobElement } from '../runtime/entities.js'
 import { type EmulatorState, type Handler, type RequestContext, siteOf } from '../runtime/state.js'
 import type { JobRecord } from '../store/catalog.js'
+import { queryJobs } from './query-jobs.js'
 
 function jobOf(state: EmulatorState, ctx: RequestContext): JobRecord {
   const site = siteOf(state, ctx)
@@ -25,4 +26,4 @@ export const cancelJob: Handler = async (state, ctx) => {
 }
 
 /** Every job endpoint of the protocol catalogue and its handler: one left out does not compile. */
-export const JOB_HANDLERS = { queryJob, cancelJob } satisfies Record<ResourceRouteName<'job'>, Handler>
+export const JOB_HANDLERS = { queryJobs, queryJob, cancelJob } satisfies Record<ResourceRouteName<'job'>, Handler>

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { SignInKind } from '../../index.js'
 import { JWT_ALGORITHM } from '../core/inferred.js'
 import { invalidCredentials, noCredentials, signInError } from '../http/api-error.js'
 
@@ -22,6 +23,8 @@ export interface SignInCredentials {
   patName?: string | undefined
   patSecret?: string | undefined
   jwt?: string | undefined
+  /** `isUat="true"`: the JWT is a unified access token (REST 3.27), verified as a connected-app JWT is here. */
+  uat?: boolean | undefined
 }
 
 export interface Session {
@@ -30,6 +33,8 @@ export interface Session {
   readonly siteId: string
   readonly expiresAt: number
   readonly patKey: string | undefined
+  /** How the session signed in (a personality may refuse some kinds on the update PATCH). */
+  readonly kind: SignInKind
 }
 
 const b64url = (n: number): string => randomBytes(n).toString('base64url')
@@ -90,9 +95,12 @@ export class Sessions {
   signIn(c: SignInCredentials, siteId: string): Session {
     let userName: string | undefined
     let patKey: string | undefined
+    let kind: SignInKind = 'password'
     if (c.jwt !== undefined) {
       userName = verifyJwt(c.jwt, this.users, this.now())
+      kind = c.uat ? 'uat' : 'jwt'
     } else if (c.patName !== undefined) {
+      kind = 'personalAccessToken'
       const user = this.users.find((u) => u.pat?.name === c.patName && sameSecret(u.pat!.secret, c.patSecret ?? ''))
       userName = user?.name
       patKey = user ? `${user.name}\u0000${c.patName}` : undefined
@@ -109,6 +117,7 @@ export class Sessions {
       siteId,
       expiresAt: this.now() + this.ttlMs,
       patKey,
+      kind,
     }
     this.byToken.set(session.token, session)
     return session

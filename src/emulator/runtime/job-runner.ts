@@ -42,6 +42,7 @@ export class JobRunner {
   }
 
   submit(job: JobRecord): void {
+    if (job.type === 'RefreshExtract' && this.personality.refreshJobsStayQueued) return
     const delay = this.delayMs + this.faults.takeJobDelay()
     const timer = setTimeout(() => {
       this.timers.delete(job.id)

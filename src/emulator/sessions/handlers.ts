@@ -16,7 +16,7 @@ export const serverInfo: Handler = async (state) => ({
   ],
 })
 
-/** POST /api/{v}/auth/signin: password, PAT or connected-app JWT (docs/protocol.md §4.1). */
+/** POST /api/{v}/auth/signin: password, PAT, connected-app JWT or UAT (`isUat="true"`) (docs/protocol.md §4.1). */
 export const signIn: Handler = async (state, ctx) => {
   const doc = parseRequestDocument(await readBody(ctx.req, 1024 * 1024), ctx.req.headers['content-type'])
   const credentials = objectAt(doc, 'credentials')
@@ -31,6 +31,7 @@ export const signIn: Handler = async (state, ctx) => {
       patName: stringAt(credentials, 'personalAccessTokenName'),
       patSecret: stringAt(credentials, 'personalAccessTokenSecret'),
       jwt: stringAt(credentials, 'jwt'),
+      uat: stringAt(credentials, 'isUat')?.toLowerCase() === 'true',
     },
     site.id,
   )

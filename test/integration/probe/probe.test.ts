@@ -49,6 +49,7 @@ async function leftover(): Promise<number> {
 
 const AS_INFERRED: Record<string, FactOutcome> = {
   vizqlDataService: 'confirmed',
+  updateSignInPersonalAccessToken: 'confirmed',
   parquetPayload: 'confirmed',
   orJunction: 'confirmed',
   booleanSpelling: 'confirmed',

@@ -29,6 +29,7 @@ afterEach(() => fx.emu.faults.clear())
 const NOT_ON_PUSH_PATH: readonly RouteName[] = [
   'publishDatasource',
   'cancelJob',
+  'queryJobs',
   ...ROUTE_NAMES.filter((r) => ['virtual-connection', 'directory'].includes(ENDPOINTS[r].resource)),
   'updateDatasource',
   'deleteDatasource',

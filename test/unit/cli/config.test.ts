@@ -32,6 +32,19 @@ describe('secrets from *_FILE (Docker / Kubernetes secrets)', () => {
     expect(pw.auth).toEqual({ password: { username: 'u', password: 'pw-from-file' } })
     const jwt = await connectionConfig({}, { ...base, TABLEAU_JWT_FILE: join(dir, 'jwt') })
     expect(jwt.auth).toEqual({ jwt: 'jwt.from.file' })
+    const uat = await connectionConfig({}, { ...base, TABLEAU_UAT_FILE: join(dir, 'jwt') })
+    expect(uat.auth).toEqual({ uat: 'jwt.from.file' })
+  })
+
+  it('a unified access token from TABLEAU_UAT; with TABLEAU_JWT set too, refused without echoing either', async () => {
+    expect((await connectionConfig({}, { ...base, TABLEAU_UAT: 'uat.token.value' })).auth).toEqual({
+      uat: 'uat.token.value',
+    })
+    const both = connectionConfig({}, { ...base, TABLEAU_UAT: 'uat.token.value', TABLEAU_JWT: 'jwt.token.value' })
+    await expect(both).rejects.toMatchObject({
+      code: 'USAGE',
+      message: 'both TABLEAU_JWT and TABLEAU_UAT are set: set only one',
+    })
   })
 
   it('refuses both forms, an empty file and a missing file, never echoing a secret', async () => {

@@ -68,6 +68,7 @@ const ENDPOINTS: Record<string, readonly Build[] | 'not an endpoint'> = {
   'datasources/change-endpoints.applyKeychain': [(v) => changes.applyKeychain(v, [], [])],
   'jobs/endpoints.getJob': [(v) => jobs.getJob(v)],
   'jobs/endpoints.cancelJob': [(v) => jobs.cancelJob(v)],
+  'jobs/endpoints.queryJobs': [],
   'uploads/endpoints.initiateUpload': [],
   'uploads/endpoints.appendToUpload': [(v) => uploads.appendToUpload(v, part)],
   'directory/endpoints.listProjects': [],
