@@ -1,0 +1,3 @@
+import { readmeSuite } from './readme-suite.js'
+
+readmeSuite(0, 3)
