@@ -23,6 +23,11 @@ export default defineConfig({
     // Most integration files wait on child processes and loopback HTTP rather than the CPU, so a 2-core
     // machine runs three files at a time (vitest's default would be one there).
     maxWorkers: Math.max(3, availableParallelism() - 1),
+    // Files share their worker's module cache: importing the library, DuckDB and the emulator once per worker
+    // rather than once per file roughly halves the run's CPU. The price: a file that mocks a module loads what it
+    // tests after `vi.resetModules()` and removes the mock when done (test/unit/client/download-file.test.ts), and
+    // a file that changes process state (env, cwd) restores it.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 
 // commitFree on a file system without hard links (FAT, some network shares): the name is claimed by an exclusive
 // create instead, and an existing entry is still never replaced.
@@ -11,7 +11,16 @@ const link = vi.hoisted(() =>
   }),
 )
 vi.mock('node:fs/promises', async (original) => ({ ...(await original<typeof import('node:fs/promises')>()), link }))
+// Test files share a worker's module cache (isolate: false): drop it, so the module under test is loaded anew
+// against the mock rather than taken from the cache with the real file system.
+vi.resetModules()
 const { commitFree, openPart } = await import('../../../src/client/datasources/download-file.js')
+
+// …and leave no mock behind for the next file in this worker.
+afterAll(() => {
+  vi.doUnmock('node:fs/promises')
+  vi.resetModules()
+})
 
 let dir: string | undefined
 afterEach(async () => {
