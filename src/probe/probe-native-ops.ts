@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import type { WireBatch, WireCondition } from '../actions/wire-schema.js'
 import { PROBED_FACTS, type ProbedFact } from '../client/capabilities.js'
-import * as datasources from '../client/datasources/endpoints.js'
-import { toJob } from '../client/jobs/job.js'
 import type { ProbeContext } from './probe-context.js'
+import { submitProbePatch } from './probe-patch.js'
 import { failureEvidence, findingOf, judgeRows, type ProbeFinding, throwIfAborted } from './probe-steps.js'
 import { currentRows } from './probe-table.js'
 
@@ -36,17 +34,7 @@ async function judgeRaw(
   const actions: WireBatch = { actions: [{ action: 'delete', ...T, condition }] }
   let jobId: string
   try {
-    const res = await ctx.client.request(
-      datasources.updateData({
-        datasource: ctx.datasource,
-        connection: undefined,
-        uploadSessionId: undefined,
-        body: JSON.stringify(actions),
-        requestId: `probe-${fact}-${randomUUID()}`,
-        signal: ctx.signal,
-      }),
-    )
-    jobId = toJob(res.job).id
+    jobId = await submitProbePatch(ctx, fact, actions)
     await ctx.client.waitForJob(jobId, ctx.signal ? { signal: ctx.signal } : {})
   } catch (e) {
     throwIfAborted(ctx, e)

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { WireBatch } from '../actions/wire-schema.js'
 import { PROBED_FACTS, type ProbedFact } from '../client/capabilities.js'
-import * as datasources from '../client/datasources/endpoints.js'
-import { toJob } from '../client/jobs/job.js'
 import type { SignInKind } from '../client/sessions/auth.js'
 import { isHyperdeltaError } from '../errors.js'
 import type { ProbeContext } from './probe-context.js'
+import { submitProbePatch } from './probe-patch.js'
 import { failureEvidence, findingOf, type ProbeFinding, throwIfAborted } from './probe-steps.js'
 
 // Which sign-in kinds the update PATCH accepts is not documented (a unified access token's least of all,
@@ -45,17 +43,7 @@ export async function signInKindStep(ctx: ProbeContext, kind: SignInKind): Promi
   throwIfAborted(ctx)
   let jobId: string
   try {
-    const res = await ctx.client.request(
-      datasources.updateData({
-        datasource: ctx.datasource,
-        connection: undefined,
-        uploadSessionId: undefined,
-        body: JSON.stringify(NO_OP),
-        requestId: `probe-${fact}-${randomUUID()}`,
-        signal: ctx.signal,
-      }),
-    )
-    jobId = toJob(res.job).id
+    jobId = await submitProbePatch(ctx, fact, NO_OP)
   } catch (e) {
     throwIfAborted(ctx, e)
     if (refusesSession(e)) return finding('rejected', `the update PATCH refused a ${kind} session`, failureEvidence(e))
