@@ -29,7 +29,11 @@ function bare(body: readonly Element[]): readonly Element[] {
   return body.flatMap((e) => (e.tag === 'virtualConnectionConnections' ? (e.children ?? []) : [e]))
 }
 
-/** Drops the `id` attribute of the top-level `<virtualConnection>` (Update's and Publish's answers). */
+/**
+ * Drops the `id` attribute of the top-level `<virtualConnection>` of Update's answer. Not Publish's: Tableau's Python
+ * client takes the published id from that answer and fails on every later call without it, so a server answering
+ * that way is not one its users run (the client still copes, finding the id by name).
+ */
 function withoutId(body: readonly Element[]): readonly Element[] {
   return body.map((e) => {
     if (e.tag !== 'virtualConnection' || !e.attrs) return e
@@ -55,7 +59,6 @@ export function realServerReply(personality: ServerPersonality, route: RouteName
     case 'updateVirtualConnectionConnection':
       return { ...reply, body: rename(bare(reply.body)) }
     case 'updateVirtualConnection':
-    case 'publishVirtualConnection':
       return { ...reply, body: withoutId(reply.body) }
     default:
       return reply
