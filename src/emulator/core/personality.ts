@@ -45,7 +45,7 @@ export interface ServerPersonality {
    * Answers in the shapes real servers send instead of the reference pages' (real-server-variants.ts): database
    * connections with a lower-case `username` (`'username'`), or also `connectionId` / `server` / `port` for `id` /
    * `serverAddress` / `serverPort` (`'connectionId'`); with either, Update Virtual Connection Database Connections
-   * answers a bare `<connection>`, and Update and Publish Virtual Connection answer without the id.
+   * answers a bare `<connection>`, and Update Virtual Connection answers without the id.
    */
   realServerVariants?: 'username' | 'connectionId'
   /** Refresh jobs stay queued until cancelled (a busy backgrounder): a second refresh meets 409093 and Query Jobs lists the first. */
