@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+import { LongFilesFirst } from './test/helpers/long-files-first.js'
 
 // Vitest's type check runs `tsc --incremental` with its build info inside vitest/dist. With the native
 // TypeScript 7 compiler that file went stale after files moved and reported errors that did not exist,
@@ -28,6 +29,7 @@ export default defineConfig({
     // tests after `vi.resetModules()` and removes the mock when done (test/unit/client/download-file.test.ts), and
     // a file that changes process state (env, cwd) restores it.
     isolate: false,
+    sequence: { sequencer: LongFilesFirst },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
