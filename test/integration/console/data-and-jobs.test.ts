@@ -49,7 +49,14 @@ async function cells(p: Page): Promise<string[][]> {
 }
 /** Page loads since the browser opened the page (1: every change came in without a reload). */
 const navigations = (p: Page) => p.evaluate<number>('performance.getEntriesByType("navigation").length')
-const liveOpen = (p: Page) => p.waitForFunction('document.body.dataset.live === "open"')
+// A function, not a string: a string predicate is run through the page's eval while it polls, which the console's
+// CSP refuses ('unsafe-eval' is not allowed) whenever the first check comes too early.
+const liveOpen = (p: Page) =>
+  p.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body
+        .dataset['live'] === 'open',
+  )
 
 describe.skipIf(SKIP_BROWSER)(
   `console in a browser: data sources and jobs${SKIP_BROWSER ? ` (${SKIP_MESSAGE})` : ''}`,
