@@ -13,8 +13,8 @@ export function toConnectionDetails(raw: RawConnection): ConnectionDetails {
 }
 
 /**
- * A page as the server described it; what it left out is what was asked, and without a total the page is the last
- * (a server that sends no pagination lists everything at once).
+ * One page as the server described it, for `datasources.query`; what it left out is what was asked, and without a
+ * total the count is what this page shows. Walking every page does not rely on that count (see everyDatasource).
  */
 export function toPage<T>(
   pagination: { pageNumber?: number | undefined; pageSize?: number | undefined; totalAvailable: number } | undefined,

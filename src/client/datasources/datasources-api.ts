@@ -55,6 +55,19 @@ function revisionNumber(value: unknown): number {
  * }
  * ```
  */
+/**
+ * Every data source `options` matches, page after page from `options.pageNumber`. Not through `toPage`: without a
+ * pagination element the count stays unknown, and only a short page ends the list (docs/protocol.md §12).
+ */
+export function everyDatasource(send: Send, options: QueryDatasourcesOptions): AsyncGenerator<DatasourceDetails> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE
+  return everyPage(async (pageNumber) => {
+    const res = await send(read.queryDatasources(options, pageNumber))
+    const items = (res.datasources ?? []).map(toDatasourceDetails)
+    return { items, pageSize, totalAvailable: res.pagination?.totalAvailable }
+  }, options.pageNumber ?? 1)
+}
+
 export class DatasourcesApi {
   readonly #send: Send
   constructor(send: Send) {
@@ -71,7 +84,7 @@ export class DatasourcesApi {
 
   /** Query Data Sources: every match, page after page (one request per page, from `pageNumber`). */
   queryAll(options: QueryDatasourcesOptions = {}): AsyncGenerator<DatasourceDetails> {
-    return everyPage((pageNumber) => this.query({ ...options, pageNumber }), options.pageNumber ?? 1)
+    return everyDatasource(this.#send, options)
   }
 
   /** Query Data Source. */

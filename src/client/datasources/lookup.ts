@@ -1,8 +1,8 @@
 import { HyperdeltaError } from '../../errors.js'
 import type { Send } from '../transport/api-request.js'
-import { everyPage } from '../transport/pages.js'
 import { toConnectionDetails, toDatasourceDetails } from './convert.js'
-import { queryConnections, queryDatasource, queryDatasources } from './endpoints.js'
+import { everyDatasource } from './datasources-api.js'
+import { queryConnections, queryDatasource } from './endpoints.js'
 import type { ConnectionDetails, DatasourceDetails, QueryDatasourcesOptions } from './types.js'
 
 // Finding the data source to update and choosing its connection (docs/protocol.md §5): the lookups behind
@@ -67,13 +67,7 @@ async function listDatasources(send: Send, name: string): Promise<DatasourceDeta
     ...(!/[,&[\]]/.test(name) && { filter: [{ field: 'name', operator: 'eq', value: name }] }),
   }
   const out: DatasourceDetails[] = []
-  const pages = everyPage(async (pageNumber) => {
-    const res = await send(queryDatasources(options, pageNumber))
-    // Not toPage: without a pagination element the count stays unknown, and only a short page ends the list.
-    const items = (res.datasources ?? []).map(toDatasourceDetails)
-    return { items, pageSize: LOOKUP_PAGE_SIZE, totalAvailable: res.pagination?.totalAvailable }
-  })
-  for await (const d of pages) out.push(d)
+  for await (const d of everyDatasource(send, options)) out.push(d)
   return out
 }
 

@@ -256,6 +256,18 @@ describe('findDatasource over the real variants (MockAgent)', () => {
     await client.close().catch(() => {})
   })
 
+  it('datasources.queryAll without a pagination element also goes on until a short page (the one walker)', async () => {
+    const { client, pool } = await signedIn()
+    const page = (n: number) => `${SITE}/datasources?pageSize=2&pageNumber=${n}`
+    const two = [item('a'), item('b')]
+    pool.intercept({ path: page(1), method: 'GET' }).reply(200, { datasources: { datasource: two } }, json)
+    pool.intercept({ path: page(2), method: 'GET' }).reply(200, { datasources: { datasource: [item('c')] } }, json)
+    const ids: string[] = []
+    for await (const d of client.datasources.queryAll({ pageSize: 2 })) ids.push(d.id)
+    expect(ids).toEqual(['a', 'b', 'c'])
+    await client.close().catch(() => {})
+  })
+
   it('candidates without their <project> (limited user visibility) are named in the not-found error', async () => {
     const { client, pool } = await signedIn()
     pool.intercept({ path: byName('Orders'), method: 'GET' }).reply(
