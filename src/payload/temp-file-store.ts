@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FileSink } from './file-sink.js'
+import { FileSink, type SinkHashing } from './file-sink.js'
 import { payloadError } from './payload-errors.js'
 import type { PayloadSink } from './payload-format.js'
 
@@ -40,13 +40,13 @@ export class TempFileStore {
   }
 
   /** Creates the next file (never an existing one); PAYLOAD_IO names the path when it cannot. */
-  async open(extension: string): Promise<FileSink> {
+  async open(extension: string, hashing: SinkHashing = 'inline'): Promise<FileSink> {
     if (this.#disposed) throw payloadError('PAYLOAD_IO', 'the change files were already removed', {})
     this.#seq++
     const path = join(this.dir, `${this.#prefix}-${String(this.#seq).padStart(5, '0')}${extension}`)
     let sink: FileSink
     try {
-      sink = await FileSink.create(path)
+      sink = await FileSink.create(path, hashing)
     } catch (cause) {
       throw payloadError('PAYLOAD_IO', `cannot create ${path}: ${(cause as Error).message}`, { path }, cause)
     }

@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer'
 import { CODEC, ENCODING, PAGE } from './parquet-metadata.js'
 import { snappyUncompressAny } from './snappy.js'
+import { snappyAsciiFrom } from './snappy-ascii.js'
 import { ThriftReader } from './thrift-compact.js'
 
 /**
@@ -88,6 +89,8 @@ export function pagesValid(buffer: Uint8Array, jobs: readonly PageJob[]): boolea
   for (const job of jobs) {
     const body = buffer.subarray(job[0], job[0] + job[1])
     if (body.length !== job[1]) return false
+    // Text proven ASCII on its compressed bytes needs no decompressed copy (see snappy-ascii.ts).
+    if (job[3] && job[5] === 0 && snappyAsciiFrom(body, job[2], job[4] === 1)) continue
     let plain: Uint8Array
     try {
       plain = job[3] ? snappyUncompressAny(body) : body

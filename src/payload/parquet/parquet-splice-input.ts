@@ -20,8 +20,12 @@ export type ParquetUnit =
     }
   | { readonly kind: 'rows'; readonly rows: Record<string, unknown>[] }
 
-async function readExactly(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const buffer = new Uint8Array(length)
+async function readExactly(
+  handle: FileHandle,
+  position: number,
+  length: number,
+  buffer = new Uint8Array(length),
+): Promise<Uint8Array> {
   let done = 0
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done)
@@ -31,6 +35,22 @@ async function readExactly(handle: FileHandle, position: number, length: number)
   return buffer
 }
 
+/**
+ * Memory for the spans of row groups, reused: a fresh buffer per group is garbage the size of the input,
+ * and collecting it cost more than copying the bytes. Two take turns, because one group is read ahead
+ * while the one before it is written; a group's bytes are written before the group after next is read.
+ */
+class SpanBuffers {
+  readonly #buffers: Uint8Array<ArrayBuffer>[] = [new Uint8Array(0), new Uint8Array(0)]
+
+  /** `length` bytes of the buffer for group `k` (its previous contents are dead). */
+  take(k: number, length: number): Uint8Array<ArrayBuffer> {
+    const slot = k % 2
+    if (this.#buffers[slot]!.length < length) this.#buffers[slot] = new Uint8Array(length)
+    return this.#buffers[slot]!.subarray(0, length)
+  }
+}
+
 /** The group's chunks in table order, read in one span and checked, or undefined when not proven valid. */
 async function copyGroup(
   handle: FileHandle,
@@ -38,13 +58,14 @@ async function copyGroup(
   plan: readonly SplicedColumn[],
   footer: SourceFooter,
   group: SourceGroup,
+  memory: (length: number) => Uint8Array<ArrayBuffer>,
 ): Promise<Omit<SplicedGroup, 'firstRow'> | undefined> {
   const sources = plan.map((column) => group.chunks[column.leaf]!)
   const from = Math.min(...sources.map((c) => c.start))
   const to = Math.max(...sources.map((c) => c.start + c.bytes))
   if (from < 4 || to > size - 8) return undefined
   const optional = plan.map((column) => footer.leaves[column.leaf]!.optional)
-  const span = await readExactly(handle, from, to - from)
+  const span = await readExactly(handle, from, to - from, memory(to - from))
   const jobs: PageJob[] = []
   for (let j = 0; j < plan.length; j++) {
     const c = sources[j]!
@@ -124,10 +145,11 @@ export async function* parquetUnits(
     }
     // The next group's bytes are read while the consumer writes the current one (reads and writes overlap).
     const groups = footer.groups
+    const spans = new SpanBuffers()
     const load = (k: number) => {
       const source = groups[k]
       if (!source || source.rows === 0 || !groupProvable(plan, footer!, source)) return undefined
-      const loading = copyGroup(handle, size, plan, footer!, source)
+      const loading = copyGroup(handle, size, plan, footer!, source, (length) => spans.take(k, length))
       loading.catch(() => {}) // awaited below; never an unhandled rejection meanwhile
       return loading
     }
