@@ -18,7 +18,9 @@ export class TextColumn {
   #buffer: Buffer
   #starts: Int32Array
   #nulls: Uint8Array | undefined
-  readonly #pending: (string | null)[] = []
+  /** Values not yet encoded: a fixed array and a count (emptying an array by `length = 0` frees its memory, refilling it allocates anew). */
+  readonly #pending: (string | null)[] = Array.from({ length: CHUNK }, () => null)
+  #pendingCount = 0
   #written = 0
   length = 0
 
@@ -70,7 +72,8 @@ export class TextColumn {
 
   /** Empties the column, keeping its memory. */
   clear(): void {
-    this.#pending.length = 0
+    this.#pending.fill(null, 0, this.#pendingCount)
+    this.#pendingCount = 0
     this.#nulls?.fill(0)
     this.#written = 0
     this.length = 0
@@ -78,9 +81,9 @@ export class TextColumn {
 
   /** Appends one value (validated: a well-formed string, or null); returns its length in UTF-16 units. */
   push(value: string | null): number {
-    this.#pending.push(value)
+    this.#pending[this.#pendingCount++] = value
     this.length++
-    if (this.#pending.length === CHUNK) this.#flush()
+    if (this.#pendingCount === CHUNK) this.#flush()
     return value === null ? 0 : value.length
   }
 
@@ -93,32 +96,36 @@ export class TextColumn {
   }
 
   #flush(): void {
+    const count = this.#pendingCount
+    if (count === 0) return
     const pending = this.#pending
-    if (pending.length === 0) return
     const first = this.#written
     const starts = this.#starts
     let p = starts[first]!
-    const joined = pending.join('') // null joins as ''
+    // null joins as ''; a partial chunk (the end of a batch) is joined from a copy of its part.
+    const joined = count === CHUNK ? pending.join('') : pending.slice(0, count).join('')
     this.#ensure(p + joined.length * 3)
     const bytes = this.#buffer.write(joined, p, 'utf8')
     if (bytes === joined.length) {
       // All ASCII: each value's byte length is its string length.
-      for (let k = 0; k < pending.length; k++) {
+      for (let k = 0; k < count; k++) {
         const v = pending[k]!
         if (v === null) this.#markNull(first + k)
         else p += v.length
         starts[first + k + 1] = p
       }
     } else {
-      for (let k = 0; k < pending.length; k++) {
+      for (let k = 0; k < count; k++) {
         const v = pending[k]!
         if (v === null) this.#markNull(first + k)
         else p += Buffer.byteLength(v, 'utf8')
         starts[first + k + 1] = p
       }
     }
-    this.#written += pending.length
-    pending.length = 0
+    this.#written += count
+    // The caller's strings are not kept past their encoding (they die young).
+    pending.fill(null, 0, count)
+    this.#pendingCount = 0
   }
 
   #markNull(i: number): void {

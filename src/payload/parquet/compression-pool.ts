@@ -70,10 +70,28 @@ ${FINISH_PAGE_SOURCE}
 // Only a buffer that owns its whole memory is transferred; anything else is copied first.
 const owned = (page) =>
   page.byteOffset === 0 && page.byteLength === page.buffer.byteLength ? page : new Uint8Array(page)
-parentPort.on('message', ({ id, pages, snappy }) => {
+parentPort.on('message', ({ id, pages, snappy, out }) => {
   const compress = compressors[snappy]
-  const out = pages.map((page) => owned(finishPage(page.values, page.lengths, compress)))
-  parentPort.postMessage({ id, pages: out }, out.map((page) => page.buffer))
+  const done = pages.map((page) => finishPage(page.values, page.lengths, compress))
+  let total = 0
+  for (const page of done) total += page.length
+  if (out && total <= out.byteLength) {
+    // Into the caller's buffer, which goes back where it came from (see OutputBuffers).
+    const view = new Uint8Array(out)
+    const sizes = []
+    let at = 0
+    for (const page of done) {
+      view.set(page, at)
+      at += page.length
+      sizes.push(page.length)
+    }
+    parentPort.postMessage({ id, out, sizes }, [out])
+    return
+  }
+  const back = done.map(owned)
+  const transfer = back.map((page) => page.buffer)
+  if (out) transfer.push(out)
+  parentPort.postMessage({ id, pages: back, out }, transfer)
 })
 `
 
@@ -91,9 +109,46 @@ export function compressGroupSync(group: EncodedRowGroup, snappy: SnappyImplemen
 
 interface Task {
   readonly group: EncodedRowGroup
+  readonly outputs: OutputBuffers | undefined
   readonly resolve: (group: EncodedRowGroup) => void
   readonly reject: (error: unknown) => void
 }
+
+/**
+ * Buffers that compressed pages come back in, reused by one encoder. Why: an ArrayBuffer a worker
+ * allocates and transfers counts as new external memory on the receiving thread, and enough of it
+ * makes V8 run a full garbage collection, which marks the caller's whole heap (a million row objects
+ * held by the caller take long to mark). A buffer that goes out and comes back adds nothing. Each
+ * buffer is lent with a group and given back by {@link OutputBuffers.giveBack} once the group is written.
+ */
+export class OutputBuffers {
+  readonly #spare: ArrayBuffer[] = []
+  readonly #lent = new WeakMap<EncodedRowGroup, ArrayBuffer>()
+
+  /** A buffer of at least `bytes` (a spare one when one fits). */
+  take(bytes: number): ArrayBuffer {
+    const k = this.#spare.findIndex((buffer) => buffer.byteLength >= bytes)
+    return k >= 0 ? this.#spare.splice(k, 1)[0]! : new ArrayBuffer(bytes + (bytes >>> 3))
+  }
+
+  lend(group: EncodedRowGroup, buffer: ArrayBuffer): void {
+    this.#lent.set(group, buffer)
+  }
+
+  /** The group's pages are written: the buffer they lie in may be reused. */
+  giveBack(group: EncodedRowGroup): void {
+    const buffer = this.#lent.get(group)
+    this.#lent.delete(group)
+    if (buffer) this.keep(buffer)
+  }
+
+  keep(buffer: ArrayBuffer): void {
+    if (buffer.byteLength > 0 && this.#spare.length < SPARE_OUTPUTS) this.#spare.push(buffer)
+  }
+}
+
+/** Spare output buffers an encoder keeps: one per group in flight, and one being written. */
+const SPARE_OUTPUTS = 4
 
 class CompressionWorker {
   readonly #worker: Worker
@@ -104,18 +159,27 @@ class CompressionWorker {
   constructor(setup: SnappyWorkerSetup) {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: setup })
     this.#worker.unref()
-    this.#worker.on('message', ({ id, pages }: { id: number; pages: Uint8Array[] }) => {
-      const task = this.#tasks.get(id)
+    this.#worker.on('message', (reply: { id: number; pages?: Uint8Array[]; out?: ArrayBuffer; sizes?: number[] }) => {
+      const task = this.#tasks.get(reply.id)
       if (!task) return
-      this.#tasks.delete(id)
+      this.#tasks.delete(reply.id)
       if (this.#tasks.size === 0) this.#worker.unref()
+      const { out, sizes } = reply
       let k = 0
+      let at = 0
       for (const column of task.group.columns) {
         for (const page of column) {
-          page.values = pages[k++]!
+          if (sizes) {
+            page.values = new Uint8Array(out!, at, sizes[k]!)
+            at += sizes[k++]!
+          } else {
+            page.values = reply.pages![k++]!
+          }
           page.lengths = undefined
         }
       }
+      if (out && sizes) task.outputs?.lend(task.group, out)
+      else if (out) task.outputs?.keep(out)
       task.resolve(task.group)
     })
     const fail = (error: unknown) => {
@@ -136,16 +200,21 @@ class CompressionWorker {
     return this.#tasks.size
   }
 
-  compress(group: EncodedRowGroup, snappy: SnappyImplementation): Promise<EncodedRowGroup> {
+  compress(group: EncodedRowGroup, snappy: SnappyImplementation, outputs?: OutputBuffers): Promise<EncodedRowGroup> {
     return new Promise((resolve, reject) => {
       const id = this.#next++
       const pages = group.columns.flatMap((column) => column.map(({ values, lengths }) => ({ values, lengths })))
       const transfer = pages.flatMap(({ values, lengths }) =>
         lengths ? [values.buffer, lengths.buffer] : [values.buffer],
-      )
-      this.#tasks.set(id, { group, resolve, reject })
+      ) as ArrayBuffer[]
+      // Room for the pages as compressed: SNAPPY rarely grows a page, and a group that does not fit comes back in buffers of its own.
+      let plain = 0
+      for (const page of pages) plain += page.values.length + (page.lengths ? 4 * page.lengths.length : 0)
+      const out = outputs?.take(plain)
+      if (out) transfer.push(out)
+      this.#tasks.set(id, { group, outputs, resolve, reject })
       this.#worker.ref()
-      this.#worker.postMessage({ id, pages, snappy }, transfer as ArrayBuffer[])
+      this.#worker.postMessage({ id, pages, snappy, out }, transfer)
     })
   }
 }
@@ -174,6 +243,7 @@ export function compressGroup(
   group: EncodedRowGroup,
   threads: number,
   snappy: SnappyImplementation,
+  outputs?: OutputBuffers,
 ): Promise<EncodedRowGroup> {
   if (threads <= 0) return Promise.resolve(compressGroupSync(group, snappy))
   if (!workers || workers.length < threads)
@@ -182,5 +252,5 @@ export function compressGroup(
   for (const worker of workers.slice(0, threads)) {
     if (worker.usable && (!best || worker.load < best.load)) best = worker
   }
-  return best ? best.compress(group, snappy) : Promise.resolve(compressGroupSync(group, snappy))
+  return best ? best.compress(group, snappy, outputs) : Promise.resolve(compressGroupSync(group, snappy))
 }

@@ -5,7 +5,7 @@ import { readParquetRowGroups } from '../from-parquet.js'
 import { payloadError } from '../payload-errors.js'
 import type { PayloadEncoder, PayloadEncoderContext, PayloadFormat, PayloadSink, RowBatch } from '../payload-format.js'
 import { TextColumn } from '../text-column.js'
-import { compressGroup, compressGroupSync, defaultCompressionThreads } from './compression-pool.js'
+import { compressGroup, compressGroupSync, defaultCompressionThreads, OutputBuffers } from './compression-pool.js'
 import { appendGeneralGroup } from './parquet-general.js'
 import { FooterBuilder, type GroupLayout, type LeafSchema, MAGIC, tableLeaves } from './parquet-metadata.js'
 import { appendRowGroup, type EncodedRowGroup, encodeRowGroup } from './parquet-pages.js'
@@ -79,6 +79,7 @@ class ParquetEncoder implements PayloadEncoder {
   /** Batches written by hyparquet-writer's general path (statistics, or dictionary-worthy text). */
   readonly #general = new WeakSet<RowBatch>()
   readonly #threads: number
+  readonly #outputs = new OutputBuffers()
   readonly #snappy: SnappyImplementation
   readonly #inFlight: InFlight[] = []
   #file: OpenFile | undefined
@@ -109,7 +110,7 @@ class ParquetEncoder implements PayloadEncoder {
     }
     const encoded = encodeRowGroup(this.#types, batch.columns, 0, batch.length)
     const threads = plainBytes(encoded) >= WORKER_MIN_BYTES ? this.#threads : 0
-    const group = compressGroup(encoded, threads, this.#snappy)
+    const group = compressGroup(encoded, threads, this.#snappy, this.#outputs)
     group.catch(() => {}) // observed when placed; a failure must not surface as an unhandled rejection first
     this.#inFlight.push({ batch, group })
     while (this.#inFlight.length > GROUPS_IN_FLIGHT) await this.#placeNext()
@@ -126,7 +127,9 @@ class ParquetEncoder implements PayloadEncoder {
 
   async #placeNext(): Promise<void> {
     const { batch, group } = this.#inFlight.shift()!
-    await this.#append(batch, 0, batch.length, await group)
+    const compressed = await group
+    await this.#append(batch, 0, batch.length, compressed)
+    this.#outputs.giveBack(compressed)
     batch.release?.()
   }
 
