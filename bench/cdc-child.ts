@@ -1,7 +1,7 @@
 /**
  * A child process that runs one nightly-CDC task on the bench files and prints one JSON line: its
  * time, CPU time (user + system, all threads: DuckDB's workers too, so it shows the work done however
- * busy the machine is), peak RSS (maxRSS) and the row counts it produced. Each task gets a fresh process, so peak
+ * busy the machine is), peak RSS (the process's own high-water mark, see peak-rss.ts) and the row counts it produced. Each task gets a fresh process, so peak
  * RSS is that task's alone.
  * argv: <ours-diff|sql-diff|ours-log|sql-log> <data dir> <memory budget (our memoryLimit)> <work dir>
  */
@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { compactChangeLog, diffSnapshots, duckdbMemoryLimit } from '../pipelines/index.js'
 import { defineTable, float64, int64, text, timestamp } from '../src/index.js'
+import { peakRssBytes } from './peak-rss.js'
 
 const [task, data, memoryLimit, work] = process.argv.slice(2) as [string, string, string, string]
 const table = defineTable(
@@ -83,6 +84,6 @@ console.log(
     cpuMs: (cpu.user + cpu.system) / 1000,
     upserts: counts.upserts,
     deletes: counts.deletes,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssBytes() / 2 ** 20,
   }),
 )

@@ -52,7 +52,7 @@ export function cdcSection(r: CdcBenchResult): string[] {
       `${cpu('compaction', (x) => [x.log.cpuMs, x.logSql.cpuMs])}.`,
     '',
     `Memory budget \`memoryLimit: '${r.memoryLimit}'\` (${fmt(budgetMiB)} MiB; DuckDB's \`memory_limit\` gets ${DUCKDB_MEMORY_SHARE * 100} % of it, ${fmt(duckdbMiB)} MiB, for ours and the reference). ` +
-      `Peak RSS (maxRSS of the task's process, highest round): diff ${fmt(peaks.diff)} MiB (SQL ${fmt(peak((x) => x.diffSql.maxRssMB))} MiB), ` +
+      `Peak RSS (the task process's own high-water mark, highest round): diff ${fmt(peaks.diff)} MiB (SQL ${fmt(peak((x) => x.diffSql.maxRssMB))} MiB), ` +
       `compaction ${fmt(peaks.log)} MiB (SQL ${fmt(peak((x) => x.logSql.maxRssMB))} MiB): ${underBudget ? 'under the budget (met)' : 'NOT under the budget'}.`,
     '',
   ]

@@ -114,7 +114,7 @@ export async function benchCdc(
       log(
         `  round ${r + 1}: diff ${diff.ms.toFixed(0)} ms vs SQL ${diffSql.ms.toFixed(0)} ms; compaction ${logOurs.ms.toFixed(0)} ms vs SQL ${logSql.ms.toFixed(0)} ms` +
           ` (CPU: diff ${diff.cpuMs.toFixed(0)} vs ${diffSql.cpuMs.toFixed(0)} ms, compaction ${logOurs.cpuMs.toFixed(0)} vs ${logSql.cpuMs.toFixed(0)} ms;` +
-          ` maxRSS MiB: ${[diff, diffSql, logOurs, logSql].map((t) => t.maxRssMB.toFixed(0)).join('/')})`,
+          ` peak RSS MiB: ${[diff, diffSql, logOurs, logSql].map((t) => t.maxRssMB.toFixed(0)).join('/')})`,
       )
       result.rounds.push({ diff, diffSql, log: logOurs, logSql })
     }

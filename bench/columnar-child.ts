@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fromParquet, writeChangeFiles } from '../src/index.js'
 import { arrowBenchBatches } from './arrow-data.js'
 import { benchTable } from './bench-data.js'
+import { peakRssBytes } from './peak-rss.js'
 
 const [path, rowsArg, input] = process.argv.slice(2)
 const rows = Number(rowsArg)
@@ -26,7 +27,7 @@ const result = {
   path,
   rows,
   ms: Math.round(ms),
-  maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  maxRssMB: Math.round(peakRssBytes() / 2 ** 20),
   files: files.files.length,
 }
 await files.dispose()

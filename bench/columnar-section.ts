@@ -50,7 +50,7 @@ export function columnarSection(r: ColumnarResult): string[] {
 export function rssLines(rss: readonly RssResult[]): string[] {
   return [
     '',
-    'Peak RSS (maxRSS) of a child process running the compiled package:',
+    'Peak RSS (its own high-water mark, VmHWM) of a child process running the compiled package:',
     '',
     '| path | rows | time | peak RSS | files |',
     '|---|---:|---:|---:|---:|',

@@ -1,6 +1,6 @@
 /**
  * Packaging memory and speed: N rows from an async iterable → Parquet change files (100 MB limit),
- * in a fresh child process per size, reporting rows/s and peak RSS (process.resourceUsage().maxRSS).
+ * in a fresh child process per size, reporting rows/s and peak RSS (the process's own high-water mark, see peak-rss.ts).
  * Also times DuckDB COPY of the same shape as the reference. Usage:
  *   npx tsx bench/payload-memory.ts [rows ...]        (default: 1000000 5000000)
  *   npx tsx bench/payload-memory.ts --keys 5000000    (with duplicate-key tracking on id)
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bool, defineTable, float64, int64, text, timestamp, writeChangeFiles } from '../src/index.js'
+import { peakRssBytes } from './peak-rss.js'
 
 const table = defineTable(
   { name: 'bench' },
@@ -43,7 +44,7 @@ async function child(count: number, keys: boolean): Promise<void> {
     },
   })
   const ms = performance.now() - start
-  const maxRss = process.resourceUsage().maxRSS * 1024
+  const maxRss = peakRssBytes()
   console.log(
     JSON.stringify({
       rows: count,

@@ -1,10 +1,11 @@
 /**
  * A child process that publishes one file through client.datasources.publish (upload session above 64 MB) and
- * prints one JSON line: peak RSS (maxRSS), time, and how many progress events the upload reported.
+ * prints one JSON line: peak RSS (the process's own high-water mark, see peak-rss.ts), time, and how many progress events the upload reported.
  * argv: <server url> <file> <name>
  */
 import { TableauClient } from '../src/index.js'
 import { BENCH_PAT } from './bench-data.js'
+import { peakRssBytes } from './peak-rss.js'
 
 const [url, file, name] = process.argv.slice(2)
 const t0 = performance.now()
@@ -27,6 +28,6 @@ console.log(
     ms: performance.now() - t0,
     events,
     bytes,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssBytes() / 2 ** 20,
   }),
 )

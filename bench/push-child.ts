@@ -1,10 +1,11 @@
 /**
  * A child process that packages and pushes N bench rows from an async iterable to an emulator (another
- * process), then prints one JSON line: peak RSS (maxRSS) and the push report's timings.
+ * process), then prints one JSON line: peak RSS (the process's own high-water mark, see peak-rss.ts) and the push report's timings.
  * argv: <server url> <rows> <insert|upsert> [first id] [tag]
  */
 import { batch, pushChanges, TableauClient } from '../src/index.js'
 import { BENCH_PAT, benchRows, benchTable } from './bench-data.js'
+import { peakRssBytes } from './peak-rss.js'
 
 const [url, rowsArg, mode, fromArg, tagArg] = process.argv.slice(2)
 const count = Number(rowsArg)
@@ -31,6 +32,6 @@ console.log(
     jobMs: report.requests.reduce((n, r) => n + r.jobMs, 0),
     requests: report.requests.length,
     bytes: report.bytes,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssBytes() / 2 ** 20,
   }),
 )

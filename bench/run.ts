@@ -129,7 +129,7 @@ function memorySection(all: (PushChildResult & { nodeFlags: string })[]): string
   return [
     '## Memory',
     '',
-    'Peak RSS (maxRSS) of a child process that packages and pushes rows from an async iterable (insert; emulator in another process; the child runs the project compiled to plain JS by tsc, as users run the built package — no TypeScript loader in the measured process).',
+    'Peak RSS (its own high-water mark, VmHWM) of a child process that packages and pushes rows from an async iterable (insert; emulator in another process; the child runs the project compiled to plain JS by tsc, as users run the built package — no TypeScript loader in the measured process).',
     '',
     '| rows | node flags | peak RSS | files | packaging | upload | job (client-observed) |',
     '|---:|---|---:|---:|---:|---:|---:|',
