@@ -84,13 +84,23 @@ function valuesValid(plain: Uint8Array, job: PageJob): boolean {
   return job[5] === 0 ? textValid(values) : doublesFinite(values)
 }
 
-/** True when every job's page is valid (SNAPPY pages decompressed one at a time). */
-export function pagesValid(buffer: Uint8Array, jobs: readonly PageJob[]): boolean {
-  for (const job of jobs) {
+/** Whether the job is a SNAPPY text page, which may be proven ASCII without decompressing it (snappy-ascii.ts). */
+export function asciiProvable(job: PageJob): boolean {
+  return job[3] === 1 && job[5] === 0
+}
+
+/**
+ * True when every job's page is valid (SNAPPY pages decompressed one at a time). `proven` marks the
+ * pages already proven ASCII elsewhere (see ascii-check-thread.ts); without it, text pages are first
+ * tried here the same way.
+ */
+export function pagesValid(buffer: Uint8Array, jobs: readonly PageJob[], proven?: readonly boolean[]): boolean {
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!
+    if (proven?.[i]) continue
     const body = buffer.subarray(job[0], job[0] + job[1])
     if (body.length !== job[1]) return false
-    // Text proven ASCII on its compressed bytes needs no decompressed copy (see snappy-ascii.ts).
-    if (job[3] && job[5] === 0 && snappyAsciiFrom(body, job[2], job[4] === 1)) continue
+    if (!proven && asciiProvable(job) && snappyAsciiFrom(body, job[2], job[4] === 1)) continue
     let plain: Uint8Array
     try {
       plain = job[3] ? snappyUncompressAny(body) : body

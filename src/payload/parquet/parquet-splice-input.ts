@@ -3,8 +3,9 @@ import { parquetReadObjects } from 'hyparquet'
 import type { Table } from '../../schema/define-table.js'
 import { openParquet, parsers, readParquetRowGroups } from '../from-parquet.js'
 import { payloadError } from '../payload-errors.js'
+import { asciiCheckThread } from './ascii-check-thread.js'
 import type { ChunkLayout } from './parquet-metadata.js'
-import { type PageJob, pageJobs, pagesValid } from './parquet-page-checks.js'
+import { asciiProvable, type PageJob, pageJobs, pagesValid } from './parquet-page-checks.js'
 import { readFooter, type SourceFooter, type SourceGroup } from './parquet-source.js'
 import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice-plan.js'
 import type { SplicedGroup } from './parquet-splicer.js'
@@ -24,7 +25,7 @@ async function readExactly(
   handle: FileHandle,
   position: number,
   length: number,
-  buffer = new Uint8Array(length),
+  buffer: Uint8Array = new Uint8Array(length),
 ): Promise<Uint8Array> {
   let done = 0
   while (done < length) {
@@ -39,16 +40,44 @@ async function readExactly(
  * Memory for the spans of row groups, reused: a fresh buffer per group is garbage the size of the input,
  * and collecting it cost more than copying the bytes. Two take turns, because one group is read ahead
  * while the one before it is written; a group's bytes are written before the group after next is read.
+ * A large span lies in shared memory, so that the thread proving its text pages reads it in place.
  */
 class SpanBuffers {
-  readonly #buffers: Uint8Array<ArrayBuffer>[] = [new Uint8Array(0), new Uint8Array(0)]
+  readonly #buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)]
 
   /** `length` bytes of the buffer for group `k` (its previous contents are dead). */
-  take(k: number, length: number): Uint8Array<ArrayBuffer> {
+  take(k: number, length: number): Uint8Array {
     const slot = k % 2
-    if (this.#buffers[slot]!.length < length) this.#buffers[slot] = new Uint8Array(length)
+    const shared = length >= SHARED_SPAN_BYTES && asciiCheckThread() !== undefined
+    const current = this.#buffers[slot]!
+    if (current.length < length || current.buffer instanceof SharedArrayBuffer !== shared) {
+      this.#buffers[slot] = new Uint8Array(shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length))
+    }
     return this.#buffers[slot]!.subarray(0, length)
   }
+}
+
+/** Spans at least this large have their text pages proven on the thread (smaller ones are not worth a message). */
+const SHARED_SPAN_BYTES = 64 * 1024
+
+/** Which of `jobs` the proving thread showed to be ASCII text; undefined when the thread is not used (then pagesValid tries them itself). */
+async function provenElsewhere(span: Uint8Array, jobs: readonly PageJob[]): Promise<boolean[] | undefined> {
+  const thread = asciiCheckThread()
+  if (!thread || !(span.buffer instanceof SharedArrayBuffer)) return undefined
+  const picked = jobs.flatMap((job, i) => (asciiProvable(job) ? [i] : []))
+  if (picked.length === 0) return undefined
+  const answers = await thread.prove(
+    span.buffer,
+    picked.map((i) => {
+      const job = jobs[i]!
+      return [span.byteOffset + job[0], job[1], job[2], job[4] === 1] as const
+    }),
+  )
+  const proven = new Array<boolean>(jobs.length).fill(false)
+  picked.forEach((i, k) => {
+    proven[i] = answers[k] === true
+  })
+  return proven
 }
 
 /** The group's chunks in table order, read in one span and checked, or undefined when not proven valid. */
@@ -58,7 +87,7 @@ async function copyGroup(
   plan: readonly SplicedColumn[],
   footer: SourceFooter,
   group: SourceGroup,
-  memory: (length: number) => Uint8Array<ArrayBuffer>,
+  memory: (length: number) => Uint8Array,
 ): Promise<Omit<SplicedGroup, 'firstRow'> | undefined> {
   const sources = plan.map((column) => group.chunks[column.leaf]!)
   const from = Math.min(...sources.map((c) => c.start))
@@ -74,7 +103,7 @@ async function copyGroup(
       return undefined
     }
   }
-  if (!pagesValid(span, jobs)) return undefined
+  if (!pagesValid(span, jobs, await provenElsewhere(span, jobs))) return undefined
   const chunks: Uint8Array[] = []
   const columns: ChunkLayout[] = []
   let at = 0

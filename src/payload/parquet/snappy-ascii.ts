@@ -103,3 +103,11 @@ export function snappyAsciiFrom(block: Uint8Array, expected: number, levelsFirst
   }
   return at === n && pos === expected && (bits & 0x80) === 0
 }
+
+/**
+ * The source text of {@link snappyAsciiFrom} and the helpers it calls, as this build compiled them, for a
+ * thread to run the very same proof (see ascii-check-thread.ts). None of them refers to anything else.
+ */
+export function snappyAsciiSource(): string {
+  return [preamble, valuesStart, snappyAsciiFrom].map((f) => f.toString()).join('\n')
+}
