@@ -65,7 +65,6 @@ class HashWorker {
 
   constructor() {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true })
-    this.#worker.unref()
     this.#worker.on('message', (reply: { id: number; sha256?: string; error?: string }) => {
       const waiting = this.#waiting.get(reply.id)
       this.#waiting.delete(reply.id)
@@ -81,6 +80,8 @@ class HashWorker {
     }
     this.#worker.on('error', fail)
     this.#worker.on('exit', (code) => fail(new Error(`the hashing thread exited with code ${code}`)))
+    // After the listeners: adding a 'message' listener refs the port again, and an idle thread must not keep the process alive.
+    this.#worker.unref()
   }
 
   get usable(): boolean {

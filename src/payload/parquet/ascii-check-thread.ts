@@ -38,7 +38,6 @@ class AsciiCheckThread {
 
   constructor() {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { source: snappyAsciiSource() } })
-    this.#worker.unref()
     this.#worker.on('message', ({ id, proven }: { id: number; proven: boolean[] }) => {
       const waiting = this.#waiting.get(id)
       this.#waiting.delete(id)
@@ -52,6 +51,8 @@ class AsciiCheckThread {
     }
     this.#worker.on('error', fail)
     this.#worker.on('exit', fail)
+    // After the listeners: adding a 'message' listener refs the port again, and an idle thread must not keep the process alive.
+    this.#worker.unref()
   }
 
   get usable(): boolean {

@@ -158,7 +158,6 @@ class CompressionWorker {
 
   constructor(setup: SnappyWorkerSetup) {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: setup })
-    this.#worker.unref()
     this.#worker.on('message', (reply: { id: number; pages?: Uint8Array[]; out?: ArrayBuffer; sizes?: number[] }) => {
       const task = this.#tasks.get(reply.id)
       if (!task) return
@@ -190,6 +189,8 @@ class CompressionWorker {
     }
     this.#worker.on('error', fail)
     this.#worker.on('exit', (code) => fail(new Error(`compression worker exited with code ${code}`)))
+    // After the listeners: adding a 'message' listener refs the port again, and an idle thread must not keep the process alive.
+    this.#worker.unref()
   }
 
   get usable(): boolean {

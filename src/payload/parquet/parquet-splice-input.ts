@@ -9,6 +9,7 @@ import { asciiProvable, type PageJob, pageJobs, pagesValid } from './parquet-pag
 import { readFooter, type SourceFooter, type SourceGroup } from './parquet-source.js'
 import { groupProvable, planColumns, type SplicedColumn } from './parquet-splice-plan.js'
 import type { SplicedGroup } from './parquet-splicer.js'
+import { SpanBuffers } from './span-buffers.js'
 import { MalformedParquet } from './thrift-compact.js'
 
 /** A row group to copy as bytes (with a way to decode it after all), or rows decoded for the row path. */
@@ -35,30 +36,6 @@ async function readExactly(
   }
   return buffer
 }
-
-/**
- * Memory for the spans of row groups, reused: a fresh buffer per group is garbage the size of the input,
- * and collecting it cost more than copying the bytes. Two take turns, because one group is read ahead
- * while the one before it is written; a group's bytes are written before the group after next is read.
- * A large span lies in shared memory, so that the thread proving its text pages reads it in place.
- */
-class SpanBuffers {
-  readonly #buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)]
-
-  /** `length` bytes of the buffer for group `k` (its previous contents are dead). */
-  take(k: number, length: number): Uint8Array {
-    const slot = k % 2
-    const shared = length >= SHARED_SPAN_BYTES && asciiCheckThread() !== undefined
-    const current = this.#buffers[slot]!
-    if (current.length < length || current.buffer instanceof SharedArrayBuffer !== shared) {
-      this.#buffers[slot] = new Uint8Array(shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length))
-    }
-    return this.#buffers[slot]!.subarray(0, length)
-  }
-}
-
-/** Spans at least this large have their text pages proven on the thread (smaller ones are not worth a message). */
-const SHARED_SPAN_BYTES = 64 * 1024
 
 /** Which of `jobs` the proving thread showed to be ASCII text; undefined when the thread is not used (then pagesValid tries them itself). */
 async function provenElsewhere(span: Uint8Array, jobs: readonly PageJob[]): Promise<boolean[] | undefined> {
@@ -202,6 +179,7 @@ export async function* parquetUnits(
       }
     } finally {
       await next?.catch(() => {}) // a read still running must end before the handle closes
+      spans.release()
     }
   } finally {
     await handle.close()
