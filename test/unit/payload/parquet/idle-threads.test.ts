@@ -2,16 +2,16 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from './fixtures.js'
+import { tempDir } from '../../../integration/payload/fixtures.js'
 
-const root = join(import.meta.dirname, '../../..')
+const root = join(import.meta.dirname, '../../../..')
 
 describe('helper threads of packaging', () => {
   it('never keep a process alive once idle, used or not', async () => {
     await using tmp = await tempDir()
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'test/integration/payload/idle-threads.child.ts', tmp.dir],
+      ['--import', 'tsx', 'test/unit/payload/parquet/idle-threads.child.ts', tmp.dir],
       { cwd: root, timeout: 20_000 },
     )
     // sha256("hello")

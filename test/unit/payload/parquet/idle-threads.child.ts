@@ -1,16 +1,16 @@
 /**
  * Starts every helper thread of packaging and leaves some idle, then lets the event loop run dry:
- * the process must exit by itself (test/integration/payload/idle-threads.test.ts).
+ * the process must exit by itself (test/unit/payload/parquet/idle-threads.test.ts).
  * Usage: node --import tsx idle-threads.child.ts <dir>
  */
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { asciiCheckThread } from '../../../src/payload/parquet/ascii-check-thread.js'
-import { compressGroup } from '../../../src/payload/parquet/compression-pool.js'
-import { encodeRowGroup } from '../../../src/payload/parquet/parquet-pages.js'
-import { resolveSnappy } from '../../../src/payload/parquet/snappy.js'
-import { ReadBackSha256 } from '../../../src/payload/read-back-sha256.js'
-import { int64 } from '../../../src/schema/column-types.js'
+import { asciiCheckThread } from '../../../../src/payload/parquet/ascii-check-thread.js'
+import { compressGroup } from '../../../../src/payload/parquet/compression-pool.js'
+import { encodeRowGroup } from '../../../../src/payload/parquet/parquet-pages.js'
+import { resolveSnappy } from '../../../../src/payload/parquet/snappy.js'
+import { ReadBackSha256 } from '../../../../src/payload/read-back-sha256.js'
+import { int64 } from '../../../../src/schema/column-types.js'
 
 const dir = process.argv[2]!
 // The proving thread, started and never asked anything.
