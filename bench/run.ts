@@ -229,6 +229,9 @@ if (process.argv.includes('--write') && !quick) {
   // The hand-kept section (measurements behind design choices, cited by code comments) survives every run.
   const previous = await readFile(out, 'utf8').catch(() => '')
   const kept = previous.indexOf(DESIGN_MEASUREMENTS)
-  await writeFile(out, kept < 0 ? `${text}\n` : `${text}\n\n${previous.slice(kept)}`)
+  // That section alone: a section after it is an old run's, which this run has just measured again.
+  const next = kept < 0 ? -1 : previous.indexOf('\n## ', kept + DESIGN_MEASUREMENTS.length)
+  const handKept = kept < 0 ? '' : previous.slice(kept, next < 0 ? undefined : next).trimEnd()
+  await writeFile(out, handKept === '' ? `${text}\n` : `${text}\n\n${handKept}\n`)
   log(`written to ${out}`)
 }
