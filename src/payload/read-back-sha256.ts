@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads'
+import { HelperThread, sharedHelper } from './helper-thread.js'
 
 /**
  * sha256 of a change file computed on a worker thread that reads back what was written, so that
@@ -57,69 +57,55 @@ interface Pending {
 }
 
 class HashWorker {
-  readonly #worker: Worker
+  readonly #thread: HelperThread<{ id: number; sha256?: string; error?: string }>
   readonly #waiting = new Map<number, Pending>()
-  #open = 0
   #next = 0
-  #failed: Error | undefined
 
   constructor() {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true })
-    this.#worker.on('message', (reply: { id: number; sha256?: string; error?: string }) => {
-      const waiting = this.#waiting.get(reply.id)
-      this.#waiting.delete(reply.id)
-      if (--this.#open === 0) this.#worker.unref()
-      if (!waiting) return
-      if (reply.sha256 !== undefined) waiting.resolve(reply.sha256)
-      else waiting.reject(new Error(reply.error ?? 'the hashing thread ended the stream'))
+    this.#thread = new HelperThread(WORKER_SOURCE, {
+      name: 'the hashing thread',
+      onMessage: (reply) => {
+        // Every stream is answered once (its digest or discard): that releases what open() held.
+        this.#thread.release()
+        const waiting = this.#waiting.get(reply.id)
+        this.#waiting.delete(reply.id)
+        if (!waiting) return
+        if (reply.sha256 !== undefined) waiting.resolve(reply.sha256)
+        else waiting.reject(new Error(reply.error ?? 'the hashing thread ended the stream'))
+      },
+      onFail: (error) => {
+        for (const waiting of this.#waiting.values()) waiting.reject(error)
+        this.#waiting.clear()
+      },
     })
-    const fail = (error: Error) => {
-      this.#failed = error
-      for (const waiting of this.#waiting.values()) waiting.reject(error)
-      this.#waiting.clear()
-    }
-    this.#worker.on('error', fail)
-    this.#worker.on('exit', (code) => fail(new Error(`the hashing thread exited with code ${code}`)))
-    // After the listeners: adding a 'message' listener refs the port again, and an idle thread must not keep the process alive.
-    this.#worker.unref()
   }
 
   get usable(): boolean {
-    return this.#failed === undefined
+    return this.#thread.failure === undefined
   }
 
   open(path: string): number {
     const id = this.#next++
-    if (this.#open++ === 0) this.#worker.ref()
-    this.#worker.postMessage({ op: 'open', id, path })
+    this.#thread.hold()
+    this.#thread.post({ op: 'open', id, path })
     return id
   }
 
   post(op: 'update' | 'discard', id: number, upTo = 0): void {
-    if (this.#failed === undefined) this.#worker.postMessage({ op, id, upTo })
+    this.#thread.post({ op, id, upTo })
   }
 
   digest(id: number, upTo: number): Promise<string> {
-    if (this.#failed) return Promise.reject(this.#failed)
+    const failure = this.#thread.failure
+    if (failure) return Promise.reject(failure)
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject })
-      this.#worker.postMessage({ op: 'digest', id, upTo })
+      this.#thread.post({ op: 'digest', id, upTo })
     })
   }
 }
 
-let shared: HashWorker | null | undefined
-
-function hashWorker(): HashWorker | undefined {
-  if (shared === undefined) {
-    try {
-      shared = new HashWorker()
-    } catch {
-      shared = null // no worker threads here: callers hash on their own thread
-    }
-  }
-  return shared?.usable ? shared : undefined
-}
+const hashWorker = sharedHelper(() => new HashWorker())
 
 /** A file's sha256 being computed by the hashing thread as the file grows. */
 export class ReadBackSha256 {

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads'
+import { HelperThread, sharedHelper } from '../helper-thread.js'
 import { snappyAsciiSource } from './snappy-ascii.js'
 
 /**
@@ -31,54 +31,43 @@ interface Waiting {
 }
 
 class AsciiCheckThread {
-  readonly #worker: Worker
+  readonly #thread: HelperThread<{ id: number; proven: boolean[] }>
   readonly #waiting = new Map<number, Waiting>()
   #next = 0
-  #failed = false
 
   constructor() {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { source: snappyAsciiSource() } })
-    this.#worker.on('message', ({ id, proven }: { id: number; proven: boolean[] }) => {
-      const waiting = this.#waiting.get(id)
-      this.#waiting.delete(id)
-      if (this.#waiting.size === 0) this.#worker.unref()
-      waiting?.resolve(proven)
+    this.#thread = new HelperThread(WORKER_SOURCE, {
+      workerData: { source: snappyAsciiSource() },
+      name: 'the ASCII proof thread',
+      onMessage: ({ id, proven }) => {
+        this.#thread.release()
+        const waiting = this.#waiting.get(id)
+        this.#waiting.delete(id)
+        waiting?.resolve(proven)
+      },
+      onFail: () => {
+        for (const waiting of this.#waiting.values()) waiting.resolve(new Array(waiting.count).fill(false))
+        this.#waiting.clear()
+      },
     })
-    const fail = () => {
-      this.#failed = true
-      for (const waiting of this.#waiting.values()) waiting.resolve(new Array(waiting.count).fill(false))
-      this.#waiting.clear()
-    }
-    this.#worker.on('error', fail)
-    this.#worker.on('exit', fail)
-    // After the listeners: adding a 'message' listener refs the port again, and an idle thread must not keep the process alive.
-    this.#worker.unref()
   }
 
   get usable(): boolean {
-    return !this.#failed
+    return this.#thread.failure === undefined
   }
 
   prove(buffer: SharedArrayBuffer, jobs: readonly AsciiJob[]): Promise<boolean[]> {
+    if (!this.usable) return Promise.resolve(new Array(jobs.length).fill(false))
     return new Promise((resolve) => {
       const id = this.#next++
       this.#waiting.set(id, { resolve, count: jobs.length })
-      this.#worker.ref()
-      this.#worker.postMessage({ id, buffer, jobs })
+      this.#thread.hold()
+      this.#thread.post({ id, buffer, jobs })
     })
   }
 }
 
-let shared: AsciiCheckThread | null | undefined
-
 /** The shared thread, or undefined where none can run (the caller proves pages itself). */
-export function asciiCheckThread(): { prove: AsciiCheckThread['prove'] } | undefined {
-  if (shared === undefined) {
-    try {
-      shared = new AsciiCheckThread()
-    } catch {
-      shared = null
-    }
-  }
-  return shared?.usable ? shared : undefined
-}
+export const asciiCheckThread: () => { prove: AsciiCheckThread['prove'] } | undefined = sharedHelper(
+  () => new AsciiCheckThread(),
+)

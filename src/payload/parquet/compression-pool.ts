@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { HelperThread } from '../helper-thread.js'
 import type { EncodedRowGroup } from './parquet-pages.js'
 import { type SnappyImplementation, type SnappyWorkerSetup, snappyCompress, snappyWorkerSetup } from './snappy.js'
 
@@ -150,51 +150,57 @@ export class OutputBuffers {
 /** Spare output buffers an encoder keeps: one per group in flight, and one being written. */
 const SPARE_OUTPUTS = 4
 
+interface CompressionReply {
+  readonly id: number
+  readonly pages?: Uint8Array[]
+  readonly out?: ArrayBuffer
+  readonly sizes?: number[]
+}
+
 class CompressionWorker {
-  readonly #worker: Worker
+  readonly #thread: HelperThread<CompressionReply>
   readonly #tasks = new Map<number, Task>()
   #next = 0
-  #failed: unknown
 
   constructor(setup: SnappyWorkerSetup) {
-    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: setup })
-    this.#worker.on('message', (reply: { id: number; pages?: Uint8Array[]; out?: ArrayBuffer; sizes?: number[] }) => {
-      const task = this.#tasks.get(reply.id)
-      if (!task) return
-      this.#tasks.delete(reply.id)
-      if (this.#tasks.size === 0) this.#worker.unref()
-      const { out, sizes } = reply
-      let k = 0
-      let at = 0
-      for (const column of task.group.columns) {
-        for (const page of column) {
-          if (sizes) {
-            page.values = new Uint8Array(out!, at, sizes[k]!)
-            at += sizes[k++]!
-          } else {
-            page.values = reply.pages![k++]!
-          }
-          page.lengths = undefined
-        }
-      }
-      if (out && sizes) task.outputs?.lend(task.group, out)
-      else if (out) task.outputs?.keep(out)
-      task.resolve(task.group)
+    this.#thread = new HelperThread(WORKER_SOURCE, {
+      workerData: setup,
+      name: 'compression worker',
+      onMessage: (reply) => this.#done(reply),
+      onFail: (error) => {
+        // The pages were transferred, so the tasks in flight cannot be redone here: they fail.
+        for (const task of this.#tasks.values()) task.reject(error)
+        this.#tasks.clear()
+      },
     })
-    const fail = (error: unknown) => {
-      this.#failed = error
-      // The pages were transferred, so the tasks in flight cannot be redone here: they fail.
-      for (const task of this.#tasks.values()) task.reject(error)
-      this.#tasks.clear()
+  }
+
+  #done(reply: CompressionReply): void {
+    this.#thread.release()
+    const task = this.#tasks.get(reply.id)
+    if (!task) return
+    this.#tasks.delete(reply.id)
+    const { out, sizes } = reply
+    let k = 0
+    let at = 0
+    for (const column of task.group.columns) {
+      for (const page of column) {
+        if (sizes) {
+          page.values = new Uint8Array(out!, at, sizes[k]!)
+          at += sizes[k++]!
+        } else {
+          page.values = reply.pages![k++]!
+        }
+        page.lengths = undefined
+      }
     }
-    this.#worker.on('error', fail)
-    this.#worker.on('exit', (code) => fail(new Error(`compression worker exited with code ${code}`)))
-    // After the listeners: adding a 'message' listener refs the port again, and an idle thread must not keep the process alive.
-    this.#worker.unref()
+    if (out && sizes) task.outputs?.lend(task.group, out)
+    else if (out) task.outputs?.keep(out)
+    task.resolve(task.group)
   }
 
   get usable(): boolean {
-    return this.#failed === undefined
+    return this.#thread.failure === undefined
   }
 
   get load(): number {
@@ -214,8 +220,8 @@ class CompressionWorker {
       const out = outputs?.take(plain)
       if (out) transfer.push(out)
       this.#tasks.set(id, { group, outputs, resolve, reject })
-      this.#worker.ref()
-      this.#worker.postMessage({ id, pages, snappy, out }, transfer)
+      this.#thread.hold()
+      this.#thread.post({ id, pages, snappy, out }, transfer)
     })
   }
 }
